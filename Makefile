@@ -1,0 +1,46 @@
+# Terrarium: run `make help` for the targets.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+MVN ?= mvn -B -q
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: prereqs
+prereqs: ## Install what builds and tests need and the machine lacks (apt packages, python packaging)
+	hack/prereqs.sh
+
+.PHONY: binaries
+binaries: ## Build the control-plane binaries from Go modules into the cache (once per version set)
+	hack/build-binaries.sh
+
+.PHONY: build
+build: ## Compile, run unit tests and package the operator (target/quarkus-app)
+	$(MVN) package
+
+.PHONY: test
+test: prereqs binaries ## Run every test: unit tests, then integration tests against a local control plane
+	$(MVN) verify
+
+.PHONY: unit
+unit: ## Run the unit tests only (no cluster)
+	$(MVN) test
+
+.PHONY: run
+run: prereqs ## Run the operator against the current kube context, or a local control plane when there is none
+	hack/run.sh
+
+.PHONY: cluster
+cluster: binaries ## Start (or reuse) the local control plane and registry; prints the KUBECONFIG to use
+	hack/cluster.sh up
+
+.PHONY: cluster-down
+cluster-down: ## Stop the local control plane and registry and remove their state
+	hack/cluster.sh down
+
+.PHONY: crds
+crds: ## Regenerate the CRDs from the API classes into crds/
+	$(MVN) package -DskipTests
+	hack/copy-crds.sh

@@ -1,0 +1,76 @@
+package dev.terrarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** How a build Job runs. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BuildOptions {
+
+    @JsonPropertyDescription("Image builder: buildkit (rootless, the default), kaniko or buildah. Defaults to the "
+            + "operator's default builder.")
+    private BuildStrategy strategy;
+
+    @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+    @Size(min = 2, max = 16)
+    @JsonPropertyDescription("Longest time a build may run before it fails with DeadlineExceeded, as a duration "
+            + "such as 30m or 1h30m. Defaults to 30m.")
+    private String timeout;
+
+    @JsonPropertyDescription("CPU and memory requests and limits of the build container.")
+    private ResourceRequirements resources;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Node labels the build pod must match.")
+    private Map<String, String> nodeSelector;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Tolerations of the build pod.")
+    private List<Toleration> tolerations;
+
+    public BuildStrategy getStrategy() {
+        return strategy;
+    }
+
+    public void setStrategy(BuildStrategy strategy) {
+        this.strategy = strategy;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+}

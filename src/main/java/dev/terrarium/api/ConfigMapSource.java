@@ -1,0 +1,42 @@
+package dev.terrarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** A key of a ConfigMap holding an environment.yml or a requirements.txt. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ConfigMapSource {
+
+    @Required
+    @Size(max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Name of the ConfigMap, in the Environment's namespace. Label it "
+            + "terrarium.dev/watch=true to rebuild as soon as it changes.")
+    private String name;
+
+    @Required
+    @Size(max = 253)
+    @Pattern("^[-._a-zA-Z0-9]*\\.(yml|yaml|txt)$")
+    @JsonPropertyDescription("Key of the file in the ConfigMap; a key ending in .yml or .yaml is read as an "
+            + "environment.yml, one ending in .txt as a requirements.txt.")
+    private String key;
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.terrarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** The immutable snapshot of what one build builds and where it pushes. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self == oldSelf", message = "the spec of an ImageBuild is immutable")
+public class ImageBuildSpec {
+
+    @Required
+    @Size(max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Name of the Environment this build belongs to.")
+    private String environment;
+
+    @Required
+    @Pattern("^[a-f0-9]{64}$")
+    @JsonPropertyDescription("Content hash of the environment; the image tag.")
+    private String specHash;
+
+    @Required
+    @Size(max = 255)
+    @Pattern("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+$")
+    @JsonPropertyDescription("Image repository the build pushes to, as repository:specHash.")
+    private String repository;
+
+    @Size(max = 253)
+    @JsonPropertyDescription("Name of the dockerconfigjson Secret used to push and to look the image up.")
+    private String pushSecret;
+
+    @Size(max = 128)
+    @JsonPropertyDescription("Value of the Environment's terrarium.dev/rebuild annotation when this build was made; "
+            + "a new value retries a failed spec.")
+    private String rebuild;
+
+    @Required
+    @JsonPropertyDescription("The normalised environment to build.")
+    private ResolvedEnvironment resolved;
+
+    @Required
+    @JsonPropertyDescription("The builder and the pod settings of the build Job.")
+    private BuildSettings build;
+
+    public String getEnvironment() {
+        return environment;
+    }
+
+    public void setEnvironment(String environment) {
+        this.environment = environment;
+    }
+
+    public String getSpecHash() {
+        return specHash;
+    }
+
+    public void setSpecHash(String specHash) {
+        this.specHash = specHash;
+    }
+
+    public String getRepository() {
+        return repository;
+    }
+
+    public void setRepository(String repository) {
+        this.repository = repository;
+    }
+
+    public String getPushSecret() {
+        return pushSecret;
+    }
+
+    public void setPushSecret(String pushSecret) {
+        this.pushSecret = pushSecret;
+    }
+
+    public String getRebuild() {
+        return rebuild;
+    }
+
+    public void setRebuild(String rebuild) {
+        this.rebuild = rebuild;
+    }
+
+    public ResolvedEnvironment getResolved() {
+        return resolved;
+    }
+
+    public void setResolved(ResolvedEnvironment resolved) {
+        this.resolved = resolved;
+    }
+
+    public BuildSettings getBuild() {
+        return build;
+    }
+
+    public void setBuild(BuildSettings build) {
+        this.build = build;
+    }
+}

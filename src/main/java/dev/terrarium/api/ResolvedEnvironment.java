@@ -1,0 +1,108 @@
+package dev.terrarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A normalised environment: every default explicit, names lower-cased, lists sorted and de-duplicated, whatever
+ * source (fields, environment.yml, requirements.txt) it came from. Equal meaning gives equal objects.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"manager", "python", "baseImage", "channels", "packages", "pip", "system", "env"})
+public class ResolvedEnvironment {
+
+    @Required
+    @JsonPropertyDescription("conda or venv.")
+    private Manager manager;
+
+    @Required
+    @JsonPropertyDescription("Python version.")
+    private String python;
+
+    @Required
+    @JsonPropertyDescription("Base image of the build.")
+    private String baseImage;
+
+    @JsonPropertyDescription("Conda channels in priority order (conda only).")
+    private List<String> channels = new ArrayList<>();
+
+    @JsonPropertyDescription("Canonical conda match specs, sorted (conda only).")
+    private List<String> packages = new ArrayList<>();
+
+    @JsonPropertyDescription("Canonical PEP 508 requirements, sorted.")
+    private List<String> pip = new ArrayList<>();
+
+    @JsonPropertyDescription("Debian packages, sorted.")
+    private List<String> system = new ArrayList<>();
+
+    @JsonPropertyDescription("Environment variables baked into the image, sorted by name.")
+    private List<BakedEnvVar> env = new ArrayList<>();
+
+    public Manager getManager() {
+        return manager;
+    }
+
+    public void setManager(Manager manager) {
+        this.manager = manager;
+    }
+
+    public String getPython() {
+        return python;
+    }
+
+    public void setPython(String python) {
+        this.python = python;
+    }
+
+    public String getBaseImage() {
+        return baseImage;
+    }
+
+    public void setBaseImage(String baseImage) {
+        this.baseImage = baseImage;
+    }
+
+    public List<String> getChannels() {
+        return channels;
+    }
+
+    public void setChannels(List<String> channels) {
+        this.channels = channels;
+    }
+
+    public List<String> getPackages() {
+        return packages;
+    }
+
+    public void setPackages(List<String> packages) {
+        this.packages = packages;
+    }
+
+    public List<String> getPip() {
+        return pip;
+    }
+
+    public void setPip(List<String> pip) {
+        this.pip = pip;
+    }
+
+    public List<String> getSystem() {
+        return system;
+    }
+
+    public void setSystem(List<String> system) {
+        this.system = system;
+    }
+
+    public List<BakedEnvVar> getEnv() {
+        return env;
+    }
+
+    public void setEnv(List<BakedEnvVar> env) {
+        this.env = env;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.terrarium.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** What to run and how. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.environment) != has(self.image)",
+        message = "exactly one of environment or image must be set")
+@ValidationRule(value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.name == p.name))",
+        message = "port names must be unique", fieldPath = ".ports")
+@ValidationRule(value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.containerPort == p.containerPort))",
+        message = "containerPort numbers must be unique", fieldPath = ".ports")
+@ValidationRule(value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, "
+        + "(has(q.port) ? q.port : q.containerPort) == (has(p.port) ? p.port : p.containerPort)))",
+        message = "Service port numbers must be unique", fieldPath = ".ports")
+@ValidationRule(value = "!has(self.backoffLimit) || (has(self.mode) && self.mode == 'Job')",
+        message = "backoffLimit applies to mode: Job only")
+@ValidationRule(value = "!has(self.mode) || self.mode == 'Service' || !has(self.replicas)",
+        message = "replicas applies to mode: Service only")
+public class WorkloadSpec {
+
+    @Size(max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Name of the Environment (same namespace) whose image runs. Exactly one of environment "
+            + "and image.")
+    private String environment;
+
+    @Size(max = 512)
+    @Pattern("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\\w][\\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$")
+    @JsonPropertyDescription("A plain image to run instead of an Environment's, as repository[:tag][@digest].")
+    private String image;
+
+    @JsonPropertyDescription("Service (default): long-running Deployment; Job: runs to completion.")
+    private WorkloadMode mode;
+
+    @Size(max = 64)
+    @Items(maxLength = 4096)
+    @JsonPropertyDescription("Entrypoint, replacing the image's (docker run --entrypoint).")
+    private List<String> command;
+
+    @Size(max = 256)
+    @Items(maxLength = 65536)
+    @JsonPropertyDescription("Arguments to the entrypoint (what follows the image in docker run).")
+    private List<String> args;
+
+    @Size(max = 4096)
+    @Pattern("^/.*$")
+    @JsonPropertyDescription("Working directory of the container, an absolute path.")
+    private String workingDir;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Ports the container listens on; a ClusterIP Service named like the Workload publishes "
+            + "them.")
+    private List<WorkloadPort> ports;
+
+    @Size(max = 256)
+    @JsonPropertyDescription("Environment variables of the container (docker run -e).")
+    private List<EnvVar> env;
+
+    @Size(max = 64)
+    @JsonPropertyDescription("Secrets or ConfigMaps whose keys become environment variables (docker run --env-file; "
+            + "make the Secret with kubectl create secret generic NAME --from-env-file=.env).")
+    private List<EnvFromSource> envFrom;
+
+    @Min(0)
+    @Max(1000)
+    @JsonPropertyDescription("Number of pods (mode: Service). When unset, the operator does not own the replica count, "
+            + "so a HorizontalPodAutoscaler may set it; a new Deployment starts with 1.")
+    private Integer replicas;
+
+    @JsonPropertyDescription("True stops the Workload (docker stop): Deployment scaled to zero, Job suspended; "
+            + "every object is kept. False starts it again.")
+    private Boolean suspend;
+
+    @Min(0)
+    @Max(100)
+    @JsonPropertyDescription("Retries of a failed pod (mode: Job). Defaults to 0.")
+    private Integer backoffLimit;
+
+    @JsonPropertyDescription("CPU and memory requests and limits of the container.")
+    private ResourceRequirements resources;
+
+    @Size(max = 253)
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @JsonPropertyDescription("Service account of the pods. When set, its API token is mounted; when unset, the pods "
+            + "get no token.")
+    private String serviceAccountName;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Node labels the pods must match, for example a GPU node pool.")
+    private Map<String, String> nodeSelector;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Tolerations of the pods, for example of tainted GPU nodes.")
+    private List<Toleration> tolerations;
+
+    @JsonPropertyDescription("Container security settings, merged over the secure defaults (runAsNonRoot, no "
+            + "privilege escalation, all capabilities dropped, RuntimeDefault seccomp).")
+    private SecurityContext securityContext;
+
+    public String getEnvironment() {
+        return environment;
+    }
+
+    public void setEnvironment(String environment) {
+        this.environment = environment;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public WorkloadMode getMode() {
+        return mode;
+    }
+
+    public void setMode(WorkloadMode mode) {
+        this.mode = mode;
+    }
+
+    public List<String> getCommand() {
+        return command;
+    }
+
+    public void setCommand(List<String> command) {
+        this.command = command;
+    }
+
+    public List<String> getArgs() {
+        return args;
+    }
+
+    public void setArgs(List<String> args) {
+        this.args = args;
+    }
+
+    public String getWorkingDir() {
+        return workingDir;
+    }
+
+    public void setWorkingDir(String workingDir) {
+        this.workingDir = workingDir;
+    }
+
+    public List<WorkloadPort> getPorts() {
+        return ports;
+    }
+
+    public void setPorts(List<WorkloadPort> ports) {
+        this.ports = ports;
+    }
+
+    public List<EnvVar> getEnv() {
+        return env;
+    }
+
+    public void setEnv(List<EnvVar> env) {
+        this.env = env;
+    }
+
+    public List<EnvFromSource> getEnvFrom() {
+        return envFrom;
+    }
+
+    public void setEnvFrom(List<EnvFromSource> envFrom) {
+        this.envFrom = envFrom;
+    }
+
+    public Integer getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(Integer replicas) {
+        this.replicas = replicas;
+    }
+
+    public Boolean getSuspend() {
+        return suspend;
+    }
+
+    public void setSuspend(Boolean suspend) {
+        this.suspend = suspend;
+    }
+
+    public Integer getBackoffLimit() {
+        return backoffLimit;
+    }
+
+    public void setBackoffLimit(Integer backoffLimit) {
+        this.backoffLimit = backoffLimit;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+
+    public String getServiceAccountName() {
+        return serviceAccountName;
+    }
+
+    public void setServiceAccountName(String serviceAccountName) {
+        this.serviceAccountName = serviceAccountName;
+    }
+
+    public SecurityContext getSecurityContext() {
+        return securityContext;
+    }
+
+    public void setSecurityContext(SecurityContext securityContext) {
+        this.securityContext = securityContext;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public List<Toleration> getTolerations() {
+        return tolerations;
+    }
+
+    public void setTolerations(List<Toleration> tolerations) {
+        this.tolerations = tolerations;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.terrarium.dependent;
+
+import dev.terrarium.api.Environment;
+import dev.terrarium.support.Labels;
+import dev.terrarium.support.Names;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * The identity of an Environment's build pods: a service account of its own, bound to no role, whose token is
+ * never mounted. A build needs no API access; a dedicated account keeps it out of the namespace's default one.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class BuilderServiceAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, Environment> {
+
+    @Override
+    protected ServiceAccount desired(Environment environment, Context<Environment> context) {
+        String name = environment.getMetadata().getName();
+        return new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(Names.builderServiceAccount(name))
+                .withNamespace(environment.getMetadata().getNamespace())
+                .withLabels(Labels.forEnvironment(name))
+                .endMetadata()
+                .withAutomountServiceAccountToken(false)
+                .build();
+    }
+}

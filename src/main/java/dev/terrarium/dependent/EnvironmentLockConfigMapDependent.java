@@ -1,0 +1,45 @@
+package dev.terrarium.dependent;
+
+import java.util.Map;
+
+import dev.terrarium.api.Environment;
+import dev.terrarium.support.Labels;
+import dev.terrarium.support.Names;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * {@code <environment>-lock}: the resolved package lock of the image the Environment currently points to (what
+ * {@code conda env export} or {@code pip freeze} would print inside it), copied from that build's own lock.
+ */
+@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT
+        + "=environment"))
+public class EnvironmentLockConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, Environment> {
+
+    private final EnvironmentResolver resolver;
+
+    public EnvironmentLockConfigMapDependent(EnvironmentResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    @Override
+    protected ConfigMap desired(Environment environment, Context<Environment> context) {
+        String name = environment.getMetadata().getName();
+        EnvironmentLocks.Lock lock = EnvironmentLocks.current(environment,
+                        resolver.resolve(environment, context).buildName(), context)
+                .orElseThrow(() -> new IllegalStateException("no lock; the precondition gates it"));
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(Names.environmentLock(name))
+                .withNamespace(environment.getMetadata().getNamespace())
+                .withLabels(Labels.forEnvironment(name))
+                .endMetadata()
+                .withData(Map.of("lock", lock.text(), "image", lock.image(), "imageBuild", lock.imageBuild()))
+                .build();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.terrarium.dependent;
+
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildSpec;
+import dev.terrarium.support.Labels;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+
+/**
+ * The ImageBuild of an Environment's current spec: created once and never updated (its spec is an immutable
+ * snapshot). A spec change makes a new ImageBuild under a new name; older ones stay as history until retention
+ * removes them.
+ */
+public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild, Environment>
+        implements Creator<ImageBuild, Environment>, GarbageCollected<Environment> {
+
+    private final EnvironmentResolver resolver;
+
+    public ImageBuildDependent(EnvironmentResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    @Override
+    protected ImageBuild desired(Environment environment, Context<Environment> context) {
+        EnvironmentResolution resolution = resolver.resolve(environment, context);
+        ImageBuildSpec spec = new ImageBuildSpec();
+        spec.setEnvironment(environment.getMetadata().getName());
+        spec.setSpecHash(resolution.specHash());
+        spec.setRepository(resolution.repository());
+        spec.setPushSecret(environment.getSpec().getOutput() == null ? null
+                : environment.getSpec().getOutput().getPushSecret());
+        spec.setRebuild(environment.getMetadata().getAnnotations() == null ? null
+                : environment.getMetadata().getAnnotations().get(EnvironmentResolution.REBUILD_ANNOTATION));
+        spec.setResolved(resolution.resolved());
+        spec.setBuild(resolution.build());
+        ImageBuild build = new ImageBuild();
+        build.setMetadata(new ObjectMetaBuilder()
+                .withName(resolution.buildName())
+                .withNamespace(environment.getMetadata().getNamespace())
+                .withLabels(Labels.forEnvironment(environment.getMetadata().getName()))
+                .build());
+        build.setSpec(spec);
+        return build;
+    }
+}

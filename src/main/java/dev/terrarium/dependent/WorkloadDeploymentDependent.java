@@ -1,0 +1,37 @@
+package dev.terrarium.dependent;
+
+import dev.terrarium.api.Workload;
+import dev.terrarium.support.Labels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The Deployment of a long-running Workload (docker run -d), pinned to its image's digest. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+public class WorkloadDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, Workload> {
+
+    @Override
+    protected Deployment desired(Workload workload, Context<Workload> context) {
+        String name = workload.getMetadata().getName();
+        WorkloadImage image = WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context))
+                .orElseThrow(() -> new IllegalStateException("reconciled without an image; the precondition gates it"));
+        boolean suspended = Boolean.TRUE.equals(workload.getSpec().getSuspend());
+        // Without replicas in the spec the operator does not own the count (an autoscaler may), except to stop it.
+        Integer replicas = suspended ? Integer.valueOf(0) : workload.getSpec().getReplicas();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(workload.getMetadata().getNamespace())
+                .withLabels(Labels.forWorkload(name))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector().withMatchLabels(WorkloadPods.selector(name)).endSelector()
+                .withTemplate(WorkloadPods.template(workload, image, "Always"))
+                .endSpec()
+                .build();
+    }
+}

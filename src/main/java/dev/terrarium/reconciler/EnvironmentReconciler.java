@@ -1,0 +1,177 @@
+package dev.terrarium.reconciler;
+
+import dev.terrarium.dependent.EnvironmentResolver;
+
+import dev.terrarium.dependent.EnvironmentResolution;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.EnvironmentPhase;
+import dev.terrarium.api.EnvironmentStatus;
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.Retention;
+import dev.terrarium.dependent.BuilderServiceAccountDependent;
+import dev.terrarium.dependent.EnvironmentImages;
+import dev.terrarium.dependent.EnvironmentLockConfigMapDependent;
+import dev.terrarium.dependent.EnvironmentLocks;
+import dev.terrarium.dependent.ImageBuildDependent;
+import dev.terrarium.support.EventRecorder;
+import dev.terrarium.support.Labels;
+import dev.terrarium.support.StatusComparison;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * Reconciles an Environment: validates and normalises its spec, makes (or follows) the ImageBuild of its content
+ * hash, moves status.image only when a build succeeded, publishes the lock, and deletes builds past retention.
+ * Not generation-aware: the terrarium.dev/rebuild annotation changes no generation but must start a new build.
+ */
+@Workflow(dependents = {
+        @Dependent(name = "builder-account", type = BuilderServiceAccountDependent.class,
+                reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
+        @Dependent(name = "imagebuild", type = ImageBuildDependent.class, dependsOn = "builder-account",
+                reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
+        @Dependent(name = "lock", type = EnvironmentLockConfigMapDependent.class,
+                reconcilePrecondition = EnvironmentPreconditions.LockKnown.class)
+})
+@ControllerConfiguration(name = "environment", generationAwareEventProcessing = false)
+public class EnvironmentReconciler implements Reconciler<Environment> {
+
+    static final String BY_SOURCE = "environment-by-configmap";
+    /** A fromConfigMap source that does not exist yet is looked for again this often (it may not be watched). */
+    static final Duration SOURCE_RECHECK = Duration.ofSeconds(60);
+
+    private final EnvironmentResolver resolver;
+    private final EventRecorder events;
+    private final Clock clock = Clock.systemUTC();
+
+    public EnvironmentReconciler(EnvironmentResolver resolver, EventRecorder events) {
+        this.resolver = resolver;
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, Environment>> prepareEventSources(EventSourceContext<Environment> context) {
+        var environments = context.getPrimaryCache();
+        environments.addIndexer(BY_SOURCE, env -> env.getSpec() == null || env.getSpec().getFromConfigMap() == null
+                ? List.of()
+                : List.of(env.getMetadata().getNamespace() + "/" + env.getSpec().getFromConfigMap().getName()));
+        var sources = InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
+                .withName("watched-sources")
+                .withLabelSelector(Labels.WATCH + "=true")
+                .withSecondaryToPrimaryMapper(cm -> environments
+                        .byIndex(BY_SOURCE, cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build();
+        var buildLocks = InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
+                .withName("build-locks")
+                .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=lock")
+                .withSecondaryToPrimaryMapper(cm -> Set.of(new ResourceID(
+                        cm.getMetadata().getLabels().get(Labels.ENVIRONMENT), cm.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(sources, context), new InformerEventSource<>(buildLocks, context));
+    }
+
+    @Override
+    public UpdateControl<Environment> reconcile(Environment environment, Context<Environment> context) {
+        EnvironmentResolution resolution = resolver.resolve(environment, context);
+        Set<ImageBuild> builds = context.getSecondaryResources(ImageBuild.class);
+        Optional<ImageBuild> current = builds.stream()
+                .filter(b -> b.getMetadata().getName().equals(resolution.buildName())).findFirst();
+        Optional<ImageBuild> imageBuild = EnvironmentImages.imageBuild(environment, resolution.buildName(), builds);
+        Optional<EnvironmentLocks.Lock> lock = EnvironmentLocks.current(environment, resolution.buildName(), context);
+
+        EnvironmentStatus previous = environment.getStatus();
+        EnvironmentStatus next = EnvironmentStatusBuilder.build(new EnvironmentStatusBuilder.Observation(
+                environment, resolution, current, imageBuild, lock), clock.instant());
+        deleteBeyondRetention(environment, builds, resolution, imageBuild, context);
+        announce(environment, previous, next, current);
+
+        UpdateControl<Environment> control = StatusComparison.same(previous, next) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(withStatus(environment, next));
+        if (resolution.missingSource() != null) {
+            control.rescheduleAfter(SOURCE_RECHECK);
+        } else if (imageChanged(previous, next)) {
+            // The lock ConfigMap follows status.image; our own status write does not trigger a reconcile.
+            control.reschedule();
+        }
+        return control;
+    }
+
+    private static boolean imageChanged(EnvironmentStatus previous, EnvironmentStatus next) {
+        String before = previous == null ? null : previous.getImage();
+        return next.getImage() != null && !next.getImage().equals(before);
+    }
+
+    private static void deleteBeyondRetention(Environment environment, Set<ImageBuild> builds,
+            EnvironmentResolution resolution, Optional<ImageBuild> imageBuild, Context<Environment> context) {
+        Set<String> keep = new HashSet<>();
+        if (resolution.buildName() != null) {
+            keep.add(resolution.buildName());
+        }
+        imageBuild.ifPresent(b -> keep.add(b.getMetadata().getName()));
+        if (!resolution.valid()) {
+            // Never prune while the spec is refused: the user may be mid-edit, and nothing replaces the builds.
+            return;
+        }
+        Retention retention = environment.getSpec().getRetention();
+        int successful = retention != null && retention.getSuccessful() != null ? retention.getSuccessful()
+                : RetentionPolicy.DEFAULT_SUCCESSFUL;
+        int failed = retention != null && retention.getFailed() != null ? retention.getFailed()
+                : RetentionPolicy.DEFAULT_FAILED;
+        for (ImageBuild old : RetentionPolicy.toDelete(builds, successful, failed, keep)) {
+            context.getClient().resource(old).delete();
+        }
+    }
+
+    private void announce(Environment environment, EnvironmentStatus previous, EnvironmentStatus next,
+            Optional<ImageBuild> current) {
+        EnvironmentPhase before = previous == null ? null : previous.getPhase();
+        String beforeBuild = previous == null ? null : previous.getLatestBuild();
+        boolean sameBuild = next.getLatestBuild() != null && next.getLatestBuild().equals(beforeBuild);
+        if (sameBuild && before == next.getPhase()) {
+            return;
+        }
+        String build = next.getLatestBuild();
+        switch (next.getPhase()) {
+            case Building -> {
+                if (!(sameBuild && before == EnvironmentPhase.Building)) {
+                    events.normal(environment, "BuildStarted", "Building ImageBuild " + build + " for spec "
+                            + next.getSpecHash().substring(0, 12) + ".");
+                }
+            }
+            case Ready -> {
+                boolean cacheHit = current.map(b -> Boolean.TRUE.equals(b.getStatus().getCacheHit())).orElse(false);
+                events.normal(environment, cacheHit ? "CacheHit" : "BuildSucceeded", (cacheHit
+                        ? "Image found, no build needed: " : "Built ") + next.getImage() + " (" + build + ").");
+            }
+            case Failed -> events.warning(environment, "BuildFailed", "ImageBuild " + build + " failed; the "
+                    + "previous image stays in use.");
+            case Invalid -> events.warning(environment, "InvalidSpec", next.getConditions().get(0).getMessage());
+            default -> {
+            }
+        }
+    }
+
+    private static Environment withStatus(Environment environment, EnvironmentStatus status) {
+        environment.setStatus(status);
+        return environment;
+    }
+}

@@ -1,0 +1,182 @@
+package dev.terrarium.reconciler;
+
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.Workload;
+import dev.terrarium.api.WorkloadMode;
+import dev.terrarium.api.WorkloadPhase;
+import dev.terrarium.api.WorkloadStatus;
+import dev.terrarium.dependent.WorkloadDeploymentDependent;
+import dev.terrarium.dependent.WorkloadImage;
+import dev.terrarium.dependent.WorkloadJobDependent;
+import dev.terrarium.dependent.WorkloadPods;
+import dev.terrarium.dependent.WorkloadSecondaries;
+import dev.terrarium.dependent.WorkloadServiceDependent;
+import dev.terrarium.reconciler.WorkloadStatusBuilder.JobOutcome;
+import dev.terrarium.reconciler.WorkloadStatusBuilder.Observation;
+import dev.terrarium.support.EventRecorder;
+import dev.terrarium.support.LogTail;
+import dev.terrarium.support.StatusComparison;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/** Reconciles a Workload into a Deployment and Service (mode: Service) or a Job (mode: Job). */
+@Workflow(dependents = {
+        @Dependent(name = "deployment", type = WorkloadDeploymentDependent.class,
+                reconcilePrecondition = WorkloadPreconditions.RunsAsService.class),
+        @Dependent(name = "service", type = WorkloadServiceDependent.class,
+                reconcilePrecondition = WorkloadPreconditions.PublishesPorts.class),
+        @Dependent(name = "job", type = WorkloadJobDependent.class,
+                reconcilePrecondition = WorkloadPreconditions.RunsAsJob.class)
+})
+@ControllerConfiguration(name = "workload")
+public class WorkloadReconciler implements Reconciler<Workload> {
+
+    static final String BY_ENVIRONMENT = "workload-by-environment";
+
+    private final EventRecorder events;
+    private final Clock clock = Clock.systemUTC();
+
+    public WorkloadReconciler(EventRecorder events) {
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, Workload>> prepareEventSources(EventSourceContext<Workload> context) {
+        var workloads = context.getPrimaryCache();
+        workloads.addIndexer(BY_ENVIRONMENT, workload -> workload.getSpec().getEnvironment() == null ? List.of()
+                : List.of(indexKey(workload.getMetadata().getNamespace(), workload.getSpec().getEnvironment())));
+        var environments = InformerEventSourceConfiguration.from(Environment.class, Workload.class)
+                .withSecondaryToPrimaryMapper(environment -> workloads
+                        .byIndex(BY_ENVIRONMENT, indexKey(environment.getMetadata().getNamespace(),
+                                environment.getMetadata().getName()))
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build();
+        return List.of(new InformerEventSource<>(environments, context));
+    }
+
+    private static String indexKey(String namespace, String environment) {
+        return namespace + "/" + environment;
+    }
+
+    @Override
+    public UpdateControl<Workload> reconcile(Workload workload, Context<Workload> context) {
+        Optional<Environment> environment = WorkloadSecondaries.environment(context);
+        Optional<WorkloadImage> image = WorkloadImage.resolve(workload, environment);
+        Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
+        Optional<Job> job = currentJob(workload, image, context);
+        JobOutcome outcome = job.map(j -> jobOutcome(workload, j, context)).orElse(JobOutcome.NONE);
+
+        WorkloadStatus previous = workload.getStatus();
+        WorkloadStatus next = WorkloadStatusBuilder.build(
+                new Observation(workload, environment, image, deployment, job, outcome), clock.instant());
+        announce(workload, previous, next, image);
+        if (StatusComparison.same(previous, next)) {
+            return UpdateControl.noUpdate();
+        }
+        workload.setStatus(next);
+        return UpdateControl.patchStatus(workload);
+    }
+
+    /** The Job of the current template; Jobs of earlier templates (a changed command or image) are removed. */
+    private static Optional<Job> currentJob(Workload workload, Optional<WorkloadImage> image,
+            Context<Workload> context) {
+        Set<Job> jobs = context.getSecondaryResources(Job.class);
+        if (workload.getSpec().getMode() != WorkloadMode.Job || image.isEmpty()) {
+            return Optional.empty();
+        }
+        String wanted = WorkloadJobDependent.jobName(workload.getMetadata().getName(),
+                WorkloadPods.template(workload, image.get(), "Never"));
+        jobs.stream().filter(j -> !wanted.equals(j.getMetadata().getName()))
+                .forEach(superseded -> context.getClient().resource(superseded).withPropagationPolicy(
+                        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
+        return jobs.stream().filter(j -> wanted.equals(j.getMetadata().getName()))
+                .max(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()));
+    }
+
+    /**
+     * The exit code and, for a failure, the log tail of a finished Job, read from its pod once: a status that already
+     * holds them for this image keeps them, so a Workload at rest reads nothing.
+     */
+    private static JobOutcome jobOutcome(Workload workload, Job job, Context<Workload> context) {
+        boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
+                && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
+                        && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
+        if (!finished) {
+            return JobOutcome.NONE;
+        }
+        WorkloadStatus previous = workload.getStatus();
+        String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        if (previous != null && previous.getExitCode() != null && image.equals(previous.getImage())
+                && (previous.getPhase() == WorkloadPhase.Succeeded || previous.getPhase() == WorkloadPhase.Failed)) {
+            return new JobOutcome(previous.getExitCode(), previous.getLogTail());
+        }
+        List<Pod> pods = context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
+                .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+        Optional<Pod> last = pods.stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
+        Integer exitCode = last.flatMap(WorkloadReconciler::terminated).map(ContainerStateTerminated::getExitCode)
+                .orElse(null);
+        boolean failed = exitCode != null && exitCode != 0;
+        String logTail = failed ? last.map(pod -> LogTail.read(context.getClient(), pod, WorkloadPods.CONTAINER))
+                .orElse(null) : null;
+        return new JobOutcome(exitCode, logTail);
+    }
+
+    private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(s -> WorkloadPods.CONTAINER.equals(s.getName()) && s.getState() != null
+                        && s.getState().getTerminated() != null)
+                .map(s -> s.getState().getTerminated()).findFirst();
+    }
+
+    private void announce(Workload workload, WorkloadStatus previous, WorkloadStatus next,
+            Optional<WorkloadImage> image) {
+        WorkloadPhase before = previous == null ? null : previous.getPhase();
+        WorkloadPhase after = next.getPhase();
+        String deployed = previous == null ? null : previous.getImage();
+        if (image.isPresent() && deployed != null && !deployed.equals(image.get().image())
+                && after == WorkloadPhase.Progressing && before != WorkloadPhase.Progressing) {
+            events.normal(workload, "RolloutStarted", "Rolling out " + image.get().image() + " (was " + deployed
+                    + ").");
+        }
+        if (before == after) {
+            return;
+        }
+        switch (after) {
+            case Running -> events.normal(workload, "Running", "Running " + next.getImage() + ".");
+            case Stopped -> events.normal(workload, "Stopped", "Stopped.");
+            case Succeeded -> events.normal(workload, "Succeeded", "The Job ran to completion.");
+            case Failed -> events.warning(workload, "Failed", "The Job failed with exit code " + next.getExitCode()
+                    + ".");
+            case Degraded -> events.warning(workload, "Degraded", readyMessage(next));
+            default -> {
+            }
+        }
+    }
+
+    private static String readyMessage(WorkloadStatus status) {
+        return status.getConditions().isEmpty() ? "" : status.getConditions().get(0).getMessage();
+    }
+}

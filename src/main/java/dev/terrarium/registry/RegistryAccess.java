@@ -1,0 +1,52 @@
+package dev.terrarium.registry;
+
+import java.util.HashSet;
+import java.util.Optional;
+
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.support.TerrariumConfig;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The registry as ImageBuilds see it: their target repository, with the credentials of their push secret. */
+@ApplicationScoped
+public class RegistryAccess {
+
+    /** Where the build writes the resolved lock inside the image (BuildContextGenerator.LOCK_FILE, without /). */
+    static final String LOCK_PATH = "opt/terrarium/lock";
+
+    private final RegistryClient registry;
+    private final KubernetesClient kubernetes;
+
+    public RegistryAccess(TerrariumConfig config, KubernetesClient kubernetes) {
+        this.registry = new RegistryClient(new HashSet<>(config.registry().insecure()));
+        this.kubernetes = kubernetes;
+    }
+
+    /** The digest of repository:specHash when the registry has it. */
+    public Optional<String> existingDigest(ImageBuild build) {
+        ImageReference target = ImageReference.parse(build.getSpec().getRepository() + ":"
+                + build.getSpec().getSpecHash());
+        return registry.manifestDigest(target, credentials(build, target));
+    }
+
+    /** The lock that the build wrote into the image, read from the image's layers. */
+    public Optional<String> lockInImage(ImageBuild build, String digest) {
+        ImageReference image = ImageReference.parse(build.getSpec().getRepository() + "@" + digest);
+        return registry.readFileFromImage(image, credentials(build, image), LOCK_PATH);
+    }
+
+    private Credentials credentials(ImageBuild build, ImageReference image) {
+        String secretName = build.getSpec().getPushSecret();
+        if (secretName == null) {
+            return Credentials.ANONYMOUS;
+        }
+        Secret secret = kubernetes.secrets().inNamespace(build.getMetadata().getNamespace()).withName(secretName).get();
+        if (secret == null) {
+            throw new RegistryException(image.registry(), "push secret " + secretName + " not found in namespace "
+                    + build.getMetadata().getNamespace(), RegistryException.NO_STATUS, null, null);
+        }
+        return DockerConfig.fromSecret(secret).credentialsFor(image);
+    }
+}

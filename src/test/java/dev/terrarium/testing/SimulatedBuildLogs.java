@@ -1,0 +1,166 @@
+package dev.terrarium.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.Manager;
+import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.build.LockMarkers;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Plays the part of a build pod's log on the simulated nodes: for each build pod, writes a builder log in CRI format
+ * that ends with the lock of what the ImageBuild asked for, printed in the markers the real build step prints, and
+ * registers it with kwok (a Logs object for the pod) so the API server serves it as the pod's log. The operator
+ * reads it through its real log path and cannot tell it from a real builder's.
+ */
+public final class SimulatedBuildLogs implements AutoCloseable {
+
+    private final KubernetesClient client;
+    private final Path directory;
+    private final SharedIndexInformer<Pod> informer;
+
+    private SimulatedBuildLogs(KubernetesClient client, Path directory) {
+        this.client = client;
+        this.directory = directory;
+        this.informer = client.pods().inAnyNamespace().withLabel("terrarium.dev/imagebuild")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        serve(pod);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod before, Pod pod) {
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean unknownFinalState) {
+                    }
+                });
+    }
+
+    public static SimulatedBuildLogs start(KubernetesClient admin, Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new SimulatedBuildLogs(admin, directory);
+    }
+
+    private void serve(Pod pod) {
+        String namespace = pod.getMetadata().getNamespace();
+        String buildName = pod.getMetadata().getLabels().get("terrarium.dev/imagebuild");
+        ImageBuild build = client.resources(ImageBuild.class).inNamespace(namespace).withName(buildName).get();
+        if (build == null) {
+            return;
+        }
+        Path file = directory.resolve(namespace + "_" + pod.getMetadata().getName() + ".log");
+        Map<String, String> selector = pod.getSpec().getNodeSelector();
+        String fate = selector == null ? null : selector.get("terrarium.dev/kwok-fate");
+        try {
+            Files.writeString(file, criLog("fail".equals(fate) || "oom".equals(fate) ? failedLog(build)
+                    : builderLog(build)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        GenericKubernetesResource logs = new GenericKubernetesResource();
+        logs.setApiVersion("kwok.x-k8s.io/v1alpha1");
+        logs.setKind("Logs");
+        logs.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(pod.getMetadata().getName())
+                .withNamespace(namespace).build());
+        logs.setAdditionalProperty("spec", Map.of("logs", List.of(Map.of("containers", List.of("build"),
+                "logsFile", file.toAbsolutePath().toString()))));
+        client.resource(logs).serverSideApply();
+    }
+
+    /** What BuildKit prints for the build, ending with the lock step's marked output. */
+    static List<String> builderLog(ImageBuild build) {
+        ResolvedEnvironment env = build.getSpec().getResolved();
+        String hash = build.getSpec().getSpecHash();
+        List<String> lock = lockLines(env);
+        List<String> lines = new ArrayList<>(List.of(
+                "#1 [internal] load build definition from Dockerfile",
+                "#1 DONE 0.0s",
+                "#2 [internal] load metadata for " + env.getBaseImage(),
+                "#2 DONE 0.8s",
+                "#3 [3/5] RUN install (simulated)",
+                "#3 1.002 installed " + (env.getPackages().size() + env.getPip().size()) + " packages",
+                "#3 DONE 1.0s",
+                "#4 [5/5] RUN write and print the lock",
+                "#4 0.101 " + LockMarkers.prefix(hash) + "begin"));
+        lock.forEach(line -> lines.add("#4 0.102 " + LockMarkers.prefix(hash) + "| " + line));
+        lines.add("#4 0.103 " + LockMarkers.prefix(hash) + "end " + lock.size());
+        lines.add("#4 DONE 0.2s");
+        lines.add("#5 exporting to image");
+        lines.add("#5 pushing layers 0.5s done");
+        lines.add("#5 DONE 0.7s");
+        return lines;
+    }
+
+    /** What BuildKit prints when the install step fails: many lines of progress, then the error. */
+    static List<String> failedLog(ImageBuild build) {
+        List<String> lines = new ArrayList<>(List.of(
+                "#1 [internal] load build definition from Dockerfile",
+                "#1 DONE 0.0s",
+                "#2 [3/5] RUN install (simulated)"));
+        for (int i = 0; i < 60; i++) {
+            lines.add("#2 " + (1 + i / 10.0) + " Downloading package " + i + " of 60");
+        }
+        lines.add("#2 ERROR: process \"/bin/sh -c install\" did not complete successfully: exit code: 3");
+        lines.add("error: failed to solve: process \"/bin/sh -c install\" did not complete successfully: exit code: 3");
+        return lines;
+    }
+
+    private static List<String> lockLines(ResolvedEnvironment env) {
+        List<String> lines = new ArrayList<>();
+        if (env.getManager() == Manager.VENV) {
+            env.getPip().forEach(spec -> lines.add(pinned(spec)));
+            return lines;
+        }
+        lines.add("name: base");
+        lines.add("channels:");
+        env.getChannels().forEach(channel -> lines.add("- " + channel));
+        lines.add("dependencies:");
+        env.getPackages().forEach(spec -> lines.add("- " + spec));
+        if (!env.getPip().isEmpty()) {
+            lines.add("- pip:");
+            env.getPip().forEach(spec -> lines.add("  - " + pinned(spec)));
+        }
+        return lines;
+    }
+
+    /** name==version for a requirement: its own pin, else a made-up resolution. */
+    private static String pinned(String requirement) {
+        String name = requirement.split("[\\[=<>!~; @]", 2)[0];
+        int pin = requirement.indexOf("==");
+        String version = pin >= 0 ? requirement.substring(pin + 2).split("[,; ]", 2)[0] : "1.0.0";
+        return name + "==" + version;
+    }
+
+    private static String criLog(List<String> lines) {
+        StringBuilder log = new StringBuilder();
+        Instant time = Instant.now();
+        for (String line : lines) {
+            log.append(time).append(" stdout F ").append(line).append('\n');
+        }
+        return log.toString();
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}
