@@ -40,6 +40,14 @@ cluster: binaries ## Start (or reuse) the local control plane and registry; prin
 cluster-down: ## Stop the local control plane and registry and remove their state
 	hack/cluster.sh down
 
+.PHONY: deploy
+deploy: ## Install CRDs, RBAC and the operator (deploy/) in the current context; WITH_REGISTRY=1 adds a registry
+	hack/deploy.sh apply $(if $(WITH_REGISTRY),with-registry)
+
+.PHONY: undeploy
+undeploy: ## Remove what make deploy installed, CRDs included: every Environment, ImageBuild and Workload goes too
+	hack/deploy.sh delete
+
 .PHONY: crds
 crds: ## Regenerate the CRDs from the API classes into crds/
 	$(MVN) package -DskipTests

@@ -6,7 +6,7 @@
 #   hack/cluster.sh down     stop every process it started (kwokctl tracks their pids) and remove its state
 #   hack/cluster.sh status   exit 0 when it answers
 #   hack/cluster.sh env      print the exports a shell needs (KUBECONFIG, PATH with the built kubectl)
-#   hack/cluster.sh paths    print KUBECONFIG=... and BIN_DIR=... for programs (the test harness)
+#   hack/cluster.sh paths    print KUBECONFIG, BIN_DIR, AUDIT_LOG and REGISTRY as KEY=value, for programs
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -29,6 +29,7 @@ options:
   bindAddress: 127.0.0.1
   kubeVersion: ${KUBE_VERSION}
   kubeAuthorization: true
+  kubeAuditPolicy: $HACK_DIR/kwok/audit-policy.yaml
   # Logs as objects: a test harness can serve a pod's own log (see SimulatedBuildLogs); others get ClusterLogs.
   enableCRDs: [Logs]
   kubeApiserverBinary: $BIN_DIR/kube-apiserver
@@ -37,6 +38,12 @@ options:
   kubectlBinary: $BIN_DIR/kubectl
   etcdBinary: $BIN_DIR/etcd
   kwokControllerBinary: $BIN_DIR/kwok
+# kwok plays only the nodes annotated as fake; a test harness may play another node itself (RealBuildNode).
+componentsPatches:
+- name: kwok-controller
+  extraArgs:
+  - {key: manage-all-nodes, value: "false", override: true}
+  - {key: manage-nodes-with-annotation-selector, value: "kwok.x-k8s.io/node=fake"}
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterLogs
@@ -56,7 +63,7 @@ up() {
   else
     log "creating local cluster '$CLUSTER_NAME' (state in $CLUSTER_DIR)"
     "$BIN_DIR/kwokctl" --name "$CLUSTER_NAME" delete cluster >/dev/null 2>&1 || true
-    local state="$TERRARIUM_CACHE/cluster-config"
+    local state="$TERRARIUM_CACHE/cluster-config-$CLUSTER_NAME"
     write_config "$state"
     mkdir -p "$(dirname "$KUBECONFIG_PATH")"
     rm -f "$KUBECONFIG_PATH"
@@ -66,7 +73,7 @@ up() {
         create cluster --runtime binary --wait 2m --kubeconfig "$KUBECONFIG_PATH"
   fi
   if ! curl -fsS -o /dev/null "http://$LOCAL_REGISTRY/v2/" 2>/dev/null; then
-    "$HACK_DIR/registry.sh" start "$TERRARIUM_CACHE/registry" "${LOCAL_REGISTRY##*:}" >/dev/null
+    "$HACK_DIR/registry.sh" start "$REGISTRY_DIR" "${LOCAL_REGISTRY##*:}" >/dev/null
   fi
   kubectl_local apply --server-side --force-conflicts -f "$HACK_DIR/kwok/nodes.yaml" >/dev/null
   kubectl_local wait --for=condition=Ready node --all --timeout=120s >/dev/null
@@ -87,8 +94,8 @@ down() {
       kill "$(cat "$pidfile")" 2>/dev/null || true
     done
   fi
-  "$HACK_DIR/registry.sh" stop "$TERRARIUM_CACHE/registry" || true
-  rm -rf "$CLUSTER_DIR" "$KUBECONFIG_PATH" "$TERRARIUM_CACHE/registry"
+  "$HACK_DIR/registry.sh" stop "$REGISTRY_DIR" || true
+  rm -rf "$CLUSTER_DIR" "$KUBECONFIG_PATH" "$REGISTRY_DIR"
   log "cluster '$CLUSTER_NAME' removed"
 }
 
@@ -97,6 +104,7 @@ case "${1:-up}" in
   down) down ;;
   status) answers ;;
   env) echo "export KUBECONFIG=$KUBECONFIG_PATH PATH=$BIN_DIR:\$PATH" ;;
-  paths) printf 'KUBECONFIG=%s\nBIN_DIR=%s\n' "$KUBECONFIG_PATH" "$BIN_DIR" ;;
+  paths) printf 'KUBECONFIG=%s\nBIN_DIR=%s\nAUDIT_LOG=%s\nREGISTRY=%s\n' "$KUBECONFIG_PATH" "$BIN_DIR" \
+    "$CLUSTER_DIR/logs/audit.log" "$LOCAL_REGISTRY" ;;
   *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

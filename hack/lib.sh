@@ -11,5 +11,6 @@ export KWOK_WORKDIR
 CLUSTER_DIR="$KWOK_WORKDIR/clusters/$CLUSTER_NAME"
 KUBECONFIG_PATH="${TERRARIUM_KUBECONFIG:-$TERRARIUM_CACHE/kubeconfig}"
 # The local registry that the operator's default repository points at (terrarium.registry.default-repository).
-LOCAL_REGISTRY="127.0.0.1:5001"
+LOCAL_REGISTRY="127.0.0.1:${TERRARIUM_REGISTRY_PORT:-5001}"
+REGISTRY_DIR="$TERRARIUM_CACHE/registry-$CLUSTER_NAME"
 log() { printf '==> %s\n' "$*" >&2; }

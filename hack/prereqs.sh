@@ -14,6 +14,12 @@ declare -A PACKAGES=(
   [htpasswd]=apache2-utils
   [openssl]=openssl
   [curl]=curl
+  # Real builds in the tests: buildah runs build pods, debootstrap makes their base image.
+  [buildah]=buildah
+  [debootstrap]=debootstrap
+  [bwrap]=bubblewrap
+  # Runs the Argo CD health checks of deploy/health in the unit tests.
+  [lua5.4]=lua5.4
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do

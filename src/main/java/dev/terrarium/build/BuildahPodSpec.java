@@ -62,6 +62,10 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         if (authenticated) {
             args.add("--authfile=" + AUTH_FILE);
         }
+        if (request.insecureRegistry()) {
+            // The base image usually comes from the same registry (a mirror, in an air-gapped cluster).
+            args.add("--tls-verify=false");
+        }
         args.add("--file=" + BuilderVolumes.CONTEXT_DIR + "/" + BuildContext.DOCKERFILE);
         args.add("--tag=" + request.target());
         request.buildArgs().forEach((name, value) -> {

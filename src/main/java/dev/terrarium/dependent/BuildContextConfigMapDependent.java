@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
@@ -27,5 +28,10 @@ public class BuildContextConfigMapDependent extends CRUDKubernetesDependentResou
                 .withImmutable(true)
                 .withData(BuildJobs.context(build).files())
                 .build();
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(ImageBuild build, Context<ImageBuild> context) {
+        return new ResourceID(Names.buildContext(build.getMetadata().getName()), build.getMetadata().getNamespace());
     }
 }

@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.build.BuilderPod;
@@ -45,5 +46,10 @@ public class BuildJobDependent extends CRUDKubernetesDependentResource<Job, Imag
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(ImageBuild build, Context<ImageBuild> context) {
+        return ResourceID.fromResource(build);
     }
 }

@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Environment;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
@@ -28,5 +29,11 @@ public class BuilderServiceAccountDependent extends CRUDKubernetesDependentResou
                 .endMetadata()
                 .withAutomountServiceAccountToken(false)
                 .build();
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(Environment environment, Context<Environment> context) {
+        return new ResourceID(Names.builderServiceAccount(environment.getMetadata().getName()),
+                environment.getMetadata().getNamespace());
     }
 }

@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 
 import dev.terrarium.api.Environment;
@@ -41,5 +42,12 @@ public class EnvironmentLockConfigMapDependent extends CRUDKubernetesDependentRe
                 .endMetadata()
                 .withData(Map.of("lock", lock.text(), "image", lock.image(), "imageBuild", lock.imageBuild()))
                 .build();
+    }
+
+    /** Found by name: desired() needs a lock, which a lock ConfigMap being removed no longer has. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(Environment environment, Context<Environment> context) {
+        return new ResourceID(Names.environmentLock(environment.getMetadata().getName()),
+                environment.getMetadata().getNamespace());
     }
 }

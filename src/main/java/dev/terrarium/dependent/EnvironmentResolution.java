@@ -16,6 +16,7 @@ import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.registry.ImageReference;
+import dev.terrarium.registry.RegistryClient;
 import dev.terrarium.spec.EnvironmentNormalizer;
 import dev.terrarium.spec.NormalizationDefaults;
 import dev.terrarium.spec.NormalizationResult;
@@ -72,8 +73,8 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         build.setStrategy(strategy);
         build.setBuilderImage(builderImage);
         build.setUvVersion(uvVersion);
-        build.setInsecureRegistry(config.registry().insecure().contains(ImageReference.parse(repository + ":x")
-                .registry()));
+        build.setInsecureRegistry(RegistryClient.isInsecure(java.util.Set.copyOf(config.registry().insecure()),
+                ImageReference.parse(repository + ":x").registry()));
         build.setServiceAccountName(Names.builderServiceAccount(environment.getMetadata().getName()));
         build.setTimeoutSeconds(timeoutSeconds);
         build.setResources(options.getResources());

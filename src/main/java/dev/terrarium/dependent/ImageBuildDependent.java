@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
@@ -45,5 +46,13 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
                 .build());
         build.setSpec(spec);
         return build;
+    }
+
+    /** The build of the current spec; a refused spec has none, and this matches no existing build. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(Environment environment, Context<Environment> context) {
+        EnvironmentResolution resolution = resolver.resolve(environment, context);
+        return new ResourceID(resolution.valid() ? resolution.buildName() : "",
+                environment.getMetadata().getNamespace());
     }
 }

@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Workload;
 import dev.terrarium.support.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -33,5 +34,11 @@ public class WorkloadDeploymentDependent extends CRUDKubernetesDependentResource
                 .withTemplate(WorkloadPods.template(workload, image, "Always"))
                 .endSpec()
                 .build();
+    }
+
+    /** Found by name: desired() needs an image, which a Deployment being removed may no longer have. */
+    @Override
+    protected ResourceID targetSecondaryResourceID(Workload workload, Context<Workload> context) {
+        return ResourceID.fromResource(workload);
     }
 }

@@ -1,5 +1,7 @@
 package dev.terrarium.dependent;
 
+import java.util.Set;
+import java.util.Optional;
 import dev.terrarium.api.Workload;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
@@ -43,5 +45,21 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
 
     public static String jobName(String workload, PodTemplateSpec template) {
         return Names.workloadJob(workload, Names.sha256Hex(Serialization.asJson(template)));
+    }
+
+    /**
+     * The Job of the current template; without an image to compute it from (a Job being removed), the Workload's
+     * newest Job.
+     */
+    @Override
+    protected Optional<Job> selectTargetSecondaryResource(Set<Job> jobs, Workload workload,
+            Context<Workload> context) {
+        Optional<WorkloadImage> image = WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context));
+        if (image.isPresent()) {
+            String name = jobName(workload.getMetadata().getName(), WorkloadPods.template(workload, image.get(),
+                    "Never"));
+            return jobs.stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
+        }
+        return jobs.stream().max(java.util.Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.terrarium.dependent;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Workload;
 import dev.terrarium.support.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -35,5 +36,10 @@ public class WorkloadServiceDependent extends CRUDKubernetesDependentResource<Se
                         .build()).toList())
                 .endSpec()
                 .build();
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(Workload workload, Context<Workload> context) {
+        return ResourceID.fromResource(workload);
     }
 }

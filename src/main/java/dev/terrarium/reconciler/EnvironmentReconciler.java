@@ -76,6 +76,10 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
         var sources = InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
                 .withName("watched-sources")
                 .withLabelSelector(Labels.WATCH + "=true")
+                .withPrimaryToSecondaryMapper((Environment env) -> env.getSpec() == null
+                        || env.getSpec().getFromConfigMap() == null ? Set.<ResourceID>of()
+                                : Set.of(new ResourceID(env.getSpec().getFromConfigMap().getName(),
+                                        env.getMetadata().getNamespace())))
                 .withSecondaryToPrimaryMapper(cm -> environments
                         .byIndex(BY_SOURCE, cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
                         .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))

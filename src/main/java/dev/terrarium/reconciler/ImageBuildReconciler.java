@@ -27,6 +27,7 @@ import dev.terrarium.registry.RegistryException;
 import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.scheduling.BuildQueue;
 import dev.terrarium.scheduling.BuildSlots;
+import dev.terrarium.support.BuildMetrics;
 import dev.terrarium.support.EventRecorder;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
@@ -82,15 +83,17 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private final BuildSlots slots;
     private final RegistryAccess registry;
     private final EventRecorder events;
+    private final BuildMetrics metrics;
     private final BuildQueue.Limits limits;
     private final Clock clock;
     private final SimpleInboundEventSource<ImageBuild> wakeUps = new SimpleInboundEventSource<>("build-queue");
 
     public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, EventRecorder events,
-            TerrariumConfig config) {
+            BuildMetrics metrics, TerrariumConfig config) {
         this.slots = slots;
         this.registry = registry;
         this.events = events;
+        this.metrics = metrics;
         this.limits = new BuildQueue.Limits(config.builds().maxConcurrent(), config.builds().maxPerNamespace());
         this.clock = Clock.systemUTC();
     }
@@ -137,6 +140,10 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         }
         Collection<ImageBuild> all = context.getPrimaryCache().list().toList();
         BuildPlan.Decision decision = slots.decide(build, all, limits);
+        metrics.queue((int) all.stream().filter(b -> b.getStatus() == null || b.getStatus().getPhase() == null
+                || b.getStatus().getPhase() == ImageBuildPhase.Queued).count(),
+                (int) all.stream().filter(b -> b.getStatus() != null
+                        && b.getStatus().getPhase() == ImageBuildPhase.Running).count());
         if (decision instanceof BuildPlan.Reuse reuse) {
             ImageBuild source = reuse.source();
             LockStatus lock = copyLock(build, source, context.getClient());
@@ -211,11 +218,13 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                     "The build finished but reported no image digest: " + e.getMessage(), 0,
                     pod.map(p -> tail(context.getClient(), p)).orElse(null)), null, now), context);
         }
+        // The lock step prints the lock; a builder that reused that step from its layer cache prints nothing,
+        // and then the lock is read from the pushed image, where the step wrote it.
         LockStatus lock = pod.map(p -> readLog(context.getClient(), p))
                 .flatMap(log -> LockExtractor.extract(log, build.getSpec().getSpecHash(),
                         build.getSpec().getResolved().getManager()))
                 .map(found -> storeLock(build, found.text(), found.packages(), context.getClient()))
-                .orElse(null);
+                .orElseGet(() -> lockFromImage(build, digest, context.getClient()));
         return finish(build, ImageBuildStatusBuilder.succeeded(build, digest, false, null, lock, now), context);
     }
 
@@ -310,11 +319,23 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     /** A final status, and a wake-up for the builds that this one's end lets go: its followers and the queue. */
     private UpdateControl<ImageBuild> finish(ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {
+        metrics.finished(result(status), status.getStartTime() == null ? null
+                : Duration.between(Instant.parse(status.getStartTime()), Instant.parse(status.getCompletionTime())));
         if (status.getPhase() == ImageBuildPhase.Failed) {
             events.warning(build, "BuildFailed", status.getFailure().getReason() + ": "
                     + status.getFailure().getMessage());
         }
         return patch(build, status, context);
+    }
+
+    private static String result(ImageBuildStatus status) {
+        if (status.getPhase() == ImageBuildPhase.Failed) {
+            return "failed";
+        }
+        if (!Boolean.TRUE.equals(status.getCacheHit())) {
+            return "succeeded";
+        }
+        return status.getSharedBuild() != null ? "shared" : "cache_hit";
     }
 
     private UpdateControl<ImageBuild> patch(ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {

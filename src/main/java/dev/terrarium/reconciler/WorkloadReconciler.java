@@ -65,7 +65,13 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         var workloads = context.getPrimaryCache();
         workloads.addIndexer(BY_ENVIRONMENT, workload -> workload.getSpec().getEnvironment() == null ? List.of()
                 : List.of(indexKey(workload.getMetadata().getNamespace(), workload.getSpec().getEnvironment())));
+        // Both directions: the index finds the Workloads of a changed Environment; the Workload names its
+        // Environment, so a Workload created after its Environment settled still finds it.
         var environments = InformerEventSourceConfiguration.from(Environment.class, Workload.class)
+                .withPrimaryToSecondaryMapper((Workload workload) -> workload.getSpec().getEnvironment() == null
+                        ? Set.<ResourceID>of()
+                        : Set.of(new ResourceID(workload.getSpec().getEnvironment(),
+                                workload.getMetadata().getNamespace())))
                 .withSecondaryToPrimaryMapper(environment -> workloads
                         .byIndex(BY_ENVIRONMENT, indexKey(environment.getMetadata().getNamespace(),
                                 environment.getMetadata().getName()))

@@ -522,6 +522,14 @@ public final class RegistryClient {
     }
 
     private boolean isInsecure(String registry) {
+        return isInsecure(insecureRegistries, registry);
+    }
+
+    /**
+     * Whether {@code registry} (host[:port]) is spoken to over plain HTTP: named in {@code insecureRegistries} as
+     * {@code host:port} (that port only) or as {@code host} (every port).
+     */
+    public static boolean isInsecure(Set<String> insecureRegistries, String registry) {
         if (insecureRegistries.contains(registry)) {
             return true;
         }

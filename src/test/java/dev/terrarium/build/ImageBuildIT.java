@@ -30,6 +30,7 @@ import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.Retention;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.support.Conditions;
+import dev.terrarium.testing.OperatorProcess;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestImages;
 import dev.terrarium.testing.TestNamespace;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
 class ImageBuildIT {
 
     private static final Duration BUILD = Duration.ofSeconds(90);
-    private static final String LOCAL_REGISTRY = "127.0.0.1:5001";
+
 
     @Test
     void aCondaEnvironmentIsBuiltAndReportsItsDigestAndLock(TestNamespace ns) {
@@ -66,7 +67,7 @@ class ImageBuildIT {
         assertThat(build.getStatus().getStartTime()).isNotNull();
         assertThat(build.getStatus().getDuration()).matches("[0-9hms]+");
         assertThat(ready.getStatus().getImage())
-                .isEqualTo(LOCAL_REGISTRY + "/terrarium/environments@" + build.getStatus().getDigest())
+                .isEqualTo(ns.plane().registry() + "/terrarium/environments@" + build.getStatus().getDigest())
                 .matches(".*@sha256:[a-f0-9]{64}");
         assertThat(ready.getStatus().getManager()).isEqualTo("conda");
         assertThat(Conditions.isTrue(ready.getStatus().getConditions(), Condition.READY)).isTrue();
@@ -96,6 +97,9 @@ class ImageBuildIT {
         assertThat(ready.getStatus().getLock().getConfigMap()).isEqualTo("science-lock");
         assertThat(ready.getStatus().getLock().getPackages()).isGreaterThanOrEqualTo(4);
         assertThat(reasons(ns, "science")).contains("BuildStarted", "BuildSucceeded");
+        assertThat(OperatorProcess.get().metrics()).contains("terrarium_builds_total{result=\"succeeded\"}")
+                .contains("terrarium_build_duration_seconds_count").contains("terrarium_builds_queued")
+                .contains("terrarium_builds_running");
     }
 
     @Test
@@ -190,13 +194,14 @@ class ImageBuildIT {
 
     @Test
     void anImageAlreadyInTheRegistryIsACacheHitInAnotherNamespace(TestNamespace ns) {
-        String repository = LOCAL_REGISTRY + "/cache-" + UUID.randomUUID().toString().substring(0, 8);
+        String registry = ns.plane().registry();
+        String repository = registry + "/cache-" + UUID.randomUUID().toString().substring(0, 8);
         String probe = uniquePackage();
         ns.client().resource(pushingTo(venv("original", probe), repository, null)).create();
         Environment original = awaitEnvironment(ns.client(), ns.name(), "original",
                 e -> e.getStatus().getPhase() == EnvironmentPhase.Ready, BUILD);
         String hash = original.getStatus().getSpecHash();
-        String pushed = TestImages.push(LOCAL_REGISTRY, repository.substring(LOCAL_REGISTRY.length() + 1), hash,
+        String pushed = TestImages.push(registry, repository.substring(registry.length() + 1), hash,
                 Map.of("opt/terrarium/lock", "rich==13.7.1\nmarkdown-it-py==3.0.0\nmdurl==0.1.2\n"),
                 Credentials.ANONYMOUS);
 

@@ -26,12 +26,16 @@ public final class LocalControlPlane {
     private final Path repoDir;
     private final Path kubeconfig;
     private final Path binDir;
+    private final Path auditLog;
+    private final String registry;
     private final KubernetesClient adminClient;
 
-    private LocalControlPlane(Path repoDir, Path kubeconfig, Path binDir) {
+    private LocalControlPlane(Path repoDir, Map<String, String> paths) {
         this.repoDir = repoDir;
-        this.kubeconfig = kubeconfig;
-        this.binDir = binDir;
+        this.kubeconfig = Path.of(paths.get("KUBECONFIG"));
+        this.binDir = Path.of(paths.get("BIN_DIR"));
+        this.auditLog = Path.of(paths.get("AUDIT_LOG"));
+        this.registry = paths.get("REGISTRY");
         this.adminClient = new KubernetesClientBuilder().withConfig(config()).build();
     }
 
@@ -55,8 +59,7 @@ public final class LocalControlPlane {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> run(script, "down")));
             }
         }
-        LocalControlPlane plane = new LocalControlPlane(repoDir, Path.of(paths.get("KUBECONFIG")),
-                Path.of(paths.get("BIN_DIR")));
+        LocalControlPlane plane = new LocalControlPlane(repoDir, paths);
         plane.applyCrds();
         return plane;
     }
@@ -104,6 +107,16 @@ public final class LocalControlPlane {
 
     public Path binDir() {
         return binDir;
+    }
+
+    /** The API server's audit log of the operator's requests (hack/kwok/audit-policy.yaml). */
+    public Path auditLog() {
+        return auditLog;
+    }
+
+    /** host:port of the local registry, the operator's default registry. */
+    public String registry() {
+        return registry;
     }
 
     public Path repo() {

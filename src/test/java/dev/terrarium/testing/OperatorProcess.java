@@ -48,8 +48,9 @@ public final class OperatorProcess {
     }
 
     /** Settings of the operator in tests: small build limits so queueing is observable. */
-    public static Map<String, String> testSettings() {
+    public static Map<String, String> testSettings(LocalControlPlane plane) {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("TERRARIUM_REGISTRY_DEFAULT_REPOSITORY", plane.registry() + "/terrarium/environments");
         env.put("TERRARIUM_BUILDS_MAX_CONCURRENT", "3");
         env.put("TERRARIUM_BUILDS_MAX_PER_NAMESPACE", "2");
         // Test registries listen on 127.0.0.1 at random ports, over plain HTTP.
@@ -72,7 +73,7 @@ public final class OperatorProcess {
                 .redirectOutput(logFile.toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().putAll(testSettings());
+        builder.environment().putAll(testSettings(plane));
         try {
             Process process = builder.start();
             OperatorProcess operator = new OperatorProcess(process, logFile, port);

@@ -1,0 +1,128 @@
+package dev.terrarium.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.LocalControlPlane;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The manifests under deploy/ as a cluster would receive them: rendered by the real kubectl (the one
+ * hack/build-binaries.sh builds), without a cluster.
+ */
+final class Manifests {
+
+    static final String NAMESPACE = "terrarium-system";
+    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static Path binDir;
+
+    private Manifests() {
+    }
+
+    static Path repo() {
+        return LocalControlPlane.repoDir();
+    }
+
+    /** The objects that {@code kubectl kustomize <tree>} prints, in its order. */
+    static List<JsonNode> render(String tree) {
+        String output = kubectl("kustomize", repo().resolve(tree).toString());
+        return parseAll(output);
+    }
+
+    static List<JsonNode> parseAll(String yaml) {
+        List<JsonNode> objects = new ArrayList<>();
+        try (JsonParser parser = YAML.getFactory().createParser(yaml);
+                MappingIterator<JsonNode> documents = YAML.readValues(parser, JsonNode.class)) {
+            while (documents.hasNext()) {
+                JsonNode document = documents.next();
+                if (document != null && !document.isNull() && !document.isEmpty()) {
+                    objects.add(document);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("not YAML:\n" + yaml, e);
+        }
+        return objects;
+    }
+
+    static JsonNode readYaml(Path file) {
+        try {
+            return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+    }
+
+    static JsonNode one(List<JsonNode> objects, String kind, String name) {
+        List<JsonNode> found = ofKind(objects, kind).stream()
+                .filter(o -> name.equals(o.path("metadata").path("name").asText())).toList();
+        assertThat(found).as("%s/%s in the rendered manifests", kind, name).hasSize(1);
+        return found.get(0);
+    }
+
+    /** The object as its fabric8 model class, for typed assertions. */
+    static <T> T typed(JsonNode object, Class<T> type) {
+        return SERIALIZATION.unmarshal(object.toString(), type);
+    }
+
+    /** Runs the built kubectl without any cluster: KUBECONFIG points at nothing. */
+    static String kubectl(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(kubectlBinary().toString());
+        command.addAll(List.of(args));
+        return Commands.run(command, Map.of("KUBECONFIG", "/dev/null"), repo(), Duration.ofMinutes(2))
+                .requireSuccess(command).output();
+    }
+
+    static Path kubectlBinary() {
+        Path kubectl = binDir().resolve("kubectl");
+        requireTool(Files.isExecutable(kubectl), kubectl + " is missing; make binaries builds it");
+        return kubectl;
+    }
+
+    /** BIN_DIR of hack/cluster.sh paths: where hack/build-binaries.sh puts kubectl. */
+    static synchronized Path binDir() {
+        if (binDir == null) {
+            List<String> command = List.of("bash", repo().resolve("hack/cluster.sh").toString(), "paths");
+            String paths = Commands.run(command, Map.of(), repo(), Duration.ofMinutes(1)).requireSuccess(command)
+                    .output();
+            binDir = Stream.of(paths.split("\n")).filter(line -> line.startsWith("BIN_DIR="))
+                    .map(line -> Path.of(line.substring("BIN_DIR=".length()).strip())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no BIN_DIR in hack/cluster.sh paths:\n" + paths));
+        }
+        return binDir;
+    }
+
+    /**
+     * Skips a test whose tool is missing on a developer's machine (make test installs and builds them all), but
+     * fails it in CI, where a skip would hide that the tool was never installed.
+     */
+    static void requireTool(boolean present, String message) {
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(present, message);
+        }
+        assertThat(present).as(message).isTrue();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.terrarium.deploy;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.terrarium.support.TerrariumConfig;
+import io.smallrye.config.WithDefault;
+
+/** Every leaf of {@link TerrariumConfig}, with its property key, its environment variable and its default. */
+record OperatorSettings(String key, String envVar, Optional<String> defaultValue) {
+
+    static List<OperatorSettings> all() {
+        List<OperatorSettings> settings = new ArrayList<>();
+        collect(TerrariumConfig.class, "terrarium", settings);
+        return settings;
+    }
+
+    private static void collect(Class<?> group, String prefix, List<OperatorSettings> into) {
+        for (Method method : group.getMethods()) {
+            if (method.getParameterCount() != 0 || method.isDefault()) {
+                continue;
+            }
+            String key = prefix + "." + kebab(method.getName());
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && type.getEnclosingClass() == TerrariumConfig.class) {
+                collect(type, key, into);
+            } else {
+                WithDefault fallback = method.getAnnotation(WithDefault.class);
+                into.add(new OperatorSettings(key, envVar(key),
+                        Optional.ofNullable(fallback).map(WithDefault::value)));
+            }
+        }
+    }
+
+    /** defaultRepository becomes default-repository, as SmallRye names mapping properties. */
+    private static String kebab(String name) {
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    /** SmallRye's environment variable for a key: every non-alphanumeric character an underscore, upper case. */
+    static String envVar(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+}

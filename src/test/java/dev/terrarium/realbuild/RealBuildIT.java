@@ -1,0 +1,183 @@
+package dev.terrarium.realbuild;
+
+import static dev.terrarium.testing.Objects.awaitEnvironment;
+import static dev.terrarium.testing.Objects.awaitWorkload;
+import static dev.terrarium.testing.Objects.workload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.terrarium.api.BuildOptions;
+import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.EnvironmentPhase;
+import dev.terrarium.api.EnvironmentSpec;
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.Manager;
+import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.api.WorkloadPhase;
+import dev.terrarium.build.BuildContext;
+import dev.terrarium.build.BuildContextGenerator;
+import dev.terrarium.build.BuildContextOptions;
+import dev.terrarium.registry.Credentials;
+import dev.terrarium.registry.ImageReference;
+import dev.terrarium.registry.RegistryClient;
+import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.Objects;
+import dev.terrarium.testing.RealBuildNode;
+import dev.terrarium.testing.TerrariumTest;
+import dev.terrarium.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real builds: build pods placed on the node that the harness plays ({@link RealBuildNode}) run the operator's
+ * buildah command with this machine's buildah, install from PyPI with uv, push to the local registry, and print the
+ * lock that the operator reads back. Conda channels cannot be reached from here, so conda builds stay simulated;
+ * the conda Dockerfile is still run by buildah up to the step that needs a channel.
+ */
+@TerrariumTest
+class RealBuildIT {
+
+    private static final Duration REAL_BUILD = Duration.ofMinutes(10);
+
+    /** The venv base image made by hack/base-image.sh (debootstrap), pinned by digest. */
+    private static String baseImage;
+
+    @BeforeAll
+    static void startTheRealBuildNode() {
+        LocalControlPlane plane = LocalControlPlane.get();
+        RealBuildNode.get();
+        List<String> command = List.of("bash", plane.repo().resolve("hack/base-image.sh").toString(),
+                plane.registry());
+        String output = Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
+                .requireSuccess(command).output().strip();
+        baseImage = output.substring(output.lastIndexOf('\n') + 1);
+    }
+
+    static Environment realVenv(String name, String... pip) {
+        EnvironmentSpec spec = new EnvironmentSpec();
+        spec.setPython("3.11");
+        spec.setPip(List.of(pip));
+        spec.setBaseImage(baseImage);
+        BuildOptions build = new BuildOptions();
+        build.setStrategy(BuildStrategy.BUILDAH);
+        build.setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
+        build.setTolerations(List.of(new TolerationBuilder().withKey(RealBuildNode.LABEL).withOperator("Exists")
+                .withEffect("NoSchedule").build()));
+        spec.setBuild(build);
+        return Objects.environment(name, spec);
+    }
+
+    @Test
+    void aVenvEnvironmentIsBuiltPushedLockedCachedAndRun(TestNamespace ns) {
+        String[] requirements = {"requests[socks]==2.32.3", "rich==13.9.4", "packaging==24.2", "six==1.16.0",
+            "tomli==2.2.1; python_version < \"3.12\"", "typing-extensions==4.12.2; python_version >= \"3.14\""};
+        // A repository of its own, so an image pushed by an earlier run is not a cache hit for this one.
+        String repository = ns.plane().registry() + "/real-" + UUID.randomUUID().toString().substring(0, 8);
+        ns.client().resource(Objects.pushingTo(realVenv("real", requirements), repository, null)).create();
+
+        Environment ready = awaitEnvironment(ns.client(), ns.name(), "real",
+                e -> e.getStatus().getPhase() == EnvironmentPhase.Ready
+                        || e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
+        ImageBuild build = ns.client().resources(ImageBuild.class).withName(ready.getStatus().getLatestBuild()).get();
+        assertThat(ready.getStatus().getPhase()).as("%s", build.getStatus().getFailure() == null ? ""
+                : build.getStatus().getFailure().getLogTail()).isEqualTo(EnvironmentPhase.Ready);
+        assertThat(build.getStatus().getCacheHit()).isFalse();
+
+        String digestInRegistry = new RegistryClient(Set.of("127.0.0.1"))
+                .manifestDigest(ImageReference.parse(repository + ":" + ready.getStatus().getSpecHash()),
+                        Credentials.ANONYMOUS).orElseThrow();
+        assertThat(ready.getStatus().getImage()).isEqualTo(repository + "@" + digestInRegistry);
+
+        String lock = ns.client().configMaps().withName("real-lock").get().getData().get("lock");
+        assertThat(lock).contains("requests==2.32.3", "rich==13.9.4", "packaging==24.2", "six==1.16.0",
+                "tomli==2.2.1")
+                .as("transitive dependencies resolved by uv").contains("urllib3==", "idna==", "certifi==",
+                        "charset-normalizer==", "pysocks==", "markdown-it-py==", "pygments==", "mdurl==")
+                .doesNotContain("typing-extensions");
+        assertThat(ready.getStatus().getLock().getPackages()).isGreaterThanOrEqualTo(13);
+
+        String otherNamespace = "real-copy-" + UUID.randomUUID().toString().substring(0, 6);
+        var admin = ns.plane().adminClient();
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName(otherNamespace).endMetadata().build())
+                .create();
+        try {
+            admin.resource(Objects.pushingTo(realVenv("copy", requirements), repository, null))
+                    .inNamespace(otherNamespace).create();
+            Environment copy = awaitEnvironment(admin, otherNamespace, "copy",
+                    e -> e.getStatus().getPhase() == EnvironmentPhase.Ready, Duration.ofSeconds(60));
+            ImageBuild hit = admin.resources(ImageBuild.class).inNamespace(otherNamespace)
+                    .withName(copy.getStatus().getLatestBuild()).get();
+            assertThat(hit.getStatus().getCacheHit()).isTrue();
+            assertThat(copy.getStatus().getImage()).isEqualTo(ready.getStatus().getImage());
+            assertThat(admin.batch().v1().jobs().inNamespace(otherNamespace).list().getItems()).isEmpty();
+            ConfigMap copiedLock = admin.configMaps().inNamespace(otherNamespace).withName("copy-lock").get();
+            assertThat(copiedLock.getData().get("lock")).contains("requests==2.32.3", "urllib3==");
+        } finally {
+            admin.namespaces().withName(otherNamespace).delete();
+        }
+
+        ns.client().resource(workload("real-app", "real")).create();
+        awaitWorkload(ns.client(), ns.name(), "real-app", w -> w.getStatus().getPhase() == WorkloadPhase.Running,
+                Duration.ofSeconds(90));
+        assertThat(ns.client().apps().deployments().withName("real-app").get().getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getImage()).isEqualTo(repository + "@" + digestInRegistry);
+    }
+
+    @Test
+    void aPackageThatDoesNotExistFailsWithTheResolversOwnError(TestNamespace ns) {
+        String missing = "terrarium-no-such-package-" + UUID.randomUUID().toString().substring(0, 8);
+        ns.client().resource(realVenv("missing", "six==1.16.0", missing + "==1.0")).create();
+
+        Environment failed = awaitEnvironment(ns.client(), ns.name(), "missing",
+                e -> e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
+
+        var failure = ns.client().resources(ImageBuild.class).withName(failed.getStatus().getLatestBuild()).get()
+                .getStatus().getFailure();
+        assertThat(failure.getReason()).isEqualTo("Error");
+        assertThat(failure.getExitCode()).isNotZero();
+        assertThat(failure.getLogTail()).contains(missing).contains("not found in the package registry");
+    }
+
+    @Test
+    void theCondaDockerfileRunsUnderBuildahUpToTheStepThatNeedsAChannel() throws IOException {
+        ResolvedEnvironment conda = new ResolvedEnvironment();
+        conda.setManager(Manager.CONDA);
+        conda.setPython("3.12");
+        conda.setBaseImage(baseImage);
+        conda.setChannels(List.of("conda-forge"));
+        conda.setPackages(List.of("numpy ==1.26.4", "python 3.12.*", "pip"));
+        conda.setPip(List.of("rich==13.9.4"));
+        conda.setSystem(List.of("ca-certificates"));
+        BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults())
+                .generate(conda, "c".repeat(64));
+        Path dir = Files.createTempDirectory("conda-context");
+        for (var file : context.files().entrySet()) {
+            Files.writeString(dir.resolve(file.getKey()), file.getValue());
+        }
+        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver=vfs", "build",
+                "--isolation=chroot", "--tls-verify=false", "--layers", "--file=" + dir.resolve("Dockerfile"),
+                "--tag=terrarium-test/conda-syntax:latest"));
+        context.buildArgs().forEach((name, value) -> command.addAll(List.of("--build-arg", name + "=" + value)));
+        command.add(dir.toString());
+
+        Commands.Result result = Commands.run(command, Map.of(), dir, Duration.ofMinutes(10));
+
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.output()).contains("micromamba install").contains("micromamba: not found")
+                .doesNotContain("unknown instruction").doesNotContain("parse");
+    }
+}
