@@ -28,6 +28,15 @@ test: prereqs binaries ## Run every test: unit tests, then integration tests aga
 unit: ## Run the unit tests only (no cluster)
 	$(MVN) test
 
+.PHONY: bench
+bench: prereqs binaries ## Benchmark N Environments + N Workloads converging (BENCH_N, default 300) on a cluster of its own
+	TERRARIUM_CLUSTER=bench TERRARIUM_REGISTRY_PORT=5002 TERRARIUM_KUBECONFIG=$$HOME/.cache/terrarium/kubeconfig-bench \
+	  $(MVN) -Pbench verify
+
+.PHONY: bench-build
+bench-build: prereqs ## Benchmark one real venv build with buildah: cold, warm rebuild, cache hit, size, uv vs pip
+	$(MVN) -Pbench verify -Dbench.includes='**/bench/BuildBench.java'
+
 .PHONY: run
 run: prereqs ## Run the operator against the current kube context, or a local control plane when there is none
 	hack/run.sh

@@ -39,11 +39,16 @@ options:
   etcdBinary: $BIN_DIR/etcd
   kwokControllerBinary: $BIN_DIR/kwok
 # kwok plays only the nodes annotated as fake; a test harness may play another node itself (RealBuildNode).
+# The default Service range (a /24) holds about 250 Services; make bench makes thousands of Workloads.
 componentsPatches:
 - name: kwok-controller
   extraArgs:
   - {key: manage-all-nodes, value: "false", override: true}
   - {key: manage-nodes-with-annotation-selector, value: "kwok.x-k8s.io/node=fake"}
+- name: kube-apiserver
+  extraArgs:
+  - key: service-cluster-ip-range
+    value: 10.0.0.0/16
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterLogs

@@ -17,7 +17,8 @@ RUN apt-get update \
 COPY environment.yml /tmp/terrarium/environment.yml
 RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \
     --mount=type=cache,target=/root/.cache/pip,sharing=locked \
-    micromamba install -y -n base -f /tmp/terrarium/environment.yml
+    micromamba install -y -n base -f /tmp/terrarium/environment.yml \
+    && micromamba clean --trash --yes
 RUN mkdir -p /opt/terrarium \
     && micromamba env export -n base > /opt/terrarium/lock \
     && h=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 n=0 \

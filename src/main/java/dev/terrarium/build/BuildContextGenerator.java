@@ -186,15 +186,18 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * With a cache mount on the package directory the downloaded packages never reach a layer, and cleaning would
-     * only empty the cache; without one they would, so they are cleaned in the same step.
+     * With a cache mount on the package directory the downloaded packages never reach a layer, and cleaning them
+     * would only empty the cache, so only what the install leaves in the environment itself (trash of replaced
+     * files) is cleaned; without a cache mount the packages would reach the layer, so everything is cleaned in the
+     * same step.
      */
     private void condaInstall(List<String> out, String specHash) {
         String file = COPY_DIR + "/" + BuildContext.ENVIRONMENT_YML;
         out.add("COPY " + BuildContext.ENVIRONMENT_YML + " " + file);
         String install = "micromamba install -y -n base -f " + file;
         if (options.cacheMounts()) {
-            out.add(run(List.of(cacheMount(CONDA_PREFIX + "/pkgs"), cacheMount(PIP_CACHE)), List.of(install)));
+            out.add(run(List.of(cacheMount(CONDA_PREFIX + "/pkgs"), cacheMount(PIP_CACHE)),
+                    List.of(install, "micromamba clean --trash --yes")));
         } else {
             out.add(run(List.of(), List.of("PIP_NO_CACHE_DIR=1 " + install, "micromamba clean --all --yes")));
         }

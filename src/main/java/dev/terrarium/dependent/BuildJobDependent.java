@@ -1,6 +1,5 @@
 package dev.terrarium.dependent;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.build.BuilderPod;
@@ -13,6 +12,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
  * The build Job of one ImageBuild: one attempt (backoffLimit 0, a failure is final for its spec), bounded by the

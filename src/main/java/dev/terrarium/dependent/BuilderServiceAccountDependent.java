@@ -1,6 +1,5 @@
 package dev.terrarium.dependent;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Environment;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
@@ -10,6 +9,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
  * The identity of an Environment's build pods: a service account of its own, bound to no role, whose token is

@@ -1,11 +1,10 @@
 package dev.terrarium.dependent;
 
-import java.util.Collection;
-import java.util.Optional;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
+import java.util.Collection;
+import java.util.Optional;
 
 /**
  * Which build's image an Environment points to: the current spec's build once it succeeded, else the one it pointed

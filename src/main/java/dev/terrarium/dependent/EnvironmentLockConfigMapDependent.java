@@ -1,18 +1,17 @@
 package dev.terrarium.dependent;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import java.util.Map;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Map;
 
 /**
  * {@code <environment>-lock}: the resolved package lock of the image the Environment currently points to (what

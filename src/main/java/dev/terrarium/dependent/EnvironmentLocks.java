@@ -1,11 +1,10 @@
 package dev.terrarium.dependent;
 
-import java.util.Optional;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Optional;
 
 /** Finds the lock of the image an Environment points to, among its ImageBuilds and their lock ConfigMaps. */
 public final class EnvironmentLocks {

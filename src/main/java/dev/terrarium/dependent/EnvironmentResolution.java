@@ -1,11 +1,5 @@
 package dev.terrarium.dependent;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.BuildStrategy;
@@ -25,6 +19,11 @@ import dev.terrarium.spec.Violation;
 import dev.terrarium.support.Names;
 import dev.terrarium.support.TerrariumConfig;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What an Environment's spec means once validated and normalised: the resolved environment, its content hash, and

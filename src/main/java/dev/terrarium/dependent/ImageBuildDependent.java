@@ -1,6 +1,5 @@
 package dev.terrarium.dependent;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
@@ -10,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
  * The ImageBuild of an Environment's current spec: created once and never updated (its spec is an immutable

@@ -1,6 +1,5 @@
 package dev.terrarium.dependent;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import dev.terrarium.api.Workload;
 import dev.terrarium.support.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -9,6 +8,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The Deployment of a long-running Workload (docker run -d), pinned to its image's digest. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))

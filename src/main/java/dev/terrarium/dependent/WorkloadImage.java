@@ -1,10 +1,9 @@
 package dev.terrarium.dependent;
 
-import java.util.Optional;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.Workload;
+import java.util.Optional;
 
 /**
  * What a Workload runs: its plain image, or the digest-pinned image of its Environment. When the Environment has no

@@ -1,7 +1,5 @@
 package dev.terrarium.dependent;
 
-import java.util.Set;
-import java.util.Optional;
 import dev.terrarium.api.Workload;
 import dev.terrarium.support.Labels;
 import dev.terrarium.support.Names;
@@ -13,6 +11,8 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Job of a run-to-completion Workload (docker run without -d). A Job's pod template is immutable, so the Job is

@@ -1,8 +1,5 @@
 package dev.terrarium.dependent;
 
-import java.util.List;
-import java.util.Map;
-
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.api.WorkloadSpec;
@@ -20,6 +17,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import java.util.List;
+import java.util.Map;
 
 /** The pod template of a Workload, shared by its Deployment and its Job. Pure. */
 public final class WorkloadPods {

@@ -1,10 +1,9 @@
 package dev.terrarium.dependent;
 
-import java.util.Optional;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.Workload;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Optional;
 
 /** Reads a Workload's secondary resources from the reconcile context (the informer caches). */
 public final class WorkloadSecondaries {

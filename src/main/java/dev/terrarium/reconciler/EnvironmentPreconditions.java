@@ -1,9 +1,8 @@
 package dev.terrarium.reconciler;
 
-import dev.terrarium.dependent.EnvironmentResolver;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.dependent.EnvironmentLocks;
+import dev.terrarium.dependent.EnvironmentResolver;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;

@@ -1,17 +1,5 @@
 package dev.terrarium.reconciler;
 
-import dev.terrarium.dependent.EnvironmentResolver;
-
-import dev.terrarium.dependent.EnvironmentResolution;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentStatus;
@@ -21,6 +9,8 @@ import dev.terrarium.dependent.BuilderServiceAccountDependent;
 import dev.terrarium.dependent.EnvironmentImages;
 import dev.terrarium.dependent.EnvironmentLockConfigMapDependent;
 import dev.terrarium.dependent.EnvironmentLocks;
+import dev.terrarium.dependent.EnvironmentResolution;
+import dev.terrarium.dependent.EnvironmentResolver;
 import dev.terrarium.dependent.ImageBuildDependent;
 import dev.terrarium.support.EventRecorder;
 import dev.terrarium.support.Labels;
@@ -37,6 +27,13 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reconciles an Environment: validates and normalises its spec, makes (or follows) the ImageBuild of its content

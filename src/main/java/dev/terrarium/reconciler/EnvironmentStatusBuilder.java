@@ -1,10 +1,5 @@
 package dev.terrarium.reconciler;
 
-import dev.terrarium.dependent.EnvironmentResolution;
-
-import java.time.Instant;
-import java.util.Optional;
-
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
@@ -13,9 +8,12 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.LockStatus;
 import dev.terrarium.dependent.EnvironmentLocks;
-import dev.terrarium.support.Conditions;
+import dev.terrarium.dependent.EnvironmentResolution;
 import dev.terrarium.support.Conditions.Health;
+import dev.terrarium.support.Conditions;
 import dev.terrarium.support.Names;
+import java.time.Instant;
+import java.util.Optional;
 
 /** The status of an Environment from its resolution and its builds. Pure. */
 public final class EnvironmentStatusBuilder {

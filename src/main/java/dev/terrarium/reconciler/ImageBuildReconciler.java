@@ -1,14 +1,5 @@
 package dev.terrarium.reconciler;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
 import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
@@ -56,6 +47,18 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -77,6 +80,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     /** How often a waiting build looks again, in case a wake-up was missed (an operator restart, a lost event). */
     static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
     static final Duration REGISTRY_RETRY = Duration.ofSeconds(30);
+    /** When builds that waited on one that ended are woken: once its status is likely cached, and once more. */
+    static final List<Duration> WAKE_UP_DELAYS = List.of(Duration.ofMillis(500), Duration.ofSeconds(3));
     /** The whole log is read for the lock; builds print far less, this bounds a runaway one. */
     static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
 
@@ -87,6 +92,11 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private final BuildQueue.Limits limits;
     private final Clock clock;
     private final SimpleInboundEventSource<ImageBuild> wakeUps = new SimpleInboundEventSource<>("build-queue");
+    private final ScheduledExecutorService wakeUpTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "build-queue-wake-ups");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, EventRecorder events,
             BuildMetrics metrics, TerrariumConfig config) {
@@ -353,11 +363,21 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         List<ImageBuild> all = context.getPrimaryCache().list()
                 .map(b -> BuildPlan.key(b).equals(BuildPlan.key(build)) ? finished : b).toList();
         String target = BuildPlan.target(build);
+        List<ResourceID> waiting = new ArrayList<>();
         all.stream().filter(b -> !BuildPlan.key(b).equals(BuildPlan.key(build)) && target.equals(BuildPlan.target(b))
                 && (b.getStatus() == null || b.getStatus().getPhase() == ImageBuildPhase.Queued
                         || b.getStatus().getPhase() == null))
-                .forEach(b -> wakeUps.propagateEvent(ResourceID.fromResource(b)));
-        slots.admissible(all, limits).forEach(w -> wakeUps.propagateEvent(new ResourceID(w.name(), w.namespace())));
+                .forEach(b -> waiting.add(ResourceID.fromResource(b)));
+        slots.admissible(all, limits).forEach(w -> waiting.add(new ResourceID(w.name(), w.namespace())));
+        if (waiting.isEmpty()) {
+            return;
+        }
+        // This build's new status is written after this reconcile returns and reaches the others' cache a moment
+        // later; woken before that, they would still see it unfinished and wait for the next periodic look.
+        for (Duration delay : WAKE_UP_DELAYS) {
+            wakeUpTimer.schedule(() -> waiting.forEach(wakeUps::propagateEvent), delay.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     private static ImageBuild copyOf(ImageBuild build) {

@@ -1,17 +1,16 @@
 package dev.terrarium.reconciler;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-
 import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.LockStatus;
-import dev.terrarium.support.Conditions;
 import dev.terrarium.support.Conditions.Health;
+import dev.terrarium.support.Conditions;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The status of an ImageBuild after one of its transitions. Pure: each method takes the previous status and what

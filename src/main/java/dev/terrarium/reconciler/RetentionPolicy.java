@@ -1,13 +1,12 @@
 package dev.terrarium.reconciler;
 
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildPhase;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-
-import dev.terrarium.api.ImageBuild;
-import dev.terrarium.api.ImageBuildPhase;
 
 /**
  * Which of an Environment's ImageBuilds to delete (docker image rm): beyond the newest {@code successful} succeeded

@@ -1,12 +1,5 @@
 package dev.terrarium.reconciler;
 
-import java.time.Clock;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
@@ -21,7 +14,7 @@ import dev.terrarium.dependent.WorkloadServiceDependent;
 import dev.terrarium.reconciler.WorkloadStatusBuilder.JobOutcome;
 import dev.terrarium.reconciler.WorkloadStatusBuilder.Observation;
 import dev.terrarium.support.EventRecorder;
-import dev.terrarium.support.LogTail;
+import dev.terrarium.support.PodLogs;
 import dev.terrarium.support.StatusComparison;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,6 +31,12 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Reconciles a Workload into a Deployment and Service (mode: Service) or a Job (mode: Job). */
 @Workflow(dependents = {
@@ -142,7 +141,7 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         Integer exitCode = last.flatMap(WorkloadReconciler::terminated).map(ContainerStateTerminated::getExitCode)
                 .orElse(null);
         boolean failed = exitCode != null && exitCode != 0;
-        String logTail = failed ? last.map(pod -> LogTail.read(context.getClient(), pod, WorkloadPods.CONTAINER))
+        String logTail = failed ? last.map(pod -> PodLogs.tail(context.getClient(), pod, WorkloadPods.CONTAINER))
                 .orElse(null) : null;
         return new JobOutcome(exitCode, logTail);
     }

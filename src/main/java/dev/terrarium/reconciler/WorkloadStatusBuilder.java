@@ -1,10 +1,5 @@
 package dev.terrarium.reconciler;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
@@ -15,13 +10,17 @@ import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.api.WorkloadStatus;
 import dev.terrarium.dependent.WorkloadImage;
-import dev.terrarium.support.Conditions;
 import dev.terrarium.support.Conditions.Health;
+import dev.terrarium.support.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The status of a Workload from what was observed. Pure: the same observation gives the same status. */
 public final class WorkloadStatusBuilder {

@@ -1,13 +1,12 @@
 package dev.terrarium.registry;
 
-import java.util.HashSet;
-import java.util.Optional;
-
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.support.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
+import java.util.Optional;
 
 /** The registry as ImageBuilds see it: their target repository, with the credentials of their push secret. */
 @ApplicationScoped

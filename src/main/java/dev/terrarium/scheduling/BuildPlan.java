@@ -1,5 +1,7 @@
 package dev.terrarium.scheduling;
 
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildPhase;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,9 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import dev.terrarium.api.ImageBuild;
-import dev.terrarium.api.ImageBuildPhase;
 
 /**
  * What a waiting ImageBuild does next, decided over every ImageBuild in the cluster: take the image of an equal

@@ -1,5 +1,8 @@
 package dev.terrarium.scheduling;
 
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildPhase;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,10 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import dev.terrarium.api.ImageBuild;
-import dev.terrarium.api.ImageBuildPhase;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Serialises build admission. Reconciles of different ImageBuilds run in parallel and each sees the informer cache,

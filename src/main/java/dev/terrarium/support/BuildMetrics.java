@@ -1,12 +1,11 @@
 package dev.terrarium.support;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Build meters on /q/metrics, beside the operator SDK's reconcile meters: builds by result, build duration, and the

@@ -1,12 +1,11 @@
 package dev.terrarium.support;
 
+import dev.terrarium.api.Condition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
-import dev.terrarium.api.Condition;
 
 /**
  * Builds condition lists the way metav1.Condition expects: lastTransitionTime changes only when a condition's status

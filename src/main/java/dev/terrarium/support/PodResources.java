@@ -1,8 +1,7 @@
 package dev.terrarium.support;
 
-import java.util.LinkedHashMap;
-
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import java.util.LinkedHashMap;
 
 /** Container resources in the shape the operator SDK compares. */
 public final class PodResources {

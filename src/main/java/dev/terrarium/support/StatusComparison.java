@@ -1,8 +1,7 @@
 package dev.terrarium.support;
 
-import java.util.Objects;
-
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.Objects;
 
 /** Whether two statuses are the same as the API server would store them, so an unchanged status is never written. */
 public final class StatusComparison {

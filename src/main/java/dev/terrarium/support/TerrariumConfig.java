@@ -1,10 +1,9 @@
 package dev.terrarium.support;
 
-import java.util.List;
-import java.util.Optional;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Operator settings, as Quarkus configuration under {@code terrarium.*}; each can be overridden by an environment

@@ -3,6 +3,12 @@ package dev.terrarium.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.terrarium.support.Conditions;
+import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.TerrariumTest;
+import dev.terrarium.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import dev.terrarium.support.Conditions;
-import dev.terrarium.testing.Commands;
-import dev.terrarium.testing.LocalControlPlane;
-import dev.terrarium.testing.TerrariumTest;
-import dev.terrarium.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

@@ -2,13 +2,12 @@ package dev.terrarium.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terrarium.testing.LocalControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import dev.terrarium.testing.LocalControlPlane;
 import org.junit.jupiter.api.Test;
 
 /**

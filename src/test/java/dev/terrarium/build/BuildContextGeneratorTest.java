@@ -133,7 +133,8 @@ class BuildContextGeneratorTest {
 
         assertThat(dockerfile).contains("RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\\n"
                 + "    --mount=type=cache,target=/root/.cache/pip,sharing=locked \\\n"
-                + "    micromamba install -y -n base -f /tmp/terrarium/environment.yml\n");
+                + "    micromamba install -y -n base -f /tmp/terrarium/environment.yml \\\n"
+                + "    && micromamba clean --trash --yes\n");
         assertThat(dockerfile).contains("micromamba env export -n base > /opt/terrarium/lock")
                 .contains("ENV PATH=/opt/conda/bin:$PATH");
     }

@@ -10,17 +10,6 @@ import static dev.terrarium.testing.Objects.venv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
@@ -41,6 +30,16 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Environment → ImageBuild → build Job on the local control plane, where kwok plays the build pods. */
@@ -117,6 +116,11 @@ class ImageBuildIT {
         Environment building = awaitEnvironment(ns.client(), ns.name(), "evolving",
                 e -> e.getStatus().getPhase() == EnvironmentPhase.Building, BUILD);
         assertThat(building.getStatus().getImage()).isEqualTo(firstImage);
+        ImageBuild running = awaitBuild(ns.client(), ns.name(), building.getStatus().getLatestBuild(),
+                b -> b.getStatus().getPhase() == ImageBuildPhase.Running, BUILD);
+        assertThat(running.getStatus().getJobName()).isEqualTo(running.getMetadata().getName());
+        assertThat(ns.client().resources(Environment.class).withName("evolving").get().getStatus().getImage())
+                .as("the previous image stays while the new build runs").isEqualTo(firstImage);
         assertThat(building.getStatus().getLatestBuild()).isNotEqualTo(first.getStatus().getLatestBuild());
 
         Environment rebuilt = awaitEnvironment(ns.client(), ns.name(), "evolving",

@@ -3,8 +3,6 @@ package dev.terrarium.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -15,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**

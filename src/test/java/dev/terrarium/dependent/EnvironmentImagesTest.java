@@ -4,14 +4,13 @@ import static dev.terrarium.dependent.Workloads.NEW;
 import static dev.terrarium.dependent.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.ImageBuildStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentImagesTest {

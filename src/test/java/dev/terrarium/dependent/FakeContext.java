@@ -1,10 +1,5 @@
 package dev.terrarium.dependent;
 
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.stream.Stream;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,6 +10,10 @@ import io.javaoperatorsdk.operator.api.reconciler.ResourceOperations;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 
 /** A reconcile context that holds a Workload and the Environments in its namespace, and nothing else. */
 final class FakeContext implements Context<Workload> {

@@ -5,8 +5,6 @@ import static dev.terrarium.dependent.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
@@ -17,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkloadDependentsTest {

@@ -4,10 +4,9 @@ import static dev.terrarium.dependent.Workloads.NEW;
 import static dev.terrarium.dependent.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Optional;
-
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadStatus;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WorkloadImageTest {

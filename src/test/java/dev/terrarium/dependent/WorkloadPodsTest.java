@@ -3,9 +3,6 @@ package dev.terrarium.dependent;
 import static dev.terrarium.dependent.Workloads.NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import java.util.Map;
-
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadPort;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,6 +12,8 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorkloadPodsTest {

@@ -2,13 +2,6 @@ package dev.terrarium.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.lang.reflect.Field;
-import java.nio.file.Files;
-import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
-
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.BuildFailure;
@@ -39,6 +32,12 @@ import dev.terrarium.api.WorkloadSpec;
 import dev.terrarium.api.WorkloadStatus;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,12 @@
 package dev.terrarium.deploy;
 
+import dev.terrarium.support.TerrariumConfig;
+import io.smallrye.config.WithDefault;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import dev.terrarium.support.TerrariumConfig;
-import io.smallrye.config.WithDefault;
 
 /** Every leaf of {@link TerrariumConfig}, with its property key, its environment variable and its default. */
 record OperatorSettings(String key, String envVar, Optional<String> defaultValue) {

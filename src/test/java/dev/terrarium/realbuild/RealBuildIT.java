@@ -5,16 +5,6 @@ import static dev.terrarium.testing.Objects.awaitWorkload;
 import static dev.terrarium.testing.Objects.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Environment;
@@ -39,6 +29,15 @@ import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +91,11 @@ class RealBuildIT {
         Environment ready = awaitEnvironment(ns.client(), ns.name(), "real",
                 e -> e.getStatus().getPhase() == EnvironmentPhase.Ready
                         || e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
+        assertThat(ns.kubectl().run("wait", "--for=condition=Ready", "environment/real", "--timeout=10s"))
+                .contains("condition met");
+        assertThat(ns.kubectl().run("logs", "job/" + ready.getStatus().getLatestBuild()))
+                .as("kubectl logs of the build Job is the real buildah output")
+                .contains("STEP 1/", "uv pip install", "terrarium-lock " + ready.getStatus().getSpecHash());
         ImageBuild build = ns.client().resources(ImageBuild.class).withName(ready.getStatus().getLatestBuild()).get();
         assertThat(ready.getStatus().getPhase()).as("%s", build.getStatus().getFailure() == null ? ""
                 : build.getStatus().getFailure().getLogTail()).isEqualTo(EnvironmentPhase.Ready);

@@ -2,10 +2,6 @@ package dev.terrarium.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
@@ -21,11 +17,14 @@ import dev.terrarium.dependent.EnvironmentLocks;
 import dev.terrarium.dependent.EnvironmentResolution;
 import dev.terrarium.reconciler.EnvironmentStatusBuilder.Observation;
 import dev.terrarium.spec.Violation;
-import dev.terrarium.support.Conditions;
 import dev.terrarium.support.Conditions.Health;
+import dev.terrarium.support.Conditions;
 import dev.terrarium.support.Names;
 import dev.terrarium.support.StatusComparison;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EnvironmentStatusBuilderTest {

@@ -2,10 +2,6 @@ package dev.terrarium.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
 import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.ImageBuild;
@@ -15,6 +11,9 @@ import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.LockStatus;
 import dev.terrarium.support.Conditions;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ImageBuildStatusBuilderTest {

@@ -2,17 +2,16 @@ package dev.terrarium.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildPhase;
+import dev.terrarium.api.ImageBuildStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
-import dev.terrarium.api.ImageBuild;
-import dev.terrarium.api.ImageBuildPhase;
-import dev.terrarium.api.ImageBuildStatus;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import org.junit.jupiter.api.Test;
 
 class RetentionPolicyTest {

@@ -2,10 +2,6 @@ package dev.terrarium.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
@@ -29,6 +25,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WorkloadStatusBuilderTest {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.terrarium.testing.TestImages;
 import dev.terrarium.testing.TestImages.Layer;
+import dev.terrarium.testing.TestImages;
 import dev.terrarium.testing.TestRegistry;
 import java.io.IOException;
 import java.net.URI;

@@ -3,13 +3,12 @@ package dev.terrarium.scheduling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.terrarium.scheduling.BuildQueue.Limits;
+import dev.terrarium.scheduling.BuildQueue.Waiting;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import dev.terrarium.scheduling.BuildQueue.Limits;
-import dev.terrarium.scheduling.BuildQueue.Waiting;
 import org.junit.jupiter.api.Test;
 
 class BuildQueueTest {

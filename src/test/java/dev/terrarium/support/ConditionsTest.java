@@ -2,11 +2,10 @@ package dev.terrarium.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.List;
-
 import dev.terrarium.api.Condition;
 import dev.terrarium.support.Conditions.Health;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConditionsTest {

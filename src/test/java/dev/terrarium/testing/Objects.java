@@ -2,12 +2,6 @@ package dev.terrarium.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
-
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
@@ -18,6 +12,11 @@ import dev.terrarium.api.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /** Builders and waits for Terrarium objects in integration tests. */
 public final class Objects {

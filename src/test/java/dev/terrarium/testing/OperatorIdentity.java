@@ -1,11 +1,10 @@
 package dev.terrarium.testing;
 
+import io.fabric8.kubernetes.client.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import io.fabric8.kubernetes.client.Config;
 
 /**
  * Credentials of the operator's ServiceAccount: applies deploy/rbac and writes a kubeconfig holding a token of

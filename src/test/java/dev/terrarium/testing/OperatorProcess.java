@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +26,18 @@ import java.util.concurrent.TimeUnit;
 public final class OperatorProcess {
 
     private static OperatorProcess instance;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
     private final Path logFile;
     private final int httpPort;
+    private final Map<String, String> settings;
 
-    private OperatorProcess(Process process, Path logFile, int httpPort) {
+    private OperatorProcess(Process process, Path logFile, int httpPort, Map<String, String> settings) {
         this.process = process;
         this.logFile = logFile;
         this.httpPort = httpPort;
+        this.settings = settings;
     }
 
     public static synchronized boolean running() {
@@ -41,8 +45,16 @@ public final class OperatorProcess {
     }
 
     public static synchronized OperatorProcess get() {
+        return get(Map.of());
+    }
+
+    /**
+     * The operator, started with {@link #testSettings} plus {@code overrides} (environment variables) when this call
+     * starts it; a process already running keeps the settings it was started with (see {@link #settings()}).
+     */
+    public static synchronized OperatorProcess get(Map<String, String> overrides) {
         if (instance == null) {
-            instance = start(LocalControlPlane.get());
+            instance = start(LocalControlPlane.get(), overrides);
         }
         return instance;
     }
@@ -59,7 +71,7 @@ public final class OperatorProcess {
         return env;
     }
 
-    private static OperatorProcess start(LocalControlPlane plane) {
+    private static OperatorProcess start(LocalControlPlane plane, Map<String, String> overrides) {
         Path repo = plane.repo();
         Path runner = repo.resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(runner)) {
@@ -73,10 +85,13 @@ public final class OperatorProcess {
                 .redirectOutput(logFile.toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().putAll(testSettings(plane));
+        Map<String, String> settings = new LinkedHashMap<>(testSettings(plane));
+        settings.putAll(overrides);
+        builder.environment().putAll(settings);
         try {
             Process process = builder.start();
-            OperatorProcess operator = new OperatorProcess(process, logFile, port);
+            OperatorProcess operator = new OperatorProcess(process, logFile, port,
+                    Collections.unmodifiableMap(settings));
             Runtime.getRuntime().addShutdownHook(new Thread(operator::stop));
             SimulatedBuildLogs.start(plane.adminClient(), repo.resolve("target/kwok-logs"));
             operator.awaitReady(Duration.ofMinutes(2));
@@ -120,7 +135,7 @@ public final class OperatorProcess {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .timeout(Duration.ofSeconds(5)).build();
         try {
-            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -143,6 +158,19 @@ public final class OperatorProcess {
         } catch (IOException e) {
             return "(no operator log: " + e.getMessage() + ")";
         }
+    }
+
+    /** The environment variables the operator was started with, beyond KUBECONFIG and the HTTP port. */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return logFile;
     }
 
     public boolean isAlive() {

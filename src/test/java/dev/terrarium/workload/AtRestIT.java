@@ -8,12 +8,6 @@ import static dev.terrarium.testing.Objects.venv;
 import static dev.terrarium.testing.Objects.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.ImageBuild;
@@ -25,6 +19,11 @@ import dev.terrarium.testing.AuditLog;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** An operator at rest writes nothing: once everything converged, no object changes and no event is recorded. */

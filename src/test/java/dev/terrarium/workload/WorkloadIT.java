@@ -9,10 +9,6 @@ import static dev.terrarium.testing.Objects.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
@@ -28,6 +24,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** docker run -d / docker stop / docker rm, the Kubernetes way, on the local control plane. */

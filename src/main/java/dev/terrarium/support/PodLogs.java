@@ -5,15 +5,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** The last lines of a container's log, for failure reports. */
-public final class LogTail {
+public final class PodLogs {
 
     public static final int LINES = 40;
 
-    private LogTail() {
+    private PodLogs() {
     }
 
     /** The last {@link #LINES} lines of the container's log, or a sentence saying why there are none. */
-    public static String read(KubernetesClient client, Pod pod, String container) {
+    public static String tail(KubernetesClient client, Pod pod, String container) {
         try {
             String log = client.pods().inNamespace(pod.getMetadata().getNamespace())
                     .withName(pod.getMetadata().getName()).inContainer(container).tailingLines(LINES).getLog();

@@ -1,0 +1,159 @@
+package dev.terrarium.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.terrarium.api.Manager;
+import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.build.BuildContext;
+import dev.terrarium.build.BuildContextGenerator;
+import dev.terrarium.build.BuildContextOptions;
+import dev.terrarium.build.Installer;
+import dev.terrarium.registry.Credentials;
+import dev.terrarium.registry.ImageReference;
+import dev.terrarium.registry.RegistryClient;
+import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.TestRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * make bench-build: one real venv build with the generated Dockerfile and this machine's buildah (the buildah
+ * strategy's flags), timed cold (empty layer store and cache mounts), as a rebuild of a changed spec with the
+ * cache mounts warm, as a cache hit (the registry HEAD that replaces a build), with the image size; and the same
+ * cold build with pip instead of uv. Prints figures; asserts only that the builds worked.
+ */
+class BuildBench {
+
+    private static final List<String> PACKAGES = List.of("requests[socks]==2.32.3", "rich==13.9.4",
+            "packaging==24.2", "six==1.16.0", "pydantic==2.10.4", "httpx==0.28.1");
+    private static final List<String> CHANGED = List.of("requests[socks]==2.32.3", "rich==13.9.4",
+            "packaging==24.2", "six==1.17.0", "pydantic==2.10.4", "httpx==0.28.1");
+
+    @Test
+    void aRealVenvBuild() throws IOException {
+        Path repo = LocalControlPlane.repoDir();
+        Path work = repo.resolve("target/bench/build-work");
+        List<String> clean = List.of("rm", "-rf", work.toString());
+        Commands.run(clean, Map.of(), repo, Duration.ofMinutes(2)).requireSuccess(clean);
+        Files.createDirectories(work);
+        try (TestRegistry registry = TestRegistry.start()) {
+            String base = baseImage(repo, registry.hostPort());
+            Run cold = build(work.resolve("uv"), registry, base, PACKAGES, Installer.UV, "cold");
+            Run rebuild = build(work.resolve("uv"), registry, base, CHANGED, Installer.UV, "rebuild");
+            Run pip = build(work.resolve("pip"), registry, base, PACKAGES, Installer.PIP, "pip-cold");
+
+            RegistryClient client = new RegistryClient(Set.of("127.0.0.1"));
+            ImageReference target = ImageReference.parse(registry.hostPort() + "/bench/venv:cold");
+            Instant headStart = Instant.now();
+            String digest = client.manifestDigest(target, Credentials.ANONYMOUS).orElseThrow();
+            Duration cacheHit = Duration.between(headStart, Instant.now());
+            long size = imageSize(registry.hostPort(), "bench/venv", digest);
+
+            String report = String.join("\n",
+                    "Terrarium build benchmark (make bench-build)  " + Instant.now() + "  "
+                            + Runtime.getRuntime().availableProcessors() + " cores",
+                    "One venv build of " + PACKAGES.size() + " pinned PyPI packages on " + base,
+                    "buildah " + buildahVersion() + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
+                            + "a local registry",
+                    "",
+                    String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
+                    row("cold build, uv (empty layer store and cache mounts)", cold.took()),
+                    row("rebuild of a changed spec, uv (cache mounts warm)", rebuild.took()),
+                    row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
+                    row("cold build, pip instead of uv", pip.took()),
+                    String.format(Locale.ROOT, "  %-52s %8.2f", "pip / uv, cold", seconds(pip.took())
+                            / seconds(cold.took())),
+                    String.format(Locale.ROOT, "  %-52s %8.1f MiB", "image size (compressed layers, uv)",
+                            size / 1024.0 / 1024.0));
+            System.out.println("\n" + report + "\n");
+            Files.writeString(repo.resolve("target/bench/build.txt"), report + "\n");
+            assertThat(digest).startsWith("sha256:");
+        }
+    }
+
+    private record Run(Duration took) {
+    }
+
+    private static Run build(Path store, TestRegistry registry, String base, List<String> pip, Installer installer,
+            String tag) throws IOException {
+        ResolvedEnvironment environment = new ResolvedEnvironment();
+        environment.setManager(Manager.VENV);
+        environment.setPython("3.11");
+        environment.setBaseImage(base);
+        environment.setPip(pip);
+        BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(installer))
+                .generate(environment, "b".repeat(64));
+        Path dir = Files.createDirectories(store.resolve("context-" + tag));
+        for (var file : context.files().entrySet()) {
+            Files.writeString(dir.resolve(file.getKey()), file.getValue());
+        }
+        Files.createDirectories(store.resolve("tmp"));
+        String reference = registry.hostPort() + "/bench/venv:" + tag;
+        List<String> buildah = List.of("buildah", "--root=" + store.resolve("root"),
+                "--runroot=" + store.resolve("runroot"), "--storage-driver=vfs");
+        List<String> command = new ArrayList<>(buildah);
+        command.addAll(List.of("build", "--isolation=chroot", "--layers", "--tls-verify=false",
+                "--file=" + dir.resolve("Dockerfile"), "--tag=" + reference));
+        context.buildArgs().forEach((name, value) -> command.addAll(List.of("--build-arg", name + "=" + value)));
+        command.add(dir.toString());
+        List<String> push = new ArrayList<>(buildah);
+        push.addAll(List.of("push", "--tls-verify=false", reference, "docker://" + reference));
+        // Cache mounts live under TMPDIR: a store of its own per installer keeps the cold builds cold.
+        Map<String, String> env = Map.of("TMPDIR", store.resolve("tmp").toString());
+        Instant start = Instant.now();
+        Commands.run(command, env, dir, Duration.ofMinutes(30)).requireSuccess(command);
+        Commands.run(push, env, dir, Duration.ofMinutes(5)).requireSuccess(push);
+        return new Run(Duration.between(start, Instant.now()));
+    }
+
+    private static String baseImage(Path repo, String registry) {
+        List<String> command = List.of("bash", repo.resolve("hack/base-image.sh").toString(), registry);
+        String output = Commands.run(command, Map.of(), repo, Duration.ofMinutes(20)).requireSuccess(command)
+                .output().strip();
+        return output.substring(output.lastIndexOf('\n') + 1);
+    }
+
+    private static long imageSize(String registry, String repository, String digest) throws IOException {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + registry + "/v2/"
+                + repository + "/manifests/" + digest)).header("Accept", "application/vnd.oci.image.manifest.v1+json, "
+                        + "application/vnd.docker.distribution.manifest.v2+json").build();
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            JsonNode manifest = new ObjectMapper().readTree(body);
+            long size = 0;
+            for (JsonNode layer : manifest.path("layers")) {
+                size += layer.path("size").asLong();
+            }
+            return size;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static String buildahVersion() {
+        List<String> command = List.of("buildah", "--version");
+        return Commands.run(command, Map.of(), null, Duration.ofSeconds(30)).output().strip().split(" ")[2];
+    }
+
+    private static String row(String label, Duration took) {
+        return String.format(Locale.ROOT, "  %-52s %8.1f", label, seconds(took));
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+}
