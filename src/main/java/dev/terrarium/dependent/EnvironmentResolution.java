@@ -83,16 +83,24 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         String rebuild = environment.getMetadata().getAnnotations() == null ? null
                 : environment.getMetadata().getAnnotations().get(REBUILD_ANNOTATION);
         String buildName = Names.imageBuild(environment.getMetadata().getName(), specHash,
-                variant(options, rebuild));
+                variant(spec.getOutput(), options, rebuild));
         return new EnvironmentResolution(resolved, specHash, buildName, repository, build, List.of(), null);
     }
 
     /**
-     * What distinguishes builds of the same content: pod settings the user gave (a build that ran out of memory is
-     * retried with more) and the rebuild annotation. Empty for the common case, so the name is env-hashprefix.
+     * What distinguishes builds of the same content: where the image goes and with which secret (an ImageBuild's
+     * spec is immutable, so a new target needs a new ImageBuild), pod settings the user gave (a build that ran out
+     * of memory is retried with more) and the rebuild annotation. Empty for the common case, so the name is
+     * env-hashprefix.
      */
-    private static String variant(BuildOptions options, String rebuild) {
+    private static String variant(EnvironmentOutput output, BuildOptions options, String rebuild) {
         Map<String, Object> variant = new LinkedHashMap<>();
+        if (output != null && output.getImage() != null) {
+            variant.put("image", output.getImage());
+        }
+        if (output != null && output.getPushSecret() != null) {
+            variant.put("pushSecret", output.getPushSecret());
+        }
         if (options.getTimeout() != null) {
             variant.put("timeout", options.getTimeout());
         }

@@ -25,7 +25,7 @@ import java.util.Objects;
 public final class SpecHasher {
 
     /** The version of the build-file generator that the hash covers by default. */
-    public static final String GENERATOR = "terrarium-build/1";
+    public static final String GENERATOR = "terrarium-build/2";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

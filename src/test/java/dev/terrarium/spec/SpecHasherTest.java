@@ -152,7 +152,7 @@ class SpecHasherTest {
                 packages("numpy==1.26.4", "samtools"), pip("requests>=2.31"), env("MODE", "fast")), null);
         hashes.put("the builder", hasher.hash(base, BuildStrategy.KANIKO, BUILDKIT));
         hashes.put("the builder image", hasher.hash(base, BuildStrategy.BUILDKIT, "moby/buildkit:v0.17.0-rootless"));
-        hashes.put("the generator", new SpecHasher("terrarium-build/2").hash(base, BuildStrategy.BUILDKIT, BUILDKIT));
+        hashes.put("the generator", new SpecHasher("terrarium-build/3").hash(base, BuildStrategy.BUILDKIT, BUILDKIT));
 
         assertThat(hashes.get("base")).isEqualTo(hash(spec(python("3.12"), channels("conda-forge", "bioconda"),
                 packages("samtools", "numpy==1.26.4"), pip("requests>=2.31"), env("MODE", "fast"))));
@@ -167,7 +167,7 @@ class SpecHasherTest {
                 "{\"builder\":\"buildkit@moby/buildkit:v0.16.0-rootless\",\"environment\":{\"baseImage\":"
                         + "\"python:3.12-slim\",\"channels\":[],\"env\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":"
                         + "\"B\",\"value\":\"2\"}],\"manager\":\"venv\",\"packages\":[],\"pip\":[\"flask\"],"
-                        + "\"python\":\"3.12\",\"system\":[]},\"generator\":\"terrarium-build/1\"}");
+                        + "\"python\":\"3.12\",\"system\":[]},\"generator\":\"terrarium-build/2\"}");
         assertThat(hasher.hash(env, BuildStrategy.BUILDKIT, BUILDKIT))
                 .isEqualTo(sha256(hasher.canonicalJson(env, BuildStrategy.BUILDKIT, BUILDKIT)));
     }
