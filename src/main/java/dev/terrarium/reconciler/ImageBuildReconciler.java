@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -56,9 +57,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -80,8 +78,6 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     /** How often a waiting build looks again, in case a wake-up was missed (an operator restart, a lost event). */
     static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
     static final Duration REGISTRY_RETRY = Duration.ofSeconds(30);
-    /** When builds that waited on one that ended are woken: once its status is likely cached, and once more. */
-    static final List<Duration> WAKE_UP_DELAYS = List.of(Duration.ofMillis(500), Duration.ofSeconds(3));
     /** The whole log is read for the lock; builds print far less, this bounds a runaway one. */
     static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
 
@@ -92,11 +88,6 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private final BuildQueue.Limits limits;
     private final Clock clock;
     private final SimpleInboundEventSource<ImageBuild> wakeUps = new SimpleInboundEventSource<>("build-queue");
-    private final ScheduledExecutorService wakeUpTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "build-queue-wake-ups");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, EventRecorder events,
             BuildMetrics metrics, TerrariumConfig config) {
@@ -143,12 +134,12 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                 }
             } catch (RegistryException e) {
                 LOG.infof("registry lookup for %s failed: %s", BuildPlan.key(build), e.getMessage());
-                return patch(build, ImageBuildStatusBuilder.queued(build, null, "RegistryUnavailable",
+                return record(build, ImageBuildStatusBuilder.queued(build, null, "RegistryUnavailable",
                         "Cannot ask the registry whether " + BuildPlan.target(build) + " exists: " + e.getMessage()
-                                + " Retrying.", now), null).rescheduleAfter(REGISTRY_RETRY);
+                                + " Retrying.", now), context).rescheduleAfter(REGISTRY_RETRY);
             }
         }
-        Collection<ImageBuild> all = context.getPrimaryCache().list().toList();
+        Collection<ImageBuild> all = latestBuilds(context);
         BuildPlan.Decision decision = slots.decide(build, all, limits);
         metrics.queue((int) all.stream().filter(b -> b.getStatus() == null || b.getStatus().getPhase() == null
                 || b.getStatus().getPhase() == ImageBuildPhase.Queued).count(),
@@ -161,14 +152,14 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                     BuildPlan.key(source), lock, now), context);
         }
         if (decision instanceof BuildPlan.Follow follow) {
-            return patch(build, ImageBuildStatusBuilder.queued(build, BuildPlan.key(follow.leader()), "SharedBuild",
+            return record(build, ImageBuildStatusBuilder.queued(build, BuildPlan.key(follow.leader()), "SharedBuild",
                     "Waiting for the equal build " + BuildPlan.key(follow.leader()) + " and will take its image.",
-                    now), null).rescheduleAfter(QUEUE_RECHECK);
+                    now), context).rescheduleAfter(QUEUE_RECHECK);
         }
         if (decision instanceof BuildPlan.Wait wait) {
-            return patch(build, ImageBuildStatusBuilder.queued(build, null, "WaitingForBuildSlot",
+            return record(build, ImageBuildStatusBuilder.queued(build, null, "WaitingForBuildSlot",
                     "Waiting for a build slot: " + wait.running() + " of " + wait.limit() + " builds run in the "
-                            + "cluster (at most " + limits.maxPerNamespace() + " per namespace).", now), null)
+                            + "cluster (at most " + limits.maxPerNamespace() + " per namespace).", now), context)
                     .rescheduleAfter(QUEUE_RECHECK);
         }
         try {
@@ -178,8 +169,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                     "The build cannot be generated: " + e.getMessage(), null, null), null, now), context);
         }
         // The status write is filtered as our own, so ask for the next round, in which the workflow makes the Job.
-        return UpdateControl.patchStatus(withStatus(build, ImageBuildStatusBuilder.running(build,
-                build.getMetadata().getName(), now))).reschedule();
+        return record(build, ImageBuildStatusBuilder.running(build, build.getMetadata().getName(), now), context)
+                .reschedule();
     }
 
     private UpdateControl<ImageBuild> observeBuild(ImageBuild build, Context<ImageBuild> context) {
@@ -211,7 +202,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         }
         String podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
         if (podName != null && !podName.equals(build.getStatus().getPodName())) {
-            return patch(build, ImageBuildStatusBuilder.podObserved(build, podName, now), null);
+            return record(build, ImageBuildStatusBuilder.podObserved(build, podName, now), context);
         }
         return UpdateControl.noUpdate();
     }
@@ -335,7 +326,9 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
             events.warning(build, "BuildFailed", status.getFailure().getReason() + ": "
                     + status.getFailure().getMessage());
         }
-        return patch(build, status, context);
+        UpdateControl<ImageBuild> recorded = record(build, status, context);
+        wakeWaitingBuilds(build, context);
+        return recorded;
     }
 
     private static String result(ImageBuildStatus status) {
@@ -348,20 +341,30 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         return status.getSharedBuild() != null ? "shared" : "cache_hit";
     }
 
-    private UpdateControl<ImageBuild> patch(ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {
-        if (context != null) {
-            wakeWaitingBuilds(build, status, context);
+    /**
+     * Writes the status unless it is unchanged. The write goes through the operator SDK's primary cache, so that
+     * builds woken right after it (followers, the queue) already see this one's new phase.
+     */
+    private static UpdateControl<ImageBuild> record(ImageBuild build, ImageBuildStatus status,
+            Context<ImageBuild> context) {
+        if (!StatusComparison.same(build.getStatus(), status)) {
+            ImageBuild applied = new ImageBuild();
+            applied.setMetadata(new ObjectMetaBuilder().withName(build.getMetadata().getName())
+                    .withNamespace(build.getMetadata().getNamespace()).build());
+            applied.setStatus(status);
+            context.resourceOperations().serverSideApplyPrimaryStatus(applied);
         }
-        if (StatusComparison.same(build.getStatus(), status)) {
-            return UpdateControl.noUpdate();
-        }
-        return UpdateControl.patchStatus(withStatus(build, status));
+        return UpdateControl.noUpdate();
     }
 
-    private void wakeWaitingBuilds(ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {
-        ImageBuild finished = withStatus(copyOf(build), status);
-        List<ImageBuild> all = context.getPrimaryCache().list()
-                .map(b -> BuildPlan.key(b).equals(BuildPlan.key(build)) ? finished : b).toList();
+    /** Every ImageBuild as last written: the informer's copy, or this operator's own newer status write. */
+    private static List<ImageBuild> latestBuilds(Context<ImageBuild> context) {
+        var cache = context.getPrimaryCache();
+        return cache.list().map(b -> cache.get(ResourceID.fromResource(b)).orElse(b)).toList();
+    }
+
+    private void wakeWaitingBuilds(ImageBuild build, Context<ImageBuild> context) {
+        List<ImageBuild> all = latestBuilds(context);
         String target = BuildPlan.target(build);
         List<ResourceID> waiting = new ArrayList<>();
         all.stream().filter(b -> !BuildPlan.key(b).equals(BuildPlan.key(build)) && target.equals(BuildPlan.target(b))
@@ -369,26 +372,6 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                         || b.getStatus().getPhase() == null))
                 .forEach(b -> waiting.add(ResourceID.fromResource(b)));
         slots.admissible(all, limits).forEach(w -> waiting.add(new ResourceID(w.name(), w.namespace())));
-        if (waiting.isEmpty()) {
-            return;
-        }
-        // This build's new status is written after this reconcile returns and reaches the others' cache a moment
-        // later; woken before that, they would still see it unfinished and wait for the next periodic look.
-        for (Duration delay : WAKE_UP_DELAYS) {
-            wakeUpTimer.schedule(() -> waiting.forEach(wakeUps::propagateEvent), delay.toMillis(),
-                    TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private static ImageBuild copyOf(ImageBuild build) {
-        ImageBuild copy = new ImageBuild();
-        copy.setMetadata(build.getMetadata());
-        copy.setSpec(build.getSpec());
-        return copy;
-    }
-
-    private static ImageBuild withStatus(ImageBuild build, ImageBuildStatus status) {
-        build.setStatus(status);
-        return build;
+        waiting.forEach(wakeUps::propagateEvent);
     }
 }
