@@ -347,8 +347,10 @@ class ImageBuildIT {
                 e.getSpec().setPip(List.of("rich==" + version, e.getSpec().getPip().get(1)));
                 return e;
             });
-            last = awaitEnvironment(ns.client(), ns.name(), "pruned", e -> e.getStatus().getPhase()
-                    == EnvironmentPhase.Ready && e.getStatus().getPython() != null
+            // Until the operator has seen this edit, the status still shows the previous spec as Ready.
+            last = awaitEnvironment(ns.client(), ns.name(), "pruned", e -> e.getMetadata().getGeneration()
+                    .equals(e.getStatus().getObservedGeneration())
+                    && e.getStatus().getPhase() == EnvironmentPhase.Ready && e.getStatus().getPython() != null
                     && ns.client().resources(ImageBuild.class).withName(e.getStatus().getLatestBuild()).get() != null
                     && e.getStatus().getImageSpecHash().equals(e.getStatus().getSpecHash()), BUILD)
                     .getStatus().getLatestBuild();
