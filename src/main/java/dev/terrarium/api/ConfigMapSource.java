@@ -12,7 +12,7 @@ public class ConfigMapSource {
 
     @Required
     @Size(max = 253)
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Pattern(Patterns.OBJECT_NAME)
     @JsonPropertyDescription("Name of the ConfigMap, in the Environment's namespace. Label it "
             + "terrarium.dev/watch=true to rebuild as soon as it changes.")
     private String name;

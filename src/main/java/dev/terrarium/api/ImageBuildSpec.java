@@ -14,18 +14,18 @@ public class ImageBuildSpec {
 
     @Required
     @Size(max = 253)
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Pattern(Patterns.OBJECT_NAME)
     @JsonPropertyDescription("Name of the Environment this build belongs to.")
     private String environment;
 
     @Required
-    @Pattern("^[a-f0-9]{64}$")
+    @Pattern(Patterns.SPEC_HASH)
     @JsonPropertyDescription("Content hash of the environment; the image tag.")
     private String specHash;
 
     @Required
     @Size(max = 255)
-    @Pattern("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+$")
+    @Pattern(Patterns.REPOSITORY)
     @JsonPropertyDescription("Image repository the build pushes to, as repository:specHash.")
     private String repository;
 
@@ -92,6 +92,14 @@ public class ImageBuildSpec {
 
     public void setResolved(ResolvedEnvironment resolved) {
         this.resolved = resolved;
+    }
+
+    /**
+     * The image this build pushes, {@code repository:specHash}; equal targets are equal builds. Not a getter, so it is
+     * no field of the resource.
+     */
+    public String target() {
+        return repository + ":" + specHash;
     }
 
     public BuildSettings getBuild() {

@@ -33,13 +33,13 @@ import java.util.Map;
 public class WorkloadSpec {
 
     @Size(max = 253)
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Pattern(Patterns.OBJECT_NAME)
     @JsonPropertyDescription("Name of the Environment (same namespace) whose image runs. Exactly one of environment "
             + "and image.")
     private String environment;
 
     @Size(max = 512)
-    @Pattern("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\\w][\\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$")
+    @Pattern(Patterns.IMAGE)
     @JsonPropertyDescription("A plain image to run instead of an Environment's, as repository[:tag][@digest].")
     private String image;
 
@@ -94,7 +94,7 @@ public class WorkloadSpec {
     private ResourceRequirements resources;
 
     @Size(max = 253)
-    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Pattern(Patterns.OBJECT_NAME)
     @JsonPropertyDescription("Service account of the pods. When set, its API token is mounted; when unset, the pods "
             + "get no token.")
     private String serviceAccountName;

@@ -1,8 +1,9 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.api.ImageBuild;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.Names;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -26,7 +27,7 @@ public class BuildContextConfigMapDependent extends CRUDKubernetesDependentResou
                 .withLabels(Labels.forBuild(build.getSpec().getEnvironment(), name))
                 .endMetadata()
                 .withImmutable(true)
-                .withData(BuildJobs.context(build).files())
+                .withData(BuildJobs.prepared(build).context().files())
                 .build();
     }
 

@@ -1,10 +1,11 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.ImageBuild;
-import dev.terrarium.build.BuilderPod;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.PodResources;
+import dev.terrarium.builder.BuilderPod;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.kube.PodResources;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -25,7 +26,7 @@ public class BuildJobDependent extends CRUDKubernetesDependentResource<Job, Imag
     protected Job desired(ImageBuild build, Context<ImageBuild> context) {
         String name = build.getMetadata().getName();
         BuildSettings settings = build.getSpec().getBuild();
-        BuilderPod builder = BuildJobs.builderPod(build);
+        BuilderPod builder = BuildJobs.prepared(build).pod();
         PodSpec pod = builder.toPodSpec();
         pod.getContainers().forEach(c -> c.setResources(PodResources.complete(c.getResources())));
         pod.setServiceAccountName(settings.getServiceAccountName());

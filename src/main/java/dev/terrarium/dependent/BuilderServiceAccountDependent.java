@@ -1,8 +1,8 @@
 package dev.terrarium.dependent;
 
 import dev.terrarium.api.Environment;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.Names;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.naming.Names;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;

@@ -1,8 +1,10 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.resolution.EnvironmentLocks;
+import dev.terrarium.resolution.EnvironmentResolver;
 import dev.terrarium.api.Environment;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.Names;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;

@@ -1,9 +1,11 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.resolution.EnvironmentResolution;
+import dev.terrarium.resolution.EnvironmentResolver;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
-import dev.terrarium.support.Labels;
+import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -34,8 +36,7 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
         spec.setRepository(resolution.repository());
         spec.setPushSecret(environment.getSpec().getOutput() == null ? null
                 : environment.getSpec().getOutput().getPushSecret());
-        spec.setRebuild(environment.getMetadata().getAnnotations() == null ? null
-                : environment.getMetadata().getAnnotations().get(EnvironmentResolution.REBUILD_ANNOTATION));
+        spec.setRebuild(resolution.rebuild());
         spec.setResolved(resolution.resolved());
         spec.setBuild(resolution.build());
         ImageBuild build = new ImageBuild();

@@ -1,7 +1,10 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.workload.WorkloadImage;
+import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.WorkloadSecondaries;
 import dev.terrarium.api.Workload;
-import dev.terrarium.support.Labels;
+import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;

@@ -1,23 +1,23 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.workload.WorkloadImage;
+import dev.terrarium.workload.WorkloadJobs;
+import dev.terrarium.workload.WorkloadSecondaries;
 import dev.terrarium.api.Workload;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.Names;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Job of a run-to-completion Workload (docker run without -d). A Job's pod template is immutable, so the Job is
- * named after a hash of its template: changing the command or the image runs a new Job, and the reconciler removes
- * the superseded one.
+ * The Job of a run-to-completion Workload (docker run without -d), named by {@link WorkloadJobs#name}: changing the
+ * command or the image runs a new Job, and the reconciler removes the superseded one.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, Workload> {
@@ -26,8 +26,7 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
     protected Job desired(Workload workload, Context<Workload> context) {
         WorkloadImage image = WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context))
                 .orElseThrow(() -> new IllegalStateException("reconciled without an image; the precondition gates it"));
-        PodTemplateSpec template = WorkloadPods.template(workload, image, "Never");
-        String name = jobName(workload.getMetadata().getName(), template);
+        String name = WorkloadJobs.name(workload, image);
         Integer backoffLimit = workload.getSpec().getBackoffLimit();
         return new JobBuilder()
                 .withNewMetadata()
@@ -38,13 +37,9 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
                 .withNewSpec()
                 .withBackoffLimit(backoffLimit != null ? backoffLimit : 0)
                 .withSuspend(Boolean.TRUE.equals(workload.getSpec().getSuspend()))
-                .withTemplate(template)
+                .withTemplate(WorkloadJobs.template(workload, image))
                 .endSpec()
                 .build();
-    }
-
-    public static String jobName(String workload, PodTemplateSpec template) {
-        return Names.workloadJob(workload, Names.sha256Hex(Serialization.asJson(template)));
     }
 
     /**
@@ -56,10 +51,9 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
             Context<Workload> context) {
         Optional<WorkloadImage> image = WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context));
         if (image.isPresent()) {
-            String name = jobName(workload.getMetadata().getName(), WorkloadPods.template(workload, image.get(),
-                    "Never"));
+            String name = WorkloadJobs.name(workload, image.get());
             return jobs.stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
         }
-        return jobs.stream().max(java.util.Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()));
+        return jobs.stream().max(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()));
     }
 }

@@ -1,7 +1,8 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.workload.WorkloadPods;
 import dev.terrarium.api.Workload;
-import dev.terrarium.support.Labels;
+import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

@@ -1,8 +1,8 @@
 package dev.terrarium.reconciler;
 
 import dev.terrarium.api.Environment;
-import dev.terrarium.dependent.EnvironmentLocks;
-import dev.terrarium.dependent.EnvironmentResolver;
+import dev.terrarium.resolution.EnvironmentLocks;
+import dev.terrarium.resolution.EnvironmentResolver;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;

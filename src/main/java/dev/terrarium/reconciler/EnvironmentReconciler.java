@@ -1,20 +1,23 @@
 package dev.terrarium.reconciler;
 
+import dev.terrarium.status.EnvironmentStatusBuilder;
+import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
+import dev.terrarium.status.Conditions;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentStatus;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Retention;
 import dev.terrarium.dependent.BuilderServiceAccountDependent;
-import dev.terrarium.dependent.EnvironmentImages;
+import dev.terrarium.resolution.EnvironmentImages;
 import dev.terrarium.dependent.EnvironmentLockConfigMapDependent;
-import dev.terrarium.dependent.EnvironmentLocks;
-import dev.terrarium.dependent.EnvironmentResolution;
-import dev.terrarium.dependent.EnvironmentResolver;
+import dev.terrarium.resolution.EnvironmentLocks;
+import dev.terrarium.resolution.EnvironmentResolution;
+import dev.terrarium.resolution.EnvironmentResolver;
 import dev.terrarium.dependent.ImageBuildDependent;
-import dev.terrarium.support.EventRecorder;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.StatusComparison;
+import dev.terrarium.operator.EventRecorder;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -165,7 +168,8 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
             }
             case Failed -> events.warning(environment, "BuildFailed", "ImageBuild " + build + " failed; the "
                     + "previous image stays in use.");
-            case Invalid -> events.warning(environment, "InvalidSpec", next.getConditions().get(0).getMessage());
+            case Invalid -> events.warning(environment, "InvalidSpec",
+                    Conditions.find(next.getConditions(), Condition.READY).getMessage());
             default -> {
             }
         }

@@ -1,41 +1,31 @@
 package dev.terrarium.reconciler;
 
-import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.LockStatus;
-import dev.terrarium.build.BuildResultParser;
-import dev.terrarium.build.BuilderPod;
-import dev.terrarium.build.LockExtractor;
-import dev.terrarium.build.LogTail;
-import dev.terrarium.build.ResolvedLock;
+import dev.terrarium.builder.BuildJobs;
+import dev.terrarium.builder.BuildOutcome;
+import dev.terrarium.builder.BuilderPod;
 import dev.terrarium.dependent.BuildContextConfigMapDependent;
 import dev.terrarium.dependent.BuildJobDependent;
-import dev.terrarium.dependent.BuildJobs;
+import dev.terrarium.kube.PodLogs;
+import dev.terrarium.locks.LockStore;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.operator.BuildMetrics;
+import dev.terrarium.operator.EventRecorder;
+import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.RegistryAccess;
 import dev.terrarium.registry.RegistryException;
 import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.scheduling.BuildQueue;
 import dev.terrarium.scheduling.BuildSlots;
-import dev.terrarium.support.BuildMetrics;
-import dev.terrarium.support.EventRecorder;
-import dev.terrarium.support.Labels;
-import dev.terrarium.support.Names;
-import dev.terrarium.support.StatusComparison;
-import dev.terrarium.support.TerrariumConfig;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import dev.terrarium.status.ImageBuildStatusBuilder;
+import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -54,7 +44,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -63,6 +52,17 @@ import org.jboss.logging.Logger;
  * Reconciles one build attempt: registry first (an image that exists is never built again), then an equal build
  * already done or under way anywhere in the cluster, then a fair build slot, then the build Job; the outcome
  * (digest, lock, or the failure and its log tail) goes into status. A finished ImageBuild never changes again.
+ *
+ * <p>Writes outside its workflow, and why:
+ * <ul>
+ *   <li>its own status, through the operator SDK's primary cache rather than by returning {@code patchStatus}, so
+ *       that the builds it wakes right after (followers, the queue) already see its new phase;</li>
+ *   <li>the build's lock ConfigMap ({@link LockStore}), once, when the build ends: its content comes from the build
+ *       log or the image, which the workflow's desired state cannot know;</li>
+ *   <li>the deletion of a build Job whose pod can never start (its image cannot be pulled), which would otherwise
+ *       wait until its deadline;</li>
+ *   <li>Warning events on failures.</li>
+ * </ul>
  */
 @Workflow(dependents = {
         @Dependent(name = "context", type = BuildContextConfigMapDependent.class,
@@ -83,16 +83,18 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     private final BuildSlots slots;
     private final RegistryAccess registry;
+    private final LockStore locks;
     private final EventRecorder events;
     private final BuildMetrics metrics;
     private final BuildQueue.Limits limits;
     private final Clock clock;
     private final SimpleInboundEventSource<ImageBuild> wakeUps = new SimpleInboundEventSource<>("build-queue");
 
-    public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, EventRecorder events,
+    public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, LockStore locks, EventRecorder events,
             BuildMetrics metrics, TerrariumConfig config) {
         this.slots = slots;
         this.registry = registry;
+        this.locks = locks;
         this.events = events;
         this.metrics = metrics;
         this.limits = new BuildQueue.Limits(config.builds().maxConcurrent(), config.builds().maxPerNamespace());
@@ -128,14 +130,14 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
             try {
                 Optional<String> existing = registry.existingDigest(build);
                 if (existing.isPresent()) {
-                    LockStatus lock = lockFromImage(build, existing.get(), context.getClient());
+                    LockStatus lock = locks.fromImage(build, existing.get());
                     return finish(build, ImageBuildStatusBuilder.succeeded(build, existing.get(), true, null, lock,
                             now), context);
                 }
             } catch (RegistryException e) {
                 LOG.infof("registry lookup for %s failed: %s", BuildPlan.key(build), e.getMessage());
                 return record(build, ImageBuildStatusBuilder.queued(build, null, "RegistryUnavailable",
-                        "Cannot ask the registry whether " + BuildPlan.target(build) + " exists: " + e.getMessage()
+                        "Cannot ask the registry whether " + build.getSpec().target() + " exists: " + e.getMessage()
                                 + " Retrying.", now), context).rescheduleAfter(REGISTRY_RETRY);
             }
         }
@@ -147,7 +149,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                         && b.getStatus().getPhase() == ImageBuildPhase.Running).count());
         if (decision instanceof BuildPlan.Reuse reuse) {
             ImageBuild source = reuse.source();
-            LockStatus lock = copyLock(build, source, context.getClient());
+            LockStatus lock = locks.copyOf(build, source);
             return finish(build, ImageBuildStatusBuilder.succeeded(build, source.getStatus().getDigest(), true,
                     BuildPlan.key(source), lock, now), context);
         }
@@ -162,11 +164,9 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                             + "cluster (at most " + limits.maxPerNamespace() + " per namespace).", now), context)
                     .rescheduleAfter(QUEUE_RECHECK);
         }
-        try {
-            BuildJobs.builderPod(build);
-        } catch (IllegalArgumentException e) {
+        if (BuildJobs.prepare(build) instanceof BuildJobs.Refused refused) {
             return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure("InvalidBuild",
-                    "The build cannot be generated: " + e.getMessage(), null, null), null, now), context);
+                    "The build cannot be generated: " + refused.message(), null, null), null, now), context);
         }
         // The status write is filtered as our own, so ask for the next round, in which the workflow makes the Job.
         return record(build, ImageBuildStatusBuilder.running(build, build.getMetadata().getName(), now), context)
@@ -174,148 +174,42 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     }
 
     private UpdateControl<ImageBuild> observeBuild(ImageBuild build, Context<ImageBuild> context) {
-        Instant now = clock.instant();
         Optional<Job> job = context.getSecondaryResource(Job.class);
-        Optional<Pod> pod = context.getSecondaryResources(Pod.class).stream()
-                .max(java.util.Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-        Optional<ContainerStatus> builder = pod.flatMap(ImageBuildReconciler::builderStatus);
         if (job.isEmpty()) {
             return UpdateControl.noUpdate();
         }
-        Optional<ContainerStateWaiting> pullFailure = builder.map(s -> s.getState().getWaiting())
-                .filter(w -> "ImagePullBackOff".equals(w.getReason()) || "ErrImagePull".equals(w.getReason())
-                        || "InvalidImageName".equals(w.getReason()));
-        if (pullFailure.isPresent()) {
-            context.getClient().resource(job.get()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        Set<Pod> pods = context.getSecondaryResources(Pod.class);
+        BuildOutcome outcome = BuildOutcome.of(job.get(), pods, build.getSpec().getBuild().getBuilderImage());
+        Instant now = clock.instant();
+        if (outcome instanceof BuildOutcome.Succeeded succeeded) {
+            // The lock step prints the lock; a builder that reused that step from its layer cache prints nothing,
+            // and then the lock is read from the pushed image, where the step wrote it.
+            LockStatus lock = podNamed(pods, succeeded.podName())
+                    .flatMap(pod -> PodLogs.read(context.getClient(), pod, BuilderPod.CONTAINER_NAME, MAX_LOG_BYTES))
+                    .flatMap(log -> locks.fromLog(build, log))
+                    .orElseGet(() -> locks.fromImage(build, succeeded.digest()));
+            return finish(build, ImageBuildStatusBuilder.succeeded(build, succeeded.digest(), false, null, lock,
+                    now), context);
+        }
+        if (outcome instanceof BuildOutcome.Failed failed) {
+            if (failed.stopJob()) {
+                context.getClient().resource(job.get()).withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                        .delete();
+            }
+            String logTail = podNamed(pods, failed.logPod())
+                    .map(pod -> PodLogs.tail(context.getClient(), pod, BuilderPod.CONTAINER_NAME)).orElse(null);
             return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure(
-                    "ImagePullBackOff", "The builder image " + build.getSpec().getBuild().getBuilderImage()
-                            + " cannot be pulled: " + pullFailure.get().getMessage(), null, null), null, now),
-                    context);
+                    failed.reason(), failed.message(), failed.exitCode(), logTail), null, now), context);
         }
-        JobCondition failed = condition(job.get(), "Failed");
-        if (condition(job.get(), "Complete") != null) {
-            return succeeded(build, pod, builder, context, now);
-        }
-        if (failed != null) {
-            return finish(build, ImageBuildStatusBuilder.failed(build, failure(failed, pod, builder,
-                    context.getClient()), null, now), context);
-        }
-        String podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
+        String podName = ((BuildOutcome.Running) outcome).podName();
         if (podName != null && !podName.equals(build.getStatus().getPodName())) {
             return record(build, ImageBuildStatusBuilder.podObserved(build, podName, now), context);
         }
         return UpdateControl.noUpdate();
     }
 
-    private UpdateControl<ImageBuild> succeeded(ImageBuild build, Optional<Pod> pod,
-            Optional<ContainerStatus> builder, Context<ImageBuild> context, Instant now) {
-        String message = builder.map(s -> s.getState().getTerminated()).map(ContainerStateTerminated::getMessage)
-                .orElse(null);
-        String digest;
-        try {
-            digest = BuildResultParser.digest(message);
-        } catch (IllegalArgumentException e) {
-            return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure("NoDigest",
-                    "The build finished but reported no image digest: " + e.getMessage(), 0,
-                    pod.map(p -> tail(context.getClient(), p)).orElse(null)), null, now), context);
-        }
-        // The lock step prints the lock; a builder that reused that step from its layer cache prints nothing,
-        // and then the lock is read from the pushed image, where the step wrote it.
-        LockStatus lock = pod.map(p -> readLog(context.getClient(), p))
-                .flatMap(log -> LockExtractor.extract(log, build.getSpec().getSpecHash(),
-                        build.getSpec().getResolved().getManager()))
-                .map(found -> storeLock(build, found.text(), found.packages(), context.getClient()))
-                .orElseGet(() -> lockFromImage(build, digest, context.getClient()));
-        return finish(build, ImageBuildStatusBuilder.succeeded(build, digest, false, null, lock, now), context);
-    }
-
-    private BuildFailure failure(JobCondition failed, Optional<Pod> pod, Optional<ContainerStatus> builder,
-            KubernetesClient client) {
-        Optional<ContainerStateTerminated> terminated = builder.map(s -> s.getState().getTerminated());
-        String logTail = pod.map(p -> tail(client, p)).orElse(null);
-        Integer exitCode = terminated.map(ContainerStateTerminated::getExitCode).orElse(null);
-        if ("DeadlineExceeded".equals(failed.getReason())) {
-            return ImageBuildStatusBuilder.failure("DeadlineExceeded", "The build ran longer than its timeout of "
-                    + failed.getMessage() + ".", exitCode, logTail);
-        }
-        if (terminated.map(t -> "OOMKilled".equals(t.getReason())).orElse(false)) {
-            return ImageBuildStatusBuilder.failure("OOMKilled", "The builder ran out of memory (exit code "
-                    + exitCode + "); raise build.resources.limits.memory.", exitCode, logTail);
-        }
-        return ImageBuildStatusBuilder.failure("Error", "The builder exited with code " + exitCode
-                + (failed.getMessage() != null ? " (" + failed.getMessage() + ")" : "") + ".", exitCode, logTail);
-    }
-
-    private static Optional<ContainerStatus> builderStatus(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-            return Optional.empty();
-        }
-        return pod.getStatus().getContainerStatuses().stream()
-                .filter(s -> BuilderPod.CONTAINER_NAME.equals(s.getName()) && s.getState() != null).findFirst();
-    }
-
-    private static JobCondition condition(Job job, String type) {
-        if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-            return null;
-        }
-        return job.getStatus().getConditions().stream()
-                .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
-    }
-
-    private static String readLog(KubernetesClient client, Pod pod) {
-        try {
-            return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .inContainer(BuilderPod.CONTAINER_NAME).limitBytes(MAX_LOG_BYTES).getLog();
-        } catch (KubernetesClientException e) {
-            LOG.infof("cannot read the build log of %s: %s", pod.getMetadata().getName(), e.getMessage());
-            return "";
-        }
-    }
-
-    private static String tail(KubernetesClient client, Pod pod) {
-        String log = readLog(client, pod);
-        return log.isEmpty() ? "(the build log is empty or unavailable)" : LogTail.last(log, 40);
-    }
-
-    private LockStatus lockFromImage(ImageBuild build, String digest, KubernetesClient client) {
-        try {
-            return registry.lockInImage(build, digest)
-                    .map(text -> storeLock(build, text, LockExtractor.countPackages(text,
-                            build.getSpec().getResolved().getManager()), client))
-                    .orElse(null);
-        } catch (RegistryException e) {
-            LOG.infof("cannot read the lock from %s: %s", digest, e.getMessage());
-            return null;
-        }
-    }
-
-    /** An equal build's lock, copied so that this build's record stands alone when the other is deleted. */
-    private static LockStatus copyLock(ImageBuild build, ImageBuild source, KubernetesClient client) {
-        if (source.getStatus().getLock() == null) {
-            return null;
-        }
-        ConfigMap lock = client.configMaps().inNamespace(source.getMetadata().getNamespace())
-                .withName(source.getStatus().getLock().getConfigMap()).get();
-        if (lock == null || lock.getData() == null || lock.getData().get("lock") == null) {
-            return null;
-        }
-        return storeLock(build, lock.getData().get("lock"), source.getStatus().getLock().getPackages(), client);
-    }
-
-    private static LockStatus storeLock(ImageBuild build, String text, int packages, KubernetesClient client) {
-        String name = Names.buildLock(build.getMetadata().getName());
-        ConfigMap lock = new ConfigMapBuilder()
-                .withNewMetadata().withName(name).withNamespace(build.getMetadata().getNamespace())
-                .withLabels(Labels.forBuildLock(build.getSpec().getEnvironment(), build.getMetadata().getName()))
-                .addNewOwnerReference().withApiVersion(build.getApiVersion()).withKind(build.getKind())
-                .withName(build.getMetadata().getName()).withUid(build.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
-                .endMetadata()
-                .withImmutable(true)
-                .withData(Map.of("lock", text))
-                .build();
-        client.resource(lock).fieldManager("imagebuild").forceConflicts().serverSideApply();
-        return new LockStatus(name, packages);
+    private static Optional<Pod> podNamed(Set<Pod> pods, String name) {
+        return pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
     }
 
     /** A final status, and a wake-up for the builds that this one's end lets go: its followers and the queue. */
@@ -365,9 +259,9 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     private void wakeWaitingBuilds(ImageBuild build, Context<ImageBuild> context) {
         List<ImageBuild> all = latestBuilds(context);
-        String target = BuildPlan.target(build);
+        String target = build.getSpec().target();
         List<ResourceID> waiting = new ArrayList<>();
-        all.stream().filter(b -> !BuildPlan.key(b).equals(BuildPlan.key(build)) && target.equals(BuildPlan.target(b))
+        all.stream().filter(b -> !BuildPlan.key(b).equals(BuildPlan.key(build)) && target.equals(b.getSpec().target())
                 && (b.getStatus() == null || b.getStatus().getPhase() == ImageBuildPhase.Queued
                         || b.getStatus().getPhase() == null))
                 .forEach(b -> waiting.add(ResourceID.fromResource(b)));

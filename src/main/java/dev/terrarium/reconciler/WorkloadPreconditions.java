@@ -2,8 +2,8 @@ package dev.terrarium.reconciler;
 
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
-import dev.terrarium.dependent.WorkloadImage;
-import dev.terrarium.dependent.WorkloadSecondaries;
+import dev.terrarium.workload.WorkloadImage;
+import dev.terrarium.workload.WorkloadSecondaries;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;

@@ -1,22 +1,29 @@
 package dev.terrarium.reconciler;
 
+import dev.terrarium.status.WorkloadStatusBuilder;
+import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
+import dev.terrarium.kube.ContainerStates;
+import dev.terrarium.kube.JobConditions;
+import dev.terrarium.status.Conditions;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadStatus;
 import dev.terrarium.dependent.WorkloadDeploymentDependent;
-import dev.terrarium.dependent.WorkloadImage;
+import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.dependent.WorkloadJobDependent;
-import dev.terrarium.dependent.WorkloadPods;
-import dev.terrarium.dependent.WorkloadSecondaries;
+import dev.terrarium.workload.WorkloadJobs;
+import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.WorkloadSecondaries;
 import dev.terrarium.dependent.WorkloadServiceDependent;
-import dev.terrarium.reconciler.WorkloadStatusBuilder.JobOutcome;
-import dev.terrarium.reconciler.WorkloadStatusBuilder.Observation;
-import dev.terrarium.support.EventRecorder;
-import dev.terrarium.support.PodLogs;
-import dev.terrarium.support.StatusComparison;
+import dev.terrarium.status.WorkloadStatusBuilder.JobOutcome;
+import dev.terrarium.status.WorkloadStatusBuilder.Observation;
+import dev.terrarium.operator.EventRecorder;
+import dev.terrarium.kube.PodLogs;
+import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -38,7 +45,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Reconciles a Workload into a Deployment and Service (mode: Service) or a Job (mode: Job). */
+/**
+ * Reconciles a Workload into a Deployment and Service (mode: Service) or a Job (mode: Job).
+ *
+ * <p>Writes outside its workflow, and why: it deletes the Jobs of superseded templates (a changed command or image
+ * makes a Job of another name, and the workflow only knows the current one), and it records events on phase
+ * transitions. Its status goes back through {@code patchStatus}.
+ */
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = WorkloadDeploymentDependent.class,
                 reconcilePrecondition = WorkloadPreconditions.RunsAsService.class),
@@ -88,7 +101,10 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         Optional<Environment> environment = WorkloadSecondaries.environment(context);
         Optional<WorkloadImage> image = WorkloadImage.resolve(workload, environment);
         Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
-        Optional<Job> job = currentJob(workload, image, context);
+        Optional<String> wantedJob = wantedJob(workload, image);
+        wantedJob.ifPresent(name -> deleteSupersededJobs(name, context));
+        Optional<Job> job = wantedJob.flatMap(name -> context.getSecondaryResources(Job.class).stream()
+                .filter(j -> name.equals(j.getMetadata().getName())).findFirst());
         JobOutcome outcome = job.map(j -> jobOutcome(workload, j, context)).orElse(JobOutcome.NONE);
 
         WorkloadStatus previous = workload.getStatus();
@@ -102,20 +118,19 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         return UpdateControl.patchStatus(workload);
     }
 
-    /** The Job of the current template; Jobs of earlier templates (a changed command or image) are removed. */
-    private static Optional<Job> currentJob(Workload workload, Optional<WorkloadImage> image,
-            Context<Workload> context) {
-        Set<Job> jobs = context.getSecondaryResources(Job.class);
-        if (workload.getSpec().getMode() != WorkloadMode.Job || image.isEmpty()) {
+    /** The name of the Job of the current template, for a Workload in Job mode with an image. */
+    private static Optional<String> wantedJob(Workload workload, Optional<WorkloadImage> image) {
+        if (workload.getSpec().getMode() != WorkloadMode.Job) {
             return Optional.empty();
         }
-        String wanted = WorkloadJobDependent.jobName(workload.getMetadata().getName(),
-                WorkloadPods.template(workload, image.get(), "Never"));
-        jobs.stream().filter(j -> !wanted.equals(j.getMetadata().getName()))
-                .forEach(superseded -> context.getClient().resource(superseded).withPropagationPolicy(
-                        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete());
-        return jobs.stream().filter(j -> wanted.equals(j.getMetadata().getName()))
-                .max(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()));
+        return image.map(i -> WorkloadJobs.name(workload, i));
+    }
+
+    /** Jobs of earlier templates (a changed command or image) run what the Workload no longer says. */
+    private static void deleteSupersededJobs(String wanted, Context<Workload> context) {
+        context.getSecondaryResources(Job.class).stream().filter(j -> !wanted.equals(j.getMetadata().getName()))
+                .forEach(superseded -> context.getClient().resource(superseded)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
     }
 
     /**
@@ -123,10 +138,7 @@ public class WorkloadReconciler implements Reconciler<Workload> {
      * holds them for this image keeps them, so a Workload at rest reads nothing.
      */
     private static JobOutcome jobOutcome(Workload workload, Job job, Context<Workload> context) {
-        boolean finished = job.getStatus() != null && job.getStatus().getConditions() != null
-                && job.getStatus().getConditions().stream().anyMatch(c -> "True".equals(c.getStatus())
-                        && ("Complete".equals(c.getType()) || "Failed".equals(c.getType())));
-        if (!finished) {
+        if (!JobConditions.finished(job)) {
             return JobOutcome.NONE;
         }
         WorkloadStatus previous = workload.getStatus();
@@ -137,23 +149,13 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         }
         List<Pod> pods = context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel("job-name", job.getMetadata().getName()).list().getItems();
-        Optional<Pod> last = pods.stream().max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()));
-        Integer exitCode = last.flatMap(WorkloadReconciler::terminated).map(ContainerStateTerminated::getExitCode)
-                .orElse(null);
+        Optional<Pod> last = ContainerStates.newest(pods);
+        Integer exitCode = last.flatMap(pod -> ContainerStates.of(pod, WorkloadPods.CONTAINER))
+                .map(s -> s.getState().getTerminated()).map(ContainerStateTerminated::getExitCode).orElse(null);
         boolean failed = exitCode != null && exitCode != 0;
         String logTail = failed ? last.map(pod -> PodLogs.tail(context.getClient(), pod, WorkloadPods.CONTAINER))
                 .orElse(null) : null;
         return new JobOutcome(exitCode, logTail);
-    }
-
-    private static Optional<ContainerStateTerminated> terminated(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-            return Optional.empty();
-        }
-        return pod.getStatus().getContainerStatuses().stream()
-                .filter(s -> WorkloadPods.CONTAINER.equals(s.getName()) && s.getState() != null
-                        && s.getState().getTerminated() != null)
-                .map(s -> s.getState().getTerminated()).findFirst();
     }
 
     private void announce(Workload workload, WorkloadStatus previous, WorkloadStatus next,
@@ -182,6 +184,7 @@ public class WorkloadReconciler implements Reconciler<Workload> {
     }
 
     private static String readyMessage(WorkloadStatus status) {
-        return status.getConditions().isEmpty() ? "" : status.getConditions().get(0).getMessage();
+        Condition ready = Conditions.find(status.getConditions(), Condition.READY);
+        return ready == null ? "" : ready.getMessage();
     }
 }

@@ -1,7 +1,7 @@
 package dev.terrarium.registry;
 
 import dev.terrarium.api.ImageBuild;
-import dev.terrarium.support.TerrariumConfig;
+import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,8 +25,7 @@ public class RegistryAccess {
 
     /** The digest of repository:specHash when the registry has it. */
     public Optional<String> existingDigest(ImageBuild build) {
-        ImageReference target = ImageReference.parse(build.getSpec().getRepository() + ":"
-                + build.getSpec().getSpecHash());
+        ImageReference target = ImageReference.parse(build.getSpec().target());
         return registry.manifestDigest(target, credentials(build, target));
     }
 

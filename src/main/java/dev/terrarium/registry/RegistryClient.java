@@ -78,7 +78,7 @@ public final class RegistryClient {
     private static final String PLATFORM_ARCHITECTURE = "amd64";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Set<String> insecureRegistries;
+    private final InsecureRegistries insecureRegistries;
     private final Duration requestTimeout;
     private final long maxBlobBytes;
     private final HttpClient http;
@@ -106,9 +106,7 @@ public final class RegistryClient {
     }
 
     RegistryClient(Set<String> insecureRegistries, Duration requestTimeout, long maxBlobBytes, Clock clock) {
-        this.insecureRegistries = insecureRegistries.stream()
-                .map(registry -> registry.trim().toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
+        this.insecureRegistries = new InsecureRegistries(insecureRegistries);
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
         }
@@ -255,8 +253,14 @@ public final class RegistryClient {
         }
         String mediaType = json.hasNonNull("mediaType")
                 ? json.get("mediaType").asText()
-                : response.header("Content-Type").map(value -> value.split(";")[0].trim()).orElse(null);
+                : response.header("Content-Type").map(value -> mediaTypeOf(value)).orElse(null);
         return new Manifest(mediaType, json);
+    }
+
+    /** The media type of a Content-Type header, without its parameters. */
+    private static String mediaTypeOf(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
     }
 
     private String platformManifest(ImageReference image, JsonNode index) {
@@ -522,19 +526,7 @@ public final class RegistryClient {
     }
 
     private boolean isInsecure(String registry) {
-        return isInsecure(insecureRegistries, registry);
-    }
-
-    /**
-     * Whether {@code registry} (host[:port]) is spoken to over plain HTTP: named in {@code insecureRegistries} as
-     * {@code host:port} (that port only) or as {@code host} (every port).
-     */
-    public static boolean isInsecure(Set<String> insecureRegistries, String registry) {
-        if (insecureRegistries.contains(registry)) {
-            return true;
-        }
-        int colon = registry.lastIndexOf(':');
-        return colon > registry.lastIndexOf(']') && insecureRegistries.contains(registry.substring(0, colon));
+        return insecureRegistries.includes(registry);
     }
 
     private static boolean isRedirect(int status) {
@@ -588,6 +580,8 @@ public final class RegistryClient {
         }
     }
 
+    /** A response as received; its body is read once and never compared, so an array is what it is. */
+    @SuppressWarnings("ArrayRecordComponent")
     private record Response(String method, URI uri, int status, HttpHeaders headers, byte[] body) {
         Optional<String> header(String name) {
             return headers.firstValue(name);

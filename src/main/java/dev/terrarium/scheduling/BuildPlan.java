@@ -3,6 +3,7 @@ package dev.terrarium.scheduling;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,11 +48,6 @@ public final class BuildPlan {
     private BuildPlan() {
     }
 
-    /** The image an ImageBuild produces: repository:specHash. Equal targets are equal builds. */
-    public static String target(ImageBuild build) {
-        return build.getSpec().getRepository() + ":" + build.getSpec().getSpecHash();
-    }
-
     public static String key(ImageBuild build) {
         return build.getMetadata().getNamespace() + "/" + build.getMetadata().getName();
     }
@@ -61,15 +57,17 @@ public final class BuildPlan {
     }
 
     /**
+     * The next step of {@code self}.
+     *
      * @param self a build that is not finished and has no Job yet
      * @param all every ImageBuild in the cluster, self included
      * @param admitted keys of builds admitted to a slot whose Running phase may not be visible yet
      */
     public static Decision decide(ImageBuild self, Collection<ImageBuild> all, Set<String> admitted,
             BuildQueue.Limits limits) {
-        String target = target(self);
+        String target = self.getSpec().target();
         Optional<ImageBuild> succeeded = all.stream()
-                .filter(b -> b != self && phase(b) == ImageBuildPhase.Succeeded && target.equals(target(b))
+                .filter(b -> !key(b).equals(key(self)) && phase(b) == ImageBuildPhase.Succeeded && target.equals(b.getSpec().target())
                         && b.getStatus().getDigest() != null)
                 .min(OLDEST_FIRST);
         if (succeeded.isPresent()) {
@@ -81,7 +79,7 @@ public final class BuildPlan {
             return new Follow(leader);
         }
         Map<String, Integer> running = new HashMap<>();
-        List<BuildQueue.Waiting> waiting = new java.util.ArrayList<>();
+        List<BuildQueue.Waiting> waiting = new ArrayList<>();
         for (ImageBuild build : leaders.values()) {
             if (isBuilding(build, admitted)) {
                 running.merge(build.getMetadata().getNamespace(), 1, Integer::sum);
@@ -103,7 +101,7 @@ public final class BuildPlan {
     public static List<BuildQueue.Waiting> admissible(Collection<ImageBuild> all, Set<String> admitted,
             BuildQueue.Limits limits) {
         Map<String, Integer> running = new HashMap<>();
-        List<BuildQueue.Waiting> waiting = new java.util.ArrayList<>();
+        List<BuildQueue.Waiting> waiting = new ArrayList<>();
         for (ImageBuild build : leaders(all, admitted).values()) {
             if (isBuilding(build, admitted)) {
                 running.merge(build.getMetadata().getNamespace(), 1, Integer::sum);
@@ -125,16 +123,16 @@ public final class BuildPlan {
      * succeeded have no leader: their builds take the image.
      */
     static Map<String, ImageBuild> leaders(Collection<ImageBuild> all, Set<String> admitted) {
-        Set<String> done = all.stream().filter(b -> phase(b) == ImageBuildPhase.Succeeded).map(BuildPlan::target)
+        Set<String> done = all.stream().filter(b -> phase(b) == ImageBuildPhase.Succeeded).map(b -> b.getSpec().target())
                 .collect(Collectors.toSet());
         Map<String, ImageBuild> leaders = new HashMap<>();
         for (ImageBuild build : all) {
             ImageBuildPhase phase = phase(build);
-            if (phase == ImageBuildPhase.Succeeded || phase == ImageBuildPhase.Failed || done.contains(target(build))
+            if (phase == ImageBuildPhase.Succeeded || phase == ImageBuildPhase.Failed || done.contains(build.getSpec().target())
                     || build.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            leaders.merge(target(build), build, (a, b) -> better(a, b, admitted));
+            leaders.merge(build.getSpec().target(), build, (a, b) -> better(a, b, admitted));
         }
         return leaders;
     }

@@ -62,7 +62,7 @@ public class BuildSlots {
         }
         Instant expiry = clock.instant().minus(ADMISSION_TTL);
         admitted.entrySet().removeIf(entry -> !phases.containsKey(entry.getKey())
-                || phases.get(entry.getKey()) != null && phases.get(entry.getKey()) != ImageBuildPhase.Queued
+                || (phases.get(entry.getKey()) != null && phases.get(entry.getKey()) != ImageBuildPhase.Queued)
                 || entry.getValue().isBefore(expiry));
     }
 }

@@ -3,7 +3,7 @@ package dev.terrarium.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.terrarium.support.Conditions;
+import dev.terrarium.status.Conditions;
 import dev.terrarium.testing.Commands;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.TerrariumTest;

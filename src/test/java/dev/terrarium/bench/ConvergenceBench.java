@@ -9,7 +9,7 @@ import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.scheduling.BuildPlan;
-import dev.terrarium.support.Labels;
+import dev.terrarium.naming.Labels;
 import dev.terrarium.testing.AuditLog;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.Objects;

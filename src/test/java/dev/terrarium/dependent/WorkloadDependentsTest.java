@@ -1,7 +1,11 @@
 package dev.terrarium.dependent;
 
-import static dev.terrarium.dependent.Workloads.NEW;
-import static dev.terrarium.dependent.Workloads.OLD;
+import dev.terrarium.workload.WorkloadImage;
+import dev.terrarium.workload.WorkloadJobs;
+import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.Workloads;
+import static dev.terrarium.workload.Workloads.NEW;
+import static dev.terrarium.workload.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -162,7 +166,6 @@ class WorkloadDependentsTest {
         Workload workload = batch();
         Job job = job(workload, Workloads.environment("ds", NEW, null, null));
 
-        assertThat(job.getMetadata().getName()).isEqualTo(WorkloadJobDependent.jobName("train",
-                WorkloadPods.template(workload, new WorkloadImage(NEW, null), "Never")));
+        assertThat(job.getMetadata().getName()).isEqualTo(WorkloadJobs.name(workload, new WorkloadImage(NEW, null)));
     }
 }

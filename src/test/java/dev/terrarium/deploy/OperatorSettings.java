@@ -1,6 +1,6 @@
 package dev.terrarium.deploy;
 
-import dev.terrarium.support.TerrariumConfig;
+import dev.terrarium.operator.TerrariumConfig;
 import io.smallrye.config.WithDefault;
 import java.lang.reflect.Method;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.terrarium.testing;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
-import dev.terrarium.build.LockMarkers;
+import dev.terrarium.buildcontext.LockMarkers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

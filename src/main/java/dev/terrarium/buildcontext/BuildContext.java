@@ -1,0 +1,39 @@
+package dev.terrarium.buildcontext;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a builder needs besides the builder itself: the files of the build context, in a fixed order, and the
+ * build arguments to pass with them.
+ *
+ * <p>The files become the keys of the context ConfigMap. Every value a user wrote reaches the build either inside
+ * one of these files or as a build-argument value; the Dockerfile holds only text the operator chose.
+ *
+ * @param files file name to content, Dockerfile first
+ * @param buildArgs build-argument name to value, in the order the Dockerfile declares them
+ */
+public record BuildContext(Map<String, String> files, Map<String, String> buildArgs) {
+
+    public static final String DOCKERFILE = "Dockerfile";
+    public static final String ENVIRONMENT_YML = "environment.yml";
+    public static final String REQUIREMENTS_TXT = "requirements.txt";
+    public static final String SYSTEM_PACKAGES_TXT = "system-packages.txt";
+
+    public BuildContext {
+        files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        buildArgs = Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));
+    }
+
+    /** The generated Dockerfile. */
+    public String dockerfile() {
+        return files.get(DOCKERFILE);
+    }
+
+    /** The names of the context files, Dockerfile first. */
+    public List<String> fileNames() {
+        return List.copyOf(files.keySet());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.terrarium.builder;
+
+import dev.terrarium.kube.ContainerStates;
+import dev.terrarium.kube.JobConditions;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a build Job stands, read from the Job's conditions and its pod's container states: still running, succeeded
+ * with the digest the builder reported, or failed with a reason. Pure: the caller reads the log tail of a failure
+ * (when {@link Failed#logPod()} names a pod) and writes the status.
+ */
+public sealed interface BuildOutcome {
+
+    /** The Job runs; {@code podName} is its newest pod, or null before it has one. */
+    record Running(String podName) implements BuildOutcome {
+    }
+
+    /** The builder pushed the image with this digest. */
+    record Succeeded(String digest, String podName) implements BuildOutcome {
+    }
+
+    /**
+     * The build failed for good.
+     *
+     * @param logPod the pod whose build log explains the failure, or null when no build ran
+     * @param stopJob whether the Job is still alive and must be removed (a pod that can never start)
+     */
+    record Failed(String reason, String message, Integer exitCode, String logPod, boolean stopJob)
+            implements BuildOutcome {
+    }
+
+    Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
+
+    /**
+     * The outcome of a build Job as its conditions and its pod say.
+     *
+     * @param job the build Job
+     * @param pods the Job's pods (usually one: a build is never retried)
+     * @param builderImage the image the build pod names, for the message of a pull failure
+     */
+    static BuildOutcome of(Job job, Collection<Pod> pods, String builderImage) {
+        Optional<Pod> pod = ContainerStates.newest(pods);
+        String podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
+        Optional<ContainerStatus> builder = pod.flatMap(p -> ContainerStates.of(p, BuilderPod.CONTAINER_NAME));
+        Optional<ContainerStateWaiting> pullFailure = builder.map(s -> s.getState().getWaiting())
+                .filter(w -> PULL_FAILURES.contains(w.getReason()));
+        if (pullFailure.isPresent()) {
+            return new Failed("ImagePullBackOff", "The builder image " + builderImage + " cannot be pulled: "
+                    + pullFailure.get().getMessage(), null, null, true);
+        }
+        Optional<ContainerStateTerminated> terminated = builder.map(s -> s.getState().getTerminated());
+        Integer exitCode = terminated.map(ContainerStateTerminated::getExitCode).orElse(null);
+        if (JobConditions.whenTrue(job, JobConditions.COMPLETE).isPresent()) {
+            String message = terminated.map(ContainerStateTerminated::getMessage).orElse(null);
+            try {
+                return new Succeeded(BuildResultParser.digest(message), podName);
+            } catch (IllegalArgumentException e) {
+                return new Failed("NoDigest", "The build finished but reported no image digest: " + e.getMessage(),
+                        exitCode, podName, false);
+            }
+        }
+        Optional<JobCondition> failed = JobConditions.whenTrue(job, JobConditions.FAILED);
+        if (failed.isEmpty()) {
+            return new Running(podName);
+        }
+        if ("DeadlineExceeded".equals(failed.get().getReason())) {
+            return new Failed("DeadlineExceeded", "The build ran longer than its timeout of "
+                    + timeout(job) + " and was stopped.", exitCode, podName, false);
+        }
+        if (terminated.map(t -> "OOMKilled".equals(t.getReason())).orElse(false)) {
+            return new Failed("OOMKilled", "The builder ran out of memory (exit code " + exitCode
+                    + "); raise build.resources.limits.memory.", exitCode, podName, false);
+        }
+        return new Failed("Error", "The builder exited with code " + exitCode
+                + (failed.get().getMessage() != null ? " (" + failed.get().getMessage() + ")" : "") + ".",
+                exitCode, podName, false);
+    }
+
+    /** The Job's deadline as a build.timeout would say it: 1h30m, 45m, 90s. */
+    static String timeout(Job job) {
+        Long seconds = job.getSpec() == null ? null : job.getSpec().getActiveDeadlineSeconds();
+        if (seconds == null) {
+            return "(none set)";
+        }
+        Duration duration = Duration.ofSeconds(seconds);
+        StringBuilder text = new StringBuilder();
+        if (duration.toHours() > 0) {
+            text.append(duration.toHours()).append('h');
+        }
+        if (duration.toMinutesPart() > 0) {
+            text.append(duration.toMinutesPart()).append('m');
+        }
+        if (duration.toSecondsPart() > 0 || text.length() == 0) {
+            text.append(duration.toSecondsPart()).append('s');
+        }
+        return text.toString();
+    }
+}

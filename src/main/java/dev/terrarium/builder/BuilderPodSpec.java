@@ -1,0 +1,25 @@
+package dev.terrarium.builder;
+
+import dev.terrarium.api.BuildStrategy;
+
+/** Lays out the build container of one image builder. */
+public interface BuilderPodSpec {
+
+    /** The builder this spec is for. */
+    BuildStrategy strategy();
+
+    /** The build container and its volumes for {@code request}. */
+    BuilderPod pod(BuildRequest request);
+
+    /** The spec of {@code strategy}; null means the default, BuildKit. */
+    static BuilderPodSpec forStrategy(BuildStrategy strategy) {
+        if (strategy == null) {
+            return new BuildkitPodSpec();
+        }
+        return switch (strategy) {
+            case BUILDKIT -> new BuildkitPodSpec();
+            case KANIKO -> new KanikoPodSpec();
+            case BUILDAH -> new BuildahPodSpec();
+        };
+    }
+}

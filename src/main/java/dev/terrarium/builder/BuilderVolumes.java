@@ -1,0 +1,87 @@
+package dev.terrarium.builder;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layout every builder shares: where the context is, how the push secret is mounted, and the container fields
+ * that do not depend on the builder.
+ *
+ * <p>The context ConfigMap is mounted file by file with subPath into an emptyDir, rather than as a directory: a
+ * ConfigMap directory holds each key as a symlink into a hidden {@code ..data} directory, and builders differ in
+ * whether they follow such links when they send or copy the context. A subPath mount is the plain file.
+ */
+final class BuilderVolumes {
+
+    static final String CONTEXT_DIR = "/workspace/context";
+    static final String TERMINATION_LOG = "/dev/termination-log";
+    static final String DOCKER_CONFIG_FILE = "config.json";
+    private static final String CONTEXT_VOLUME = "context";
+    private static final String CONTEXT_DIR_VOLUME = "context-dir";
+    private static final String PUSH_SECRET_VOLUME = "push-secret";
+    private static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
+
+    private BuilderVolumes() {
+    }
+
+    static List<Volume> contextVolumes(BuildRequest request) {
+        return List.of(
+                new VolumeBuilder().withName(CONTEXT_VOLUME)
+                        .withNewConfigMap().withName(request.contextConfigMap()).endConfigMap().build(),
+                emptyDir(CONTEXT_DIR_VOLUME));
+    }
+
+    static List<VolumeMount> contextMounts(BuildRequest request) {
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(mount(CONTEXT_DIR_VOLUME, CONTEXT_DIR, false));
+        for (String file : request.contextFiles()) {
+            mounts.add(new VolumeMountBuilder().withName(CONTEXT_VOLUME).withMountPath(CONTEXT_DIR + "/" + file)
+                    .withSubPath(file).withReadOnly(true).build());
+        }
+        return mounts;
+    }
+
+    /** The push secret's {@value #DOCKER_CONFIG_KEY} as {@code config.json}, the name Docker clients look for. */
+    static Volume pushSecretVolume(String secretName) {
+        return new VolumeBuilder().withName(PUSH_SECRET_VOLUME)
+                .withNewSecret().withSecretName(secretName)
+                .addNewItem().withKey(DOCKER_CONFIG_KEY).withPath(DOCKER_CONFIG_FILE).endItem()
+                .endSecret().build();
+    }
+
+    static VolumeMount pushSecretMount(String directory) {
+        return mount(PUSH_SECRET_VOLUME, directory, true);
+    }
+
+    static Volume emptyDir(String name) {
+        return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+    }
+
+    static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    }
+
+    /**
+     * The fields every build container has. The termination message is read from the file only (policy File), so
+     * that a failed build never passes a log line off as a digest.
+     */
+    static ContainerBuilder container(String image, BuildRequest request, List<EnvVar> env,
+            List<VolumeMount> mounts, SecurityContext securityContext) {
+        return new ContainerBuilder()
+                .withName(BuilderPod.CONTAINER_NAME)
+                .withImage(image)
+                .withEnv(env)
+                .withVolumeMounts(mounts)
+                .withResources(request.resources())
+                .withSecurityContext(securityContext)
+                .withTerminationMessagePath(TERMINATION_LOG)
+                .withTerminationMessagePolicy("File");
+    }
+}

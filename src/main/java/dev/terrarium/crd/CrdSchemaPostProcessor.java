@@ -1,0 +1,96 @@
+package dev.terrarium.crd;
+
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.Items;
+import dev.terrarium.api.Workload;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finishes the generated CRDs where the generator's annotations cannot reach: printer columns in the order the API
+ * classes declare them (the generator sorts them by name, so Age would come first), and {@code conditions} as a
+ * list map keyed by type, as metav1.Condition lists are, so server-side apply merges conditions by type; and the
+ * item constraints of {@link Items}.
+ */
+public class CrdSchemaPostProcessor implements CRDPostProcessor {
+
+    private static final Map<String, Class<?>> KINDS = Map.of(
+            "Environment", Environment.class, "ImageBuild", ImageBuild.class, "Workload", Workload.class);
+
+    @Override
+    public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
+        if (!(crd instanceof CustomResourceDefinition definition)) {
+            return crd;
+        }
+        Class<?> type = KINDS.get(definition.getSpec().getNames().getKind());
+        if (type == null) {
+            return crd;
+        }
+        List<String> declaredOrder = List.of(type.getAnnotationsByType(AdditionalPrinterColumn.class)).stream()
+                .map(AdditionalPrinterColumn::name).toList();
+        for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
+            List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
+            if (columns != null) {
+                columns.sort((a, b) -> Integer.compare(declaredOrder.indexOf(a.getName()),
+                        declaredOrder.indexOf(b.getName())));
+            }
+            JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+            applyItemConstraints(specClass(type), root.getProperties().get("spec"));
+            JSONSchemaProps status = root.getProperties().get("status");
+            JSONSchemaProps conditions = status == null ? null : status.getProperties().get("conditions");
+            if (conditions != null) {
+                conditions.setXKubernetesListType("map");
+                conditions.setXKubernetesListMapKeys(List.of("type"));
+            }
+        }
+        return crd;
+    }
+
+    private static Class<?> specClass(Class<?> type) {
+        return (Class<?>) ((ParameterizedType) type.getGenericSuperclass()).getActualTypeArguments()[0];
+    }
+
+    /** Walks the class and its schema together, setting item maxLength and pattern where a field asks for them. */
+    private static void applyItemConstraints(Class<?> type, JSONSchemaProps schema) {
+        if (schema == null || schema.getProperties() == null || !type.getPackageName().equals(Items.class
+                .getPackageName())) {
+            return;
+        }
+        for (Field field : type.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            JSONSchemaProps property = schema.getProperties().get(field.getName());
+            if (property == null) {
+                continue;
+            }
+            Items items = field.getAnnotation(Items.class);
+            if (items != null && property.getItems() != null && property.getItems().getSchema() != null) {
+                JSONSchemaProps item = property.getItems().getSchema();
+                item.setMaxLength((long) items.maxLength());
+                if (!items.pattern().isEmpty()) {
+                    item.setPattern(items.pattern());
+                }
+            }
+            if (Collection.class.isAssignableFrom(field.getType())
+                    && field.getGenericType() instanceof ParameterizedType list
+                    && list.getActualTypeArguments()[0] instanceof Class<?> element && property.getItems() != null) {
+                applyItemConstraints(element, property.getItems().getSchema());
+            } else {
+                applyItemConstraints(field.getType(), property);
+            }
+        }
+    }
+}

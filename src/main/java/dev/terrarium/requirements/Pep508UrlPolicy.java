@@ -1,0 +1,56 @@
+package dev.terrarium.requirements;
+
+import java.util.List;
+
+/**
+ * Terrarium's own rules for the URL of a {@code name @ url} requirement, stricter than PEP 508 on purpose: the URL is
+ * fetched by the build and written into generated files, so only web, git-over-web and file URLs are accepted, made
+ * of RFC 3986 characters without quotes, backslashes, backticks, {@code $} or spaces, and without credentials.
+ */
+final class Pep508UrlPolicy {
+
+    static final List<String> SCHEMES = List.of("http", "https", "git+http", "git+https", "file");
+    private static final String ALLOWED_PUNCTUATION = "-._~:/?#[]@!&()*+,;=%";
+
+    private Pep508UrlPolicy() {
+    }
+
+    /**
+     * Refuses a URL that breaks the rules.
+     *
+     * @param start 0-based index of the URL in the requirement, for the error column
+     */
+    static void check(String url, int start) {
+        int separator = url.indexOf("://");
+        String scheme = separator < 0 ? "" : url.substring(0, separator);
+        if (!SCHEMES.contains(scheme)) {
+            throw SpecSyntaxException.deliberate("URLs must start with http://, https://, git+http://, git+https:// "
+                    + "or file://", start + 1);
+        }
+        for (int i = 0; i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (!Characters.isAsciiLetterOrDigit(c) && ALLOWED_PUNCTUATION.indexOf(c) < 0) {
+                throw SpecSyntaxException.deliberate("\"" + c + "\" is not allowed in a URL", start + i + 1);
+            }
+            if (c == '%' && !(i + 2 < url.length() && isHex(url.charAt(i + 1)) && isHex(url.charAt(i + 2)))) {
+                throw SpecSyntaxException.deliberate("\"%\" in a URL must start a %XX escape", start + i + 1);
+            }
+        }
+        int authorityStart = separator + 3;
+        int authorityEnd = authorityStart;
+        while (authorityEnd < url.length() && "/?#".indexOf(url.charAt(authorityEnd)) < 0) {
+            authorityEnd++;
+        }
+        String authority = url.substring(authorityStart, authorityEnd);
+        if (authority.indexOf('@') >= 0) {
+            throw SpecSyntaxException.deliberate("credentials in URLs are not allowed", start + authorityStart + 1);
+        }
+        if (authority.isEmpty() && !scheme.equals("file")) {
+            throw SpecSyntaxException.deliberate("the URL has no host", start + authorityStart + 1);
+        }
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+}

@@ -1,0 +1,56 @@
+package dev.terrarium.resolution;
+
+import dev.terrarium.api.ConfigMapSource;
+import dev.terrarium.api.Environment;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.operator.TerrariumConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Resolves an Environment once per reconcile and shares the result with its dependents and conditions through the
+ * reconcile context, so the spec is parsed once and the fromConfigMap source is read once.
+ */
+@ApplicationScoped
+public class EnvironmentResolver {
+
+    private static final String KEY = EnvironmentResolution.class.getName();
+
+    private final TerrariumConfig config;
+
+    public EnvironmentResolver(TerrariumConfig config) {
+        this.config = config;
+    }
+
+    public EnvironmentResolution resolve(Environment environment, Context<Environment> context) {
+        var shared = context.managedWorkflowAndDependentResourceContext();
+        return shared.get(KEY, EnvironmentResolution.class).orElseGet(() -> {
+            EnvironmentResolution resolution = EnvironmentResolution.resolve(environment,
+                    sourceText(environment, context), config);
+            shared.put(KEY, resolution);
+            return resolution;
+        });
+    }
+
+    /**
+     * The text of spec.fromConfigMap: from the cache when the ConfigMap is labelled for watching, else read once.
+     * Null when the ConfigMap or the key is missing.
+     */
+    private static String sourceText(Environment environment, Context<Environment> context) {
+        ConfigMapSource source = environment.getSpec() == null ? null : environment.getSpec().getFromConfigMap();
+        if (source == null) {
+            return null;
+        }
+        ConfigMap configMap = context.getSecondaryResources(ConfigMap.class).stream()
+                .filter(cm -> source.getName().equals(cm.getMetadata().getName()) && cm.getMetadata().getLabels() != null
+                        && "true".equals(cm.getMetadata().getLabels().get(Labels.WATCH)))
+                .findFirst()
+                .orElseGet(() -> context.getClient().configMaps()
+                        .inNamespace(environment.getMetadata().getNamespace()).withName(source.getName()).get());
+        if (configMap == null || configMap.getData() == null) {
+            return null;
+        }
+        return configMap.getData().get(source.getKey());
+    }
+}

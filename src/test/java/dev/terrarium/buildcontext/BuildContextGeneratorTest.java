@@ -1,0 +1,414 @@
+package dev.terrarium.buildcontext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.terrarium.api.BakedEnvVar;
+import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.Manager;
+import dev.terrarium.api.ResolvedEnvironment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BuildContextGeneratorTest {
+
+    private static final BuildContextGenerator GENERATOR = new BuildContextGenerator(BuildContextOptions.defaults());
+
+    @Test
+    void sameInputGivesByteIdenticalContext() {
+        BuildContext first = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH);
+        BuildContext second = new BuildContextGenerator(BuildContextOptions.defaults())
+                .generate(Fixtures.condaFull(), Fixtures.HASH);
+
+        assertThat(second.files()).isEqualTo(first.files());
+        assertThat(List.copyOf(second.files().keySet())).isEqualTo(List.copyOf(first.files().keySet()));
+        assertThat(List.copyOf(second.buildArgs().entrySet())).isEqualTo(List.copyOf(first.buildArgs().entrySet()));
+    }
+
+    @Test
+    void contextFilesComeInAFixedOrderStartingWithTheDockerfile() {
+        assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).fileNames()).containsExactly(
+                BuildContext.DOCKERFILE, BuildContext.ENVIRONMENT_YML, BuildContext.SYSTEM_PACKAGES_TXT);
+        assertThat(GENERATOR.generate(Fixtures.venvSystemEnv(), Fixtures.HASH).fileNames()).containsExactly(
+                BuildContext.DOCKERFILE, BuildContext.REQUIREMENTS_TXT, BuildContext.SYSTEM_PACKAGES_TXT);
+        assertThat(GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).fileNames())
+                .containsExactly(BuildContext.DOCKERFILE);
+    }
+
+    @Test
+    void imageRunsAsTheNumericUserAsItsLastInstruction() {
+        for (ResolvedEnvironment environment : List.of(Fixtures.condaFull(), Fixtures.venvMinimal())) {
+            String dockerfile = GENERATOR.generate(environment, Fixtures.HASH).dockerfile();
+            assertThat(dockerfile).endsWith("\nUSER 10001:10001\n");
+            assertThat(dockerfile).contains("useradd --no-log-init --uid 10001 --gid 10001");
+        }
+    }
+
+    @Test
+    void uidComesFromTheOptions() {
+        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().withUid(4242))
+                .generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).endsWith("\nUSER 4242:4242\n").contains("groupadd --gid 4242 ")
+                .doesNotContain("10001");
+    }
+
+    @Test
+    void baseImageAndPythonTravelAsBuildArguments() {
+        BuildContext context = GENERATOR.generate(Fixtures.venvSystemEnv(), Fixtures.HASH);
+
+        assertThat(context.dockerfile()).contains("ARG TERRARIUM_BASE_IMAGE\nFROM ${TERRARIUM_BASE_IMAGE}\n")
+                .doesNotContain("debian:bookworm-python3-venv").doesNotContain("3.11");
+        assertThat(context.buildArgs()).containsExactly(
+                Map.entry("TERRARIUM_BASE_IMAGE", "debian:bookworm-python3-venv"),
+                Map.entry("TERRARIUM_PYTHON", "3.11"),
+                Map.entry("TERRARIUM_ENV_0", "production"),
+                Map.entry("TERRARIUM_ENV_1", "8000"));
+    }
+
+    @Test
+    void bakedVariablesAreDeclaredAfterEveryRunStepSoTheyCannotAffectTheBuild() {
+        String dockerfile = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile.indexOf("ARG TERRARIUM_ENV_0")).isGreaterThan(dockerfile.lastIndexOf("\nRUN "));
+        assertThat(dockerfile).contains("ARG TERRARIUM_ENV_0\nENV GREETING=${TERRARIUM_ENV_0}\n"
+                + "ARG TERRARIUM_ENV_1\nENV MPLBACKEND=${TERRARIUM_ENV_1}\n");
+        assertThat(dockerfile).doesNotContain("hello world").doesNotContain("Agg");
+    }
+
+    @Test
+    void variableWithoutValueBakesAnEmptyString() {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setEnv(List.of(new BakedEnvVar("EMPTY", null)));
+
+        assertThat(GENERATOR.generate(environment, Fixtures.HASH).buildArgs()).containsEntry("TERRARIUM_ENV_0", "");
+    }
+
+    @Test
+    void labelsCarryTheSpecHash() {
+        String dockerfile = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).contains("org.opencontainers.image.version=\"" + Fixtures.HASH + "\"")
+                .contains("dev.terrarium.spec-hash=\"" + Fixtures.HASH + "\"")
+                .contains("org.opencontainers.image.title=")
+                .contains("org.opencontainers.image.description=\"Terrarium venv environment, Python "
+                        + "${TERRARIUM_PYTHON}\"");
+    }
+
+    @Test
+    void osPackagesGetTheirOwnLayerBeforeTheEnvironmentAndNoneWhenThereAreNone() {
+        String withSystem = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+        String withoutSystem = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+
+        assertThat(withSystem).contains("COPY system-packages.txt /tmp/terrarium/system-packages.txt\n"
+                + "RUN apt-get update \\\n"
+                + "    && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/terrarium/system-packages.txt apt-get install");
+        assertThat(withSystem.indexOf("apt-get install")).isLessThan(withSystem.indexOf("micromamba install"));
+        assertThat(withoutSystem).doesNotContain("apt-get").doesNotContain("system-packages.txt");
+        assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).files())
+                .containsEntry(BuildContext.SYSTEM_PACKAGES_TXT, "curl\ngit=1:2.39.5-0+deb12u1\n");
+    }
+
+    @Test
+    void condaEnvironmentFileListsChannelsPythonPackagesAndNestedPip() throws Exception {
+        String yml = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).files().get(BuildContext.ENVIRONMENT_YML);
+
+        Map<?, ?> document = new ObjectMapper(new YAMLFactory()).readValue(yml, Map.class);
+        assertThat(document.get("channels")).isEqualTo(List.of("conda-forge", "bioconda"));
+        assertThat(document.get("dependencies")).isEqualTo(List.of("python=3.12", "numpy=1.26.4", "pandas>=2.2",
+                "scipy", "pip", Map.of("pip", List.of("requests==2.32.3", "rich>=13"))));
+        assertThat(yml).doesNotStartWith("---").contains("  - \"numpy=1.26.4\"\n");
+    }
+
+    @Test
+    void condaInstallUsesAPackageCacheMountAndLocksWithEnvExport() {
+        String dockerfile = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).contains("RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\\n"
+                + "    --mount=type=cache,target=/root/.cache/pip,sharing=locked \\\n"
+                + "    micromamba install -y -n base -f /tmp/terrarium/environment.yml \\\n"
+                + "    && micromamba clean --trash --yes\n");
+        assertThat(dockerfile).contains("micromamba env export -n base > /opt/terrarium/lock")
+                .contains("ENV PATH=/opt/conda/bin:$PATH");
+    }
+
+    @Test
+    void withoutCacheMountsCondaCleansItsPackagesInTheSameStep() {
+        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().forStrategy(BuildStrategy.KANIKO))
+                .generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).doesNotContain("--mount")
+                .contains("RUN PIP_NO_CACHE_DIR=1 micromamba install -y -n base -f /tmp/terrarium/environment.yml \\\n"
+                        + "    && micromamba clean --all --yes\n");
+    }
+
+    @Test
+    void onlyKanikoTurnsCacheMountsOff() {
+        BuildContextOptions defaults = BuildContextOptions.defaults();
+        assertThat(defaults.forStrategy(BuildStrategy.KANIKO).cacheMounts()).isFalse();
+        assertThat(defaults.forStrategy(BuildStrategy.BUILDKIT).cacheMounts()).isTrue();
+        assertThat(defaults.forStrategy(BuildStrategy.BUILDAH).cacheMounts()).isTrue();
+    }
+
+    @Test
+    void pipIsAddedOnceAndOnlyWhenThereArePipRequirements() throws Exception {
+        ResolvedEnvironment withPipPackage = Fixtures.condaFull();
+        withPipPackage.setPackages(List.of("numpy", "pip>=24"));
+        ResolvedEnvironment withoutPipList = Fixtures.condaFull();
+        withoutPipList.setPip(List.of());
+
+        assertThat(dependencies(withPipPackage)).containsExactly("python=3.12", "numpy", "pip>=24",
+                Map.of("pip", List.of("requests==2.32.3", "rich>=13")));
+        assertThat(dependencies(withoutPipList)).containsExactly("python=3.12", "numpy=1.26.4", "pandas>=2.2",
+                "scipy");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"python=3.12.4", "conda-forge::python >=3.12", "PYTHON", "python[version='>=3.12']"})
+    void pythonIsNotAddedWhenThePackagesAlreadyPinIt(String pythonSpec) throws Exception {
+        ResolvedEnvironment environment = Fixtures.condaFull();
+        environment.setPackages(List.of("numpy", pythonSpec));
+        environment.setPip(List.of());
+
+        assertThat(dependencies(environment)).containsExactly("numpy", pythonSpec);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"numpy, numpy", "numpy=1.26, numpy", "conda-forge::numpy>=1, numpy", "pytorch[build=cuda*], pytorch",
+            "'python >=3.12', python", "pythonnet, pythonnet"})
+    void condaPackageNameIsTheNameOfTheMatchSpec(String spec, String name) {
+        assertThat(BuildContextGenerator.condaPackageName(spec)).isEqualTo(name);
+    }
+
+    @Test
+    void venvWithUvInstallsFromAToolsVenvWithACacheMount() {
+        BuildContext context = GENERATOR.generate(Fixtures.venvWithPip(), Fixtures.HASH);
+
+        assertThat(context.dockerfile())
+                .contains("python3 -m venv --without-pip /opt/venv")
+                .contains("python3 -m venv /opt/terrarium/tools \\\n"
+                        + "    && /opt/terrarium/tools/bin/pip install --disable-pip-version-check uv==0.13.8\n")
+                .contains("RUN --mount=type=cache,target=/root/.cache/uv,sharing=locked \\\n"
+                        + "    UV_CACHE_DIR=/root/.cache/uv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
+                        + "/opt/terrarium/tools/bin/uv pip install --python /opt/venv/bin/python "
+                        + "-r /tmp/terrarium/requirements.txt\n")
+                .contains("/opt/terrarium/tools/bin/uv pip freeze --python /opt/venv/bin/python > /opt/terrarium/lock")
+                .contains("ENV PATH=/opt/venv/bin:$PATH VIRTUAL_ENV=/opt/venv\n")
+                .doesNotContain("python3.");
+        assertThat(context.files()).containsEntry(BuildContext.REQUIREMENTS_TXT,
+                "numpy==2.1.3\nrequests[socks]>=2.31\n");
+    }
+
+    @Test
+    void uvVersionComesFromTheOptions() {
+        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().withUvVersion("0.9.1"))
+                .generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).contains(" uv==0.9.1\n");
+    }
+
+    @Test
+    void venvChecksThePythonOfTheBaseImageAgainstTheSpecThroughTheBuildArgument() {
+        String dockerfile = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).contains("RUN python3 -c 'import sys; want = sys.argv[1];")
+                .contains("' \"$TERRARIUM_PYTHON\" \\\n    && python3 -m venv");
+    }
+
+    @Test
+    void pipInstallerUsesTheVenvsOwnPipAndNoUv() {
+        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(Installer.PIP))
+                .generate(Fixtures.venvWithPip(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).doesNotContain("uv").doesNotContain("--without-pip")
+                .contains("/opt/venv/bin/pip install --disable-pip-version-check -r /tmp/terrarium/requirements.txt")
+                .contains("/opt/venv/bin/pip freeze --disable-pip-version-check > /opt/terrarium/lock");
+    }
+
+    @Test
+    void venvWithoutRequirementsHasNoInstallStep() {
+        BuildContext context = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH);
+
+        assertThat(context.dockerfile()).doesNotContain("requirements.txt").doesNotContain("uv pip install");
+        assertThat(context.files()).doesNotContainKey(BuildContext.REQUIREMENTS_TXT);
+    }
+
+    @Test
+    void lockStepPrintsMarkersWithoutEverSpellingTheMarkerOut() {
+        String dockerfile = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+
+        assertThat(dockerfile).doesNotContain(LockMarkers.TOKEN)
+                .contains("printf 'terrarium-%s %s begin\\n' lock \"$h\"")
+                .contains("done < /opt/terrarium/lock");
+        String lastRun = dockerfile.substring(dockerfile.lastIndexOf("\nRUN "));
+        assertThat(lastRun).contains("env export");
+    }
+
+    @Test
+    void listsMayBeNull() {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setChannels(null);
+        environment.setPackages(null);
+        environment.setPip(null);
+        environment.setSystem(null);
+        environment.setEnv(null);
+
+        assertThat(GENERATOR.generate(environment, Fixtures.HASH).dockerfile())
+                .isEqualTo(GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", "abc",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0 "})
+    void specHashMustBe64LowerCaseHexDigits(String hash) {
+        assertThatThrownBy(() -> GENERATOR.generate(Fixtures.venvMinimal(), hash))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spec hash");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3", "3.12.1.4", "3.12 ", "latest", "3.x"})
+    void pythonMustBeAVersion(String python) {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setPython(python);
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("python");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "python:3.12 AS evil", "python:3.12\nRUN id"})
+    void baseImageMustBeOneWord(String baseImage) {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setBaseImage(baseImage);
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseImage");
+    }
+
+    @Test
+    void managerIsRequired() {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setManager(null);
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("manager");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"curl; rm -rf /", "-oAPT::Update::Pre-Invoke::=id", "Curl", "curl wget", "curl\nwget",
+            "c", "curl=$(id)", "curl='1'", ""})
+    void systemPackagesMustBeDebianNames(String name) {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setSystem(List.of(name));
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("system");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"libc6:amd64", "git=1:2.39.5-0+deb12u1", "g++", "libstdc++6=12.2.0-14", "python3.11",
+            "openjdk-17-jre-headless=17.0.*"})
+    void debianNamesWithArchitectureAndVersionAreAccepted(String name) {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setSystem(List.of(name));
+
+        assertThat(GENERATOR.generate(environment, Fixtures.HASH).files())
+                .containsEntry(BuildContext.SYSTEM_PACKAGES_TXT, name + "\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-r /etc/passwd", "--index-url=https://evil.example/simple", "requests\n--index-url x",
+            "requests\r\n-e .", "requests\u2028--extra-index-url https://evil.example", "requests\u0085-r x",
+            "requests\u000b-r x", "requests --index-url=https://evil.example", "requests # pinned later",
+            "requests\u00a0#x", "#requests", "requests \\", " ", "requests\u0000"})
+    void pipRequirementsThatARequirementsFileWouldReadDifferentlyAreRefused(String requirement) {
+        for (ResolvedEnvironment environment : List.of(Fixtures.venvMinimal(), Fixtures.condaFull())) {
+            environment.setPip(List.of(requirement));
+
+            assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pip");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pkg @ https://example.com/pkg-1.0.tar.gz#sha256=abc", "foo>=1; python_version < \"3.13\"",
+            "requests[socks]>=2.31", "torch==2.5.1+cpu", "name @ git+https://example.com/r.git@v1#egg=name",
+            "x-y; platform_machine == \"x86-64\"", "naïve==1.0"})
+    void validPep508RequirementsAreWrittenVerbatim(String requirement) {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setPip(List.of(requirement));
+
+        assertThat(GENERATOR.generate(environment, Fixtures.HASH).files())
+                .containsEntry(BuildContext.REQUIREMENTS_TXT, requirement + "\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"A-B", "1A", "A B", "A=B", "", "PATH;id"})
+    void variableNamesMustBeIdentifiers(String name) {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setEnv(List.of(new BakedEnvVar(name, "x")));
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identifier");
+    }
+
+    @Test
+    void variableValuesCannotHoldNul() {
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setEnv(List.of(new BakedEnvVar("A", "x\u0000y")));
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
+    }
+
+    @Test
+    void aVenvEnvironmentRefusesCondaPackagesButToleratesDefaultChannels() {
+        ResolvedEnvironment withChannels = Fixtures.venvMinimal();
+        withChannels.setChannels(List.of("conda-forge"));
+        ResolvedEnvironment withPackages = Fixtures.venvMinimal();
+        withPackages.setPackages(List.of("numpy"));
+
+        assertThat(GENERATOR.generate(withChannels, Fixtures.HASH).fileNames()).containsExactly("Dockerfile");
+        assertThatThrownBy(() -> GENERATOR.generate(withPackages, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packages");
+    }
+
+    @Test
+    void nullEntriesAreRefusedWithTheirField() {
+        ResolvedEnvironment environment = Fixtures.condaFull();
+        List<String> packages = new ArrayList<>();
+        packages.add(null);
+        environment.setPackages(packages);
+
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packages");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'', 10001", "0.13, 0", "'0.13.8; rm -rf /', 10001", "v0.13.8, 10001"})
+    void optionsAreValidated(String uvVersion, int uid) {
+        assertThatThrownBy(() -> new BuildContextOptions(Installer.UV, uvVersion, uid, true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<Object> dependencies(ResolvedEnvironment environment) throws Exception {
+        String yml = GENERATOR.generate(environment, Fixtures.HASH).files().get(BuildContext.ENVIRONMENT_YML);
+        @SuppressWarnings("unchecked")
+        List<Object> dependencies = (List<Object>) new ObjectMapper(new YAMLFactory()).readValue(yml, Map.class)
+                .get("dependencies");
+        return dependencies;
+    }
+
+    @Test
+    void managerValueNamesTheDescription() {
+        assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile())
+                .contains("Terrarium " + Manager.CONDA.value() + " environment");
+    }
+}

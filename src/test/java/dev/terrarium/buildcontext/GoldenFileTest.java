@@ -1,0 +1,79 @@
+package dev.terrarium.buildcontext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.terrarium.api.ResolvedEnvironment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Generated contexts compared byte for byte with src/test/resources/golden. Each case has one golden file per
+ * context file ({@code <case>.Dockerfile}, {@code <case>.environment.yml}, …) and {@code <case>.build-args} with one
+ * {@code NAME=VALUE} per line. After an intended change, rerun with {@code -Dterrarium.golden.update=true} and review
+ * the diff.
+ */
+class GoldenFileTest {
+
+    private static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    private static final boolean UPDATE = Boolean.getBoolean("terrarium.golden.update");
+
+    static Stream<Arguments> cases() {
+        BuildContextOptions defaults = BuildContextOptions.defaults();
+        return Stream.of(
+                Arguments.of("conda-full", Fixtures.condaFull(), defaults),
+                Arguments.of("conda-full-kaniko", Fixtures.condaFull(), defaults.withCacheMounts(false)),
+                Arguments.of("venv-minimal", Fixtures.venvMinimal(), defaults),
+                Arguments.of("venv-system-env", Fixtures.venvSystemEnv(), defaults),
+                Arguments.of("venv-pip-installer", Fixtures.venvWithPip(), defaults.withInstaller(Installer.PIP)),
+                Arguments.of("venv-uv-kaniko", Fixtures.venvWithPip(), defaults.withCacheMounts(false)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void contextMatchesGoldenFiles(String name, ResolvedEnvironment environment, BuildContextOptions options)
+            throws IOException {
+        BuildContext context = new BuildContextGenerator(options).generate(environment, Fixtures.HASH);
+        Map<String, String> expected = new LinkedHashMap<>();
+        context.files().forEach((file, content) -> expected.put(name + "." + file, content));
+        expected.put(name + ".build-args", context.buildArgs().entrySet().stream()
+                .map(arg -> arg.getKey() + "=" + arg.getValue() + "\n").collect(Collectors.joining()));
+
+        if (UPDATE) {
+            Files.createDirectories(GOLDEN);
+            for (String stale : goldenFilesOf(name)) {
+                Files.delete(GOLDEN.resolve(stale));
+            }
+            for (Map.Entry<String, String> file : expected.entrySet()) {
+                Files.writeString(GOLDEN.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+
+        assertThat(goldenFilesOf(name)).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (Map.Entry<String, String> file : expected.entrySet()) {
+            assertThat(file.getValue()).as(file.getKey())
+                    .isEqualTo(Files.readString(GOLDEN.resolve(file.getKey()), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Set<String> goldenFilesOf(String name) throws IOException {
+        if (!Files.isDirectory(GOLDEN)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(GOLDEN)) {
+            return files.map(path -> path.getFileName().toString())
+                    .filter(file -> file.startsWith(name + "."))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+}

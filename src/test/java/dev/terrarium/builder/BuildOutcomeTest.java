@@ -1,0 +1,142 @@
+package dev.terrarium.builder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BuildOutcomeTest {
+
+    private static final String IMAGE = "registry.example.com/terrarium/builder:1";
+    private static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+    private static Job job(String condition, String reason, String message, Long deadlineSeconds) {
+        var builder = new JobBuilder().withNewMetadata().withName("env-0123456789").endMetadata()
+                .withNewSpec().withActiveDeadlineSeconds(deadlineSeconds).endSpec().withNewStatus().endStatus();
+        if (condition != null) {
+            builder.editStatus().addNewCondition().withType(condition).withStatus("True").withReason(reason)
+                    .withMessage(message).endCondition().endStatus();
+        }
+        return builder.build();
+    }
+
+    private static Job running() {
+        return job(null, null, null, 1800L);
+    }
+
+    private static PodBuilder pod(String name, String created) {
+        return new PodBuilder().withNewMetadata().withName(name).withCreationTimestamp(created).endMetadata()
+                .withNewStatus().endStatus();
+    }
+
+    private static Pod terminated(String name, int exitCode, String reason, String message) {
+        return pod(name, "2026-01-01T00:00:00Z").editStatus().withContainerStatuses(new ContainerStatusBuilder()
+                .withName(BuilderPod.CONTAINER_NAME).withNewState().withNewTerminated().withExitCode(exitCode)
+                .withReason(reason).withMessage(message).endTerminated().endState().build()).endStatus().build();
+    }
+
+    private static Pod waiting(String name, String reason, String message) {
+        return pod(name, "2026-01-01T00:00:00Z").editStatus().withContainerStatuses(new ContainerStatusBuilder()
+                .withName(BuilderPod.CONTAINER_NAME).withNewState().withNewWaiting().withReason(reason)
+                .withMessage(message).endWaiting().endState().build()).endStatus().build();
+    }
+
+    @Test
+    void aJobWithoutPodOrConditionRuns() {
+        assertThat(BuildOutcome.of(running(), List.of(), IMAGE)).isEqualTo(new BuildOutcome.Running(null));
+    }
+
+    @Test
+    void aRunningJobNamesItsNewestPod() {
+        List<Pod> pods = List.of(pod("old", "2026-01-01T00:00:00Z").build(), pod("new", "2026-01-01T00:05:00Z").build());
+
+        assertThat(BuildOutcome.of(running(), pods, IMAGE)).isEqualTo(new BuildOutcome.Running("new"));
+    }
+
+    @Test
+    void aBuilderImageThatCannotBePulledFailsAndStopsTheJob() {
+        Pod pod = waiting("p", "ErrImagePull", "manifest unknown");
+
+        BuildOutcome outcome = BuildOutcome.of(running(), List.of(pod), IMAGE);
+
+        assertThat(outcome).isEqualTo(new BuildOutcome.Failed("ImagePullBackOff",
+                "The builder image " + IMAGE + " cannot be pulled: manifest unknown", null, null, true));
+    }
+
+    @Test
+    void aContainerCreatingIsStillRunning() {
+        Pod pod = waiting("p", "ContainerCreating", null);
+
+        assertThat(BuildOutcome.of(running(), List.of(pod), IMAGE)).isEqualTo(new BuildOutcome.Running("p"));
+    }
+
+    @Test
+    void aCompleteJobSucceedsWithTheDigestOfItsTerminationMessage() {
+        Pod pod = terminated("p", 0, "Completed", DIGEST + "\n");
+
+        BuildOutcome outcome = BuildOutcome.of(job("Complete", null, null, 1800L), List.of(pod), IMAGE);
+
+        assertThat(outcome).isEqualTo(new BuildOutcome.Succeeded(DIGEST, "p"));
+    }
+
+    @Test
+    void aCompleteJobWithoutDigestFailsWithItsLog() {
+        Pod pod = terminated("p", 0, "Completed", null);
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Complete", null, null, 1800L),
+                List.of(pod), IMAGE);
+
+        assertThat(failed.reason()).isEqualTo("NoDigest");
+        assertThat(failed.message()).contains("no termination message");
+        assertThat(failed.logPod()).isEqualTo("p");
+        assertThat(failed.stopJob()).isFalse();
+    }
+
+    @Test
+    void aDeadlineNamesTheTimeoutInTheUsersUnits() {
+        Pod pod = terminated("p", 137, "Error", null);
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Failed", "DeadlineExceeded",
+                "Job was active longer than specified deadline", 5400L), List.of(pod), IMAGE);
+
+        assertThat(failed.reason()).isEqualTo("DeadlineExceeded");
+        assertThat(failed.message()).isEqualTo("The build ran longer than its timeout of 1h30m and was stopped.");
+        assertThat(failed.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void timeoutsReadAsTheyWereWritten() {
+        assertThat(BuildOutcome.timeout(job(null, null, null, 45L))).isEqualTo("45s");
+        assertThat(BuildOutcome.timeout(job(null, null, null, 1800L))).isEqualTo("30m");
+        assertThat(BuildOutcome.timeout(job(null, null, null, 3601L))).isEqualTo("1h1s");
+        assertThat(BuildOutcome.timeout(job(null, null, null, null))).isEqualTo("(none set)");
+    }
+
+    @Test
+    void anOutOfMemoryKillSaysWhichLimitToRaise() {
+        Pod pod = terminated("p", 137, "OOMKilled", null);
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Failed", "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit", 1800L), List.of(pod), IMAGE);
+
+        assertThat(failed.reason()).isEqualTo("OOMKilled");
+        assertThat(failed.message()).contains("build.resources.limits.memory").contains("137");
+        assertThat(failed.logPod()).isEqualTo("p");
+    }
+
+    @Test
+    void anyOtherFailureGivesTheExitCodeAndTheJobsMessage() {
+        Pod pod = terminated("p", 3, "Error", null);
+
+        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Failed", "BackoffLimitExceeded",
+                "Job has reached the specified backoff limit", 1800L), List.of(pod), IMAGE);
+
+        assertThat(failed).isEqualTo(new BuildOutcome.Failed("Error",
+                "The builder exited with code 3 (Job has reached the specified backoff limit).", 3, "p", false));
+    }
+}

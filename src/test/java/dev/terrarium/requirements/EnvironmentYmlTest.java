@@ -1,0 +1,105 @@
+package dev.terrarium.requirements;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentYmlTest {
+
+    private static final String FIELD = "spec.files.environmentYml";
+
+    @Test
+    void readsChannelsCondaPackagesAndThePipList() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml yml = EnvironmentYml.parse("""
+                name: ds
+                channels:
+                  - conda-forge
+                  - bioconda
+                dependencies:
+                  - python=3.12
+                  - "numpy>=1.26,<2"   # quoted because of the comma
+                  - pip
+                  - pip:
+                      - requests>=2.31
+                      - pandas==2.2.2; python_version >= "3.10"
+                prefix: /opt/conda/envs/ds
+                """, FIELD, violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(yml.channels()).extracting(SourcedText::text).containsExactly("conda-forge", "bioconda");
+        assertThat(yml.packages()).extracting(SourcedText::text).containsExactly("python=3.12", "numpy>=1.26,<2",
+                "pip");
+        assertThat(yml.packages()).extracting(SourcedText::where).containsExactly(FIELD + " dependencies[0]",
+                FIELD + " dependencies[1]", FIELD + " dependencies[2]");
+        assertThat(yml.pip()).extracting(SourcedText::text).containsExactly("requests>=2.31",
+                "pandas==2.2.2; python_version >= \"3.10\"");
+        assertThat(yml.pip()).extracting(SourcedText::where).containsExactly(FIELD + " dependencies[3].pip[0]",
+                FIELD + " dependencies[3].pip[1]");
+    }
+
+    @Test
+    void refusesUnknownKeysWithAdvice() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml.parse("""
+                dependencies: [numpy]
+                variables:
+                  OMP_NUM_THREADS: "1"
+                platforms: [linux-64]
+                """, FIELD, violations);
+
+        assertThat(violations).extracting(Violation::message).containsExactly(
+                FIELD + ": key \"variables\" is not supported; set spec.env instead",
+                FIELD + ": key \"platforms\" is not supported; only name, channels, dependencies and prefix are read");
+    }
+
+    @Test
+    void refusesEntriesOfTheWrongShape() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml yml = EnvironmentYml.parse("""
+                channels: conda-forge
+                dependencies:
+                  - numpy
+                  - 3.12
+                  - conda: [scipy]
+                  - pip: [requests]
+                  - pip: [flask]
+                  - pip:
+                      - {name: x}
+                """, FIELD, violations);
+
+        assertThat(yml.packages()).extracting(SourcedText::text).containsExactly("numpy");
+        assertThat(yml.pip()).extracting(SourcedText::text).containsExactly("requests", "flask");
+        assertThat(violations).extracting(Violation::message).containsExactly(
+                FIELD + ": channels must be a list",
+                FIELD + ": dependencies[1]: expected a match spec string or a pip: list, found the number 3.12",
+                FIELD + ": dependencies[2]: expected a match spec string or a pip: list, found a mapping with keys "
+                        + "[conda]",
+                FIELD + ": dependencies[4]: only one pip list is allowed",
+                FIELD + ": dependencies[5]: only one pip list is allowed",
+                FIELD + ": dependencies[5].pip[0]: expected a pip requirement, found a mapping with keys [name]");
+    }
+
+    @Test
+    void reportsInvalidYamlWithItsPosition() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml.parse("dependencies:\n  - numpy\n - [unclosed\n", FIELD, violations);
+        assertThat(violations).singleElement().extracting(Violation::message).asString()
+                .startsWith(FIELD + ": not valid YAML at line ");
+    }
+
+    @Test
+    void refusesDuplicateKeysAndFilesThatAreNotMappings() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml.parse("dependencies: [numpy]\ndependencies: [scipy]\n", FIELD, violations);
+        EnvironmentYml.parse("- numpy\n", FIELD, violations);
+        EnvironmentYml.parse("# only a comment\n", FIELD, violations);
+        assertThat(violations).extracting(Violation::message).satisfiesExactly(
+                m -> assertThat(m).startsWith(FIELD + ": not valid YAML").contains("Duplicate field 'dependencies'"),
+                m -> assertThat(m).isEqualTo(FIELD + ": expected a mapping with the keys name, channels and "
+                        + "dependencies"),
+                m -> assertThat(m).isEqualTo(FIELD + ": the file is empty; it needs dependencies"));
+    }
+}

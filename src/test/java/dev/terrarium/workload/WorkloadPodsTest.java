@@ -1,0 +1,185 @@
+package dev.terrarium.workload;
+
+import static dev.terrarium.workload.Workloads.NEW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.terrarium.api.Workload;
+import dev.terrarium.api.WorkloadPort;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkloadPodsTest {
+
+    private static PodTemplateSpec template(Workload workload, String pullSecret) {
+        return WorkloadPods.template(workload, new WorkloadImage(NEW, pullSecret), "Always");
+    }
+
+    private static Container container(PodTemplateSpec template) {
+        return template.getSpec().getContainers().get(0);
+    }
+
+    @Test
+    void thePodRunsOneContainerWithTheImageAndTheWorkloadsCommand() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec().setCommand(List.of("python", "-m", "http.server"));
+        workload.getSpec().setArgs(List.of("8000"));
+        workload.getSpec().setWorkingDir("/srv");
+        workload.getSpec().setEnv(List.of(new EnvVar("MODE", "prod", null)));
+
+        PodTemplateSpec template = template(workload, null);
+
+        assertThat(template.getSpec().getContainers()).hasSize(1);
+        Container container = container(template);
+        assertThat(container.getName()).isEqualTo(WorkloadPods.CONTAINER);
+        assertThat(container.getImage()).isEqualTo(NEW);
+        assertThat(container.getCommand()).containsExactly("python", "-m", "http.server");
+        assertThat(container.getArgs()).containsExactly("8000");
+        assertThat(container.getWorkingDir()).isEqualTo("/srv");
+        assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("MODE");
+        assertThat(template.getSpec().getRestartPolicy()).isEqualTo("Always");
+    }
+
+    @Test
+    void podsAreSecureByDefault() {
+        PodTemplateSpec template = template(Workloads.onEnvironment("web", "ds"), null);
+
+        PodSpec pod = template.getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        SecurityContext container = container(template).getSecurityContext();
+        assertThat(container.getRunAsNonRoot()).isTrue();
+        assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(container.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(container.getPrivileged()).isNull();
+        assertThat(container.getRunAsUser()).isNull();
+    }
+
+    @Test
+    void anExplicitSecurityFieldOverridesOnlyThatField() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(false).withRunAsUser(0L)
+                .build());
+
+        PodTemplateSpec template = template(workload, null);
+
+        assertThat(template.getSpec().getSecurityContext().getRunAsNonRoot()).isFalse();
+        assertThat(template.getSpec().getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
+        SecurityContext container = container(template).getSecurityContext();
+        assertThat(container.getRunAsNonRoot()).isFalse();
+        assertThat(container.getRunAsUser()).isZero();
+        assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    }
+
+    @Test
+    void anExplicitReadOnlyRootFilesystemKeepsTheSecureDefaults() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withReadOnlyRootFilesystem(true)
+                .withRunAsUser(1000L).build());
+
+        SecurityContext container = container(template(workload, null)).getSecurityContext();
+
+        assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getRunAsUser()).isEqualTo(1000L);
+        assertThat(container.getRunAsNonRoot()).isTrue();
+        assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void anAddedCapabilityKeepsAllOthersDropped() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withNewCapabilities()
+                .withAdd("NET_BIND_SERVICE").endCapabilities().build());
+
+        SecurityContext container = container(template(workload, null)).getSecurityContext();
+
+        assertThat(container.getCapabilities().getAdd()).containsExactly("NET_BIND_SERVICE");
+        assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void anExplicitDropListReplacesDropAll() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withNewCapabilities()
+                .withDrop("NET_RAW").endCapabilities().build());
+
+        SecurityContext container = container(template(workload, null)).getSecurityContext();
+
+        assertThat(container.getCapabilities().getDrop()).containsExactly("NET_RAW");
+        assertThat(container.getCapabilities().getAdd()).isNullOrEmpty();
+    }
+
+    @Test
+    void withoutServiceAccountThePodGetsNoToken() {
+        PodSpec pod = template(Workloads.onEnvironment("web", "ds"), null).getSpec();
+
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getServiceAccountName()).isNull();
+    }
+
+    @Test
+    void aNamedServiceAccountLeavesTheTokenToTheServiceAccount() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec().setServiceAccountName("reader");
+
+        PodSpec pod = template(workload, null).getSpec();
+
+        assertThat(pod.getServiceAccountName()).isEqualTo("reader");
+        assertThat(pod.getAutomountServiceAccountToken()).isNull();
+    }
+
+    @Test
+    void thePullSecretBecomesTheImagePullSecret() {
+        assertThat(template(Workloads.onEnvironment("web", "ds"), "registry-creds").getSpec().getImagePullSecrets())
+                .containsExactly(new LocalObjectReference("registry-creds"));
+        assertThat(template(Workloads.onEnvironment("web", "ds"), null).getSpec().getImagePullSecrets())
+                .isNullOrEmpty();
+    }
+
+    @Test
+    void podsAreLabelledWithTheWorkload() {
+        Map<String, String> labels = template(Workloads.onEnvironment("web", "ds"), null).getMetadata().getLabels();
+
+        assertThat(labels).containsEntry("terrarium.dev/workload", "web")
+                .containsEntry("app.kubernetes.io/name", "web")
+                .containsEntry("app.kubernetes.io/instance", "web")
+                .containsEntry("app.kubernetes.io/managed-by", "terrarium")
+                .containsEntry("app.kubernetes.io/component", "workload")
+                .containsEntry("app.kubernetes.io/part-of", "terrarium");
+        assertThat(WorkloadPods.selector("web")).containsExactly(Map.entry("terrarium.dev/workload", "web"));
+    }
+
+    @Test
+    void containerPortsAreNamedWithTcpByDefault() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        WorkloadPort dns = new WorkloadPort("dns", 5353, 53);
+        dns.setProtocol("UDP");
+        workload.getSpec().setPorts(List.of(new WorkloadPort("http", 8000, 80), dns));
+
+        Container container = container(template(workload, null));
+
+        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort() + "/"
+                + p.getProtocol()).containsExactly("http:8000/TCP", "dns:5353/UDP");
+    }
+
+    @Test
+    void theContainerAlwaysHasBothResourceMaps() {
+        Container container = container(template(Workloads.onEnvironment("web", "ds"), null));
+
+        assertThat(container.getResources().getRequests()).isNotNull().isEmpty();
+        assertThat(container.getResources().getLimits()).isNotNull().isEmpty();
+    }
+}
