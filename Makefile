@@ -13,8 +13,10 @@ prereqs: ## Install what builds and tests need and the machine lacks (apt packag
 	hack/prereqs.sh
 
 .PHONY: binaries
-binaries: ## Build the control-plane binaries from Go modules into the cache (once per version set)
+binaries: ## Build the control-plane binaries, helm and cosign from Go modules into the cache (once per version set)
 	hack/build-binaries.sh
+	hack/build-helm.sh
+	hack/build-cosign.sh
 
 .PHONY: build
 build: ## Compile, run unit tests and package the operator (target/quarkus-app)
@@ -37,6 +39,10 @@ bench: prereqs binaries ## Benchmark N Environments + N Workloads converging (BE
 bench-build: prereqs ## Benchmark one real venv build with buildah: cold, warm rebuild, cache hit, size, uv vs pip
 	$(MVN) -Pbench verify -Dbench.includes='**/bench/BuildBench.java'
 
+.PHONY: images
+images: prereqs ## Build and push the operator, builder and JRE images, no Docker (REGISTRY=host:port, default: local)
+	hack/images.sh $(REGISTRY)
+
 .PHONY: run
 run: prereqs ## Run the operator against the current kube context, or a local control plane when there is none
 	hack/run.sh
@@ -50,7 +56,7 @@ cluster-down: ## Stop the local control plane and registry and remove their stat
 	hack/cluster.sh down
 
 .PHONY: deploy
-deploy: ## Install CRDs, RBAC and the operator (deploy/) in the current context; WITH_REGISTRY=1 adds a registry
+deploy: ## Install CRDs, RBAC, operator, roles, admission policy (deploy/) in the current context; WITH_REGISTRY=1 adds a registry
 	hack/deploy.sh apply $(if $(WITH_REGISTRY),with-registry)
 
 .PHONY: undeploy
@@ -58,6 +64,10 @@ undeploy: ## Remove what make deploy installed, CRDs included: every Environment
 	hack/deploy.sh delete
 
 .PHONY: crds
-crds: ## Regenerate the CRDs from the API classes into crds/
+crds: ## Regenerate the CRDs from the API classes into crds/ and the Helm chart
 	$(MVN) package -DskipTests
 	hack/copy-crds.sh
+
+.PHONY: manifests
+manifests: ## Render the Helm chart (deploy/helm/terrarium) into the static manifests of deploy/
+	hack/manifests.sh

@@ -6,7 +6,7 @@
 #   hack/cluster.sh down     stop every process it started (kwokctl tracks their pids) and remove its state
 #   hack/cluster.sh status   exit 0 when it answers
 #   hack/cluster.sh env      print the exports a shell needs (KUBECONFIG, PATH with the built kubectl)
-#   hack/cluster.sh paths    print KUBECONFIG, BIN_DIR, AUDIT_LOG and REGISTRY as KEY=value, for programs
+#   hack/cluster.sh paths    print KUBECONFIG, BIN_DIR, AUDIT_LOG, REGISTRY and HELM as KEY=value, for programs
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -49,6 +49,15 @@ componentsPatches:
   extraArgs:
   - key: service-cluster-ip-range
     value: 10.0.0.0/16
+# One instance of each, so no election: on a loaded machine a lease renewal that times out makes an elected
+# controller manager or scheduler exit, and nothing restarts it (no garbage collection, Deployments, namespace
+# deletion or scheduling after that).
+- name: kube-controller-manager
+  extraArgs:
+  - {key: leader-elect, value: "false"}
+- name: kube-scheduler
+  extraArgs:
+  - {key: leader-elect, value: "false"}
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterLogs
@@ -109,7 +118,7 @@ case "${1:-up}" in
   down) down ;;
   status) answers ;;
   env) echo "export KUBECONFIG=$KUBECONFIG_PATH PATH=$BIN_DIR:\$PATH" ;;
-  paths) printf 'KUBECONFIG=%s\nBIN_DIR=%s\nAUDIT_LOG=%s\nREGISTRY=%s\n' "$KUBECONFIG_PATH" "$BIN_DIR" \
-    "$CLUSTER_DIR/logs/audit.log" "$LOCAL_REGISTRY" ;;
+  paths) printf 'KUBECONFIG=%s\nBIN_DIR=%s\nAUDIT_LOG=%s\nREGISTRY=%s\nHELM=%s\n' "$KUBECONFIG_PATH" "$BIN_DIR" \
+    "$CLUSTER_DIR/logs/audit.log" "$LOCAL_REGISTRY" "$HELM_BIN" ;;
   *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

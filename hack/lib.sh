@@ -5,6 +5,8 @@ REPO_DIR="$(cd "$HACK_DIR/.." && pwd)"
 . "$HACK_DIR/versions.env"
 TERRARIUM_CACHE="${TERRARIUM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terrarium}"
 BIN_DIR="$TERRARIUM_CACHE/bin/kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
+# Helm has a directory of its own, so that a new Helm version does not rebuild Kubernetes, nor the reverse.
+HELM_BIN="$TERRARIUM_CACHE/bin/helm-${HELM_VERSION}/helm"
 CLUSTER_NAME="${TERRARIUM_CLUSTER:-terrarium}"
 KWOK_WORKDIR="${KWOK_WORKDIR:-$TERRARIUM_CACHE/kwok}"
 export KWOK_WORKDIR

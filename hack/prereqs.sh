@@ -14,12 +14,18 @@ declare -A PACKAGES=(
   [htpasswd]=apache2-utils
   [openssl]=openssl
   [curl]=curl
-  # Real builds in the tests: buildah runs build pods, debootstrap makes their base image.
+  # Real builds in the tests: debootstrap and buildah make their base image; the test node runs pods with its own
+  # runtime (hack/node-runtime.sh, built with Go) and enters containers for exec probes with util-linux's nsenter.
   [buildah]=buildah
   [debootstrap]=debootstrap
-  [bwrap]=bubblewrap
+  # make images: skopeo reads and tags images in registries, setcap gives the builder's newuidmap its capability.
+  [skopeo]=skopeo
+  [setcap]=libcap2-bin
+  [nsenter]=util-linux
   # Runs the Argo CD health checks of deploy/health in the unit tests.
   [lua5.4]=lua5.4
+  # The in-cluster registry's front (push needs a password, pulls do not), run for real in the unit tests.
+  [nginx]=nginx-light
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
@@ -32,12 +38,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The Debian package starts a system-wide registry on :5000; the tests run their own on 127.0.0.1 instead.
-if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then
-  systemctl stop docker-registry || true
-fi
+# The Debian packages start a system-wide registry on :5000 and nginx on :80; the tests run their own on 127.0.0.1.
+for service in docker-registry nginx; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+    systemctl stop "$service" || true
+  fi
+done
 
 if ! python3 -c 'import packaging' 2>/dev/null; then
   log "installing the Python module 'packaging' (reference parser for PEP 508 in the tests)"
   python3 -m pip install --quiet packaging
+fi
+# py-rattler: the reference parser of conda match specs in the tests, and the indexer of the tests' conda channels
+# (the builder image carries the same version for the conda builds themselves).
+if ! python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("py-rattler") != "0.28.0")' 2>/dev/null; then
+  log "installing the Python module 'py-rattler' 0.28.0 (conda match specs and test channels)"
+  python3 -m pip install --quiet py-rattler==0.28.0
 fi

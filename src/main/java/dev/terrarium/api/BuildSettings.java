@@ -2,6 +2,8 @@ package dev.terrarium.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -11,14 +13,29 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BuildSettings {
 
-    @JsonPropertyDescription("buildkit, kaniko or buildah.")
+    /**
+     * Longest build deadline: a day. The Job controller turns the deadline into nanoseconds in a signed 64-bit
+     * duration, which overflows past about 292 years and fails the build at once.
+     */
+    public static final long MAX_TIMEOUT_SECONDS = 86_400;
+
+    @JsonPropertyDescription("The image builder: buildah.")
     private BuildStrategy strategy;
 
-    @JsonPropertyDescription("Builder image, pinned.")
+    @JsonPropertyDescription("Builder image (operator setting builds.image), pinned.")
     private String builderImage;
 
     @JsonPropertyDescription("uv version installed into venv builds.")
     private String uvVersion;
+
+    @JsonPropertyDescription("Image of the conda stage of conda builds (py-rattler, uv, terrarium-conda), pinned.")
+    private String condaImage;
+
+    @JsonPropertyDescription("Channel priority of conda solves: strict, flexible or disabled.")
+    private String channelPriority;
+
+    @JsonPropertyDescription("Base URL under which conda channel names are found, when the operator sets one.")
+    private String channelAlias;
 
     @JsonPropertyDescription("Whether the registry is spoken to over plain HTTP (operator setting registry.insecure).")
     private Boolean insecureRegistry;
@@ -26,7 +43,9 @@ public class BuildSettings {
     @JsonPropertyDescription("Service account of the build pod; its API token is never mounted.")
     private String serviceAccountName;
 
-    @JsonPropertyDescription("Deadline of the build Job in seconds.")
+    @Min(1)
+    @Max(MAX_TIMEOUT_SECONDS)
+    @JsonPropertyDescription("Deadline of the build Job in seconds, at most a day.")
     private Long timeoutSeconds;
 
     @JsonPropertyDescription("Resources of the build container.")
@@ -92,6 +111,30 @@ public class BuildSettings {
 
     public void setUvVersion(String uvVersion) {
         this.uvVersion = uvVersion;
+    }
+
+    public String getCondaImage() {
+        return condaImage;
+    }
+
+    public void setCondaImage(String condaImage) {
+        this.condaImage = condaImage;
+    }
+
+    public String getChannelPriority() {
+        return channelPriority;
+    }
+
+    public void setChannelPriority(String channelPriority) {
+        this.channelPriority = channelPriority;
+    }
+
+    public String getChannelAlias() {
+        return channelAlias;
+    }
+
+    public void setChannelAlias(String channelAlias) {
+        this.channelAlias = channelAlias;
     }
 
     public Boolean getInsecureRegistry() {

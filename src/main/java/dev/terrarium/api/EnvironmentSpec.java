@@ -23,7 +23,7 @@ public class EnvironmentSpec {
             + "or the file ask for, else to the operator's default python.")
     private String python;
 
-    @JsonPropertyDescription("Package manager: conda (micromamba) or venv (uv). Defaults to conda when packages, "
+    @JsonPropertyDescription("Package manager: conda (py-rattler) or venv (uv). Defaults to conda when packages, "
             + "channels or an environment.yml is given, else venv.")
     private Manager manager;
 
@@ -58,7 +58,7 @@ public class EnvironmentSpec {
 
     @Size(max = 512)
     @JsonPropertyDescription("Base image of the build, overriding the operator's default for the manager "
-            + "(a micromamba image for conda, python:<X.Y>-slim for venv). Pin it by digest for reproducible builds.")
+            + "(a glibc base image for conda, python:<X.Y>-slim for venv). Pin it by digest for reproducible builds.")
     private String baseImage;
 
     @Size(max = 100)

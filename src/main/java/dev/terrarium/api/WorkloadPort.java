@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A port the container listens on, published through the Workload's Service (docker run -p port:containerPort). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -15,7 +16,10 @@ public class WorkloadPort {
     @Required
     @Size(min = 1, max = 15)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    @JsonPropertyDescription("Port name (IANA service name: lower-case letters, digits and dashes, at most 15).")
+    @ValidationRule(value = "self.matches('[a-z]') && !self.contains('--')",
+            message = "a port name (IANA service name) has at least one letter and no '--'")
+    @JsonPropertyDescription("Port name (IANA service name: lower-case letters, digits and single dashes, at least "
+            + "one letter, at most 15).")
     private String name;
 
     @Required

@@ -90,7 +90,11 @@ public class WorkloadSpec {
     @JsonPropertyDescription("Retries of a failed pod (mode: Job). Defaults to 0.")
     private Integer backoffLimit;
 
-    @JsonPropertyDescription("CPU and memory requests and limits of the container.")
+    @ValidationRule(value = Patterns.RESOURCE_NAMES, message = "resources are cpu, memory, ephemeral-storage, "
+            + "hugepages-<size> or an extended resource such as nvidia.com/gpu")
+    @ValidationRule(value = Patterns.REQUESTS_WITHIN_LIMITS, message = "a cpu or memory request must not exceed "
+            + "its limit")
+    @JsonPropertyDescription("CPU and memory requests and limits of the container, each a quantity greater than zero such as 500m, 2 or 4Gi.")
     private ResourceRequirements resources;
 
     @Size(max = 253)

@@ -18,7 +18,8 @@ import java.util.Map;
 public record BuildContext(Map<String, String> files, Map<String, String> buildArgs) {
 
     public static final String DOCKERFILE = "Dockerfile";
-    public static final String ENVIRONMENT_YML = "environment.yml";
+    /** What terrarium-conda installs in a conda build: channels, match specs, pip requirements, settings. */
+    public static final String CONDA_REQUEST = "conda-request.json";
     public static final String REQUIREMENTS_TXT = "requirements.txt";
     public static final String SYSTEM_PACKAGES_TXT = "system-packages.txt";
 

@@ -19,8 +19,8 @@ import java.util.Objects;
  * packages and pip requirements, the names of the baked variables), the same options and the same spec hash. What a
  * user wrote reaches the build only
  * <ul>
- *   <li>inside {@code environment.yml}, {@code requirements.txt} and {@code system-packages.txt}, which RUN steps
- *       hand to micromamba, uv, pip or apt as files, and</li>
+ *   <li>inside {@code conda-request.json}, {@code requirements.txt} and {@code system-packages.txt}, which RUN steps
+ *       hand to terrarium-conda, uv, pip or apt as files, and</li>
  *   <li>as build-argument values: the base image ({@code FROM ${TERRARIUM_BASE_IMAGE}}), the Python version, and
  *       each baked variable's value ({@code ARG TERRARIUM_ENV_<i>} then {@code ENV NAME=${TERRARIUM_ENV_<i>}}).
  *       Dockerfile substitution inserts such a value once and never parses it again, and shell steps only ever see
@@ -30,23 +30,40 @@ import java.util.Objects;
  *
  * <p>The image runs as {@code USER <uid>:<uid>}, numeric so that Kubernetes' runAsNonRoot can verify it without
  * reading /etc/passwd. Everything is installed as root and left world-readable, not writable: the running user can
- * use the environment but not change it. The last RUN step writes the resolved lock to {@value #LOCK_FILE} and prints
- * it in the {@link LockMarkers} format. That step must run, not come from a layer cache: builder pods start with
- * empty state and import no cache, which guarantees it.
+ * use the environment but not change it. The resolved lock is written to {@value #LOCK_FILE} and printed in the
+ * {@link LockMarkers} format, by the last RUN step of a venv build and by terrarium-conda in a conda build. That step
+ * must run, not come from a layer cache: builder pods start with empty state and import no cache, which guarantees
+ * it.
  *
- * <p>Assumed of the base image: for conda, the mambaorg/micromamba layout (micromamba on PATH, root prefix
- * {@value #CONDA_PREFIX}); for venv, a {@code python3} with the venv module (python:X.Y-slim, or Debian with
- * python3-venv). Both Debian based, with apt, getent, groupadd and useradd.
+ * <p>A conda build has three stages. {@code base} is the base image with the user, the OS packages and the base
+ * image's glibc version ({@value #BASE_GLIBC}, from {@code getconf GNU_LIBC_VERSION}); {@code conda} is the builder
+ * image ({@code TERRARIUM_CONDA_IMAGE}), where terrarium-conda (py-rattler) solves the request against the channels
+ * with the virtual packages of the base image, never of the build machine, installs the environment into
+ * {@value #CONDA_PREFIX} and its pip requirements with uv, and writes the lock; the last stage is {@code base} with
+ * the environment and the lock copied in. The installer and its caches never reach the image.
+ *
+ * <p>Assumed of the base image: Debian based, with apt, getent, groupadd and useradd; for conda, glibc (getconf);
+ * for venv, a {@code python3} with the venv module (python:X.Y-slim, or Debian with python3-venv).
  */
 public final class BuildContextGenerator {
 
     public static final String BASE_IMAGE_ARG = "TERRARIUM_BASE_IMAGE";
+    public static final String CONDA_IMAGE_ARG = "TERRARIUM_CONDA_IMAGE";
     public static final String PYTHON_ARG = "TERRARIUM_PYTHON";
     public static final String ENV_ARG_PREFIX = "TERRARIUM_ENV_";
     /** Where the image keeps the resolved lock. */
     public static final String LOCK_FILE = "/opt/terrarium/lock";
 
     static final String CONDA_PREFIX = "/opt/conda";
+    /** The base image's glibc version, as {@code getconf GNU_LIBC_VERSION} prints it: the {@code __glibc} of the solve. */
+    static final String BASE_GLIBC = "/opt/terrarium/base-glibc";
+    /** The {@code __linux} of the solve: the kernel is the cluster's, unknown at build time; pixi assumes 4.18 too. */
+    static final String LINUX_VERSION = "4.18";
+    /** The {@code __archspec} of the solve: any x86-64, so no build that needs a newer microarchitecture is chosen. */
+    static final String ARCHSPEC = "x86_64";
+    private static final String CONDA_TOOLS = "/opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda";
+    private static final String CONDA_OUTPUT = "/tmp/terrarium/conda-out";
+    private static final String RATTLER_CACHE = "/root/.cache/rattler";
     static final String VENV = "/opt/venv";
     static final String TOOLS_VENV = "/opt/terrarium/tools";
     private static final String COPY_DIR = "/tmp/terrarium";
@@ -122,6 +139,9 @@ public final class BuildContextGenerator {
 
         Map<String, String> buildArgs = new LinkedHashMap<>();
         buildArgs.put(BASE_IMAGE_ARG, baseImage);
+        if (manager == Manager.CONDA) {
+            buildArgs.put(CONDA_IMAGE_ARG, options.condaImage());
+        }
         buildArgs.put(PYTHON_ARG, python);
         for (int i = 0; i < env.size(); i++) {
             buildArgs.put(ENV_ARG_PREFIX + i, valueOf(env.get(i)));
@@ -130,7 +150,8 @@ public final class BuildContextGenerator {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(BuildContext.DOCKERFILE, dockerfile(manager, specHash, !system.isEmpty(), !pip.isEmpty(), env));
         if (manager == Manager.CONDA) {
-            files.put(BuildContext.ENVIRONMENT_YML, environmentYml(python, channels, packages, pip));
+            files.put(BuildContext.CONDA_REQUEST, CondaRequest.write(condaRequest(specHash, python, channels,
+                    packages, pip)));
         } else if (!pip.isEmpty()) {
             files.put(BuildContext.REQUIREMENTS_TXT, lines(pip));
         }
@@ -147,19 +168,26 @@ public final class BuildContextGenerator {
         out.add("# Generated by Terrarium. User-supplied values reach this build only through the context files");
         out.add("# and the build arguments, never through the text of this file.");
         out.add("ARG " + BASE_IMAGE_ARG);
-        out.add("FROM ${" + BASE_IMAGE_ARG + "}");
-        out.add("ARG " + PYTHON_ARG);
-        out.add("LABEL org.opencontainers.image.title=\"terrarium-environment\"" + CONTINUATION
-                + "  org.opencontainers.image.version=\"" + specHash + "\"" + CONTINUATION
-                + "  org.opencontainers.image.description=\"Terrarium " + manager.value()
-                + " environment, Python ${" + PYTHON_ARG + "}\"" + CONTINUATION
-                + "  dev.terrarium.spec-hash=\"" + specHash + "\"");
+        if (manager == Manager.CONDA) {
+            out.add("ARG " + CONDA_IMAGE_ARG);
+            out.add("FROM ${" + BASE_IMAGE_ARG + "} AS base");
+        } else {
+            out.add("FROM ${" + BASE_IMAGE_ARG + "}");
+            labels(out, manager, specHash);
+        }
         out.add("USER root");
-        out.add(run(List.of(),
-                List.of("(getent group " + uid + " >/dev/null || groupadd --gid " + uid + " " + USER_NAME + ")",
-                        "(getent passwd " + uid + " >/dev/null || useradd --no-log-init --uid " + uid
-                                + " --gid " + uid + " --create-home --home-dir /home/" + USER_NAME
-                                + " --shell /bin/sh " + USER_NAME + ")")));
+        List<String> userCommands = new ArrayList<>(List.of(
+                "(getent group " + uid + " >/dev/null || groupadd --gid " + uid + " " + USER_NAME + ")",
+                "(getent passwd " + uid + " >/dev/null || useradd --no-log-init --uid " + uid
+                        + " --gid " + uid + " --create-home --home-dir /home/" + USER_NAME
+                        + " --shell /bin/sh " + USER_NAME + ")"));
+        if (manager == Manager.CONDA) {
+            userCommands.add("mkdir -p " + parent(BASE_GLIBC));
+            userCommands.add("{ getconf GNU_LIBC_VERSION > " + BASE_GLIBC + " || { echo 'terrarium: the base image"
+                    + " has no glibc (getconf GNU_LIBC_VERSION failed): conda packages need a glibc-based image'"
+                    + " >&2; exit 1; }; }");
+        }
+        out.add(run(List.of(), userCommands));
         if (hasSystem) {
             String list = COPY_DIR + "/" + BuildContext.SYSTEM_PACKAGES_TXT;
             out.add("COPY " + BuildContext.SYSTEM_PACKAGES_TXT + " " + list);
@@ -186,46 +214,54 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * With a cache mount on the package directory the downloaded packages never reach a layer, and cleaning them
-     * would only empty the cache, so only what the install leaves in the environment itself (trash of replaced
-     * files) is cleaned; without a cache mount the packages would reach the layer, so everything is cleaned in the
-     * same step.
+     * The conda stage and the copy of its result. The package caches are cache mounts, and the conda stage never
+     * reaches the image, so nothing needs cleaning.
      */
     private void condaInstall(List<String> out, String specHash) {
-        String file = COPY_DIR + "/" + BuildContext.ENVIRONMENT_YML;
-        out.add("COPY " + BuildContext.ENVIRONMENT_YML + " " + file);
-        String install = "micromamba install -y -n base -f " + file;
-        if (options.cacheMounts()) {
-            out.add(run(List.of(cacheMount(CONDA_PREFIX + "/pkgs"), cacheMount(PIP_CACHE)),
-                    List.of(install, "micromamba clean --trash --yes")));
-        } else {
-            out.add(run(List.of(), List.of("PIP_NO_CACHE_DIR=1 " + install, "micromamba clean --all --yes")));
-        }
-        out.add(lockStep(specHash, "micromamba env export -n base > " + LOCK_FILE));
+        String request = COPY_DIR + "/" + BuildContext.CONDA_REQUEST;
+        out.add("FROM ${" + CONDA_IMAGE_ARG + "} AS conda");
+        out.add("USER root");
+        out.add("COPY " + BuildContext.CONDA_REQUEST + " " + request);
+        out.add("COPY --from=base " + BASE_GLIBC + " " + COPY_DIR + "/base-glibc");
+        out.add(run(List.of(cacheMount(RATTLER_CACHE), cacheMount(UV_CACHE)), List.of(CONDA_TOOLS + " " + request)));
+        out.add("FROM base");
+        labels(out, Manager.CONDA, specHash);
+        out.add("COPY --from=conda " + CONDA_PREFIX + " " + CONDA_PREFIX);
+        out.add("COPY --from=conda " + CONDA_OUTPUT + "/ " + parent(LOCK_FILE) + "/");
+    }
+
+    /**
+     * The labels, which carry the spec hash. A conda build sets them in its last stage only, so that its base stage
+     * (the user, the OS packages) is the same for every spec on the same base and comes from the layer cache.
+     */
+    private static void labels(List<String> out, Manager manager, String specHash) {
+        out.add("ARG " + PYTHON_ARG);
+        out.add("LABEL org.opencontainers.image.title=\"terrarium-environment\"" + CONTINUATION
+                + "  org.opencontainers.image.version=\"" + specHash + "\"" + CONTINUATION
+                + "  org.opencontainers.image.description=\"Terrarium " + manager.value()
+                + " environment, Python ${" + PYTHON_ARG + "}\"" + CONTINUATION
+                + "  dev.terrarium.spec-hash=\"" + specHash + "\"");
     }
 
     private void venvInstall(List<String> out, String specHash, boolean hasPip) {
         boolean uv = options.installer() == Installer.UV;
-        String noPipCache = options.cacheMounts() ? "" : " --no-cache-dir";
-        List<String> pipCacheMount = options.cacheMounts() ? List.of(cacheMount(PIP_CACHE)) : List.of();
+        List<String> pipCacheMount = List.of(cacheMount(PIP_CACHE));
         out.add(run(List.of(), List.of(PYTHON_CHECK, "python3 -m venv " + (uv ? "--without-pip " : "") + VENV)));
         if (uv) {
             out.add(run(pipCacheMount, List.of(
                     "python3 -m venv " + TOOLS_VENV,
-                    TOOLS_VENV + "/bin/pip install --disable-pip-version-check" + noPipCache
-                            + " uv==" + options.uvVersion())));
+                    TOOLS_VENV + "/bin/pip install --disable-pip-version-check uv==" + options.uvVersion())));
         }
         if (hasPip) {
             String file = COPY_DIR + "/" + BuildContext.REQUIREMENTS_TXT;
             out.add("COPY " + BuildContext.REQUIREMENTS_TXT + " " + file);
             if (uv) {
-                String cache = options.cacheMounts() ? "UV_CACHE_DIR=" + UV_CACHE : "UV_NO_CACHE=1";
-                out.add(run(options.cacheMounts() ? List.of(cacheMount(UV_CACHE)) : List.of(),
-                        List.of(cache + " UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 " + TOOLS_VENV
+                out.add(run(List.of(cacheMount(UV_CACHE)),
+                        List.of("UV_CACHE_DIR=" + UV_CACHE + " UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 " + TOOLS_VENV
                                 + "/bin/uv pip install --python " + VENV + "/bin/python -r " + file)));
             } else {
-                out.add(run(pipCacheMount, List.of(VENV + "/bin/pip install --disable-pip-version-check"
-                        + noPipCache + " -r " + file)));
+                out.add(run(pipCacheMount, List.of(VENV + "/bin/pip install --disable-pip-version-check -r "
+                        + file)));
             }
         }
         out.add(lockStep(specHash, uv
@@ -235,23 +271,47 @@ public final class BuildContextGenerator {
 
     private static String lockStep(String specHash, String writeLock) {
         List<String> commands = new ArrayList<>();
-        commands.add("mkdir -p " + LOCK_FILE.substring(0, LOCK_FILE.lastIndexOf('/')));
+        commands.add("mkdir -p " + parent(LOCK_FILE));
         commands.add(writeLock);
         commands.addAll(LockMarkers.printCommands(specHash, LOCK_FILE));
         return run(List.of(), commands);
     }
 
-    private static String environmentYml(String python, List<String> channels, List<String> packages,
-            List<String> pip) {
-        List<String> dependencies = new ArrayList<>();
+    /**
+     * What terrarium-conda installs: the channels in priority order, python (the normalised spec lists it; this
+     * adds it when a hand-made environment does not), the match specs, the pip requirements, the virtual packages
+     * of the base image, and the operator's channel settings. Its keys are documented by terrarium-conda.
+     */
+    private Map<String, Object> condaRequest(String specHash, String python, List<String> channels,
+            List<String> packages, List<String> pip) {
+        List<String> specs = new ArrayList<>();
         if (packages.stream().noneMatch(spec -> "python".equals(condaPackageName(spec)))) {
-            dependencies.add("python=" + python);
+            specs.add("python=" + python);
         }
-        dependencies.addAll(packages);
-        if (!pip.isEmpty() && packages.stream().noneMatch(spec -> "pip".equals(condaPackageName(spec)))) {
-            dependencies.add("pip");
+        specs.addAll(packages);
+        Map<String, Object> virtualPackages = new LinkedHashMap<>();
+        virtualPackages.put("linux", LINUX_VERSION);
+        virtualPackages.put("archspec", ARCHSPEC);
+        virtualPackages.put("glibcFile", COPY_DIR + "/base-glibc");
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("version", 1);
+        request.put("specHash", specHash);
+        request.put("prefix", CONDA_PREFIX);
+        request.put("platform", "linux-64");
+        request.put("channels", channels.stream().map(name -> Map.of("name", name)).toList());
+        if (options.channelAlias() != null) {
+            request.put("channelAlias", options.channelAlias());
         }
-        return EnvironmentYaml.write(channels, dependencies, pip);
+        request.put("channelPriority", options.channelPriority());
+        request.put("specs", specs);
+        if (!pip.isEmpty()) {
+            request.put("pip", pip);
+        }
+        request.put("virtualPackages", virtualPackages);
+        request.put("packageCache", RATTLER_CACHE);
+        request.put("uvCache", UV_CACHE);
+        request.put("output", CONDA_OUTPUT);
+        return request;
     }
 
     /** The package name of a conda match spec such as {@code conda-forge::numpy >=1.26}. */
@@ -266,6 +326,10 @@ public final class BuildContextGenerator {
             end++;
         }
         return name.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+
+    private static String parent(String path) {
+        return path.substring(0, path.lastIndexOf('/'));
     }
 
     private static String cacheMount(String target) {

@@ -44,7 +44,7 @@ public final class InputRules {
      * backslash at the end joins the next line, {@code #} at the start or after whitespace starts a comment, and from
      * the first space-separated word that starts with a dash on, the line is read as options ({@code -r},
      * {@code --index-url}, {@code --hash}). A requirement with any of these would not mean what it says, so it is
-     * refused. micromamba writes the pip list of an environment.yml into such a file too, so the rule holds for
+     * refused. terrarium-conda writes the pip list of a conda build into such a file too, so the rule holds for
      * both managers. ({@code ${NAME}} with an upper-case NAME is expanded from the build's environment by pip and
      * uv; that is a documented feature of requirements files and is left alone.)
      */

@@ -13,16 +13,16 @@ import java.util.List;
  * terrarium-lock 3f5a…e1 | requests==2.32.3
  * terrarium-lock 3f5a…e1 end 2
  * </pre>
- * Marking every line, not just the two ends, is what makes the format survive prefixes: BuildKit's plain progress
- * writes {@code #12 0.532 } before each line, {@code kubectl logs --timestamps} a time, kaniko and buildah nothing;
- * the reader looks for the marker anywhere in a line and takes what follows it. A lock line always follows
- * {@code | }, so no package name or URL in the lock can pose as an end line, and the count on the end line tells a
- * complete lock from one the builder clipped. The hash ties the output to one spec: output of another build that
+ * Marking every line, not just the two ends, is what makes the format survive prefixes: {@code kubectl logs
+ * --timestamps} writes a time before each line, a log collector may add its own, buildah writes nothing; the reader
+ * looks for the marker anywhere in a line and takes what follows it. A lock line always follows {@code | }, so no
+ * package name or URL in the lock can pose as an end line, and the count on the end line tells a complete lock from
+ * one the builder clipped. The hash ties the output to one spec: output of another build that
  * landed in the same log is ignored.
  *
- * <p>The step's own command is echoed by every builder ({@code RUN …} in BuildKit's step name, kaniko's and
- * buildah's step lines), so the command must never contain a marker itself: it prints {@code terrarium-%s} with
- * {@code lock} as an argument, and the hash through a shell variable.
+ * <p>The step's own command is echoed by the builder (buildah's {@code STEP n/m: RUN …} lines), so the command must
+ * never contain a marker itself: it prints {@code terrarium-%s} with {@code lock} as an argument, and the hash
+ * through a shell variable.
  */
 public final class LockMarkers {
 

@@ -33,6 +33,11 @@ public final class BuildJobs {
      * one; this is the one place where that refusal becomes an answer the reconciler reports.
      */
     public static Preparation prepare(ImageBuild build) {
+        Long timeout = build.getSpec().getBuild().getTimeoutSeconds();
+        if (timeout != null && (timeout < 1 || timeout > BuildSettings.MAX_TIMEOUT_SECONDS)) {
+            return new Refused("spec.build.timeoutSeconds: " + timeout + " is not between 1 and "
+                    + BuildSettings.MAX_TIMEOUT_SECONDS + " seconds");
+        }
         try {
             BuildContext context = context(build);
             return new Prepared(context, builderPod(build, context));
@@ -53,10 +58,17 @@ public final class BuildJobs {
 
     private static BuildContext context(ImageBuild build) {
         BuildSettings settings = build.getSpec().getBuild();
-        BuildContextOptions options = BuildContextOptions.defaults().forStrategy(settings.getStrategy());
+        BuildContextOptions options = BuildContextOptions.defaults();
         if (settings.getUvVersion() != null) {
             options = options.withUvVersion(settings.getUvVersion());
         }
+        if (settings.getCondaImage() != null) {
+            options = options.withCondaImage(settings.getCondaImage());
+        }
+        if (settings.getChannelPriority() != null) {
+            options = options.withChannelPriority(settings.getChannelPriority());
+        }
+        options = options.withChannelAlias(settings.getChannelAlias());
         return new BuildContextGenerator(options).generate(build.getSpec().getResolved(),
                 build.getSpec().getSpecHash());
     }

@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
@@ -85,13 +87,84 @@ public sealed interface BuildOutcome {
                 exitCode, podName, false);
     }
 
+    /** The namespace label whose Pod Security level admits build pods (they need Unconfined seccomp). */
+    String POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce=privileged";
+
+    /**
+     * A Job whose pod the API server refused, with the API server's message (the Job controller's FailedCreate
+     * event): the Job controller would only retry, and the build would wait for good.
+     */
+    static Failed podRefused(Job job, String apiMessage) {
+        String name = job.getMetadata().getName();
+        String namespace = job.getMetadata().getNamespace();
+        String message = apiMessage == null ? "" : apiMessage;
+        String prefix = "The build Job " + name + " cannot make its pod: " + message;
+        if (message.contains("exceeded quota")) {
+            return new Failed("QuotaExceeded", prefix + " Raise the ResourceQuota of namespace " + namespace
+                    + " or lower build.resources, then set the annotation terrarium.dev/rebuild on the Environment.",
+                    null, null, true);
+        }
+        if (message.contains("violates PodSecurity")) {
+            return new Failed("PodSecurity", prefix + " Build pods need the namespace label " + POD_SECURITY_LABEL
+                    + " on namespace " + namespace + " (they run buildah with Unconfined seccomp), then set the "
+                    + "annotation terrarium.dev/rebuild on the Environment.", null, null, true);
+        }
+        return new Failed("InvalidBuildPod", prefix + " Fix what the message names (a LimitRange, an admission "
+                + "policy, build.resources), then set the annotation terrarium.dev/rebuild on the Environment.",
+                null, null, true);
+    }
+
+    /**
+     * A build that has not started within {@code limit}: its Job has made no pod since it was created (the namespace
+     * refuses the pod and no refusal was reported, or it cannot admit it), or its pod has been unschedulable that
+     * long (no node matches its node selector, tolerations or requests). Either would wait for good, and equal
+     * builds of other namespaces with it. Empty while the build is younger than that, or has started.
+     */
+    static Optional<Failed> notStarted(Job job, Collection<Pod> pods, Duration limit, Instant now) {
+        if (job.getMetadata().getCreationTimestamp() == null
+                || JobConditions.whenTrue(job, JobConditions.COMPLETE).isPresent()
+                || JobConditions.whenTrue(job, JobConditions.FAILED).isPresent()) {
+            return Optional.empty();
+        }
+        String name = job.getMetadata().getName();
+        Optional<Pod> pod = ContainerStates.newest(pods);
+        if (pod.isEmpty()) {
+            Instant created = Instant.parse(job.getMetadata().getCreationTimestamp());
+            if (now.isBefore(created.plus(limit))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Failed("PodNotCreated", "The build Job " + name + " made no pod in "
+                    + text(limit) + ": the namespace refuses it (a ResourceQuota, a LimitRange or its Pod Security "
+                    + "level) or cannot admit it. `kubectl describe job " + name + " -n "
+                    + job.getMetadata().getNamespace() + "` shows why; once that is fixed, set the annotation "
+                    + "terrarium.dev/rebuild on the Environment to build again.", null, null, true));
+        }
+        Optional<PodCondition> unschedulable = pod.get().getStatus() == null
+                || pod.get().getStatus().getConditions() == null ? Optional.empty()
+                : pod.get().getStatus().getConditions().stream()
+                        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                                && "Unschedulable".equals(c.getReason()) && c.getLastTransitionTime() != null)
+                        .findFirst();
+        if (unschedulable.isEmpty()
+                || now.isBefore(Instant.parse(unschedulable.get().getLastTransitionTime()).plus(limit))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Failed("Unschedulable", "No node takes the build pod "
+                + pod.get().getMetadata().getName() + " (for " + text(limit) + "): " + unschedulable.get().getMessage()
+                + " Check build.nodeSelector, build.tolerations and build.resources against the cluster's nodes, "
+                + "then set the annotation terrarium.dev/rebuild on the Environment.", null, null, true));
+    }
+
     /** The Job's deadline as a build.timeout would say it: 1h30m, 45m, 90s. */
     static String timeout(Job job) {
         Long seconds = job.getSpec() == null ? null : job.getSpec().getActiveDeadlineSeconds();
         if (seconds == null) {
             return "(none set)";
         }
-        Duration duration = Duration.ofSeconds(seconds);
+        return text(Duration.ofSeconds(seconds));
+    }
+
+    private static String text(Duration duration) {
         StringBuilder text = new StringBuilder();
         if (duration.toHours() > 0) {
             text.append(duration.toHours()).append('h');

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public record BuildRequest(String builderImage, String target, String contextConfigMap, List<String> contextFiles,
         String pushSecret, boolean insecureRegistry, Map<String, String> buildArgs, ResourceRequirements resources) {
 
-    /** repository (as ImageBuildSpec allows it) : tag. The target also goes into BuildKit's comma-separated output. */
+    /** repository (as ImageBuildSpec allows it) : tag. */
     private static final Pattern TARGET = Pattern.compile(
             Patterns.unanchored(Patterns.REPOSITORY) + ":" + Patterns.unanchored(Patterns.TAG));
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile(Patterns.OBJECT_NAME);
@@ -60,9 +60,6 @@ public record BuildRequest(String builderImage, String target, String contextCon
             if (name == null || !InputRules.IDENTIFIER.matcher(name).matches()) {
                 throw new IllegalArgumentException("build argument names must be identifiers: "
                         + InputRules.printable(name));
-            }
-            if (name.startsWith("BUILDKIT_")) {
-                throw new IllegalArgumentException("build argument " + name + " would configure BuildKit itself");
             }
             if (value == null) {
                 throw new IllegalArgumentException("build argument " + name + " has no value");

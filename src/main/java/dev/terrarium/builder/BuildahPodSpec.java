@@ -23,9 +23,9 @@ import java.util.List;
  *       capabilities) can write the namespace's id maps, and SETFCAP, which the kernel requires to map uid 0 into
  *       it; they only enter the bounding set, a non-root process never holds them itself;</li>
  *   <li>privilege escalation stays allowed, since no_new_privs would stop those file capabilities;</li>
- *   <li>seccomp and AppArmor are Unconfined, because the runtime default profiles forbid unshare and mount, as for
- *       rootless BuildKit. The build namespace therefore needs the privileged Pod Security Standard. On clusters with
- *       Kubernetes user namespaces ({@code hostUsers: false}) the same holds inside the pod's own namespace.</li>
+ *   <li>seccomp and AppArmor are Unconfined, because the runtime default profiles forbid unshare and mount. The build
+ *       namespace therefore needs the privileged Pod Security Standard. On clusters with Kubernetes user namespaces
+ *       ({@code hostUsers: false}) the same holds inside the pod's own namespace.</li>
  * </ul>
  * Running buildah as root instead would need CAP_SYS_ADMIN for the mounts of chroot isolation, which is close to
  * privileged.

@@ -11,14 +11,12 @@ public interface BuilderPodSpec {
     /** The build container and its volumes for {@code request}. */
     BuilderPod pod(BuildRequest request);
 
-    /** The spec of {@code strategy}; null means the default, BuildKit. */
+    /** The spec of {@code strategy}; null means the default, buildah (the only builder). */
     static BuilderPodSpec forStrategy(BuildStrategy strategy) {
         if (strategy == null) {
-            return new BuildkitPodSpec();
+            return new BuildahPodSpec();
         }
         return switch (strategy) {
-            case BUILDKIT -> new BuildkitPodSpec();
-            case KANIKO -> new KanikoPodSpec();
             case BUILDAH -> new BuildahPodSpec();
         };
     }

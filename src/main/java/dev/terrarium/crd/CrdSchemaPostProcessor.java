@@ -3,10 +3,12 @@ package dev.terrarium.crd;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Items;
+import dev.terrarium.api.Patterns;
 import dev.terrarium.api.Workload;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -21,10 +23,15 @@ import java.util.Map;
 /**
  * Finishes the generated CRDs where the generator's annotations cannot reach: printer columns in the order the API
  * classes declare them (the generator sorts them by name, so Age would come first), and {@code conditions} as a
- * list map keyed by type, as metav1.Condition lists are, so server-side apply merges conditions by type; and the
- * item constraints of {@link Items}.
+ * list map keyed by type, as metav1.Condition lists are, so server-side apply merges conditions by type; the
+ * item constraints of {@link Items}; and on the requests and limits of a {@link ResourceRequirements}, a bound on their
+ * number (without which the API server would estimate the cost of their CEL rules over maps of any size and refuse
+ * the CRD) and a quantity greater than zero as each value.
  */
 public class CrdSchemaPostProcessor implements CRDPostProcessor {
+
+    /** Most resources one requests or limits map may name; pods rarely name more than four. */
+    static final long MAX_RESOURCES = 16;
 
     private static final Map<String, Class<?>> KINDS = Map.of(
             "Environment", Environment.class, "ImageBuild", ImageBuild.class, "Workload", Workload.class);
@@ -62,6 +69,19 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
         return (Class<?>) ((ParameterizedType) type.getGenericSuperclass()).getActualTypeArguments()[0];
     }
 
+    /** At most {@link #MAX_RESOURCES} of each, and each a quantity greater than zero, as a string or an integer. */
+    private static void boundResources(JSONSchemaProps resources) {
+        for (String map : List.of("requests", "limits")) {
+            JSONSchemaProps quantities = resources.getProperties().get(map);
+            if (quantities != null) {
+                quantities.setMaxProperties(MAX_RESOURCES);
+                JSONSchemaProps quantity = quantities.getAdditionalProperties().getSchema();
+                quantity.setPattern(Patterns.POSITIVE_QUANTITY);
+                quantity.setMinimum(1.0);
+            }
+        }
+    }
+
     /** Walks the class and its schema together, setting item maxLength and pattern where a field asks for them. */
     private static void applyItemConstraints(Class<?> type, JSONSchemaProps schema) {
         if (schema == null || schema.getProperties() == null || !type.getPackageName().equals(Items.class
@@ -74,6 +94,10 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
             }
             JSONSchemaProps property = schema.getProperties().get(field.getName());
             if (property == null) {
+                continue;
+            }
+            if (field.getType() == ResourceRequirements.class) {
+                boundResources(property);
                 continue;
             }
             Items items = field.getAnnotation(Items.class);

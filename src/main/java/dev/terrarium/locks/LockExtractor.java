@@ -13,6 +13,8 @@ public final class LockExtractor {
     private static final String BEGIN = "begin";
     private static final String LINE = "|";
     private static final String END = "end ";
+    private static final String EXPLICIT = "@EXPLICIT";
+    private static final String PIP_LINE = "# pip ";
 
     private LockExtractor() {
     }
@@ -58,13 +60,19 @@ public final class LockExtractor {
     }
 
     /**
-     * How many packages a lock pins: for venv, the requirement lines of the freeze output; for conda, the entries
-     * of {@code dependencies}, counting each entry of a nested {@code pip:} list instead of the list itself.
+     * How many packages a lock pins: for venv, the requirement lines of the freeze output; for conda, the records
+     * after {@code @EXPLICIT} and its {@code # pip} lines, or, in a lock written by {@code conda env export}, the
+     * entries of {@code dependencies}, counting each entry of a nested {@code pip:} list instead of the list itself.
      */
     public static int countPackages(String lockText, Manager manager) {
         List<String> lines = lockText.lines().toList();
         if (manager == Manager.VENV) {
             return (int) lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+        }
+        int explicit = lines.stream().map(String::strip).toList().indexOf(EXPLICIT);
+        if (explicit >= 0) {
+            return (int) lines.subList(explicit + 1, lines.size()).stream().map(String::strip)
+                    .filter(l -> l.startsWith(PIP_LINE) || (!l.isEmpty() && !l.startsWith("#"))).count();
         }
         int packages = 0;
         boolean inDependencies = false;

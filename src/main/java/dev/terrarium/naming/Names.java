@@ -1,5 +1,6 @@
 package dev.terrarium.naming;
 
+import dev.terrarium.api.ImageBuild;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,11 +9,8 @@ import java.util.HexFormat;
 /** Names of the objects Terrarium creates, kept within Kubernetes' length limits. */
 public final class Names {
 
-    /**
-     * Longest ImageBuild name: the build Job takes the same name and its pods add "-xxxxx", and the Job name is also
-     * a label value (job-name), so it must stay at 63 characters or fewer.
-     */
-    static final int MAX_BUILD_NAME = 52;
+    /** Longest ImageBuild name, which the build Job takes too; the CRD refuses longer ones. */
+    static final int MAX_BUILD_NAME = ImageBuild.MAX_NAME;
 
     private Names() {
     }
@@ -46,6 +44,11 @@ public final class Names {
     public static String workloadJob(String workload, String templateHash) {
         String suffix = templateHash.substring(0, 8);
         return truncate(workload, MAX_BUILD_NAME - suffix.length() - 1) + "-" + suffix;
+    }
+
+    /** An Event's name: the object's, cut so that the unique suffix still fits in 253 characters. */
+    public static String event(String object, String unique) {
+        return truncate(object, 253 - unique.length() - 1) + "." + unique;
     }
 
     /** Cuts a DNS-1123 name to at most max characters without leaving a trailing dash. */

@@ -1,5 +1,6 @@
 package dev.terrarium.operator;
 
+import dev.terrarium.naming.Names;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -41,8 +42,8 @@ public class EventRecorder {
 
     private void record(HasMetadata object, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String name = object.getMetadata().getName() + "." + Long.toHexString(System.nanoTime())
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000));
+        String name = Names.event(object.getMetadata().getName(), Long.toHexString(System.nanoTime())
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)));
         var event = new EventBuilder()
                 .withNewMetadata().withName(name.toLowerCase(Locale.ROOT))
                 .withNamespace(object.getMetadata().getNamespace()).endMetadata()

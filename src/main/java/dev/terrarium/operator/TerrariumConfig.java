@@ -2,6 +2,7 @@ package dev.terrarium.operator;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,8 @@ public interface TerrariumConfig {
 
     BaseImages baseImages();
 
+    Conda conda();
+
     LeaderElection leaderElection();
 
     /** Python version of an Environment that names none. */
@@ -27,6 +30,10 @@ public interface TerrariumConfig {
     interface LeaderElection {
         /** Namespace of the Lease; the operator Deployment sets it to its own. Without it there is no election. */
         Optional<String> namespace();
+
+        /** Name of the Lease. Two installs that share a namespace need two names. */
+        @WithDefault("terrarium-operator")
+        String leaseName();
     }
 
     interface Registry {
@@ -51,16 +58,27 @@ public interface TerrariumConfig {
         @WithDefault("3")
         int maxPerNamespace();
 
-        /** Builder of Environments that choose none: buildkit, kaniko or buildah. */
-        @WithDefault("buildkit")
-        String defaultStrategy();
-
         /** Deadline of a build that sets no build.timeout. */
         @WithDefault("30m")
         String defaultTimeout();
 
-        /** Builder images, pinned. */
-        BuilderImages images();
+        /**
+         * How long a build may go without a scheduled pod before it fails: a Job that makes no pod (PodNotCreated,
+         * when no refusal was reported) or a pod no node takes (Unschedulable) would otherwise leave it Running for
+         * good, and equal builds of other namespaces waiting on it. Long enough for a cluster autoscaler to add a
+         * node.
+         */
+        @WithDefault("10m")
+        Duration podStartTimeout();
+
+        /**
+         * The image that build pods run: the project's own builder image (Debian's buildah, skopeo and
+         * uidmap, user build 1000), by default the one released with this operator version. Part of every content
+         * hash, so another builder image builds every Environment again. Pin it by digest in production. The conda
+         * stage of conda builds runs in it too: it carries py-rattler, uv and terrarium-conda.
+         */
+        @WithDefault("ghcr.io/terrarium-dev/terrarium-builder:${quarkus.application.version}")
+        String image();
 
         /** uv version installed into venv builds. */
         @WithDefault("0.13.8")
@@ -70,20 +88,24 @@ public interface TerrariumConfig {
         Optional<List<String>> nodeSelector();
     }
 
-    interface BuilderImages {
-        @WithDefault("moby/buildkit:v0.19.0-rootless")
-        String buildkit();
+    interface Conda {
+        /** How the solver weighs the channels: strict, flexible or disabled; part of the content hash. */
+        @WithDefault("strict")
+        String channelPriority();
 
-        @WithDefault("gcr.io/kaniko-project/executor:v1.23.2")
-        String kaniko();
-
-        @WithDefault("quay.io/buildah/stable:v1.38.0")
-        String buildah();
+        /**
+         * Base URL under which channel names are found (conda's channel_alias), for a mirror; unset: the
+         * installer's default. Part of the content hash when set.
+         */
+        Optional<String> channelAlias();
     }
 
     interface BaseImages {
-        /** Base image of conda environments (micromamba), pinned by version or digest. */
-        @WithDefault("mambaorg/micromamba:2.0.5")
+        /**
+         * Base image of conda environments, pinned by version or digest: any glibc-based image with apt, getent,
+         * useradd and getconf; the environment is solved for its glibc and copied onto it.
+         */
+        @WithDefault("debian:bookworm-slim")
         String conda();
 
         /** Base image of venv environments; {python} is replaced by the environment's python version. */

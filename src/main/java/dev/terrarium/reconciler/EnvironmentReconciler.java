@@ -17,11 +17,13 @@ import dev.terrarium.resolution.EnvironmentResolver;
 import dev.terrarium.dependent.ImageBuildDependent;
 import dev.terrarium.operator.EventRecorder;
 import dev.terrarium.naming.Labels;
+import dev.terrarium.status.ReconcileError;
 import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -117,6 +119,23 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
             control.reschedule();
         }
         return control;
+    }
+
+    /**
+     * A failed attempt (a write the API server refused, an unreachable server) shows as Ready=False with the
+     * server's message and one Warning event, from the first attempt on, while the operator SDK retries.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Environment> updateErrorStatus(Environment environment,
+            Context<Environment> context, Exception e) {
+        ReconcileError error = ReconcileError.of(e);
+        EnvironmentStatus previous = environment.getStatus();
+        if (!error.reportedIn(previous == null ? null : previous.getConditions())) {
+            events.warning(environment, ReconcileError.REASON, error.message());
+        }
+        EnvironmentStatus next = EnvironmentStatusBuilder.failedAttempt(environment, error, clock.instant());
+        return StatusComparison.same(previous, next) ? ErrorStatusUpdateControl.noStatusUpdate()
+                : ErrorStatusUpdateControl.patchStatus(withStatus(environment, next));
     }
 
     private static boolean imageChanged(EnvironmentStatus previous, EnvironmentStatus next) {

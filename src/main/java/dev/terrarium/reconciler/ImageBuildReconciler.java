@@ -1,5 +1,6 @@
 package dev.terrarium.reconciler;
 
+import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.ImageBuildStatus;
@@ -9,6 +10,7 @@ import dev.terrarium.builder.BuildOutcome;
 import dev.terrarium.builder.BuilderPod;
 import dev.terrarium.dependent.BuildContextConfigMapDependent;
 import dev.terrarium.dependent.BuildJobDependent;
+import dev.terrarium.kube.JobEvents;
 import dev.terrarium.kube.PodLogs;
 import dev.terrarium.locks.LockStore;
 import dev.terrarium.naming.Labels;
@@ -16,12 +18,16 @@ import dev.terrarium.operator.BuildMetrics;
 import dev.terrarium.operator.EventRecorder;
 import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.RegistryAccess;
+import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.registry.RegistryException;
 import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.scheduling.BuildQueue;
 import dev.terrarium.scheduling.BuildSlots;
 import dev.terrarium.status.ImageBuildStatusBuilder;
+import dev.terrarium.status.ReconcileError;
 import dev.terrarium.status.StatusComparison;
+import dev.terrarium.trust.BuildTrust;
+import dev.terrarium.trust.TrustedBuilds;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,6 +35,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -49,7 +56,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles one build attempt: registry first (an image that exists is never built again), then an equal build
+ * Reconciles one build attempt: only one the operator made ({@link BuildTrust}: anything else fails as
+ * {@code Untrusted}, unbuilt), registry first (an image that exists is never built again), then an equal build
  * already done or under way anywhere in the cluster, then a fair build slot, then the build Job; the outcome
  * (digest, lock, or the failure and its log tail) goes into status. A finished ImageBuild never changes again.
  *
@@ -61,7 +69,7 @@ import org.jboss.logging.Logger;
  *       log or the image, which the workflow's desired state cannot know;</li>
  *   <li>the deletion of a build Job whose pod can never start (its image cannot be pulled), which would otherwise
  *       wait until its deadline;</li>
- *   <li>Warning events on failures.</li>
+ *   <li>Warning events on failures, and on a failed reconcile attempt ({@link #updateErrorStatus}).</li>
  * </ul>
  */
 @Workflow(dependents = {
@@ -78,6 +86,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     /** How often a waiting build looks again, in case a wake-up was missed (an operator restart, a lost event). */
     static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
     static final Duration REGISTRY_RETRY = Duration.ofSeconds(30);
+    static final Duration NO_POD_RECHECK = Duration.ofSeconds(3);
     /** The whole log is read for the lock; builds print far less, this bounds a runaway one. */
     static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
 
@@ -88,6 +97,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private final BuildMetrics metrics;
     private final BuildQueue.Limits limits;
     private final Clock clock;
+    private final TrustedBuilds trust;
+    private final Duration podStartTimeout;
     private final SimpleInboundEventSource<ImageBuild> wakeUps = new SimpleInboundEventSource<>("build-queue");
 
     public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, LockStore locks, EventRecorder events,
@@ -99,6 +110,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         this.metrics = metrics;
         this.limits = new BuildQueue.Limits(config.builds().maxConcurrent(), config.builds().maxPerNamespace());
         this.clock = Clock.systemUTC();
+        this.trust = new TrustedBuilds(EnvironmentResolution.builderImages(config));
+        this.podStartTimeout = config.builds().podStartTimeout();
     }
 
     @Override
@@ -124,9 +137,42 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         return decide(build, context);
     }
 
+    /**
+     * A failed attempt (a context or Job the API server refused, an unreachable server) shows as Ready=False with
+     * the server's message and one Warning event, from the first attempt on, while the operator SDK retries. A
+     * finished build keeps its final status.
+     */
+    @Override
+    public ErrorStatusUpdateControl<ImageBuild> updateErrorStatus(ImageBuild build, Context<ImageBuild> context,
+            Exception e) {
+        ImageBuildStatus previous = build.getStatus();
+        ImageBuildPhase phase = previous == null ? null : previous.getPhase();
+        if (phase == ImageBuildPhase.Succeeded || phase == ImageBuildPhase.Failed) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        ReconcileError error = ReconcileError.of(e);
+        if (!error.reportedIn(previous == null ? null : previous.getConditions())) {
+            events.warning(build, ReconcileError.REASON, error.message());
+        }
+        ImageBuildStatus next = ImageBuildStatusBuilder.failedAttempt(build, error, clock.instant());
+        if (StatusComparison.same(previous, next)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        return ErrorStatusUpdateControl.patchStatus(statusOnly(build, next));
+    }
+
     private UpdateControl<ImageBuild> decide(ImageBuild build, Context<ImageBuild> context) {
         Instant now = clock.instant();
-        if (build.getStatus() == null || build.getStatus().getPhase() == null) {
+        boolean first = build.getStatus() == null || build.getStatus().getPhase() == null;
+        Optional<String> distrust = trust.distrust(build).or(() -> !first ? Optional.empty()
+                : BuildTrust.distrustOwner(build, context.getClient().resources(Environment.class)
+                        .inNamespace(build.getMetadata().getNamespace()).withName(build.getSpec().getEnvironment())
+                        .get()));
+        if (distrust.isPresent()) {
+            return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure(
+                    BuildTrust.REASON, distrust.get() + " Nothing is built for it.", null, null), null, now), context);
+        }
+        if (first) {
             try {
                 Optional<String> existing = registry.existingDigest(build);
                 if (existing.isPresent()) {
@@ -141,7 +187,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                                 + " Retrying.", now), context).rescheduleAfter(REGISTRY_RETRY);
             }
         }
-        Collection<ImageBuild> all = latestBuilds(context);
+        // Only builds the operator made can be a source or a leader for another namespace.
+        Collection<ImageBuild> all = latestBuilds(context).stream().filter(trust::trusted).toList();
         BuildPlan.Decision decision = slots.decide(build, all, limits);
         metrics.queue((int) all.stream().filter(b -> b.getStatus() == null || b.getStatus().getPhase() == null
                 || b.getStatus().getPhase() == ImageBuildPhase.Queued).count(),
@@ -179,8 +226,15 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
             return UpdateControl.noUpdate();
         }
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
-        BuildOutcome outcome = BuildOutcome.of(job.get(), pods, build.getSpec().getBuild().getBuilderImage());
         Instant now = clock.instant();
+        BuildOutcome outcome = BuildOutcome.of(job.get(), pods, build.getSpec().getBuild().getBuilderImage());
+        if (outcome instanceof BuildOutcome.Running running) {
+            Optional<BuildOutcome> refused = running.podName() != null ? Optional.empty()
+                    : JobEvents.failedCreate(context.getClient(), job.get())
+                            .map(message -> BuildOutcome.podRefused(job.get(), message));
+            outcome = refused.or(() -> BuildOutcome.notStarted(job.get(), pods, podStartTimeout, now)
+                    .map(BuildOutcome.class::cast)).orElse(outcome);
+        }
         if (outcome instanceof BuildOutcome.Succeeded succeeded) {
             // The lock step prints the lock; a builder that reused that step from its layer cache prints nothing,
             // and then the lock is read from the pushed image, where the step wrote it.
@@ -202,10 +256,23 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                     failed.reason(), failed.message(), failed.exitCode(), logTail), null, now), context);
         }
         String podName = ((BuildOutcome.Running) outcome).podName();
-        if (podName != null && !podName.equals(build.getStatus().getPodName())) {
-            return record(build, ImageBuildStatusBuilder.podObserved(build, podName, now), context);
+        if (podName == null) {
+            // A pod event ends this wait; without one, the Job's events are read again shortly (the Job controller
+            // reports a refused pod within seconds) and at the limit the Job counts as refused anyway.
+            Instant limit = Instant.parse(job.get().getMetadata().getCreationTimestamp()).plus(podStartTimeout);
+            Duration untilLimit = Duration.between(now, limit).plusSeconds(1);
+            return UpdateControl.<ImageBuild>noUpdate().rescheduleAfter(
+                    untilLimit.compareTo(NO_POD_RECHECK) < 0 ? untilLimit : NO_POD_RECHECK);
         }
-        return UpdateControl.noUpdate();
+        UpdateControl<ImageBuild> control = podName.equals(build.getStatus().getPodName())
+                ? UpdateControl.noUpdate()
+                : record(build, ImageBuildStatusBuilder.podObserved(build, podName, now), context);
+        // A pod no node takes changes nothing the operator watches until one does: look again at the limit.
+        return unscheduled(pods) ? control.rescheduleAfter(podStartTimeout) : control;
+    }
+
+    private static boolean unscheduled(Set<Pod> pods) {
+        return pods.stream().anyMatch(p -> p.getSpec() != null && p.getSpec().getNodeName() == null);
     }
 
     private static Optional<Pod> podNamed(Set<Pod> pods, String name) {
@@ -242,13 +309,18 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private static UpdateControl<ImageBuild> record(ImageBuild build, ImageBuildStatus status,
             Context<ImageBuild> context) {
         if (!StatusComparison.same(build.getStatus(), status)) {
-            ImageBuild applied = new ImageBuild();
-            applied.setMetadata(new ObjectMetaBuilder().withName(build.getMetadata().getName())
-                    .withNamespace(build.getMetadata().getNamespace()).build());
-            applied.setStatus(status);
-            context.resourceOperations().serverSideApplyPrimaryStatus(applied);
+            context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(build, status));
         }
         return UpdateControl.noUpdate();
+    }
+
+    /** The status to apply, under the build's name alone: no resourceVersion, so an apply never conflicts. */
+    private static ImageBuild statusOnly(ImageBuild build, ImageBuildStatus status) {
+        ImageBuild applied = new ImageBuild();
+        applied.setMetadata(new ObjectMetaBuilder().withName(build.getMetadata().getName())
+                .withNamespace(build.getMetadata().getNamespace()).build());
+        applied.setStatus(status);
+        return applied;
     }
 
     /** Every ImageBuild as last written: the informer's copy, or this operator's own newer status write. */

@@ -21,6 +21,7 @@ import dev.terrarium.status.WorkloadStatusBuilder.JobOutcome;
 import dev.terrarium.status.WorkloadStatusBuilder.Observation;
 import dev.terrarium.operator.EventRecorder;
 import dev.terrarium.kube.PodLogs;
+import dev.terrarium.status.ReconcileError;
 import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -30,6 +31,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -50,7 +52,7 @@ import java.util.stream.Collectors;
  *
  * <p>Writes outside its workflow, and why: it deletes the Jobs of superseded templates (a changed command or image
  * makes a Job of another name, and the workflow only knows the current one), and it records events on phase
- * transitions. Its status goes back through {@code patchStatus}.
+ * transitions and failed attempts. Its status goes back through {@code patchStatus}.
  */
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = WorkloadDeploymentDependent.class,
@@ -116,6 +118,27 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         }
         workload.setStatus(next);
         return UpdateControl.patchStatus(workload);
+    }
+
+    /**
+     * A failed attempt (a Deployment, Service or Job the API server refused, an unreachable server) shows as
+     * Ready=False with the server's message and one Warning event, from the first attempt on, while the operator SDK
+     * retries.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Workload> updateErrorStatus(Workload workload, Context<Workload> context,
+            Exception e) {
+        ReconcileError error = ReconcileError.of(e);
+        WorkloadStatus previous = workload.getStatus();
+        if (!error.reportedIn(previous == null ? null : previous.getConditions())) {
+            events.warning(workload, ReconcileError.REASON, error.message());
+        }
+        WorkloadStatus next = WorkloadStatusBuilder.failedAttempt(workload, error, clock.instant());
+        if (StatusComparison.same(previous, next)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        workload.setStatus(next);
+        return ErrorStatusUpdateControl.patchStatus(workload);
     }
 
     /** The name of the Job of the current template, for a Workload in Job mode with an image. */

@@ -29,14 +29,15 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
 /**
- * Reads from an OCI distribution registry: whether a tag exists and its digest, and a file inside an image.
+ * Reads from and writes to an OCI distribution registry: whether a tag exists and its digest, a file inside an
+ * image, manifests and blobs as stored; uploads of blobs and manifests, and tags.
  *
  * <p>Authentication works as the Docker CLI does it: a request goes out anonymously (or with an authorization that
  * worked before), and on {@code 401} the {@code WWW-Authenticate} challenge decides: {@code Basic} sends the user name
  * and password; {@code Bearer} fetches a token from the challenge's realm for scope {@code repository:<repo>:pull}
- * (with the user name and password as basic auth, or an identity token as an OAuth2 refresh token, or
- * anonymously), then retries with it. Tokens are cached per registry, scope and credentials until their
- * {@code expires_in} (60 s when absent) runs out.
+ * ({@code repository:<repo>:pull,push} for writes), with the user name and password as basic auth, or an identity
+ * token as an OAuth2 refresh token, or anonymously, then retries with it. Tokens are cached per registry, scope and
+ * credentials until their {@code expires_in} (60 s when absent) runs out.
  *
  * <p>Registries are reached over HTTPS, except those named as insecure, which are reached over plain HTTP. Every
  * request, body included, is bounded by the request timeout; bodies are bounded in size. Instances are thread-safe
@@ -228,6 +229,162 @@ public final class RegistryClient {
         return Optional.empty();
     }
 
+    /**
+     * The manifest a tag or digest points to, exactly as the registry stores it.
+     *
+     * <p>Accepts OCI and Docker manifests and indexes. The content is checked against the digest it was asked by;
+     * asked by tag, against the registry's {@code Docker-Content-Digest} when it sends one.
+     *
+     * @param maxBytes largest manifest read; a larger one fails without being read whole
+     * @return the manifest, or empty when the registry says the tag, digest or repository does not exist (404)
+     * @throws RegistryException on any other failure, on content that does not match its digest, or on a manifest
+     *                           larger than {@code maxBytes}
+     */
+    public Optional<RawManifest> getManifest(ImageReference image, Credentials credentials, long maxBytes) {
+        Credentials creds = Objects.requireNonNullElse(credentials, Credentials.ANONYMOUS);
+        String registry = image.registry();
+        Response response = send(image, creds, "GET", manifestUri(image, image.manifestReference()), MANIFEST_ACCEPT,
+                Math.min(maxBytes, MAX_MANIFEST_BYTES));
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        requireSuccess(image, creds, response);
+        String algorithm = image.digest() != null ? algorithmOf(registry, image.digest()) : "sha256";
+        String digest = digestOf(registry, algorithm, response.body());
+        String expected = image.digest() != null
+                ? image.digest()
+                : response.header("Docker-Content-Digest").map(String::trim).filter(d -> d.startsWith("sha256:"))
+                        .orElse(digest);
+        if (!expected.equals(digest)) {
+            throw new RegistryException(registry, "manifest " + image.manifestReference() + " of "
+                    + image.repository() + " should be " + expected + " but its content hashes to " + digest, null);
+        }
+        String mediaType = null;
+        try {
+            JsonNode json = JSON.readTree(response.body());
+            if (json != null && json.path("mediaType").isTextual()) {
+                mediaType = json.get("mediaType").asText();
+            }
+        } catch (IOException e) {
+            throw new RegistryException(registry, "manifest " + image.manifestReference() + " of "
+                    + image.repository() + " is not valid JSON", e);
+        }
+        if (mediaType == null) {
+            mediaType = response.header("Content-Type").map(RegistryClient::mediaTypeOf).orElse(null);
+        }
+        return Optional.of(new RawManifest(mediaType, digest, response.body()));
+    }
+
+    /**
+     * A blob of a repository, read whole into memory and checked against its digest.
+     *
+     * @param maxBytes largest blob read; a larger one fails after at most {@code maxBytes} bytes were received
+     * @throws RegistryException when the blob does not exist (status 404), a request fails, the content does not
+     *                           match the digest, or the blob is larger than {@code maxBytes}
+     */
+    public byte[] getBlob(ImageReference repository, Credentials credentials, String digest, long maxBytes) {
+        Credentials creds = Objects.requireNonNullElse(credentials, Credentials.ANONYMOUS);
+        return fetchBlob(repository, creds, new Descriptor(null, requireDigest(digest), -1), maxBytes);
+    }
+
+    /**
+     * Uploads a blob to a repository unless the repository already has it.
+     *
+     * <p>Sends {@code HEAD /v2/<repo>/blobs/<digest>}; when that is not 200, starts an upload ({@code POST
+     * /v2/<repo>/blobs/uploads/}) and completes it with one {@code PUT <location>?digest=<digest>} carrying the whole
+     * content (the monolithic upload of the distribution spec). Authenticates for {@code repository:<repo>:pull,push}.
+     * An upload location on another origin than the registry gets no registry credentials.
+     *
+     * @return the blob's digest, {@code sha256:<hex>}
+     * @throws RegistryException when the registry refuses the upload or reports another digest than the content's
+     */
+    public String pushBlob(ImageReference repository, Credentials credentials, byte[] content) {
+        Credentials creds = Objects.requireNonNullElse(credentials, Credentials.ANONYMOUS);
+        String registry = repository.registry();
+        String digest = digestOf(registry, "sha256", content);
+        String blobs = baseUri(registry) + "/v2/" + repository.repository() + "/blobs/";
+        Response head = send(repository, creds, Access.PUSH,
+                new Outgoing("HEAD", URI.create(blobs + digest), null, null, null), 0);
+        if (head.status() == 200) {
+            return digest;
+        }
+        if (head.isAuthenticationFailure()) {
+            requireSuccess(repository, creds, head);
+        }
+        Response started = send(repository, creds, Access.PUSH,
+                new Outgoing("POST", URI.create(blobs + "uploads/"), null, null, new byte[0]), MAX_ERROR_BODY_BYTES);
+        requireSuccess(repository, creds, started);
+        String location = started.header("Location").map(String::trim).filter(value -> !value.isEmpty())
+                .orElseThrow(() -> new RegistryException(registry, "registry " + registry + " started an upload to "
+                        + repository.repository() + " without a Location", null));
+        URI upload = started.uri().resolve(location);
+        URI finish = URI.create(upload + (upload.getRawQuery() == null ? "?" : "&") + "digest="
+                + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+        Outgoing put = new Outgoing("PUT", finish, null, "application/octet-stream", content);
+        Response finished = sameOrigin(upload, URI.create(baseUri(registry)))
+                ? send(repository, creds, Access.PUSH, put, MAX_ERROR_BODY_BYTES)
+                : sendFollowingRedirects(registry, put, null, MAX_ERROR_BODY_BYTES);
+        requireSuccess(repository, creds, finished);
+        requireReportedDigest(repository, finished, "blob", digest);
+        return digest;
+    }
+
+    /**
+     * Stores a manifest under the reference's tag (or digest).
+     *
+     * <p>Sends {@code PUT /v2/<repo>/manifests/<reference>} with the media type as {@code Content-Type}, authenticated
+     * for {@code repository:<repo>:pull,push}. The blobs it refers to must already be in the repository.
+     *
+     * @return the manifest's digest, {@code sha256:<hex>} of the bytes sent, which the registry's
+     *         {@code Docker-Content-Digest} must confirm when it sends one
+     * @throws IllegalArgumentException when the reference names a digest the content does not hash to, or the
+     *                                  manifest is larger than registries accept (4 MiB)
+     * @throws RegistryException        when the registry refuses the manifest or reports another digest
+     */
+    public String putManifest(ImageReference target, Credentials credentials, String mediaType, byte[] manifest) {
+        Credentials creds = Objects.requireNonNullElse(credentials, Credentials.ANONYMOUS);
+        Objects.requireNonNull(mediaType, "mediaType");
+        String registry = target.registry();
+        if (manifest.length > MAX_MANIFEST_BYTES) {
+            throw new IllegalArgumentException("manifest of " + manifest.length + " bytes is larger than the "
+                    + MAX_MANIFEST_BYTES + " bytes registries accept");
+        }
+        String digest = digestOf(registry, "sha256", manifest);
+        if (target.digest() != null && !target.digest().equals(digest)) {
+            throw new IllegalArgumentException("manifest hashes to " + digest + ", not to " + target.digest());
+        }
+        Response response = send(target, creds, Access.PUSH, new Outgoing("PUT",
+                manifestUri(target, target.manifestReference()), null, mediaType, manifest), MAX_ERROR_BODY_BYTES);
+        requireSuccess(target, creds, response);
+        requireReportedDigest(target, response, "manifest", digest);
+        return digest;
+    }
+
+    /**
+     * Points a tag at a manifest the repository already has: the manifest is read by digest and stored again, byte
+     * for byte, under the tag (a {@code docker tag} plus {@code docker push} without pulling the layers).
+     *
+     * @param image a reference with a digest
+     * @return the digest, which the tag now points at
+     * @throws IllegalArgumentException when the reference has no digest or the tag is invalid
+     * @throws RegistryException        when the manifest does not exist (status 404) or a request fails
+     */
+    public String putTag(ImageReference image, String tag, Credentials credentials) {
+        if (image.digest() == null) {
+            throw new IllegalArgumentException("tagging needs an image pinned by digest: " + image);
+        }
+        ImageReference pinned = image.withDigest(image.digest());
+        ImageReference target = image.withTag(tag);
+        RawManifest manifest = getManifest(pinned, credentials, MAX_MANIFEST_BYTES)
+                .orElseThrow(() -> new RegistryException(image.registry(), "manifest " + image.digest() + " of "
+                        + image.repository() + " does not exist", 404, "MANIFEST_UNKNOWN", null));
+        if (manifest.mediaType() == null) {
+            throw new RegistryException(image.registry(), "manifest " + image.digest() + " of " + image.repository()
+                    + " has no media type to store it under", null);
+        }
+        return putManifest(target, credentials, manifest.mediaType(), manifest.content());
+    }
+
     private Manifest fetchManifest(ImageReference image, Credentials creds, String reference, String expectedDigest) {
         String registry = image.registry();
         Response response = send(image, creds, "GET", manifestUri(image, reference), MANIFEST_ACCEPT,
@@ -253,7 +410,7 @@ public final class RegistryClient {
         }
         String mediaType = json.hasNonNull("mediaType")
                 ? json.get("mediaType").asText()
-                : response.header("Content-Type").map(value -> mediaTypeOf(value)).orElse(null);
+                : response.header("Content-Type").map(RegistryClient::mediaTypeOf).orElse(null);
         return new Manifest(mediaType, json);
     }
 
@@ -284,9 +441,13 @@ public final class RegistryClient {
     }
 
     private byte[] fetchBlob(ImageReference image, Credentials creds, Descriptor blob) {
+        return fetchBlob(image, creds, blob, maxBlobBytes);
+    }
+
+    private byte[] fetchBlob(ImageReference image, Credentials creds, Descriptor blob, long limit) {
         String registry = image.registry();
         URI uri = URI.create(baseUri(registry) + "/v2/" + image.repository() + "/blobs/" + blob.digest());
-        Response response = send(image, creds, "GET", uri, "*/*", maxBlobBytes);
+        Response response = send(image, creds, "GET", uri, "*/*", limit);
         requireSuccess(image, creds, response);
         if (blob.size() >= 0 && response.body().length != blob.size()) {
             throw new RegistryException(registry, "blob " + blob.digest() + " of " + image.repository() + " is "
@@ -300,17 +461,37 @@ public final class RegistryClient {
         return response.body();
     }
 
+    private static void requireReportedDigest(ImageReference image, Response response, String what, String digest) {
+        Optional<String> reported = response.header("Docker-Content-Digest").map(String::trim)
+                .filter(value -> !value.isEmpty());
+        if (reported.isPresent() && !reported.get().equals(digest)) {
+            throw new RegistryException(image.registry(), "registry " + image.registry() + " stored " + what + " "
+                    + digest + " of " + image.repository() + " as " + reported.get(), null);
+        }
+    }
+
+    private static String requireDigest(String digest) {
+        if (digest == null || !digest.matches("(sha256:[a-f0-9]{64})|(sha512:[a-f0-9]{128})")) {
+            throw new IllegalArgumentException("not a sha256 or sha512 digest: " + digest);
+        }
+        return digest;
+    }
+
     /**
      * Sends a request for a repository, answering one authentication challenge: first with what worked before (or
      * nothing), then, on 401, with what the challenge asks for.
      */
     private Response send(ImageReference image, Credentials creds, String method, URI uri, String accept,
             long bodyLimit) {
+        return send(image, creds, Access.PULL, new Outgoing(method, uri, accept, null, null), bodyLimit);
+    }
+
+    private Response send(ImageReference image, Credentials creds, Access access, Outgoing outgoing, long bodyLimit) {
         String registry = image.registry();
-        String scope = "repository:" + image.repository() + ":pull";
+        String scope = "repository:" + image.repository() + ":" + access.actions;
         TokenCache.Key key = new TokenCache.Key(registry, scope, creds.fingerprint());
         String cached = tokens.authorization(key);
-        Response response = sendFollowingRedirects(registry, method, uri, accept, cached, bodyLimit);
+        Response response = sendFollowingRedirects(registry, outgoing, cached, bodyLimit);
         if (response.status() != 401) {
             return response;
         }
@@ -319,7 +500,7 @@ public final class RegistryClient {
         if (authorization == null || authorization.equals(cached)) {
             return response;
         }
-        Response retried = sendFollowingRedirects(registry, method, uri, accept, authorization, bodyLimit);
+        Response retried = sendFollowingRedirects(registry, outgoing, authorization, bodyLimit);
         if (retried.status() == 401) {
             tokens.forget(key);
         }
@@ -407,18 +588,24 @@ public final class RegistryClient {
         return authorization;
     }
 
-    private Response sendFollowingRedirects(String registry, String method, URI uri, String accept,
-            String authorization, long bodyLimit) {
-        URI current = uri;
-        String currentMethod = method;
+    private Response sendFollowingRedirects(String registry, Outgoing outgoing, String authorization,
+            long bodyLimit) {
+        URI current = outgoing.uri();
+        String currentMethod = outgoing.method();
+        byte[] currentBody = outgoing.body();
         String currentAuthorization = authorization;
         for (int redirects = 0; ; redirects++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(current)
                     .timeout(requestTimeout)
                     .header("User-Agent", USER_AGENT)
-                    .method(currentMethod, HttpRequest.BodyPublishers.noBody());
-            if (accept != null) {
-                request.header("Accept", accept);
+                    .method(currentMethod, currentBody == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(currentBody));
+            if (outgoing.accept() != null) {
+                request.header("Accept", outgoing.accept());
+            }
+            if (currentBody != null && outgoing.contentType() != null) {
+                request.header("Content-Type", outgoing.contentType());
             }
             if (currentAuthorization != null) {
                 request.header("Authorization", currentAuthorization);
@@ -428,8 +615,14 @@ public final class RegistryClient {
             if (!isRedirect(response.status()) || location.isEmpty()) {
                 return response;
             }
+            // 301, 302 and 303 turn a write into a GET without its body, whose success would pass for the write's:
+            // writes follow only 307 and 308, which keep method and body.
+            boolean write = !currentMethod.equals("GET") && !currentMethod.equals("HEAD");
+            if (write && response.status() != 307 && response.status() != 308) {
+                return response;
+            }
             if (redirects == MAX_REDIRECTS) {
-                throw new RegistryException(registry, currentMethod + " " + uri + " redirected more than "
+                throw new RegistryException(registry, currentMethod + " " + outgoing.uri() + " redirected more than "
                         + MAX_REDIRECTS + " times", null);
             }
             URI next = current.resolve(location.get());
@@ -580,11 +773,32 @@ public final class RegistryClient {
         }
     }
 
+    /** The actions a request's bearer token must grant. */
+    private enum Access {
+        PULL("pull"),
+        PUSH("pull,push");
+
+        private final String actions;
+
+        Access(String actions) {
+            this.actions = actions;
+        }
+    }
+
+    /** A request before authentication: {@code body} is {@code null} for none, and never compared. */
+    @SuppressWarnings("ArrayRecordComponent")
+    private record Outgoing(String method, URI uri, String accept, String contentType, byte[] body) {
+    }
+
     /** A response as received; its body is read once and never compared, so an array is what it is. */
     @SuppressWarnings("ArrayRecordComponent")
     private record Response(String method, URI uri, int status, HttpHeaders headers, byte[] body) {
         Optional<String> header(String name) {
             return headers.firstValue(name);
+        }
+
+        boolean isAuthenticationFailure() {
+            return status == 401 || status == 403;
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.Objects;
  * exact.
  *
  * <p>Canonical form, printed by {@link #canonical()}: {@code [channel[/subdir]::]name[ version[ build]]}, with the
- * name and channel lower-cased, the version written without spaces as alternatives of sorted terms (exact
+ * name and channel lower-cased, the version written without spaces (and its numbers without leading zeros, which
+ * conda ignores) as alternatives of sorted terms (exact
  * {@code ==1.26.4}, fuzzy {@code 1.26.*}, ranges {@code >=1.26,<2}), and {@code *} standing for the version when
  * only a build string is given: {@code conda-forge::numpy ==1.26.4 py312_0}, {@code python 3.12.*},
  * {@code numpy <2,>=1.26}. Equal meanings print equally.

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * conjunction = term (SPACE? "," SPACE? term)*
  * term        = OP? SPACE? WORD
  * build       = "=" WORD | SPACE "="? WORD
- * brackets    = "[" SPACE? item ((SPACE? "," SPACE? | SPACE) item)* SPACE? "]"
- * item        = WORD "=" (QUOTED | raw text up to "," "]" or a space)
+ * brackets    = "[" SPACE? item (SPACE? "," SPACE? item)* SPACE? "]"
+ * item        = WORD SPACE? "=" SPACE? (QUOTED | raw text up to "," "]" or a space)
  * </pre>
  */
 final class CondaMatchSpecParser {
@@ -37,6 +37,7 @@ final class CondaMatchSpecParser {
     private static final Pattern VERSION = Pattern.compile(
             "([0-9]+!)?[a-z0-9]+([._][a-z0-9]+)*(\\+[a-z0-9]+([._][a-z0-9]+)*)?");
     private static final Pattern BUILD = Pattern.compile("[A-Za-z0-9_.+*]+");
+    private static final Pattern LEADING_ZEROS = Pattern.compile("(?<![0-9])0+(?=[0-9])");
 
     private final CondaSpecLexer lexer;
 
@@ -188,6 +189,10 @@ final class CondaMatchSpecParser {
             throw error("invalid build string \"" + token.text() + "\": build strings are letters, digits, \"_\", "
                     + "\".\", \"+\" and \"*\"", token);
         }
+        if (token.text().contains("**")) {
+            throw error("invalid build string \"" + token.text() + "\": one \"*\" matches any text, \"**\" is not a "
+                    + "glob conda reads", token);
+        }
         return token.text();
     }
 
@@ -219,6 +224,8 @@ final class CondaMatchSpecParser {
         if (!VERSION.matcher(version).matches()) {
             throw error("invalid version \"" + raw.version().text() + "\"", raw.version());
         }
+        // conda compares the numbers of a version as numbers: 2024.01 is 2024.1, and prints as such.
+        version = LEADING_ZEROS.matcher(version).replaceAll("");
         return switch (operator) {
             case "", "==" -> new Term(wildcard ? Operator.PREFIX : Operator.EXACT, version);
             case "=" -> new Term(wildcard || !equalsMeansExact ? Operator.PREFIX : Operator.EXACT, version);
@@ -251,18 +258,20 @@ final class CondaMatchSpecParser {
         }
         while (true) {
             Token key = expect(Kind.WORD, "a key (version, build, channel or subdir)");
+            lexer.skipSpace();
             if (!isEquals(lexer.peek())) {
                 throw expected("\"=\"", lexer.peek());
             }
             lexer.next();
+            lexer.skipSpace();
             bracketItem(parts, key, bracketValue(key));
-            boolean spaced = lexer.peekIs(Kind.SPACE);
             lexer.skipSpace();
             if (lexer.accept(Kind.COMMA) != null) {
                 lexer.skipSpace();
             } else if (lexer.accept(Kind.RBRACKET) != null) {
                 return;
-            } else if (!spaced || !lexer.peekIs(Kind.WORD)) {
+            } else {
+                // conda and rattler read an unquoted value up to the next comma: "[a=1 b=2]" is one value, "1 b=2".
                 throw expected("\",\" or \"]\"", lexer.peek());
             }
         }

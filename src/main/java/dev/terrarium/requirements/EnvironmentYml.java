@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -44,6 +45,11 @@ public record EnvironmentYml(List<SourcedText> channels, List<SourcedText> packa
         List<SourcedText> channels = new ArrayList<>();
         List<SourcedText> packages = new ArrayList<>();
         List<SourcedText> pip = new ArrayList<>();
+        String tag = firstTag(text);
+        if (tag != null) {
+            violations.add(Violation.of(field, tag));
+            return new EnvironmentYml(channels, packages, pip);
+        }
         JsonNode root;
         try {
             root = YAML.readTree(text);
@@ -77,6 +83,34 @@ public record EnvironmentYml(List<SourcedText> channels, List<SourcedText> packa
             }
         }
         return new EnvironmentYml(channels, packages, pip);
+    }
+
+    /**
+     * The first explicit YAML tag ({@code !!python/object/apply:...}, {@code !!str}, {@code !custom}) and its line,
+     * as a message; null when there is none. A tag asks the reader to build something other than plain strings,
+     * lists and mappings, which is all an environment.yml holds; reading the tree would silently drop it and take
+     * the tagged value as a package name.
+     */
+    private static String firstTag(String text) {
+        try (JsonParser parser = YAML.getFactory().createParser(text)) {
+            while (parser.nextToken() != null) {
+                Object tag = parser.getTypeId();
+                if (tag != null) {
+                    return "line " + parser.currentTokenLocation().getLineNr() + ": the YAML tag " + written(tag)
+                            + " is not allowed; environment.yml holds plain strings, lists and mappings";
+                }
+            }
+        } catch (IOException e) {
+            // Not YAML: the tree read that follows reports where.
+        }
+        return null;
+    }
+
+    /** A tag as the file wrote it: the YAML core schema's prefix back to its !! shorthand. */
+    private static String written(Object tag) {
+        String text = tag.toString();
+        String core = "tag:yaml.org,2002:";
+        return text.startsWith(core) ? "!!" + text.substring(core.length()) : text.startsWith("!") ? text : "!" + text;
     }
 
     private static void dependencies(JsonNode list, String field, List<SourcedText> packages, List<SourcedText> pip,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.ResolvedEnvironment;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.Objects;
 public final class SpecHasher {
 
     /** The version of the build-file generator that the hash covers by default. */
-    public static final String GENERATOR = "terrarium-build/2";
+    public static final String GENERATOR = "terrarium-build/3";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +38,21 @@ public final class SpecHasher {
 
     public SpecHasher(String generator) {
         this.generator = Objects.requireNonNull(generator, "generator");
+    }
+
+    /**
+     * The hash of a build as its ImageBuild describes it. The builder is the builder image plus what else shapes the
+     * image besides the environment: the uv version of venv builds, the conda image and channel settings of conda
+     * builds, so that a change to any of them builds anew.
+     */
+    public String hash(ResolvedEnvironment environment, BuildSettings build) {
+        Objects.requireNonNull(build, "build");
+        String builder = build.getBuilderImage()
+                + (build.getUvVersion() == null ? "" : " uv/" + build.getUvVersion())
+                + (build.getCondaImage() == null ? ""
+                        : " conda/" + build.getCondaImage() + " priority/" + build.getChannelPriority())
+                + (build.getChannelAlias() == null ? "" : " alias/" + build.getChannelAlias());
+        return hash(environment, build.getStrategy(), builder);
     }
 
     /** The 64-character hex hash. */

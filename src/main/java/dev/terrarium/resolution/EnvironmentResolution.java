@@ -55,8 +55,7 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         NormalizationResult result = new EnvironmentNormalizer().normalize(spec, configMapContent, defaults(config));
         List<Violation> violations = new ArrayList<>(result.violations());
         BuildOptions options = spec == null || spec.getBuild() == null ? new BuildOptions() : spec.getBuild();
-        BuildStrategy strategy = options.getStrategy() != null ? options.getStrategy()
-                : BuildStrategy.valueOf(config.builds().defaultStrategy().toUpperCase(java.util.Locale.ROOT));
+        BuildStrategy strategy = options.getStrategy() != null ? options.getStrategy() : BuildStrategy.BUILDAH;
         Long timeoutSeconds = parseDuration(options.getTimeout() != null ? options.getTimeout()
                 : config.builds().defaultTimeout(), violations);
         String repository = repository(spec, config, violations);
@@ -64,15 +63,20 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
             return new EnvironmentResolution(null, null, null, null, null, null, violations, null);
         }
         ResolvedEnvironment resolved = result.environment();
-        String builderImage = builderImage(strategy, config);
+        String builderImage = config.builds().image();
         String uvVersion = resolved.getManager() == Manager.VENV ? config.builds().uvVersion() : null;
-        String specHash = new SpecHasher().hash(resolved, strategy,
-                uvVersion == null ? builderImage : builderImage + " uv/" + uvVersion);
+        boolean conda = resolved.getManager() == Manager.CONDA;
+        String condaImage = conda ? config.builds().image() : null;
+        String channelPriority = conda ? config.conda().channelPriority() : null;
+        String channelAlias = conda ? config.conda().channelAlias().orElse(null) : null;
 
         BuildSettings build = new BuildSettings();
         build.setStrategy(strategy);
         build.setBuilderImage(builderImage);
         build.setUvVersion(uvVersion);
+        build.setCondaImage(condaImage);
+        build.setChannelPriority(channelPriority);
+        build.setChannelAlias(channelAlias);
         build.setInsecureRegistry(new InsecureRegistries(Set.copyOf(config.registry().insecure()))
                 .includes(ImageReference.parse(repository + ":x").registry()));
         build.setServiceAccountName(Names.builderServiceAccount(environment.getMetadata().getName()));
@@ -80,6 +84,7 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         build.setResources(options.getResources());
         build.setNodeSelector(nodeSelector(options, config));
         build.setTolerations(options.getTolerations());
+        String specHash = new SpecHasher().hash(resolved, build);
 
         String rebuild = environment.getMetadata().getAnnotations() == null ? null
                 : environment.getMetadata().getAnnotations().get(REBUILD_ANNOTATION);
@@ -155,6 +160,11 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
                 violations.add(Violation.of("spec.build.timeout", "\"" + text + "\" must be longer than zero"));
                 return null;
             }
+            if (duration.compareTo(Duration.ofSeconds(BuildSettings.MAX_TIMEOUT_SECONDS)) > 0) {
+                violations.add(Violation.of("spec.build.timeout", "\"" + text + "\" is longer than the longest build "
+                        + "timeout, 24h"));
+                return null;
+            }
             return duration.toSeconds();
         } catch (java.time.format.DateTimeParseException e) {
             violations.add(Violation.of("spec.build.timeout", "\"" + text + "\" is not a duration such as 30m or 1h30m"));
@@ -162,12 +172,9 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         }
     }
 
-    private static String builderImage(BuildStrategy strategy, TerrariumConfig config) {
-        return switch (strategy) {
-            case BUILDKIT -> config.builds().images().buildkit();
-            case KANIKO -> config.builds().images().kaniko();
-            case BUILDAH -> config.builds().images().buildah();
-        };
+    /** Every builder image this operator runs: an ImageBuild that names another is not the operator's. */
+    public static Set<String> builderImages(TerrariumConfig config) {
+        return Set.of(config.builds().image());
     }
 
     static NormalizationDefaults defaults(TerrariumConfig config) {

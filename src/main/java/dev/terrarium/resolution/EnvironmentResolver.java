@@ -4,14 +4,18 @@ import dev.terrarium.api.ConfigMapSource;
 import dev.terrarium.api.Environment;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.TerrariumConfig;
+import dev.terrarium.registry.ImageReference;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Resolves an Environment once per reconcile and shares the result with its dependents and conditions through the
- * reconcile context, so the spec is parsed once and the fromConfigMap source is read once.
+ * reconcile context, so the spec is parsed once and the fromConfigMap source is read once. Made at startup, so that
+ * settings no build could run with stop the operator there, with their name, instead of failing every build.
  */
+@Startup
 @ApplicationScoped
 public class EnvironmentResolver {
 
@@ -20,7 +24,22 @@ public class EnvironmentResolver {
     private final TerrariumConfig config;
 
     public EnvironmentResolver(TerrariumConfig config) {
-        this.config = config;
+        this.config = checked(config);
+    }
+
+    /** The settings, once the builder image is known to be an image reference, as a pod's image must be. */
+    static TerrariumConfig checked(TerrariumConfig config) {
+        String image = config.builds().image();
+        try {
+            if (image.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("it contains white space");
+            }
+            ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("terrarium.builds.image (TERRARIUM_BUILDS_IMAGE) \"" + image
+                    + "\" is not an image reference: " + e.getMessage(), e);
+        }
+        return config;
     }
 
     public EnvironmentResolution resolve(Environment environment, Context<Environment> context) {

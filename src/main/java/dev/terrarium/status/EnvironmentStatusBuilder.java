@@ -11,6 +11,7 @@ import dev.terrarium.resolution.EnvironmentLocks;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.status.Conditions.Health;
 import dev.terrarium.naming.Names;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ public final class EnvironmentStatusBuilder {
     public record Observation(Environment environment, EnvironmentResolution resolution,
             Optional<ImageBuild> currentBuild, Optional<ImageBuild> imageBuild, Optional<EnvironmentLocks.Lock> lock) {
     }
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private EnvironmentStatusBuilder() {
     }
@@ -94,6 +97,23 @@ public final class EnvironmentStatusBuilder {
         }
         status.setConditions(Conditions.merge(previous.getConditions(),
                 Conditions.kstatus(generation, health, reason, message), now));
+        return status;
+    }
+
+    /**
+     * The status after a reconcile attempt failed: everything the last good round found stays (the image in use,
+     * the build, the lock), the conditions report the error, and a new Environment shows Pending.
+     */
+    public static EnvironmentStatus failedAttempt(Environment environment, ReconcileError error, Instant now) {
+        long generation = environment.getMetadata().getGeneration() == null ? 1
+                : environment.getMetadata().getGeneration();
+        EnvironmentStatus status = environment.getStatus() == null ? new EnvironmentStatus()
+                : SERIALIZATION.clone(environment.getStatus());
+        if (status.getPhase() == null) {
+            status.setPhase(EnvironmentPhase.Pending);
+        }
+        status.setObservedGeneration(generation);
+        status.setConditions(error.conditions(status.getConditions(), generation, now));
         return status;
     }
 

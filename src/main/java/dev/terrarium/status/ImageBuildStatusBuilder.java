@@ -78,6 +78,18 @@ public final class ImageBuildStatusBuilder {
                 + "terrarium.dev/rebuild annotation.", now);
     }
 
+    /**
+     * The status after a reconcile attempt failed: the phase and everything else stay as they were (an attempt that
+     * failed decided nothing), the conditions report the error.
+     */
+    public static ImageBuildStatus failedAttempt(ImageBuild build, ReconcileError error, Instant now) {
+        ImageBuildStatus status = copy(build);
+        long generation = build.getMetadata().getGeneration() == null ? 1 : build.getMetadata().getGeneration();
+        status.setObservedGeneration(generation);
+        status.setConditions(error.conditions(status.getConditions(), generation, now));
+        return status;
+    }
+
     public static BuildFailure failure(String reason, String message, Integer exitCode, String logTail) {
         BuildFailure failure = new BuildFailure();
         failure.setReason(reason);

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,8 @@ public final class WorkloadStatusBuilder {
 
     private record Verdict(WorkloadPhase phase, Health health, String reason, String message) {
     }
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private WorkloadStatusBuilder() {
     }
@@ -64,6 +67,22 @@ public final class WorkloadStatusBuilder {
         }
         status.setConditions(Conditions.merge(previous.getConditions(),
                 Conditions.kstatus(generation, verdict.health(), verdict.reason(), message), now));
+        return status;
+    }
+
+    /**
+     * The status after a reconcile attempt failed: what the last good round found stays (the image, replicas,
+     * endpoint), the conditions report the error, and a new Workload shows Progressing.
+     */
+    public static WorkloadStatus failedAttempt(Workload workload, ReconcileError error, Instant now) {
+        long generation = workload.getMetadata().getGeneration() == null ? 1 : workload.getMetadata().getGeneration();
+        WorkloadStatus status = workload.getStatus() == null ? new WorkloadStatus()
+                : SERIALIZATION.clone(workload.getStatus());
+        if (status.getPhase() == null) {
+            status.setPhase(WorkloadPhase.Progressing);
+        }
+        status.setObservedGeneration(generation);
+        status.setConditions(error.conditions(status.getConditions(), generation, now));
         return status;
     }
 

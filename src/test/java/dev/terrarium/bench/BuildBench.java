@@ -14,6 +14,7 @@ import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
 import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.LocalCondaChannel;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.TestRegistry;
 import java.io.IOException;
@@ -25,7 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +36,11 @@ import org.junit.jupiter.api.Test;
  * strategy's flags), timed cold (empty layer store and cache mounts), as a rebuild of a changed spec with the
  * cache mounts warm, as a cache hit (the registry HEAD that replaces a build), with the image size; and the same
  * cold build with pip instead of uv. Prints figures; asserts only that the builds worked.
+ *
+ * <p>The conda row does the same for a conda build from the test channels ({@link LocalCondaChannel}). Its conda
+ * stage runs in the project's builder image, named by {@code -Dterrarium.bench.conda-builder=<reference>}, else
+ * {@code TERRARIUM_BENCH_CONDA_BUILDER}, else {@code TERRARIUM_BUILDER_IMAGE} (the name under which make images
+ * writes it to target/images.env); without one the row is skipped, so that the bench needs no image build.
  */
 class BuildBench {
 
@@ -83,6 +91,67 @@ class BuildBench {
         }
     }
 
+    @Test
+    void aRealCondaBuild() throws IOException {
+        String builder = System.getProperty("terrarium.bench.conda-builder",
+                Optional.ofNullable(System.getenv("TERRARIUM_BENCH_CONDA_BUILDER"))
+                        .orElse(System.getenv("TERRARIUM_BUILDER_IMAGE")));
+        Assumptions.assumeTrue(builder != null && !builder.isBlank(), "no builder image for the conda stage: set "
+                + "-Dterrarium.bench.conda-builder=<reference of the image with py-rattler, uv and terrarium-conda>");
+        Path repo = LocalControlPlane.repoDir();
+        Path work = repo.resolve("target/bench/conda-work");
+        List<String> clean = List.of("rm", "-rf", work.toString());
+        Commands.run(clean, Map.of(), repo, Duration.ofMinutes(2)).requireSuccess(clean);
+        Files.createDirectories(work);
+        try (TestRegistry registry = TestRegistry.start(); LocalCondaChannel channel = LocalCondaChannel.start()) {
+            String base = baseImage(repo, registry.hostPort());
+            List<String> specs = List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool");
+            List<String> changed = List.of("python 3.11.*", "terrarium-hello", "greet 1.5 slow*", "extra-tool");
+            Run cold = condaBuild(work, registry, base, builder, channel, specs, "cold");
+            Run rebuild = condaBuild(work, registry, base, builder, channel, changed, "rebuild");
+
+            ImageReference target = ImageReference.parse(registry.hostPort() + "/bench/conda:cold");
+            Instant headStart = Instant.now();
+            String digest = new RegistryClient(Set.of("127.0.0.1")).manifestDigest(target, Credentials.ANONYMOUS)
+                    .orElseThrow();
+            Duration cacheHit = Duration.between(headStart, Instant.now());
+            long size = imageSize(registry.hostPort(), "bench/conda", digest);
+
+            String report = String.join("\n",
+                    "Terrarium conda build benchmark (make bench-build)  " + Instant.now() + "  "
+                            + Runtime.getRuntime().availableProcessors() + " cores",
+                    "One conda build of " + specs.size() + " match specs from the test channels on " + base
+                            + ", conda stage in " + builder,
+                    "buildah " + buildahVersion() + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
+                            + "a local registry",
+                    "",
+                    String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
+                    row("cold build (empty layer store and cache mounts)", cold.took()),
+                    row("rebuild of a changed spec (cache mounts warm)", rebuild.took()),
+                    row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
+                    String.format(Locale.ROOT, "  %-52s %8.1f MiB", "image size (compressed layers)",
+                            size / 1024.0 / 1024.0));
+            System.out.println("\n" + report + "\n");
+            Files.writeString(repo.resolve("target/bench/build-conda.txt"), report + "\n");
+            assertThat(digest).startsWith("sha256:");
+        }
+    }
+
+    private static Run condaBuild(Path store, TestRegistry registry, String base, String builder,
+            LocalCondaChannel channel, List<String> specs, String tag) throws IOException {
+        ResolvedEnvironment environment = new ResolvedEnvironment();
+        environment.setManager(Manager.CONDA);
+        environment.setPython("3.11");
+        environment.setBaseImage(base);
+        environment.setChannels(List.of(LocalCondaChannel.MAIN, LocalCondaChannel.EXTRA));
+        environment.setPackages(specs);
+        BuildContextOptions options = BuildContextOptions.defaults().withCondaImage(builder)
+                .withChannelAlias(channel.alias());
+        BuildContext context = new BuildContextGenerator(options)
+                .generate(environment, (tag.equals("cold") ? "c" : "d").repeat(64));
+        return buildahBuild(store, context, registry.hostPort() + "/bench/conda:" + tag, tag);
+    }
+
     private record Run(Duration took) {
     }
 
@@ -95,12 +164,16 @@ class BuildBench {
         environment.setPip(pip);
         BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(installer))
                 .generate(environment, "b".repeat(64));
+        return buildahBuild(store, context, registry.hostPort() + "/bench/venv:" + tag, tag);
+    }
+
+    private static Run buildahBuild(Path store, BuildContext context, String reference, String tag)
+            throws IOException {
         Path dir = Files.createDirectories(store.resolve("context-" + tag));
         for (var file : context.files().entrySet()) {
             Files.writeString(dir.resolve(file.getKey()), file.getValue());
         }
         Files.createDirectories(store.resolve("tmp"));
-        String reference = registry.hostPort() + "/bench/venv:" + tag;
         List<String> buildah = List.of("buildah", "--root=" + store.resolve("root"),
                 "--runroot=" + store.resolve("runroot"), "--storage-driver=vfs");
         List<String> command = new ArrayList<>(buildah);

@@ -3,10 +3,9 @@ package dev.terrarium.buildcontext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.terrarium.api.BakedEnvVar;
-import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BuildContextGeneratorTest {
 
     private static final BuildContextGenerator GENERATOR = new BuildContextGenerator(BuildContextOptions.defaults());
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void sameInputGivesByteIdenticalContext() {
@@ -35,7 +35,7 @@ class BuildContextGeneratorTest {
     @Test
     void contextFilesComeInAFixedOrderStartingWithTheDockerfile() {
         assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).fileNames()).containsExactly(
-                BuildContext.DOCKERFILE, BuildContext.ENVIRONMENT_YML, BuildContext.SYSTEM_PACKAGES_TXT);
+                BuildContext.DOCKERFILE, BuildContext.CONDA_REQUEST, BuildContext.SYSTEM_PACKAGES_TXT);
         assertThat(GENERATOR.generate(Fixtures.venvSystemEnv(), Fixtures.HASH).fileNames()).containsExactly(
                 BuildContext.DOCKERFILE, BuildContext.REQUIREMENTS_TXT, BuildContext.SYSTEM_PACKAGES_TXT);
         assertThat(GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).fileNames())
@@ -110,64 +110,81 @@ class BuildContextGeneratorTest {
         assertThat(withSystem).contains("COPY system-packages.txt /tmp/terrarium/system-packages.txt\n"
                 + "RUN apt-get update \\\n"
                 + "    && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/terrarium/system-packages.txt apt-get install");
-        assertThat(withSystem.indexOf("apt-get install")).isLessThan(withSystem.indexOf("micromamba install"));
+        assertThat(withSystem.indexOf("apt-get install")).isLessThan(withSystem.indexOf("FROM ${TERRARIUM_CONDA_IMAGE}"));
         assertThat(withoutSystem).doesNotContain("apt-get").doesNotContain("system-packages.txt");
         assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).files())
                 .containsEntry(BuildContext.SYSTEM_PACKAGES_TXT, "curl\ngit=1:2.39.5-0+deb12u1\n");
     }
 
     @Test
-    void condaEnvironmentFileListsChannelsPythonPackagesAndNestedPip() throws Exception {
-        String yml = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).files().get(BuildContext.ENVIRONMENT_YML);
+    void condaRequestListsChannelsPythonPackagesPipAndTheVirtualPackagesOfTheBaseImage() throws Exception {
+        JsonNode request = request(Fixtures.condaFull(), GENERATOR);
 
-        Map<?, ?> document = new ObjectMapper(new YAMLFactory()).readValue(yml, Map.class);
-        assertThat(document.get("channels")).isEqualTo(List.of("conda-forge", "bioconda"));
-        assertThat(document.get("dependencies")).isEqualTo(List.of("python=3.12", "numpy=1.26.4", "pandas>=2.2",
-                "scipy", "pip", Map.of("pip", List.of("requests==2.32.3", "rich>=13"))));
-        assertThat(yml).doesNotStartWith("---").contains("  - \"numpy=1.26.4\"\n");
+        assertThat(JSON.convertValue(request, Map.class)).containsOnlyKeys("version", "specHash", "prefix",
+                "platform", "channels", "channelPriority", "specs", "pip", "virtualPackages", "packageCache",
+                "uvCache", "output");
+        assertThat(request.get("specHash").asText()).isEqualTo(Fixtures.HASH);
+        assertThat(request.get("prefix").asText()).isEqualTo("/opt/conda");
+        assertThat(request.get("channels").toString()).isEqualTo("[{\"name\":\"conda-forge\"},{\"name\":\"bioconda\"}]");
+        assertThat(strings(request.get("specs"))).containsExactly("python=3.12", "numpy=1.26.4", "pandas>=2.2",
+                "scipy");
+        assertThat(strings(request.get("pip"))).containsExactly("requests==2.32.3", "rich>=13");
+        assertThat(request.get("channelPriority").asText()).isEqualTo("strict");
+        assertThat(request.get("virtualPackages").toString()).as("__glibc from the base image, no __cuda")
+                .isEqualTo("{\"linux\":\"4.18\",\"archspec\":\"x86_64\",\"glibcFile\":\"/tmp/terrarium/base-glibc\"}");
     }
 
     @Test
-    void condaInstallUsesAPackageCacheMountAndLocksWithEnvExport() {
-        String dockerfile = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+    void channelSettingsComeFromTheOptions() throws Exception {
+        BuildContextGenerator generator = new BuildContextGenerator(BuildContextOptions.defaults()
+                .withChannelPriority("Flexible").withChannelAlias("http://127.0.0.1:8080/channels/"));
 
-        assertThat(dockerfile).contains("RUN --mount=type=cache,target=/opt/conda/pkgs,sharing=locked \\\n"
-                + "    --mount=type=cache,target=/root/.cache/pip,sharing=locked \\\n"
-                + "    micromamba install -y -n base -f /tmp/terrarium/environment.yml \\\n"
-                + "    && micromamba clean --trash --yes\n");
-        assertThat(dockerfile).contains("micromamba env export -n base > /opt/terrarium/lock")
-                .contains("ENV PATH=/opt/conda/bin:$PATH");
+        JsonNode request = request(Fixtures.condaFull(), generator);
+
+        assertThat(request.get("channelPriority").asText()).isEqualTo("flexible");
+        assertThat(request.get("channelAlias").asText()).isEqualTo("http://127.0.0.1:8080/channels/");
     }
 
     @Test
-    void withoutCacheMountsCondaCleansItsPackagesInTheSameStep() {
-        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().forStrategy(BuildStrategy.KANIKO))
-                .generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+    void condaBuildsSolveInTheBuilderImageAndCopyOnlyThePrefixAndTheLockIntoTheBaseImage() {
+        BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults()
+                .withCondaImage("registry.example/terrarium/builder@sha256:" + "a".repeat(64)))
+                .generate(Fixtures.condaFull(), Fixtures.HASH);
+        String dockerfile = context.dockerfile();
 
-        assertThat(dockerfile).doesNotContain("--mount")
-                .contains("RUN PIP_NO_CACHE_DIR=1 micromamba install -y -n base -f /tmp/terrarium/environment.yml \\\n"
-                        + "    && micromamba clean --all --yes\n");
+        assertThat(dockerfile).startsWith("# Generated by Terrarium.")
+                .contains("ARG TERRARIUM_BASE_IMAGE\nARG TERRARIUM_CONDA_IMAGE\nFROM ${TERRARIUM_BASE_IMAGE} AS base\n")
+                .contains("getconf GNU_LIBC_VERSION > /opt/terrarium/base-glibc")
+                .contains("FROM ${TERRARIUM_CONDA_IMAGE} AS conda\nUSER root\n"
+                        + "COPY conda-request.json /tmp/terrarium/conda-request.json\n"
+                        + "COPY --from=base /opt/terrarium/base-glibc /tmp/terrarium/base-glibc\n"
+                        + "RUN --mount=type=cache,target=/root/.cache/rattler,sharing=locked \\\n"
+                        + "    --mount=type=cache,target=/root/.cache/uv,sharing=locked \\\n"
+                        + "    /opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda "
+                        + "/tmp/terrarium/conda-request.json\n"
+                        + "FROM base\n"
+                        + "ARG TERRARIUM_PYTHON\n"
+                        + "LABEL org.opencontainers.image.title=\"terrarium-environment\" \\\n")
+                .contains("  dev.terrarium.spec-hash=\"" + Fixtures.HASH + "\"\n"
+                        + "COPY --from=conda /opt/conda /opt/conda\n"
+                        + "COPY --from=conda /tmp/terrarium/conda-out/ /opt/terrarium/\n"
+                        + "ENV PATH=/opt/conda/bin:$PATH CONDA_PREFIX=/opt/conda\n")
+                .doesNotContain("micromamba").doesNotContain("registry.example");
+        assertThat(context.buildArgs()).containsEntry("TERRARIUM_CONDA_IMAGE",
+                "registry.example/terrarium/builder@sha256:" + "a".repeat(64));
+        assertThat(dockerfile.indexOf("useradd")).isLessThan(dockerfile.indexOf("AS conda"));
+        assertThat(dockerfile.indexOf(Fixtures.HASH)).as("the base stage is the same for every spec")
+                .isGreaterThan(dockerfile.indexOf("AS conda"));
     }
 
     @Test
-    void onlyKanikoTurnsCacheMountsOff() {
-        BuildContextOptions defaults = BuildContextOptions.defaults();
-        assertThat(defaults.forStrategy(BuildStrategy.KANIKO).cacheMounts()).isFalse();
-        assertThat(defaults.forStrategy(BuildStrategy.BUILDKIT).cacheMounts()).isTrue();
-        assertThat(defaults.forStrategy(BuildStrategy.BUILDAH).cacheMounts()).isTrue();
-    }
-
-    @Test
-    void pipIsAddedOnceAndOnlyWhenThereArePipRequirements() throws Exception {
-        ResolvedEnvironment withPipPackage = Fixtures.condaFull();
-        withPipPackage.setPackages(List.of("numpy", "pip>=24"));
+    void withoutPipRequirementsTheRequestHasNoPipList() throws Exception {
         ResolvedEnvironment withoutPipList = Fixtures.condaFull();
         withoutPipList.setPip(List.of());
 
-        assertThat(dependencies(withPipPackage)).containsExactly("python=3.12", "numpy", "pip>=24",
-                Map.of("pip", List.of("requests==2.32.3", "rich>=13")));
-        assertThat(dependencies(withoutPipList)).containsExactly("python=3.12", "numpy=1.26.4", "pandas>=2.2",
-                "scipy");
+        assertThat(request(withoutPipList, GENERATOR).has("pip")).isFalse();
+        assertThat(strings(request(withoutPipList, GENERATOR).get("specs"))).containsExactly("python=3.12",
+                "numpy=1.26.4", "pandas>=2.2", "scipy");
     }
 
     @ParameterizedTest
@@ -177,7 +194,7 @@ class BuildContextGeneratorTest {
         environment.setPackages(List.of("numpy", pythonSpec));
         environment.setPip(List.of());
 
-        assertThat(dependencies(environment)).containsExactly("numpy", pythonSpec);
+        assertThat(strings(request(environment, GENERATOR).get("specs"))).containsExactly("numpy", pythonSpec);
     }
 
     @ParameterizedTest
@@ -242,13 +259,15 @@ class BuildContextGeneratorTest {
 
     @Test
     void lockStepPrintsMarkersWithoutEverSpellingTheMarkerOut() {
-        String dockerfile = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
+        String dockerfile = GENERATOR.generate(Fixtures.venvWithPip(), Fixtures.HASH).dockerfile();
 
         assertThat(dockerfile).doesNotContain(LockMarkers.TOKEN)
                 .contains("printf 'terrarium-%s %s begin\\n' lock \"$h\"")
                 .contains("done < /opt/terrarium/lock");
         String lastRun = dockerfile.substring(dockerfile.lastIndexOf("\nRUN "));
-        assertThat(lastRun).contains("env export");
+        assertThat(lastRun).contains("uv pip freeze");
+        assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile())
+                .as("terrarium-conda prints the lock itself").doesNotContain(LockMarkers.TOKEN);
     }
 
     @Test
@@ -394,16 +413,28 @@ class BuildContextGeneratorTest {
     @ParameterizedTest
     @CsvSource({"'', 10001", "0.13, 0", "'0.13.8; rm -rf /', 10001", "v0.13.8, 10001"})
     void optionsAreValidated(String uvVersion, int uid) {
-        assertThatThrownBy(() -> new BuildContextOptions(Installer.UV, uvVersion, uid, true))
+        assertThatThrownBy(() -> new BuildContextOptions(Installer.UV, uvVersion, uid,
+                BuildContextOptions.DEFAULT_CONDA_IMAGE, "strict", null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static List<Object> dependencies(ResolvedEnvironment environment) throws Exception {
-        String yml = GENERATOR.generate(environment, Fixtures.HASH).files().get(BuildContext.ENVIRONMENT_YML);
-        @SuppressWarnings("unchecked")
-        List<Object> dependencies = (List<Object>) new ObjectMapper(new YAMLFactory()).readValue(yml, Map.class)
-                .get("dependencies");
-        return dependencies;
+    @ParameterizedTest
+    @CsvSource({"'builder:1 AS x', strict, ''", "'', strict, ''", "builder:1, fast, ''",
+            "builder:1, strict, 'ftp://example.com/'", "builder:1, strict, 'http://example.com/ x'"})
+    void condaOptionsAreValidated(String condaImage, String priority, String alias) {
+        assertThatThrownBy(() -> new BuildContextOptions(Installer.UV, "0.13.8", 10001, condaImage, priority,
+                alias.isEmpty() ? null : alias)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static JsonNode request(ResolvedEnvironment environment, BuildContextGenerator generator)
+            throws Exception {
+        return JSON.readTree(generator.generate(environment, Fixtures.HASH).files().get(BuildContext.CONDA_REQUEST));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.asText()));
+        return values;
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class Fixtures {
 
     /** conda with channels, packages, pip requirements, OS packages and baked variables. */
     public static ResolvedEnvironment condaFull() {
-        ResolvedEnvironment environment = environment(Manager.CONDA, "3.12", "mambaorg/micromamba:2.0.5");
+        ResolvedEnvironment environment = environment(Manager.CONDA, "3.12", "debian:bookworm-slim");
         environment.setChannels(List.of("conda-forge", "bioconda"));
         environment.setPackages(List.of("numpy=1.26.4", "pandas>=2.2", "scipy"));
         environment.setPip(List.of("requests==2.32.3", "rich>=13"));

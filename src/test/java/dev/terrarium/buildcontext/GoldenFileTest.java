@@ -32,11 +32,9 @@ class GoldenFileTest {
         BuildContextOptions defaults = BuildContextOptions.defaults();
         return Stream.of(
                 Arguments.of("conda-full", Fixtures.condaFull(), defaults),
-                Arguments.of("conda-full-kaniko", Fixtures.condaFull(), defaults.withCacheMounts(false)),
                 Arguments.of("venv-minimal", Fixtures.venvMinimal(), defaults),
                 Arguments.of("venv-system-env", Fixtures.venvSystemEnv(), defaults),
-                Arguments.of("venv-pip-installer", Fixtures.venvWithPip(), defaults.withInstaller(Installer.PIP)),
-                Arguments.of("venv-uv-kaniko", Fixtures.venvWithPip(), defaults.withCacheMounts(false)));
+                Arguments.of("venv-pip-installer", Fixtures.venvWithPip(), defaults.withInstaller(Installer.PIP)));
     }
 
     @ParameterizedTest(name = "{0}")

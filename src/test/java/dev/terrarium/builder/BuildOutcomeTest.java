@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,86 @@ class BuildOutcomeTest {
     @Test
     void aJobWithoutPodOrConditionRuns() {
         assertThat(BuildOutcome.of(running(), List.of(), IMAGE)).isEqualTo(new BuildOutcome.Running(null));
+    }
+
+    @Test
+    void aJobWithoutAPodPastTheLimitIsRefusedAndStopped() {
+        Job job = running();
+        job.getMetadata().setNamespace("team");
+        job.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        Duration limit = Duration.ofMinutes(2);
+
+        assertThat(BuildOutcome.notStarted(job, List.of(), limit, Instant.parse("2026-01-01T00:01:59Z"))).isEmpty();
+        BuildOutcome.Failed refused = BuildOutcome.notStarted(job, List.of(), limit,
+                Instant.parse("2026-01-01T00:02:00Z")).orElseThrow();
+
+        assertThat(refused.reason()).isEqualTo("PodNotCreated");
+        assertThat(refused.message()).contains("env-0123456789 made no pod in 2m", "ResourceQuota",
+                "kubectl describe job env-0123456789 -n team", "terrarium.dev/rebuild");
+        assertThat(refused.stopJob()).isTrue();
+        assertThat(refused.logPod()).isNull();
+    }
+
+    @Test
+    void aPodThatNoNodeTakesPastTheLimitIsUnschedulable() {
+        Job job = running();
+        job.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        Pod pending = pod("env-0123456789-abcde", "2026-01-01T00:00:01Z").editStatus().addNewCondition()
+                .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+                .withMessage("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.")
+                .withLastTransitionTime("2026-01-01T00:00:02Z").endCondition().endStatus().build();
+        Duration limit = Duration.ofMinutes(10);
+
+        assertThat(BuildOutcome.notStarted(job, List.of(pending), limit, Instant.parse("2026-01-01T00:10:01Z")))
+                .isEmpty();
+        BuildOutcome.Failed failed = BuildOutcome.notStarted(job, List.of(pending), limit,
+                Instant.parse("2026-01-01T00:10:02Z")).orElseThrow();
+
+        assertThat(failed.reason()).isEqualTo("Unschedulable");
+        assertThat(failed.message()).contains("env-0123456789-abcde", "(for 10m)", "didn't match Pod's node",
+                "build.nodeSelector");
+        assertThat(failed.stopJob()).isTrue();
+    }
+
+    @Test
+    void theApiServersRefusalOfThePodNamesTheReasonAndWhatToChange() {
+        Job job = running();
+        job.getMetadata().setNamespace("team");
+
+        BuildOutcome.Failed quota = BuildOutcome.podRefused(job, "Error creating: pods \"env-0123456789-x\" is "
+                + "forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0");
+        BuildOutcome.Failed podSecurity = BuildOutcome.podRefused(job, "Error creating: pods \"env-0123456789-x\" "
+                + "is forbidden: violates PodSecurity \"restricted:latest\": seccompProfile");
+        BuildOutcome.Failed other = BuildOutcome.podRefused(job, "Error creating: pods \"x\" is forbidden: "
+                + "maximum cpu usage per Container is 1, but limit is 2");
+
+        assertThat(quota.reason()).isEqualTo("QuotaExceeded");
+        assertThat(quota.message()).contains("exceeded quota: no-pods", "ResourceQuota of namespace team");
+        assertThat(podSecurity.reason()).isEqualTo("PodSecurity");
+        assertThat(podSecurity.message()).contains("violates PodSecurity",
+                "pod-security.kubernetes.io/enforce=privileged on namespace team");
+        assertThat(other.reason()).isEqualTo("InvalidBuildPod");
+        assertThat(other.message()).contains("maximum cpu usage per Container is 1");
+        assertThat(List.of(quota, podSecurity, other)).allSatisfy(f -> {
+            assertThat(f.stopJob()).isTrue();
+            assertThat(f.logPod()).isNull();
+            assertThat(f.message()).contains("terrarium.dev/rebuild");
+        });
+    }
+
+    @Test
+    void aJobWithAPodOrAFinalConditionIsNeverRefusedForWantOfAPod() {
+        Instant late = Instant.parse("2026-01-02T00:00:00Z");
+        Job withPod = running();
+        withPod.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        Job failed = job("Failed", "DeadlineExceeded", null, 60L);
+        failed.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        Job unstamped = running();
+
+        assertThat(BuildOutcome.notStarted(withPod, List.of(pod("p", "2026-01-01T00:00:01Z").build()),
+                Duration.ofMinutes(2), late)).isEmpty();
+        assertThat(BuildOutcome.notStarted(failed, List.of(), Duration.ofMinutes(2), late)).isEmpty();
+        assertThat(BuildOutcome.notStarted(unstamped, List.of(), Duration.ofMinutes(2), late)).isEmpty();
     }
 
     @Test

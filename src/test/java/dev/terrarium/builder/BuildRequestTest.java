@@ -56,8 +56,8 @@ class BuildRequestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"A-B", "1A", "", "BUILDKIT_SYNTAX", "BUILDKIT_INLINE_CACHE"})
-    void buildArgumentNamesAreIdentifiersThatDoNotConfigureBuildKit(String name) {
+    @ValueSource(strings = {"A-B", "1A", "", "A B", "A=B"})
+    void buildArgumentNamesAreIdentifiers(String name) {
         assertThatThrownBy(() -> withArgs(Map.of(name, "x"))).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -84,7 +84,7 @@ class BuildRequestTest {
     @Test
     void aBuilderImageMustBeAReference() {
         BuildRequest valid = withTarget(PodFixtures.TARGET);
-        assertThatThrownBy(() -> new BuildRequest("moby/buildkit v1", valid.target(), valid.contextConfigMap(),
+        assertThatThrownBy(() -> new BuildRequest("terrarium/builder v1", valid.target(), valid.contextConfigMap(),
                 valid.contextFiles(), null, false, valid.buildArgs(), null)).hasMessageContaining("builderImage");
         assertThatThrownBy(() -> new BuildRequest(null, valid.target(), valid.contextConfigMap(),
                 valid.contextFiles(), null, false, valid.buildArgs(), null)).hasMessageContaining("builderImage");

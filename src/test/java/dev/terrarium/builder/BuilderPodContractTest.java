@@ -23,8 +23,8 @@ class BuilderPodContractTest {
     }
 
     @Test
-    void buildKitIsTheDefault() {
-        assertThat(BuilderPodSpec.forStrategy(null).strategy()).isEqualTo(BuildStrategy.BUILDKIT);
+    void buildahIsTheDefault() {
+        assertThat(BuilderPodSpec.forStrategy(null).strategy()).isEqualTo(BuildStrategy.BUILDAH);
     }
 
     @ParameterizedTest
@@ -104,12 +104,12 @@ class BuilderPodContractTest {
 
     @Test
     void podRunsOnceWithoutAServiceAccountToken() {
-        PodSpec pod = new BuildkitPodSpec().pod(PodFixtures.request()).toPodSpec();
+        PodSpec pod = new BuildahPodSpec().pod(PodFixtures.request()).toPodSpec();
 
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getEnableServiceLinks()).isFalse();
         assertThat(pod.getContainers()).singleElement().extracting(Container::getName).isEqualTo("build");
-        assertThat(pod.getVolumes()).extracting(Volume::getName).contains("context", "context-dir", "buildkit-state");
+        assertThat(pod.getVolumes()).extracting(Volume::getName).contains("context", "context-dir", "buildah-storage");
     }
 }

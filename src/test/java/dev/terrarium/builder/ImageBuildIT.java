@@ -18,6 +18,7 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.Retention;
 import dev.terrarium.registry.Credentials;
+import dev.terrarium.requirements.SpecHasher;
 import dev.terrarium.status.Conditions;
 import dev.terrarium.testing.OperatorProcess;
 import dev.terrarium.testing.TerrariumTest;
@@ -27,9 +28,12 @@ import dev.terrarium.testing.TestRegistry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,8 +90,8 @@ class ImageBuildIT {
         assertThat(ns.client().serviceAccounts().withName("science-builder").get().getAutomountServiceAccountToken())
                 .isFalse();
         ConfigMap context = ns.client().configMaps().withName(build.getMetadata().getName() + "-context").get();
-        assertThat(context.getData()).containsKeys("Dockerfile", "environment.yml");
-        assertThat(context.getData().get("environment.yml")).contains("numpy ==1.26.4").contains(probe);
+        assertThat(context.getData()).containsKeys("Dockerfile", "conda-request.json");
+        assertThat(context.getData().get("conda-request.json")).contains("numpy ==1.26.4").contains(probe);
         assertThat(context.getData().get("Dockerfile")).doesNotContain("numpy").doesNotContain(probe);
 
         ConfigMap lock = ns.client().configMaps().withName("science-lock").get();
@@ -141,8 +145,9 @@ class ImageBuildIT {
         assertThat(build.getStatus().getFailure().getReason()).isEqualTo("Error");
         assertThat(build.getStatus().getFailure().getExitCode()).isEqualTo(3);
         assertThat(build.getStatus().getFailure().getMessage()).contains("exited with code 3");
-        assertThat(build.getStatus().getFailure().getLogTail()).contains("did not complete successfully: exit code: 3")
-                .doesNotContain("load build definition");
+        assertThat(build.getStatus().getFailure().getLogTail())
+                .contains("error building at STEP \"RUN install\": error while running runtime: exit status 3")
+                .doesNotContain("STEP 1/5");
         assertThat(failed.getStatus().getImage()).isNull();
         assertThat(Conditions.isTrue(failed.getStatus().getConditions(), Condition.STALLED)).isTrue();
         assertThat(reasons(ns, "broken")).contains("BuildFailed");
@@ -185,7 +190,7 @@ class ImageBuildIT {
     void aBuilderImageThatCannotBePulledFailsAtOnce(TestNamespace ns) {
         var failure = failureOf(ns, onNode(venv("unpullable", uniquePackage()), "pullfail"));
         assertThat(failure.getReason()).isEqualTo("ImagePullBackOff");
-        assertThat(failure.getMessage()).contains("moby/buildkit");
+        assertThat(failure.getMessage()).contains(OperatorProcess.get().settings().get("TERRARIUM_BUILDS_IMAGE"));
     }
 
     private static dev.terrarium.api.BuildFailure failureOf(TestNamespace ns, Environment environment) {
@@ -223,6 +228,135 @@ class ImageBuildIT {
             assertThat(other.client().batch().v1().jobs().inNamespace(other.name()).list().getItems()).isEmpty();
             assertThat(reasons(other.client(), other.name(), "copy")).contains("CacheHit");
         }
+    }
+
+    @Test
+    void aBuildWhosePodTheQuotaRefusesFailsInSecondsAndAnEqualBuildElsewhereGoesOn(TestNamespace ns) {
+        KubernetesClient admin = ns.plane().adminClient();
+        String probe = uniquePackage();
+        try (TemporaryNamespace tight = new TemporaryNamespace(admin, "quota")) {
+            admin.resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-pods")
+                    .withNamespace(tight.name()).endMetadata().withNewSpec().addToHard("pods", new Quantity("0"))
+                    .endSpec().build()).create();
+            admin.resource(venv("over-quota", probe)).inNamespace(tight.name()).create();
+            await().atMost(BUILD).until(() -> buildsOf(admin, tight.name(), "over-quota"), builds -> builds.stream()
+                    .anyMatch(b -> b.getStatus() != null && b.getStatus().getPhase() == ImageBuildPhase.Running));
+            ns.client().resource(venv("equal-elsewhere", probe)).create();
+
+            Environment refused = awaitEnvironment(admin, tight.name(), "over-quota",
+                    e -> e.getStatus().getPhase() == EnvironmentPhase.Failed, BUILD);
+            String name = refused.getStatus().getLatestBuild();
+            ImageBuild failed = admin.resources(ImageBuild.class).inNamespace(tight.name()).withName(name).get();
+            assertThat(failed.getStatus().getFailure().getReason()).isEqualTo("QuotaExceeded");
+            assertThat(failed.getStatus().getFailure().getMessage()).contains("exceeded quota: no-pods",
+                    "ResourceQuota of namespace " + tight.name());
+            assertThat(reasons(admin, tight.name(), name)).contains("BuildFailed");
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.batch().v1().jobs().inNamespace(tight.name())
+                    .withName(name).get() == null);
+
+            Environment equal = awaitEnvironment(ns.client(), ns.name(), "equal-elsewhere",
+                    e -> e.getStatus().getPhase() == EnvironmentPhase.Ready, BUILD);
+            ImageBuild built = ns.client().resources(ImageBuild.class).withName(equal.getStatus().getLatestBuild())
+                    .get();
+            assertThat(built.getStatus().getCacheHit()).as("built in its own namespace, not taken from the "
+                    + "refused one").isFalse();
+        }
+    }
+
+    @Test
+    void aBuildPodThatNoNodeTakesFailsUnschedulable(TestNamespace ns) {
+        Environment environment = venv("nowhere", uniquePackage());
+        BuildOptions options = new BuildOptions();
+        options.setNodeSelector(Map.of("terrarium.dev/pool", "no-such-pool"));
+        environment.getSpec().setBuild(options);
+        ns.client().resource(environment).create();
+
+        Environment failed = awaitEnvironment(ns.client(), ns.name(), "nowhere",
+                e -> e.getStatus().getPhase() == EnvironmentPhase.Failed, BUILD);
+        ImageBuild build = ns.client().resources(ImageBuild.class).withName(failed.getStatus().getLatestBuild()).get();
+        assertThat(build.getStatus().getFailure().getReason()).isEqualTo("Unschedulable");
+        assertThat(build.getStatus().getFailure().getMessage()).contains("(for 20s)", "build.nodeSelector");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ns.client().batch().v1().jobs()
+                .withName(build.getMetadata().getName()).get() == null);
+    }
+
+    @Test
+    void aBuildInANamespaceEnforcingRestrictedFailsPodSecurityNamingTheLabel(TestNamespace ns) {
+        KubernetesClient admin = ns.plane().adminClient();
+        try (TemporaryNamespace restricted = new TemporaryNamespace(admin, "restricted")) {
+            admin.namespaces().withName(restricted.name()).edit(n -> {
+                n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "restricted");
+                return n;
+            });
+            admin.resource(venv("locked", uniquePackage())).inNamespace(restricted.name()).create();
+
+            Environment locked = awaitEnvironment(admin, restricted.name(), "locked",
+                    e -> e.getStatus().getPhase() == EnvironmentPhase.Failed, BUILD);
+            ImageBuild failed = admin.resources(ImageBuild.class).inNamespace(restricted.name())
+                    .withName(locked.getStatus().getLatestBuild()).get();
+            assertThat(failed.getStatus().getFailure().getReason()).isEqualTo("PodSecurity");
+            assertThat(failed.getStatus().getFailure().getMessage()).contains("violates PodSecurity",
+                    "pod-security.kubernetes.io/enforce=privileged on namespace " + restricted.name());
+        }
+    }
+
+    @Test
+    void aForgedImageBuildFailsUntrustedAndIsNeverBuilt(TestNamespace ns) {
+        ns.client().resource(venv("genuine", uniquePackage())).create();
+        Environment genuine = awaitEnvironment(ns.client(), ns.name(), "genuine",
+                e -> e.getStatus().getPhase() == EnvironmentPhase.Ready, BUILD);
+        ImageBuild made = ns.client().resources(ImageBuild.class).withName(genuine.getStatus().getLatestBuild()).get();
+
+        // The attack of the trust issue: the shared repository, a builder image of the user's choosing, and a
+        // spec hash that matches it, created by hand.
+        ImageBuild foreignBuilder = forgery(ns.client(), made, "forged-builder");
+        foreignBuilder.getMetadata().setOwnerReferences(List.of());
+        foreignBuilder.getSpec().getBuild().setBuilderImage("127.0.0.1:1/attacker/builder:1");
+        foreignBuilder.getSpec().setSpecHash(new SpecHasher().hash(foreignBuilder.getSpec().getResolved(),
+                foreignBuilder.getSpec().getBuild()));
+        ImageBuild unowned = forgery(ns.client(), made, "forged-unowned");
+        unowned.getMetadata().setOwnerReferences(List.of());
+        // Owned by the Environment but not what its hash says: the Environment's retention may remove it first.
+        ImageBuild wrongHash = forgery(ns.client(), made, "forged-hash");
+        wrongHash.getSpec().getResolved().setPip(List.of("attacker-package==6.6.6"));
+        for (ImageBuild forged : List.of(foreignBuilder, unowned, wrongHash)) {
+            ns.client().resource(forged).create();
+        }
+
+        for (String name : List.of("forged-builder", "forged-unowned")) {
+            ImageBuild failed = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> ns.client().resources(ImageBuild.class).withName(name).get(),
+                    b -> b.getStatus() != null && b.getStatus().getPhase() == ImageBuildPhase.Failed);
+            assertThat(failed.getStatus().getFailure().getReason()).as(name).isEqualTo("Untrusted");
+            assertThat(failed.getStatus().getFailure().getMessage()).as(name)
+                    .contains("No Environment owns this ImageBuild", "Nothing is built for it");
+            assertThat(reasons(ns, name)).as(name).contains("BuildFailed");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ImageBuild b = ns.client().resources(ImageBuild.class).withName("forged-hash").get();
+            return b == null || b.getStatus() != null && b.getStatus().getPhase() == ImageBuildPhase.Failed
+                    && "Untrusted".equals(b.getStatus().getFailure().getReason());
+        });
+        for (String name : List.of("forged-builder", "forged-unowned", "forged-hash")) {
+            assertThat(ns.client().batch().v1().jobs().withName(name).get()).as(name).isNull();
+            assertThat(ns.client().pods().withLabel("job-name", name).list().getItems()).as(name).isEmpty();
+        }
+        assertThat(ns.client().resources(Environment.class).withName("genuine").get().getStatus().getImage())
+                .isEqualTo(genuine.getStatus().getImage());
+    }
+
+    /** A copy of an ImageBuild the operator made, under another name, as {@code kubectl create} would make it. */
+    private static ImageBuild forgery(KubernetesClient client, ImageBuild made, String name) {
+        ImageBuild forged = client.getKubernetesSerialization().clone(made);
+        forged.setStatus(null);
+        forged.getMetadata().setName(name);
+        forged.getMetadata().setLabels(Map.of());
+        forged.getMetadata().setResourceVersion(null);
+        forged.getMetadata().setUid(null);
+        forged.getMetadata().setCreationTimestamp(null);
+        forged.getMetadata().setManagedFields(null);
+        forged.getMetadata().setGeneration(null);
+        return forged;
     }
 
     @Test
@@ -343,10 +477,13 @@ class ImageBuildIT {
         ns.client().resource(environment).create();
         String last = null;
         for (String version : List.of("13.0.0", "13.1.0", "13.2.0")) {
-            ns.client().resources(Environment.class).withName("pruned").edit(e -> {
-                e.getSpec().setPip(List.of("rich==" + version, e.getSpec().getPip().get(1)));
-                return e;
-            });
+            // A status write of the operator between edit's read and its patch is a conflict: read again.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException
+                    && ((KubernetesClientException) e).getCode() == 409).until(() -> ns.client()
+                            .resources(Environment.class).withName("pruned").edit(e -> {
+                                e.getSpec().setPip(List.of("rich==" + version, e.getSpec().getPip().get(1)));
+                                return e;
+                            }) != null);
             // Until the operator has seen this edit, the status still shows the previous spec as Ready.
             last = awaitEnvironment(ns.client(), ns.name(), "pruned", e -> e.getMetadata().getGeneration()
                     .equals(e.getStatus().getObservedGeneration())

@@ -33,7 +33,7 @@ public final class PodFixtures {
         buildArgs.put("TERRARIUM_BASE_IMAGE", "mambaorg/micromamba:2.0.5");
         buildArgs.put("TERRARIUM_ENV_0", "it's $(id) `x`; a,b=c\nnext");
         return new BuildRequest(BUILDER_IMAGE, TARGET, CONFIG_MAP,
-                List.of(BuildContext.DOCKERFILE, BuildContext.ENVIRONMENT_YML), null, false, buildArgs, null);
+                List.of(BuildContext.DOCKERFILE, BuildContext.CONDA_REQUEST), null, false, buildArgs, null);
     }
 
     public static Optional<String> env(Container container, String name) {

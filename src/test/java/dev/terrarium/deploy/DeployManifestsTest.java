@@ -31,12 +31,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** deploy/ and deploy/with-registry as kubectl kustomize renders them. */
+/**
+ * deploy/ and deploy/with-registry as kubectl kustomize renders them (both generated from the Helm chart by make
+ * manifests; DeployDriftTest checks that they are what it renders).
+ */
 class DeployManifestsTest {
 
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "CustomResourceDefinition", "ClusterRole",
-            "ClusterRoleBinding");
-    private static final String REGISTRY_HOST = "registry.terrarium-system.svc:5000";
+            "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+    private static final String BUILD_NAMESPACE = "terrarium-builds";
+    private static final String REGISTRY_HOST = "terrarium-registry.terrarium-system.svc:5000";
+    /** What deploy/rbac grants in the build namespace, besides leases in its own. */
+    private static final Set<String> BUILD_NAMESPACE_KINDS = Set.of("Namespace", "Role", "RoleBinding");
 
     private static List<JsonNode> base;
     private static List<JsonNode> withRegistry;
@@ -64,7 +70,9 @@ class DeployManifestsTest {
     @Test
     void theOperatorRunsTwoReplicasOfThePublishedImage() {
         assertThat(operator().getSpec().getReplicas()).isEqualTo(2);
-        assertThat(operatorContainer().getImage()).isEqualTo("ghcr.io/terrarium-dev/terrarium-operator:0.1.0");
+        String appVersion = Manifests.readYaml(Manifests.repo().resolve(Manifests.CHART).resolve("Chart.yaml"))
+                .path("appVersion").asText();
+        assertThat(operatorContainer().getImage()).isEqualTo("ghcr.io/terrarium-dev/terrarium-operator:" + appVersion);
     }
 
     @Test
@@ -182,13 +190,15 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"deploy", "deploy/with-registry"})
-    void everythingNamespacedIsInTerrariumSystem(String name) {
+    void everythingNamespacedIsInTerrariumSystemButTheOperatorsRightsInTheBuildNamespace(String name) {
         for (JsonNode object : tree(name)) {
             String kind = object.path("kind").asText();
             JsonNode namespace = object.path("metadata").path("namespace");
             String what = kind + "/" + object.path("metadata").path("name").asText();
             if (CLUSTER_SCOPED.contains(kind)) {
                 assertThat(namespace.isMissingNode()).as("%s is cluster-scoped", what).isTrue();
+            } else if (namespace.asText().equals(BUILD_NAMESPACE)) {
+                assertThat(BUILD_NAMESPACE_KINDS).as("%s in the build namespace", what).contains(kind);
             } else {
                 assertThat(namespace.asText()).as("namespace of %s", what).isEqualTo(NAMESPACE);
             }
@@ -196,6 +206,44 @@ class DeployManifestsTest {
         JsonNode ns = Manifests.one(tree(name), "Namespace", NAMESPACE);
         assertThat(ns.path("metadata").path("labels").path("pod-security.kubernetes.io/enforce").asText())
                 .isEqualTo("restricted");
+        // Rootless builders need Unconfined seccomp and AppArmor: only the namespace the operator owns allows them.
+        JsonNode builds = Manifests.one(tree(name), "Namespace", BUILD_NAMESPACE);
+        assertThat(builds.path("metadata").path("labels").path("pod-security.kubernetes.io/enforce").asText())
+                .isEqualTo("privileged");
+    }
+
+    @Test
+    void theOperatorListsSecretsOnlyInTheBuildNamespace() {
+        Role role = Manifests.typed(Manifests.one(base, "Role", "terrarium-builds"), Role.class);
+        assertThat(role.getMetadata().getNamespace()).isEqualTo(BUILD_NAMESPACE);
+        assertThat(role.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getResources()).containsExactly("secrets");
+            assertThat(rule.getVerbs()).contains("create", "delete", "list", "watch");
+        });
+        assertThat(role.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("batch");
+            assertThat(rule.getResources()).containsExactly("jobs");
+        });
+        RoleBinding binding = Manifests.typed(Manifests.one(base, "RoleBinding", "terrarium-builds"),
+                RoleBinding.class);
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getName()).isEqualTo("terrarium-operator");
+            assertThat(subject.getNamespace()).isEqualTo(NAMESPACE);
+        });
+        assertThat(operatorContainer().getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("TERRARIUM_BUILDS_NAMESPACE");
+            assertThat(e.getValue()).isEqualTo(BUILD_NAMESPACE);
+        });
+    }
+
+    @Test
+    void theRolesForPeopleAndTheAdmissionPolicyAreDeployed() {
+        Manifests.one(base, "ClusterRole", "terrarium-view");
+        Manifests.one(base, "ClusterRole", "terrarium-edit");
+        JsonNode policy = Manifests.one(base, "ValidatingAdmissionPolicy", "terrarium-imagebuilds");
+        assertThat(policy.toString()).contains("system:serviceaccount:" + NAMESPACE + ":terrarium-operator");
+        assertThat(Manifests.one(base, "ValidatingAdmissionPolicyBinding", "terrarium-imagebuilds").path("spec")
+                .path("policyName").asText()).isEqualTo("terrarium-imagebuilds");
     }
 
     @ParameterizedTest
@@ -253,20 +301,24 @@ class DeployManifestsTest {
 
     @Test
     void theRegistryServesTheRepositoryThatTheOperatorDefaultsTo() {
-        Service service = Manifests.typed(Manifests.one(withRegistry, "Service", "registry"), Service.class);
-        assertThat(service.getMetadata().getNamespace() + ":" + service.getSpec().getPorts().get(0).getPort())
-                .isEqualTo(NAMESPACE + ":5000");
-        Deployment registry = Manifests.typed(Manifests.one(withRegistry, "Deployment", "registry"),
+        Service service = Manifests.typed(Manifests.one(withRegistry, "Service", "terrarium-registry"),
+                Service.class);
+        assertThat(service.getMetadata().getName() + "." + service.getMetadata().getNamespace() + ".svc:"
+                + service.getSpec().getPorts().get(0).getPort()).isEqualTo(REGISTRY_HOST);
+        Deployment registry = Manifests.typed(Manifests.one(withRegistry, "Deployment", "terrarium-registry"),
                 Deployment.class);
         assertThat(registry.getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(service.getSpec().getSelector());
-        assertThat(registry.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .matches("registry:2\\.[0-9]+\\.[0-9]+");
+        assertThat(registry.getSpec().getTemplate().getSpec().getContainers()).extracting(Container::getImage)
+                .allSatisfy(image -> assertThat(image).startsWith("ghcr.io/terrarium-dev/terrarium-registry:"));
+        // Static files hold no password: hack/deploy.sh makes the registry's Secrets.
+        assertThat(Manifests.ofKind(withRegistry, "Secret")).isEmpty();
 
         Map<String, String> env = operatorContainer().getEnv().stream().filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
         assertThat(env.get("TERRARIUM_REGISTRY_DEFAULT_REPOSITORY")).startsWith(REGISTRY_HOST + "/");
         assertThat(env.get("TERRARIUM_REGISTRY_INSECURE").split(",")).contains(REGISTRY_HOST);
+        assertThat(env.get("TERRARIUM_REGISTRY_PUSH_SECRET")).isEqualTo("terrarium-registry-push");
         assertThat(Manifests.ofKind(base, "Deployment")).as("deploy/ alone has no registry").hasSize(1);
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The manifests under deploy/ as a cluster would receive them: rendered by the real kubectl (the one
- * hack/build-binaries.sh builds), without a cluster.
+ * hack/build-binaries.sh builds), without a cluster; and the Helm chart they are generated from, rendered by the real
+ * helm (hack/build-helm.sh).
  */
 final class Manifests {
 
@@ -31,7 +33,10 @@ final class Manifests {
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static Path binDir;
+    static final Path CHART = Path.of("deploy/helm/terrarium");
+    static final String RELEASE = "terrarium";
+
+    private static Map<String, String> paths;
 
     private Manifests() {
     }
@@ -102,16 +107,55 @@ final class Manifests {
     }
 
     /** BIN_DIR of hack/cluster.sh paths: where hack/build-binaries.sh puts kubectl. */
-    static synchronized Path binDir() {
-        if (binDir == null) {
+    static Path binDir() {
+        return Path.of(path("BIN_DIR"));
+    }
+
+    /**
+     * The helm that hack/build-helm.sh builds. Never skipped when missing: make test builds it (make binaries), and
+     * without it nothing shows that deploy/ is what the chart renders.
+     */
+    static Path helmBinary() {
+        Path helm = Path.of(path("HELM"));
+        assertThat(Files.isExecutable(helm)).as("%s is missing; make binaries (hack/build-helm.sh) builds it", helm)
+                .isTrue();
+        return helm;
+    }
+
+    /** Runs helm without any cluster; its exit code and output (stdout and stderr). */
+    static Commands.Result helm(List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(helmBinary().toString());
+        command.addAll(args);
+        return Commands.run(command, Map.of("KUBECONFIG", "/dev/null", "HELM_CACHE_HOME",
+                repo().resolve("target/helm/cache").toString(), "HELM_CONFIG_HOME",
+                repo().resolve("target/helm/config").toString(), "HELM_DATA_HOME",
+                repo().resolve("target/helm/data").toString()), repo(), Duration.ofMinutes(2));
+    }
+
+    /** The objects that {@code helm template terrarium <chart> -n terrarium-system <args>} prints. */
+    static List<JsonNode> renderChart(String... args) {
+        List<String> command = new ArrayList<>(List.of("template", RELEASE, repo().resolve(CHART).toString(),
+                "--namespace", NAMESPACE));
+        command.addAll(List.of(args));
+        Commands.Result result = helm(command);
+        assertThat(result.exitCode()).as("helm %s\n%s", String.join(" ", command), result.output()).isZero();
+        return parseAll(result.output());
+    }
+
+    /** KEY=value lines of hack/cluster.sh paths. */
+    static synchronized String path(String key) {
+        if (paths == null) {
             List<String> command = List.of("bash", repo().resolve("hack/cluster.sh").toString(), "paths");
-            String paths = Commands.run(command, Map.of(), repo(), Duration.ofMinutes(1)).requireSuccess(command)
+            String output = Commands.run(command, Map.of(), repo(), Duration.ofMinutes(1)).requireSuccess(command)
                     .output();
-            binDir = Stream.of(paths.split("\n")).filter(line -> line.startsWith("BIN_DIR="))
-                    .map(line -> Path.of(line.substring("BIN_DIR=".length()).strip())).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no BIN_DIR in hack/cluster.sh paths:\n" + paths));
+            paths = new HashMap<>();
+            Stream.of(output.split("\n")).filter(line -> line.contains("=")).forEach(line -> paths.put(
+                    line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1).strip()));
         }
-        return binDir;
+        String value = paths.get(key);
+        assertThat(value).as("%s in hack/cluster.sh paths", key).isNotBlank();
+        return value;
     }
 
     /**

@@ -58,6 +58,21 @@ class LockExtractorTest {
     }
 
     @Test
+    void readsTheExplicitLockThatTerrariumCondaPrintedInARealBuildahBuild() throws IOException {
+        String hash = "7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed";
+
+        ResolvedLock lock = LockExtractor.extract(log("buildah-conda.txt"), hash, Manager.CONDA).orElseThrow();
+
+        assertThat(lock.text()).startsWith("# This file may be used to create an environment using:\n")
+                .contains("\n@EXPLICIT\nhttp://127.0.0.1:18765/main/linux-64/python-3.11.2-0_debian.tar.bz2#ae4ebc8f")
+                .contains("/main/noarch/greet-1.5-fast_0.conda#c45d80934f902a8e63b71bc0c793238d6c160bf7289735ba2be79"
+                        + "cac78f4c90a\n")
+                .contains("\n# pip six @ https://files.example/").endsWith("#sha256=8abb2f1d86890a2dfb989f9a77cfcfd3e"
+                        + "47c2a354b01111771326f8aa26e0254\n");
+        assertThat(lock.packages()).as("5 conda records, 5 pip packages").isEqualTo(10);
+    }
+
+    @Test
     void aFailedBuildHasNoLock() throws IOException {
         assertThat(LockExtractor.extract(log("buildkit-failed.txt"), H, Manager.VENV)).isEmpty();
     }
@@ -185,6 +200,19 @@ class LockExtractorTest {
 
         assertThat(LockExtractor.countPackages(export, Manager.CONDA)).isEqualTo(3);
         assertThat(LockExtractor.countPackages("name: base\n", Manager.CONDA)).isZero();
+    }
+
+    @Test
+    void condaPackagesOfAnExplicitLockAreItsRecordsAndItsPipLines() {
+        String lock = "# This file may be used to create an environment using:\n"
+                + "# $ conda create --name <env> --file <this file>\n# platform: linux-64\n@EXPLICIT\n"
+                + "https://conda.example/main/linux-64/python-3.12.7-h0_0.conda#" + "a".repeat(64) + "\n"
+                + "https://conda.example/main/noarch/greet-1.5-fast_0.tar.bz2#" + "b".repeat(32) + "\n"
+                + "# pip rich @ https://files.example/rich-13.9.4-py3-none-any.whl#sha256=" + "c".repeat(64) + "\n"
+                + "# pip six==1.16.0\n# pipe is not a pip line\n";
+
+        assertThat(LockExtractor.countPackages(lock, Manager.CONDA)).isEqualTo(4);
+        assertThat(LockExtractor.countPackages("# platform: linux-64\n@EXPLICIT\n", Manager.CONDA)).isZero();
     }
 
     @ParameterizedTest

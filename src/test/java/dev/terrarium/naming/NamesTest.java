@@ -2,6 +2,12 @@ package dev.terrarium.naming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class NamesTest {
@@ -10,6 +16,76 @@ class NamesTest {
     private static final String OTHER_HASH = "fedcba9876543210".repeat(4);
     private static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     private static final String LONGEST = "e".repeat(253);
+    private static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
+
+    /**
+     * Valid object names (DNS-1123 subdomains) of every length up to max, with dashes and dots in every place they
+     * may stand, including where a cut would land, and the shortest and longest ones.
+     */
+    private static List<String> validNames(int max, long seed) {
+        Random random = new Random(seed);
+        List<String> names = new ArrayList<>(List.of("a", "0", "a".repeat(max), "9".repeat(max)));
+        String inner = "abcz019-.";
+        for (int i = 0; i < 3000; i++) {
+            int length = 1 + random.nextInt(max);
+            StringBuilder name = new StringBuilder();
+            for (int j = 0; j < length; j++) {
+                boolean edge = j == 0 || j == length - 1 || name.charAt(j - 1) == '.';
+                char c = inner.charAt(random.nextInt(edge ? 7 : inner.length()));
+                if (c == '.' && j + 1 < length && name.charAt(j - 1) == '-') {
+                    c = 'b';
+                }
+                name.append(c);
+            }
+            String candidate = name.toString();
+            if (candidate.matches(DNS_SUBDOMAIN)) {
+                names.add(candidate);
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void everyNameDerivedFromAValidEnvironmentNameIsValid() {
+        for (String environment : validNames(Environment.MAX_NAME, 1)) {
+            for (String token : new String[] {null, "2026-03-01"}) {
+                String build = Names.imageBuild(environment, HASH, token);
+                assertThat(build).as(environment).hasSizeLessThanOrEqualTo(Names.MAX_BUILD_NAME)
+                        .matches(DNS_SUBDOMAIN).matches(LABEL_VALUE);
+                assertThat(Names.buildContext(build)).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
+                assertThat(Names.buildLock(build)).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
+                assertThat(Names.event(build, "18b2f3a9c1d2e3f4abc")).hasSizeLessThanOrEqualTo(253)
+                        .matches(DNS_SUBDOMAIN);
+                for (Map.Entry<String, String> label : Labels.forBuildLock(environment, build).entrySet()) {
+                    assertThat(label.getValue()).as(label.getKey()).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE);
+                }
+            }
+            assertThat(Names.environmentLock(environment)).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
+            assertThat(Names.builderServiceAccount(environment)).hasSizeLessThanOrEqualTo(253)
+                    .matches(DNS_SUBDOMAIN);
+            assertThat(Names.event(environment, "18b2f3a9c1d2e3f4abc")).matches(DNS_SUBDOMAIN);
+            Labels.forEnvironment(environment).values().forEach(value -> assertThat(value)
+                    .hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+        }
+    }
+
+    @Test
+    void everyNameDerivedFromAValidWorkloadNameIsValid() {
+        for (String workload : validNames(Workload.MAX_NAME, 2)) {
+            String job = Names.workloadJob(workload, HASH);
+            assertThat(job).as(workload).hasSizeLessThanOrEqualTo(52).matches(DNS_SUBDOMAIN).matches(LABEL_VALUE);
+            Labels.forWorkload(workload).values().forEach(value -> assertThat(value)
+                    .hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+            assertThat(Names.event(workload, "18b2f3a9c1d2e3f4abc")).matches(DNS_SUBDOMAIN);
+        }
+    }
+
+    @Test
+    void anEventNameKeepsItsUniqueSuffixForTheLongestObjectName() {
+        assertThat(Names.event(LONGEST, "18b2f3a9c1d2e3f4abc")).hasSize(253).endsWith(".18b2f3a9c1d2e3f4abc")
+                .matches(DNS_SUBDOMAIN);
+        assertThat(Names.event("ds", "1a")).isEqualTo("ds.1a");
+    }
 
     @Test
     void aShortEnvironmentKeepsItsNameAndGetsTheHashPrefix() {

@@ -11,29 +11,24 @@ import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
-import dev.terrarium.api.Manager;
-import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.api.WorkloadPhase;
-import dev.terrarium.buildcontext.BuildContext;
-import dev.terrarium.buildcontext.BuildContextGenerator;
-import dev.terrarium.buildcontext.BuildContextOptions;
+import dev.terrarium.naming.Labels;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
 import dev.terrarium.testing.Commands;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.Objects;
+import dev.terrarium.testing.ProjectImages;
 import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,10 +37,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real builds: build pods placed on the node that the harness plays ({@link RealBuildNode}) run the operator's
- * buildah command with this machine's buildah, install from PyPI with uv, push to the local registry, and print the
- * lock that the operator reads back. Conda channels cannot be reached from here, so conda builds stay simulated;
- * the conda Dockerfile is still run by buildah up to the step that needs a channel.
+ * Real builds, as the pod spec says: the operator (started with the project's builder image as
+ * {@code TERRARIUM_BUILDS_IMAGE}, by digest, see OperatorProcess.testSettings) writes the buildah build Job; its pod,
+ * placed on the node that the harness plays ({@link RealBuildNode}), runs from that image, pulled from the local
+ * registry, with the pod's own command, user (build, 1000) and capabilities: rootless buildah installs from PyPI
+ * with uv, pushes to the local registry and prints the lock that the operator reads back. Nothing of this machine's
+ * own buildah takes part. Conda Environments are built for real by {@link CondaRealBuildIT}.
  */
 @TerrariumTest
 class RealBuildIT {
@@ -54,6 +51,8 @@ class RealBuildIT {
 
     /** The venv base image made by hack/base-image.sh (debootstrap), pinned by digest. */
     private static String baseImage;
+    /** The project's builder image that the operator names in build pods. */
+    private static String builderImage;
 
     @BeforeAll
     static void startTheRealBuildNode() {
@@ -64,6 +63,7 @@ class RealBuildIT {
         String output = Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
                 .requireSuccess(command).output().strip();
         baseImage = output.substring(output.lastIndexOf('\n') + 1);
+        builderImage = ProjectImages.builder(plane);
     }
 
     static Environment realVenv(String name, String... pip) {
@@ -86,11 +86,14 @@ class RealBuildIT {
             "tomli==2.2.1; python_version < \"3.12\"", "typing-extensions==4.12.2; python_version >= \"3.14\""};
         // A repository of its own, so an image pushed by an earlier run is not a cache hit for this one.
         String repository = ns.plane().registry() + "/real-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant started = Instant.now();
         ns.client().resource(Objects.pushingTo(realVenv("real", requirements), repository, null)).create();
 
         Environment ready = awaitEnvironment(ns.client(), ns.name(), "real",
                 e -> e.getStatus().getPhase() == EnvironmentPhase.Ready
                         || e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
+        System.out.printf("real build: Environment %s in %d s%n", ready.getStatus().getPhase(),
+                Duration.between(started, Instant.now()).toSeconds());
         assertThat(ns.kubectl().run("wait", "--for=condition=Ready", "environment/real", "--timeout=10s"))
                 .contains("condition met");
         assertThat(ns.kubectl().run("logs", "job/" + ready.getStatus().getLatestBuild()))
@@ -100,6 +103,8 @@ class RealBuildIT {
         assertThat(ready.getStatus().getPhase()).as("%s", build.getStatus().getFailure() == null ? ""
                 : build.getStatus().getFailure().getLogTail()).isEqualTo(EnvironmentPhase.Ready);
         assertThat(build.getStatus().getCacheHit()).isFalse();
+        assertThat(build.getSpec().getBuild().getBuilderImage()).isEqualTo(builderImage);
+        assertBuiltInTheBuilderImage(ns, ready.getStatus().getLatestBuild());
 
         String digestInRegistry = new RegistryClient(Set.of("127.0.0.1"))
                 .manifestDigest(ImageReference.parse(repository + ":" + ready.getStatus().getSpecHash()),
@@ -156,32 +161,19 @@ class RealBuildIT {
         assertThat(failure.getLogTail()).contains(missing).contains("not found in the package registry");
     }
 
-    @Test
-    void theCondaDockerfileRunsUnderBuildahUpToTheStepThatNeedsAChannel() throws IOException {
-        ResolvedEnvironment conda = new ResolvedEnvironment();
-        conda.setManager(Manager.CONDA);
-        conda.setPython("3.12");
-        conda.setBaseImage(baseImage);
-        conda.setChannels(List.of("conda-forge"));
-        conda.setPackages(List.of("numpy ==1.26.4", "python 3.12.*", "pip"));
-        conda.setPip(List.of("rich==13.9.4"));
-        conda.setSystem(List.of("ca-certificates"));
-        BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults())
-                .generate(conda, "c".repeat(64));
-        Path dir = Files.createTempDirectory("conda-context");
-        for (var file : context.files().entrySet()) {
-            Files.writeString(dir.resolve(file.getKey()), file.getValue());
-        }
-        List<String> command = new ArrayList<>(List.of("buildah", "--storage-driver=vfs", "build",
-                "--isolation=chroot", "--tls-verify=false", "--layers", "--file=" + dir.resolve("Dockerfile"),
-                "--tag=terrarium-test/conda-syntax:latest"));
-        context.buildArgs().forEach((name, value) -> command.addAll(List.of("--build-arg", name + "=" + value)));
-        command.add(dir.toString());
-
-        Commands.Result result = Commands.run(command, Map.of(), dir, Duration.ofMinutes(10));
-
-        assertThat(result.exitCode()).as(result.output()).isNotZero();
-        assertThat(result.output()).contains("micromamba install").contains("micromamba: not found")
-                .doesNotContain("unknown instruction").doesNotContain("parse");
+    /**
+     * The build Job's pod ran on the test node from the project's builder image, by the digest the operator was
+     * given, as the non-root build user, with no API token and no privileges.
+     */
+    private static void assertBuiltInTheBuilderImage(TestNamespace ns, String buildName) {
+        Pod pod = ns.client().pods().withLabel(Labels.IMAGE_BUILD, buildName).list().getItems().get(0);
+        assertThat(pod.getSpec().getNodeName()).isEqualTo(RealBuildNode.NAME);
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+        var container = pod.getSpec().getContainers().get(0);
+        assertThat(container.getImage()).isEqualTo(builderImage);
+        assertThat(container.getSecurityContext().getPrivileged()).isFalse();
+        assertThat(container.getSecurityContext().getRunAsUser()).isEqualTo(1000L);
+        assertThat(pod.getStatus().getContainerStatuses().get(0).getImageID())
+                .endsWith(builderImage.substring(builderImage.indexOf('@')));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrarium.testing.TestImages;
 import dev.terrarium.testing.TestRegistry;
+import dev.terrarium.testing.TinyImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -72,6 +73,21 @@ class RealRegistryBasicAuthTest {
                 });
         assertThatThrownBy(() -> client.manifestDigest(image, Credentials.basic("mallory", "correct horse")))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+    }
+
+    @Test
+    void pushingNeedsTheCredentials() {
+        RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
+        TinyImage tiny = TinyImage.of(Map.of("opt/terrarium/lock", "pushed as alice"));
+        ImageReference target = image.withTag("pushed");
+
+        assertThatThrownBy(() -> tiny.push(client, target, Credentials.ANONYMOUS))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.getMessage()).contains("without credentials");
+                });
+        assertThat(tiny.push(client, target, ALICE)).isEqualTo(tiny.digest());
+        assertThat(client.readFileFromImage(target, ALICE, "opt/terrarium/lock")).contains("pushed as alice");
     }
 
     @Test

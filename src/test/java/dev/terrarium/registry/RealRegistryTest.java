@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.terrarium.testing.TestImages.Layer;
 import dev.terrarium.testing.TestImages;
 import dev.terrarium.testing.TestRegistry;
+import dev.terrarium.testing.TinyImage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -181,6 +183,72 @@ class RealRegistryTest {
                 .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.status()).isEqualTo(RegistryException.NO_STATUS);
                     assertThat(e.getMessage()).contains("https://" + registry.hostPort());
+                });
+    }
+
+    @Test
+    void anImagePushedWithTheClientReadsBackByteForByte() {
+        TinyImage tiny = TinyImage.of(Map.of(LOCK, "pushed by the client\n"));
+        ImageReference image = ImageReference.parse(registry.hostPort() + "/terrarium/pushed:1");
+
+        String digest = tiny.push(client, image, Credentials.ANONYMOUS);
+
+        assertThat(digest).isEqualTo(tiny.digest());
+        assertThat(client.manifestDigest(image, Credentials.ANONYMOUS)).contains(digest);
+        assertThat(client.readFileFromImage(image, Credentials.ANONYMOUS, LOCK)).contains("pushed by the client\n");
+        assertThat(client.getManifest(image.withDigest(digest), Credentials.ANONYMOUS, 1 << 20))
+                .hasValueSatisfying(manifest -> {
+                    assertThat(manifest.content()).isEqualTo(tiny.manifest());
+                    assertThat(manifest.mediaType()).isEqualTo(TestImages.OCI_MANIFEST);
+                    assertThat(manifest.digest()).isEqualTo(digest);
+                });
+        assertThat(client.getManifest(image, Credentials.ANONYMOUS, 1 << 20)).map(RawManifest::digest)
+                .contains(digest);
+        assertThat(client.getBlob(image, Credentials.ANONYMOUS, TestImages.sha256(tiny.layer()), 1 << 20))
+                .isEqualTo(tiny.layer());
+        assertThat(client.getManifest(image.withTag("absent"), Credentials.ANONYMOUS, 1 << 20)).isEmpty();
+    }
+
+    @Test
+    void aBlobTheRepositoryHasIsNotUploadedTwice() {
+        ImageReference repository = ImageReference.parse(registry.hostPort() + "/terrarium/twice:1");
+        byte[] blob = "uploaded once".getBytes(StandardCharsets.UTF_8);
+
+        String first = client.pushBlob(repository, Credentials.ANONYMOUS, blob);
+        String second = client.pushBlob(repository, Credentials.ANONYMOUS, blob);
+
+        assertThat(second).isEqualTo(first).isEqualTo(TestImages.sha256(blob));
+        assertThat(registry.log().lines().filter(line -> line.contains("\"POST /v2/terrarium/twice/blobs/uploads/"))
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aTagIsMovedToAnotherDigestByPuttingTheSameManifestBytes() {
+        ImageReference image = ImageReference.parse(registry.hostPort() + "/terrarium/tagged:abc123");
+        String built = TinyImage.of(Map.of(LOCK, "v1")).push(client, image, Credentials.ANONYMOUS);
+        String other = TinyImage.of(Map.of(LOCK, "v2")).push(client, image.withTag("def456"),
+                Credentials.ANONYMOUS);
+
+        assertThat(client.putTag(image.withDigest(built), "v1.2", Credentials.ANONYMOUS)).isEqualTo(built);
+        assertThat(client.manifestDigest(image.withTag("v1.2"), Credentials.ANONYMOUS)).contains(built);
+        assertThat(client.putTag(image.withDigest(other), "v1.2", Credentials.ANONYMOUS)).isEqualTo(other);
+        assertThat(client.manifestDigest(image.withTag("v1.2"), Credentials.ANONYMOUS)).contains(other);
+        assertThatThrownBy(() -> client.putTag(image.withDigest("sha256:" + "0".repeat(64)), "v9",
+                Credentials.ANONYMOUS))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
+    void aManifestWhoseBlobsAreMissingIsRefusedWithTheRegistrysCode() {
+        TinyImage tiny = TinyImage.of(Map.of(LOCK, "never uploaded"));
+        ImageReference image = ImageReference.parse(registry.hostPort() + "/terrarium/orphan:1");
+
+        assertThatThrownBy(() -> client.putManifest(image, Credentials.ANONYMOUS, TestImages.OCI_MANIFEST,
+                tiny.manifest()))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.errorCode()).isEqualTo("MANIFEST_BLOB_UNKNOWN");
+                    assertThat(e.getMessage()).contains("PUT /v2/terrarium/orphan/manifests/1");
                 });
     }
 

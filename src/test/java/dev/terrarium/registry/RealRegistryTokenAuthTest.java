@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.terrarium.testing.TestImages;
 import dev.terrarium.testing.TestRegistry;
 import dev.terrarium.testing.TestRegistryTokenServer;
+import dev.terrarium.testing.TinyImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -64,6 +65,25 @@ class RealRegistryTokenAuthTest {
 
         assertThat(tokenServer.requests().subList(before, tokenServer.requests().size()))
                 .containsExactly("GET scope=repository:team/env:pull");
+    }
+
+    @Test
+    void pushingAsksForAPushTokenAndAnAnonymousOneIsRefused() {
+        RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
+        TinyImage tiny = TinyImage.of(Map.of(LOCK, "pushed with a token"));
+        ImageReference target = ImageReference.parse(registry.hostPort() + "/team/pushed:1");
+        int before = tokenServer.requests().size();
+
+        assertThat(tiny.push(client, target, BOB)).isEqualTo(tiny.digest());
+        assertThat(tokenServer.requests().subList(before, tokenServer.requests().size()))
+                .containsExactly("GET scope=repository:team/pushed:pull,push");
+        assertThat(client.readFileFromImage(target, BOB, LOCK)).contains("pushed with a token");
+        assertThatThrownBy(() -> TinyImage.of(Map.of(LOCK, "anonymous")).push(client, target.withTag("2"),
+                Credentials.ANONYMOUS))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.getMessage()).contains("insufficient_scope");
+                });
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.terrarium.testing.TestImages;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -338,6 +339,224 @@ class RegistryClientProtocolTest {
         assertThat(registry.requests()).extracting(Request::path).containsExactly("/v2/team/app/manifests/1");
     }
 
+    @Test
+    void aBlobTheRepositoryHasIsNotUploadedAgain() {
+        byte[] blob = "payload".getBytes(StandardCharsets.UTF_8);
+        Server registry = server();
+        registry.route("/v2/team/app/blobs/", exchange -> respond(exchange, 200, blob));
+
+        assertThat(client(registry).pushBlob(image(registry, "team/app:1"), Credentials.ANONYMOUS, blob))
+                .isEqualTo(TestImages.sha256(blob));
+        assertThat(registry.requests()).extracting(Request::method, Request::path)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("HEAD", "/v2/team/app/blobs/"
+                        + TestImages.sha256(blob)));
+    }
+
+    @Test
+    void aBlobIsUploadedWithAPushTokenByPostThenPutToTheLocation() {
+        byte[] blob = "{\"critical\":{}}".getBytes(StandardCharsets.UTF_8);
+        String digest = TestImages.sha256(blob);
+        Server registry = server();
+        List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
+        registry.route("/token", exchange -> {
+            tokenRequests.add(decodeForm(exchange.getRequestURI().getRawQuery()));
+            respondJson(exchange, 200, "{\"token\":\"tok-push\",\"expires_in\":300}");
+        });
+        registry.route("/v2/", exchange -> {
+            if (!"Bearer tok-push".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + registry.hostPort()
+                        + "/token\",service=\"fake-registry\",scope=\"repository:team/app:pull,push\"");
+                respondJson(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}");
+            } else if (exchange.getRequestMethod().equals("HEAD")) {
+                respond(exchange, 404, new byte[0]);
+            } else if (exchange.getRequestMethod().equals("POST")) {
+                exchange.getResponseHeaders().set("Location", "/v2/team/app/blobs/uploads/u-1?_state=abc");
+                respond(exchange, 202, new byte[0]);
+            } else {
+                exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
+                respond(exchange, 201, new byte[0]);
+            }
+        });
+
+        assertThat(client(registry).pushBlob(image(registry, "team/app:1"), Credentials.basic("alice", "s3cret"),
+                blob)).isEqualTo(digest);
+        assertThat(tokenRequests).singleElement().satisfies(request ->
+                assertThat(request).containsEntry("scope", "repository:team/app:pull,push"));
+        List<Request> authorized = registry.requests().stream()
+                .filter(request -> "Bearer tok-push".equals(request.authorization())).toList();
+        assertThat(authorized).extracting(Request::method).containsExactly("HEAD", "POST", "PUT");
+        Request put = authorized.get(2);
+        assertThat(put.path()).isEqualTo("/v2/team/app/blobs/uploads/u-1");
+        assertThat(decodeForm(put.query())).containsEntry("_state", "abc").containsEntry("digest", digest);
+        assertThat(put.contentType()).isEqualTo("application/octet-stream");
+        assertThat(put.body()).isEqualTo(blob);
+    }
+
+    @Test
+    void anUploadLocationOnAnotherOriginGetsNoRegistryCredentials() {
+        byte[] blob = "layer".getBytes(StandardCharsets.UTF_8);
+        Server storage = server();
+        storage.route("/upload", exchange -> respond(exchange, 201, new byte[0]));
+        Server registry = server();
+        registry.route("/v2/team/app/blobs/", exchange -> {
+            if (!BASIC_ALICE.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
+                respond(exchange, 401, new byte[0]);
+            } else if (exchange.getRequestMethod().equals("HEAD")) {
+                respond(exchange, 404, new byte[0]);
+            } else {
+                exchange.getResponseHeaders().set("Location", "http://" + storage.hostPort() + "/upload?id=7");
+                respond(exchange, 202, new byte[0]);
+            }
+        });
+        RegistryClient client = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024, clock);
+
+        client.pushBlob(image(registry, "team/app:1"), Credentials.basic("alice", "s3cret"), blob);
+
+        assertThat(storage.requests()).singleElement().satisfies(request -> {
+            assertThat(request.method()).isEqualTo("PUT");
+            assertThat(request.authorization()).isNull();
+            assertThat(request.body()).isEqualTo(blob);
+        });
+    }
+
+    @Test
+    void aRefusedUploadReportsTheRegistrysError() {
+        Server registry = server();
+        registry.route("/v2/team/app/blobs/", exchange -> {
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                respond(exchange, 404, new byte[0]);
+            } else {
+                respondJson(exchange, 403, "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to "
+                        + "the resource is denied\"}]}");
+            }
+        });
+
+        assertThatThrownBy(() -> client(registry).pushBlob(image(registry, "team/app:1"), Credentials.ANONYMOUS,
+                new byte[] {1}))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(403);
+                    assertThat(e.errorCode()).isEqualTo("DENIED");
+                    assertThat(e.getMessage()).contains("POST /v2/team/app/blobs/uploads/");
+                });
+    }
+
+    @Test
+    void aWriteRedirectedWithAFoundIsNotTurnedIntoAGet() {
+        Server elsewhere = server();
+        elsewhere.route("/", exchange -> respond(exchange, 200, new byte[0]));
+        Server registry = server();
+        registry.route("/v2/team/app/manifests/1", exchange -> {
+            exchange.getResponseHeaders().set("Location", "http://" + elsewhere.hostPort() + "/moved");
+            respond(exchange, 302, new byte[0]);
+        });
+
+        assertThatThrownBy(() -> client(registry).putManifest(image(registry, "team/app:1"), Credentials.ANONYMOUS,
+                "application/vnd.oci.image.manifest.v1+json", MANIFEST))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(302));
+        assertThat(elsewhere.requests()).isEmpty();
+    }
+
+    @Test
+    void aManifestIsPutWithItsMediaTypeAndTheReportedDigestIsChecked() {
+        Server registry = server();
+        registry.route("/v2/team/app/manifests/good", exchange -> {
+            exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+            respond(exchange, 201, new byte[0]);
+        });
+        registry.route("/v2/team/app/manifests/bad", exchange -> {
+            exchange.getResponseHeaders().set("Docker-Content-Digest", "sha256:" + "0".repeat(64));
+            respond(exchange, 201, new byte[0]);
+        });
+        RegistryClient client = client(registry);
+        String mediaType = "application/vnd.oci.image.manifest.v1+json";
+
+        assertThat(client.putManifest(image(registry, "team/app:good"), Credentials.ANONYMOUS, mediaType, MANIFEST))
+                .isEqualTo(MANIFEST_DIGEST);
+        assertThat(registry.requests()).singleElement().satisfies(request -> {
+            assertThat(request.method()).isEqualTo("PUT");
+            assertThat(request.contentType()).isEqualTo(mediaType);
+            assertThat(request.body()).isEqualTo(MANIFEST);
+        });
+        assertThatThrownBy(() -> client.putManifest(image(registry, "team/app:bad"), Credentials.ANONYMOUS, mediaType,
+                MANIFEST))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("stored manifest " + MANIFEST_DIGEST)
+                .hasMessageContaining("as sha256:" + "0".repeat(64));
+        assertThatThrownBy(() -> client.putManifest(image(registry, "team/app@sha256:" + "1".repeat(64)),
+                Credentials.ANONYMOUS, mediaType, MANIFEST))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hashes to " + MANIFEST_DIGEST);
+    }
+
+    @Test
+    void aManifestIsReadAsStoredAndCheckedAgainstItsDigest() {
+        byte[] spaced = ("{ \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\" }")
+                .getBytes(StandardCharsets.UTF_8);
+        String spacedDigest = TestImages.sha256(spaced);
+        Server registry = server();
+        registry.route("/v2/team/app/manifests/", exchange -> {
+            String reference = exchange.getRequestURI().getPath().substring("/v2/team/app/manifests/".length());
+            switch (reference) {
+                case "1" -> {
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", spacedDigest);
+                    respond(exchange, 200, spaced);
+                }
+                case "lying" -> {
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+                    respond(exchange, 200, spaced);
+                }
+                case "untyped" -> {
+                    exchange.getResponseHeaders().set("Content-Type",
+                            "application/vnd.docker.distribution.manifest.v2+json; charset=utf-8");
+                    respond(exchange, 200, "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
+                }
+                default -> respond(exchange, reference.equals(MANIFEST_DIGEST) ? 200 : 404, spaced);
+            }
+        });
+        RegistryClient client = client(registry);
+
+        assertThat(client.getManifest(image(registry, "team/app:1"), Credentials.ANONYMOUS, 4096))
+                .hasValueSatisfying(manifest -> {
+                    assertThat(manifest.content()).isEqualTo(spaced);
+                    assertThat(manifest.digest()).isEqualTo(spacedDigest);
+                    assertThat(manifest.mediaType()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+                });
+        assertThat(client.getManifest(image(registry, "team/app:untyped"), Credentials.ANONYMOUS, 4096))
+                .hasValueSatisfying(manifest -> assertThat(manifest.mediaType())
+                        .isEqualTo("application/vnd.docker.distribution.manifest.v2+json"));
+        assertThat(client.getManifest(image(registry, "team/app:absent"), Credentials.ANONYMOUS, 4096)).isEmpty();
+        assertThatThrownBy(() -> client.getManifest(image(registry, "team/app:lying"), Credentials.ANONYMOUS, 4096))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("should be " + MANIFEST_DIGEST + " but its content hashes to " + spacedDigest);
+        assertThatThrownBy(() -> client.getManifest(image(registry, "team/app@" + MANIFEST_DIGEST),
+                Credentials.ANONYMOUS, 4096))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("content hashes to " + spacedDigest);
+        assertThatThrownBy(() -> client.getManifest(image(registry, "team/app:1"), Credentials.ANONYMOUS, 16))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("larger than the limit of 16 bytes");
+    }
+
+    @Test
+    void aBlobIsReadWithinItsLimitAndCheckedAgainstItsDigest() {
+        byte[] blob = "x".repeat(100).getBytes(StandardCharsets.UTF_8);
+        String digest = TestImages.sha256(blob);
+        String other = TestImages.sha256(new byte[] {1});
+        Server registry = server();
+        registry.route("/v2/team/app/blobs/", exchange -> respond(exchange, 200, blob));
+        RegistryClient client = client(registry);
+        ImageReference repository = image(registry, "team/app:1");
+
+        assertThat(client.getBlob(repository, Credentials.ANONYMOUS, digest, 100)).isEqualTo(blob);
+        assertThatThrownBy(() -> client.getBlob(repository, Credentials.ANONYMOUS, digest, 99))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("larger than the limit of 99 bytes");
+        assertThatThrownBy(() -> client.getBlob(repository, Credentials.ANONYMOUS, other, 100))
+                .isInstanceOf(RegistryException.class)
+                .hasMessageContaining("does not match its digest");
+    }
+
     /** Manifests that need {@code Bearer tok-N} for a token not revoked, with the challenge distribution sends. */
     private static void routeBearerProtectedManifests(Server registry) {
         registry.route("/v2/", exchange -> {
@@ -414,7 +633,8 @@ class RegistryClientProtocolTest {
         return out.toByteArray();
     }
 
-    private record Request(String method, String path, String query, String accept, String authorization) {
+    private record Request(String method, String path, String query, String accept, String authorization,
+            String contentType, byte[] body) {
     }
 
     @FunctionalInterface
@@ -463,9 +683,12 @@ class RegistryClientProtocolTest {
         private void dispatch(HttpExchange exchange) throws IOException {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                exchange.setStreams(new ByteArrayInputStream(body), null);
                 requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
                         exchange.getRequestHeaders().getFirst("Accept"),
-                        exchange.getRequestHeaders().getFirst("Authorization")));
+                        exchange.getRequestHeaders().getFirst("Authorization"),
+                        exchange.getRequestHeaders().getFirst("Content-Type"), body));
                 Handler handler = routes.entrySet().stream()
                         .filter(route -> path.startsWith(route.getKey()))
                         .max((a, b) -> Integer.compare(a.getKey().length(), b.getKey().length()))

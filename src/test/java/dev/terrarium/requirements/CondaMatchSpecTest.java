@@ -57,8 +57,12 @@ class CondaMatchSpecTest {
             pkgs/main::numpy                        -> pkgs/main::numpy
             numpy[version='>=1.26',build=py*]       -> numpy >=1.26 py*
             numpy[version=">=1.26,<2"]              -> numpy <2,>=1.26
-            numpy[version=1.26.* build=py312_0]     -> numpy 1.26.* py312_0
+            numpy[version=1.26.*, build=py312_0]    -> numpy 1.26.* py312_0
             numpy[ version='1.26' ]                 -> numpy ==1.26
+            tzdata >=2024.01,<2025.001a01           -> tzdata <2025.1a1,>=2024.1
+            numpy 01.026.0                          -> numpy ==1.26.0
+            numpy 0!1.0.*                           -> numpy 0!1.0.*
+            numpy[version = '1.26', build= py*]     -> numpy ==1.26 py*
             numpy[version='=1.26']                  -> numpy 1.26.*
             numpy[channel=conda-forge/linux-64]     -> conda-forge/linux-64::numpy
             numpy[channel=conda-forge,subdir=osx-arm64] -> conda-forge/osx-arm64::numpy
@@ -117,11 +121,13 @@ class CondaMatchSpecTest {
             numpy 1.26-2                       | invalid version "1.26-2"                                     | 7
             numpy ~1.2                         | "~" must be followed by "="                                  | 7
             numpy 1.26 py312_0 extra           | expected the end of the match spec after "py312_0"           | 20
+            numpy * py**                       | invalid build string "py**": one "*" matches any text, "**" is not a glob conda reads | 9
             numpy=1.26=py-312                  | invalid build string "py-312": build strings are letters, digits, "_", ".", "+" and "*" | 12
             numpy 'x'                          | expected the end of the match spec after "numpy"             | 7
             numpy[]                            | empty brackets                                               | 6
             numpy[foo=bar]                     | unsupported key "foo": only version, build, channel and subdir are supported | 7
-            numpy[version='1' version='2']     | the version is given twice                                   | 19
+            numpy[version='1',version='2']     | the version is given twice                                   | 19
+            numpy[version=1 build=py]          | expected "," or "]" after "1"                                | 17
             numpy==1[version=2]                | the version is given twice                                   | 10
             numpy=1=py[build=py]               | the build is given twice                                     | 12
             c::numpy[channel=d]                | the channel is given twice                                   | 18
@@ -129,7 +135,6 @@ class CondaMatchSpecTest {
             numpy[version='>=1.26]             | unterminated quote                                           | 15
             numpy[version='>>1']               | expected a version after ">"                                 | 17
             numpy[version]                     | expected "=" after "version"                                 | 14
-            numpy[version = '1']               | expected "=" after "version"                                 | 14
             numpy[subdir=linux-64]             | a subdir needs a channel: write channel/subdir::name         | 1
             numpy[subdir=mars-64]              | unknown subdir "mars-64"                                     | 14
             Conda_Forge!::numpy                | invalid channel "Conda_Forge!": channel names are letters, digits, ".", "_" and "-" | 1

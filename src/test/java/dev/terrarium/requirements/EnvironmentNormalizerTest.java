@@ -119,6 +119,16 @@ class EnvironmentNormalizerTest {
     }
 
     @Test
+    void numbersTooLargeForAnyPythonAreRefusedWithoutOverflowing() {
+        assertThat(refusals(spec(python("3.99999999999"), pip("flask")))).singleElement().asString()
+                .startsWith("spec.python \"3.99999999999\"");
+        assertThat(refusals(spec(packages("numpy", "python>=3.99999999999")))).singleElement().asString()
+                .startsWith("spec.packages[1] \"python>=3.99999999999\"");
+        assertThat(refusals(spec(python("3.12"), packages("numpy", "python 3.2147483647.*")))).singleElement()
+                .asString().startsWith("spec.packages[1] \"python 3.2147483647.*\"");
+    }
+
+    @Test
     void refusesAPythonVersionThatThePackagesContradict() {
         assertThat(refusals(spec(python("3.12"), packages("numpy", "python=3.11"))))
                 .containsExactly("spec.packages[1] \"python=3.11\": contradicts spec.python 3.12");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EnvironmentYmlTest {
 
@@ -101,5 +103,24 @@ class EnvironmentYmlTest {
                 m -> assertThat(m).isEqualTo(FIELD + ": expected a mapping with the keys name, channels and "
                         + "dependencies"),
                 m -> assertThat(m).isEqualTo(FIELD + ": the file is empty; it needs dependencies"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            'dependencies: !!python/object/apply:os.system [''id'']'             | 1 | !!python/object/apply:os.system
+            'name: x\ndependencies:\n  - !!python/name:os.system numpy'         | 3 | !!python/name:os.system
+            'dependencies:\n  - numpy\n  - pip:\n    - !!str requests'         | 4 | !!str
+            'channels: !custom [conda-forge]\ndependencies: [numpy]'            | 1 | !custom
+            'dependencies: [numpy]\nprefix: !!binary aGVsbG8='                  | 2 | !!binary
+            """)
+    void refusesYamlTagsWithTheirLine(String text, int line, String tag) {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml yml = EnvironmentYml.parse(text.replace("\\n", "\n"), FIELD, violations);
+
+        assertThat(violations).singleElement().extracting(Violation::message).asString()
+                .isEqualTo(FIELD + ": line " + line + ": the YAML tag " + tag + " is not allowed; environment.yml "
+                        + "holds plain strings, lists and mappings");
+        assertThat(yml.packages()).isEmpty();
+        assertThat(yml.pip()).isEmpty();
     }
 }

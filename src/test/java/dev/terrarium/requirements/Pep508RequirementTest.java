@@ -113,9 +113,13 @@ class Pep508RequirementTest {
 
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', textBlock = """
-            pip @ ftp://example.com/pip.whl              | URLs must start with http://, https://, git+http://, git+https:// or file://
-            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with http://, https://, git+http://, git+https:// or file://
-            pip @ ./pip.whl                              | URLs must start with http://, https://, git+http://, git+https:// or file://
+            pip @ ftp://example.com/pip.whl              | URLs must start with http://, https://, git+http:// or git+https://
+            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with http://, https://, git+http:// or git+https://
+            pip @ ./pip.whl                              | URLs must start with http://, https://, git+http:// or git+https://
+            pkg @ file:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
+            pkg @ FILE:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
+            pkg @ file:etc/passwd                        | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
+            pkg @ git+file:///srv/repo                   | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pip @ https://example.com/$(id).whl          | "$" is not allowed in a URL
             pip @ https://example.com/`id`.whl           | "`" is not allowed in a URL
             pip @ https://example.com/"x".whl            | "\"" is not allowed in a URL

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 class SpecHasherTest {
 
-    private static final String BUILDKIT = "moby/buildkit:v0.16.0-rootless";
+    private static final String BUILDER = "ghcr.io/terrarium-dev/terrarium-builder:0.1.0";
     private static final String ENVIRONMENT_YML = """
             name: whatever
             channels:
@@ -105,7 +105,7 @@ class SpecHasherTest {
             for (Map.Entry<String, Object[]> spelling : spellings.entrySet()) {
                 ResolvedEnvironment env = resolve((EnvironmentSpec) spelling.getValue()[0],
                         (String) spelling.getValue()[1]);
-                String hash = hasher.hash(env, BuildStrategy.BUILDKIT, BUILDKIT);
+                String hash = hasher.hash(env, BuildStrategy.BUILDAH, BUILDER);
                 if (first == null) {
                     first = env;
                     firstJson = json(env);
@@ -150,9 +150,9 @@ class SpecHasherTest {
 
         ResolvedEnvironment base = resolve(spec(python("3.12"), channels("conda-forge", "bioconda"),
                 packages("numpy==1.26.4", "samtools"), pip("requests>=2.31"), env("MODE", "fast")), null);
-        hashes.put("the builder", hasher.hash(base, BuildStrategy.KANIKO, BUILDKIT));
-        hashes.put("the builder image", hasher.hash(base, BuildStrategy.BUILDKIT, "moby/buildkit:v0.17.0-rootless"));
-        hashes.put("the generator", new SpecHasher("terrarium-build/3").hash(base, BuildStrategy.BUILDKIT, BUILDKIT));
+        hashes.put("the builder image", hasher.hash(base, BuildStrategy.BUILDAH,
+                "ghcr.io/terrarium-dev/terrarium-builder:0.2.0"));
+        hashes.put("the generator", new SpecHasher("terrarium-build/other").hash(base, BuildStrategy.BUILDAH, BUILDER));
 
         assertThat(hashes.get("base")).isEqualTo(hash(spec(python("3.12"), channels("conda-forge", "bioconda"),
                 packages("samtools", "numpy==1.26.4"), pip("requests>=2.31"), env("MODE", "fast"))));
@@ -163,17 +163,17 @@ class SpecHasherTest {
     @Test
     void hashesCanonicalJsonWithSortedKeysAndNoWhitespace() {
         ResolvedEnvironment env = resolve(spec(python("3.12"), pip("flask"), env("B", "2", "A", "1")), null);
-        assertThat(hasher.canonicalJson(env, BuildStrategy.BUILDKIT, BUILDKIT)).isEqualTo(
-                "{\"builder\":\"buildkit@moby/buildkit:v0.16.0-rootless\",\"environment\":{\"baseImage\":"
+        assertThat(hasher.canonicalJson(env, BuildStrategy.BUILDAH, BUILDER)).isEqualTo(
+                "{\"builder\":\"buildah@ghcr.io/terrarium-dev/terrarium-builder:0.1.0\",\"environment\":{\"baseImage\":"
                         + "\"python:3.12-slim\",\"channels\":[],\"env\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":"
                         + "\"B\",\"value\":\"2\"}],\"manager\":\"venv\",\"packages\":[],\"pip\":[\"flask\"],"
-                        + "\"python\":\"3.12\",\"system\":[]},\"generator\":\"terrarium-build/2\"}");
-        assertThat(hasher.hash(env, BuildStrategy.BUILDKIT, BUILDKIT))
-                .isEqualTo(sha256(hasher.canonicalJson(env, BuildStrategy.BUILDKIT, BUILDKIT)));
+                        + "\"python\":\"3.12\",\"system\":[]},\"generator\":\"terrarium-build/3\"}");
+        assertThat(hasher.hash(env, BuildStrategy.BUILDAH, BUILDER))
+                .isEqualTo(sha256(hasher.canonicalJson(env, BuildStrategy.BUILDAH, BUILDER)));
     }
 
     private String hash(EnvironmentSpec spec) {
-        return hasher.hash(resolve(spec, null), BuildStrategy.BUILDKIT, BUILDKIT);
+        return hasher.hash(resolve(spec, null), BuildStrategy.BUILDAH, BUILDER);
     }
 
     private ResolvedEnvironment resolve(EnvironmentSpec spec, String configMapContent) {

@@ -1,14 +1,20 @@
 package dev.terrarium.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentSpec;
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildSpec;
+import dev.terrarium.builder.BuildJobs;
+import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,102 +22,118 @@ import org.junit.jupiter.api.Test;
 
 class EnvironmentResolutionTest {
 
-    static final TerrariumConfig CONFIG = new TerrariumConfig() {
-        @Override
-        public Registry registry() {
-            return new Registry() {
-                @Override
-                public String defaultRepository() {
-                    return "127.0.0.1:5001/terrarium/environments";
-                }
+    static final String BUILDER_IMAGE = "127.0.0.1:5001/terrarium/builder:0.1.0";
+    static final TerrariumConfig CONFIG = config(BUILDER_IMAGE);
 
-                @Override
-                public List<String> insecure() {
-                    return List.of("127.0.0.1");
-                }
-            };
-        }
+    /** The operator's settings with the given builder image. */
+    static TerrariumConfig config(String builderImage) {
+        return new TerrariumConfig() {
+            @Override
+            public Registry registry() {
+                return new Registry() {
+                    @Override
+                    public String defaultRepository() {
+                        return "127.0.0.1:5001/terrarium/environments";
+                    }
 
-        @Override
-        public Builds builds() {
-            return new Builds() {
-                @Override
-                public int maxConcurrent() {
-                    return 10;
-                }
+                    @Override
+                    public List<String> insecure() {
+                        return List.of("127.0.0.1");
+                    }
+                };
+            }
 
-                @Override
-                public int maxPerNamespace() {
-                    return 3;
-                }
+            @Override
+            public Builds builds() {
+                return new Builds() {
+                    @Override
+                    public int maxConcurrent() {
+                        return 10;
+                    }
 
-                @Override
-                public String defaultStrategy() {
-                    return "buildkit";
-                }
+                    @Override
+                    public int maxPerNamespace() {
+                        return 3;
+                    }
 
-                @Override
-                public String defaultTimeout() {
-                    return "30m";
-                }
+                    @Override
+                    public String defaultTimeout() {
+                        return "30m";
+                    }
 
-                @Override
-                public BuilderImages images() {
-                    return new BuilderImages() {
-                        @Override
-                        public String buildkit() {
-                            return "moby/buildkit:v0.19.0-rootless";
-                        }
+                    @Override
+                    public Duration podStartTimeout() {
+                        return Duration.ofMinutes(2);
+                    }
 
-                        @Override
-                        public String kaniko() {
-                            return "gcr.io/kaniko-project/executor:v1.23.2";
-                        }
+                    @Override
+                    public String image() {
+                        return builderImage;
+                    }
 
-                        @Override
-                        public String buildah() {
-                            return "quay.io/buildah/stable:v1.38.0";
-                        }
-                    };
-                }
+                    @Override
+                    public String uvVersion() {
+                        return "0.13.8";
+                    }
 
-                @Override
-                public String uvVersion() {
-                    return "0.13.8";
-                }
+                    @Override
+                    public Optional<List<String>> nodeSelector() {
+                        return Optional.of(List.of("pool=builds"));
+                    }
+                };
+            }
 
-                @Override
-                public Optional<List<String>> nodeSelector() {
-                    return Optional.of(List.of("pool=builds"));
-                }
-            };
-        }
+            @Override
+            public BaseImages baseImages() {
+                return new BaseImages() {
+                    @Override
+                    public String conda() {
+                        return "mambaorg/micromamba:2.0.5";
+                    }
 
-        @Override
-        public BaseImages baseImages() {
-            return new BaseImages() {
-                @Override
-                public String conda() {
-                    return "mambaorg/micromamba:2.0.5";
-                }
+                    @Override
+                    public String venv() {
+                        return "python:{python}-slim";
+                    }
+                };
+            }
 
-                @Override
-                public String venv() {
-                    return "python:{python}-slim";
-                }
-            };
-        }
+            @Override
+            public Conda conda() {
+                return new Conda() {
+                    @Override
+                    public String channelPriority() {
+                        return "strict";
+                    }
 
-        @Override
-        public LeaderElection leaderElection() {
-            return Optional::empty;
-        }
+                    @Override
+                    public Optional<String> channelAlias() {
+                        return Optional.of("http://127.0.0.1:8080/");
+                    }
+                };
+            }
 
-        @Override
-        public String defaultPython() {
-            return "3.12";
-        }
-    };
+            @Override
+            public LeaderElection leaderElection() {
+                return new LeaderElection() {
+                    @Override
+                    public Optional<String> namespace() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public String leaseName() {
+                        return "terrarium-operator";
+                    }
+                };
+            }
+
+            @Override
+            public String defaultPython() {
+                return "3.12";
+            }
+        };
+    }
 
     static Environment environment(String... pip) {
         EnvironmentSpec spec = new EnvironmentSpec();
@@ -121,6 +143,39 @@ class EnvironmentResolutionTest {
                 .build());
         environment.setSpec(spec);
         return environment;
+    }
+
+    @Test
+    void condaBuildsRunTheirCondaStageInTheBuilderImageWithTheChannelSettings() {
+        Environment condaEnvironment = environment();
+        condaEnvironment.getSpec().setPip(null);
+        condaEnvironment.getSpec().setPackages(List.of("numpy"));
+        EnvironmentResolution conda = resolve(condaEnvironment);
+        EnvironmentResolution venv = resolve(environment("requests==2.32.3"));
+
+        assertThat(conda.build().getStrategy()).isEqualTo(BuildStrategy.BUILDAH);
+        assertThat(conda.build().getCondaImage()).isEqualTo(BUILDER_IMAGE);
+        assertThat(EnvironmentResolution.resolve(condaEnvironment, null, config(BUILDER_IMAGE + "-other")).specHash())
+                .as("the builder image is part of a conda build's hash")
+                .isNotEqualTo(conda.specHash());
+        assertThat(conda.build().getChannelPriority()).isEqualTo("strict");
+        assertThat(conda.build().getChannelAlias()).isEqualTo("http://127.0.0.1:8080/");
+        assertThat(venv.build().getCondaImage()).isNull();
+        assertThat(venv.build().getChannelPriority()).isNull();
+
+        ImageBuild build = new ImageBuild();
+        ImageBuildSpec spec = new ImageBuildSpec();
+        spec.setSpecHash(conda.specHash());
+        spec.setResolved(conda.resolved());
+        spec.setRepository(conda.repository());
+        spec.setBuild(conda.build());
+        build.setSpec(spec);
+        build.setMetadata(new ObjectMetaBuilder().withName(conda.buildName()).build());
+        BuildContext context = BuildJobs.prepared(build).context();
+        assertThat(context.buildArgs()).containsEntry("TERRARIUM_CONDA_IMAGE", conda.build().getCondaImage());
+        assertThat(context.files().get(BuildContext.CONDA_REQUEST))
+                .contains("\"channelAlias\" : \"http://127.0.0.1:8080/\"")
+                .contains("\"channelPriority\" : \"strict\"");
     }
 
     static EnvironmentResolution resolve(Environment environment) {
@@ -134,7 +189,8 @@ class EnvironmentResolutionTest {
         assertThat(resolution.valid()).isTrue();
         assertThat(resolution.buildName()).isEqualTo("api-" + resolution.specHash().substring(0, 10));
         assertThat(resolution.repository()).isEqualTo("127.0.0.1:5001/terrarium/environments");
-        assertThat(resolution.build().getStrategy()).isEqualTo(BuildStrategy.BUILDKIT);
+        assertThat(resolution.build().getStrategy()).isEqualTo(BuildStrategy.BUILDAH);
+        assertThat(resolution.build().getBuilderImage()).isEqualTo(BUILDER_IMAGE);
         assertThat(resolution.build().getTimeoutSeconds()).isEqualTo(1800L);
         assertThat(resolution.build().getInsecureRegistry()).isTrue();
         assertThat(resolution.build().getServiceAccountName()).isEqualTo("api-builder");
@@ -178,16 +234,6 @@ class EnvironmentResolutionTest {
     }
 
     @Test
-    void aChosenBuilderChangesTheContentHash() {
-        Environment kaniko = environment("requests==2.32.3");
-        BuildOptions options = new BuildOptions();
-        options.setStrategy(BuildStrategy.KANIKO);
-        kaniko.getSpec().setBuild(options);
-
-        assertThat(resolve(kaniko).specHash()).isNotEqualTo(resolve(environment("requests==2.32.3")).specHash());
-    }
-
-    @Test
     void aMissingConfigMapSourceIsNotInvalidButNotBuildable() {
         Environment fromConfigMap = environment();
         fromConfigMap.getSpec().setPip(null);
@@ -214,5 +260,49 @@ class EnvironmentResolutionTest {
         slow.getSpec().setBuild(options);
 
         assertThat(resolve(slow).violationMessage()).contains("spec.build.timeout", "0s");
+    }
+
+    @Test
+    void buildsRunTheConfiguredBuilderImageAndItIsPartOfTheContentHash() {
+        Environment environment = environment("requests==2.32.3");
+        String otherImage = "127.0.0.1:5001/terrarium/builder@sha256:" + "a".repeat(64);
+
+        EnvironmentResolution resolution = resolve(environment);
+        EnvironmentResolution withOtherImage = EnvironmentResolution.resolve(environment, null, config(otherImage));
+
+        assertThat(resolution.build().getBuilderImage()).isEqualTo(BUILDER_IMAGE);
+        assertThat(withOtherImage.build().getBuilderImage()).isEqualTo(otherImage);
+        assertThat(withOtherImage.specHash()).isNotEqualTo(resolution.specHash());
+    }
+
+    @Test
+    void theOperatorRefusesToStartWithABuilderImageThatIsNoImageReference() {
+        assertThat(EnvironmentResolver.checked(CONFIG)).isSameAs(CONFIG);
+        for (String invalid : List.of("", "Builder:1.0", "terrarium/builder:bad tag", " terrarium/builder:1.0",
+                "terrarium/builder@sha256:short")) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> EnvironmentResolver.checked(config(invalid)))
+                    .withMessageContaining("terrarium.builds.image (TERRARIUM_BUILDS_IMAGE)");
+        }
+    }
+
+    @Test
+    void aTimeoutBeyondADayIsRefusedBeforeItCanOverflowTheJobsDeadline() {
+        for (String timeout : new String[] {"9999999h", "24h1s", "1441m"}) {
+            Environment slow = environment("requests==2.32.3");
+            BuildOptions options = new BuildOptions();
+            options.setTimeout(timeout);
+            slow.getSpec().setBuild(options);
+
+            EnvironmentResolution resolution = resolve(slow);
+
+            assertThat(resolution.valid()).as(timeout).isFalse();
+            assertThat(resolution.violationMessage()).contains("spec.build.timeout", timeout, "24h");
+        }
+        Environment day = environment("requests==2.32.3");
+        BuildOptions options = new BuildOptions();
+        options.setTimeout("24h");
+        day.getSpec().setBuild(options);
+        assertThat(resolve(day).build().getTimeoutSeconds()).isEqualTo(86_400L);
     }
 }

@@ -54,24 +54,42 @@ public final class OperatorProcess {
      */
     public static synchronized OperatorProcess get(Map<String, String> overrides) {
         if (instance == null) {
-            instance = start(LocalControlPlane.get(), overrides);
+            instance = start(LocalControlPlane.get(), overrides, "operator");
         }
         return instance;
     }
 
-    /** Settings of the operator in tests: small build limits so queueing is observable. */
+    /**
+     * A second operator beside the shared one, with {@link #testSettings} plus {@code overrides}, logging to
+     * target/{@code name}.log. The caller stops it ({@link #terminate}); the overrides must keep it off the shared
+     * operator's objects (its own watched namespace and Lease).
+     */
+    public static OperatorProcess startAnother(String name, Map<String, String> overrides) {
+        return start(LocalControlPlane.get(), overrides, name);
+    }
+
+    /**
+     * Settings of the operator in tests: small build limits so queueing is observable, and the project's own builder
+     * image (hack/images.sh), by digest, as the image of every build pod: what the chart installs is what builds on
+     * the test node ({@link RealBuildNode}); kwok's simulated nodes only name it.
+     */
     public static Map<String, String> testSettings(LocalControlPlane plane) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("TERRARIUM_REGISTRY_DEFAULT_REPOSITORY", plane.registry() + "/terrarium/environments");
+        env.put("TERRARIUM_BUILDS_IMAGE", ProjectImages.builder(plane));
         env.put("TERRARIUM_BUILDS_MAX_CONCURRENT", "3");
         env.put("TERRARIUM_BUILDS_MAX_PER_NAMESPACE", "2");
+        // kwok's pods appear and are scheduled within a second: a build without a scheduled pod for 20 s fails.
+        env.put("TERRARIUM_BUILDS_POD_START_TIMEOUT", "20s");
         // Test registries listen on 127.0.0.1 at random ports, over plain HTTP.
         env.put("TERRARIUM_REGISTRY_INSECURE", "127.0.0.1,localhost");
         env.put("TERRARIUM_LEADER_ELECTION_NAMESPACE", "terrarium-system");
+        // Conda channel names are found on the tests' own channels, served on 127.0.0.1 for the whole run.
+        env.put("TERRARIUM_CONDA_CHANNEL_ALIAS", LocalCondaChannel.shared().alias());
         return env;
     }
 
-    private static OperatorProcess start(LocalControlPlane plane, Map<String, String> overrides) {
+    private static OperatorProcess start(LocalControlPlane plane, Map<String, String> overrides, String name) {
         Path repo = plane.repo();
         Path runner = repo.resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(runner)) {
@@ -79,7 +97,7 @@ public final class OperatorProcess {
         }
         Path kubeconfig = OperatorIdentity.kubeconfigFor(plane);
         int port = freePort();
-        Path logFile = repo.resolve("target/operator.log");
+        Path logFile = repo.resolve("target/" + name + ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", runner.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
@@ -93,7 +111,9 @@ public final class OperatorProcess {
             OperatorProcess operator = new OperatorProcess(process, logFile, port,
                     Collections.unmodifiableMap(settings));
             Runtime.getRuntime().addShutdownHook(new Thread(operator::stop));
-            SimulatedBuildLogs.start(plane.adminClient(), repo.resolve("target/kwok-logs"));
+            if (name.equals("operator")) {
+                SimulatedBuildLogs.start(plane.adminClient(), repo.resolve("target/kwok-logs"));
+            }
             operator.awaitReady(Duration.ofMinutes(2));
             return operator;
         } catch (IOException e) {
@@ -175,6 +195,24 @@ public final class OperatorProcess {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Sends SIGTERM, as the kubelet does at a pod's deletion, and waits up to {@code grace} for the process to end;
+     * true when it ended by itself. Past the grace it is killed, as the kubelet would.
+     */
+    public boolean terminate(Duration grace) {
+        process.destroy();
+        try {
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            process.destroyForcibly().waitFor();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void stop() {

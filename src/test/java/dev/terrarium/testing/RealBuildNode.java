@@ -1,42 +1,29 @@
 package dev.terrarium.testing;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,40 +32,55 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * A real node for build pods. kwok plays only the nodes annotated as fake; this harness plays the kubelet of one more
- * node, {@value #NAME}: it keeps the node's lease and Ready condition, and for every pod bound to it reads the pod as
- * the operator made it (command, args, env, and the files of its ConfigMap, Secret and emptyDir volumes), runs that
- * command on this machine with the host's buildah inside a private mount namespace (bubblewrap) where the volumes
- * sit at the pod's mount paths and /dev/termination-log is a file of the pod's own, streams the output as the pod's
- * log (a kwok Logs object, served by kwok like any other pod log), and writes the real outcome to the pod's status:
- * exit code, reason, termination message. The operator reads all of it through the API as from any node.
+ * A real node. kwok plays only the nodes annotated as fake; this harness plays the kubelet of one more node,
+ * {@value #NAME}: it keeps the node's lease and Ready condition, and runs every pod bound to it from the pod's own
+ * images, as a kubelet does: {@link ImagePuller} pulls each container's image from its registry (with the pod's
+ * pull secrets) and unpacks it into a root filesystem cached by digest; {@link PodWorker} makes the volumes, runs
+ * the init containers in order and then the containers, each with its command, args, env, mounts and user
+ * ({@link ContainerSetup}, {@link KubeletRules}), through {@link NodeRuntime} (namespaces, pivot_root, uid switch,
+ * capability bounding set); their output is the pod's log (a kwok Logs object per pod, served by kwok like any other
+ * pod log), and their states, readiness and the pod's phase go to the pod's status. A deleted pod's containers get
+ * SIGTERM, then SIGKILL after the grace period, and only then is the deletion confirmed.
  *
- * <p>The command runs as root (this machine has no subordinate id ranges for the pod's build user); buildah's
- * storage is the host's, so its cache mounts stay warm between builds as on a long-lived build node.
+ * <p>What it does not do (cgroup limits, seccomp and AppArmor profiles, pod networking, liveness probes, ...) is
+ * listed in the README, "What the test node does for real and what it does not".
  */
 public final class RealBuildNode implements AutoCloseable {
 
     public static final String NAME = "terrarium-builder";
-    /** Label and taint key of the node: build pods that select it (and tolerate it) run for real. */
+    /** Label and taint key of the node: pods that select it (and tolerate it) run for real. */
     public static final String LABEL = "terrarium.dev/real-builds";
+    /** Pods share this machine's network: their IP, and the node's, is the loopback address. */
+    public static final String POD_IP = "127.0.0.1";
 
+    private static final Map<String, Quantity> CAPACITY = Map.of("cpu", new Quantity("2"),
+            "memory", new Quantity("8Gi"), "pods", new Quantity("20"));
     private static RealBuildNode instance;
 
     private final KubernetesClient client;
     private final Path workDir;
-    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
-    private final ExecutorService builds = Executors.newSingleThreadExecutor();
-    private final Set<String> started = ConcurrentHashMap.newKeySet();
-    private final SharedIndexInformer<Pod> pods;
+    private final NodeRuntime runtime;
+    private final ImagePuller puller;
+    private final ContainerSetup.NodeContext context;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private final ExecutorService pods = Executors.newCachedThreadPool();
+    private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+    private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+    private final SharedIndexInformer<Pod> informer;
 
-    private RealBuildNode(KubernetesClient client, Path workDir) {
+    private RealBuildNode(KubernetesClient client, Path workDir, NodeRuntime runtime, Path imageCache) {
         this.client = client;
         this.workDir = workDir;
+        this.runtime = runtime;
+        this.puller = new ImagePuller(imageCache, runtime);
+        URI api = URI.create(client.getMasterUrl().toString());
+        this.context = new ContainerSetup.NodeContext(api.getHost(), api.getPort(), CAPACITY);
         register();
-        heartbeat.scheduleAtFixedRate(this::renew, 0, 10, TimeUnit.SECONDS);
-        pods = client.pods().inAnyNamespace().withField("spec.nodeName", NAME).inform(new ResourceEventHandler<>() {
+        scheduler.scheduleAtFixedRate(this::renew, 0, 10, TimeUnit.SECONDS);
+        informer = client.pods().inAnyNamespace().withField("spec.nodeName", NAME).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
                 handle(pod);
@@ -91,24 +93,54 @@ public final class RealBuildNode implements AutoCloseable {
 
             @Override
             public void onDelete(Pod pod, boolean unknownFinalState) {
+                forget(pod);
             }
         });
     }
 
-    /** The node, started once per test run and kept until the JVM exits. */
+    /**
+     * The node, started once per test run and kept until the JVM exits. It is Ready and watching its pods when this
+     * returns, so a test may create pods for it (nodeSelector {@value #LABEL}: "true" and a toleration of the
+     * taint of the same key, or spec.nodeName) right away.
+     */
     public static synchronized RealBuildNode get() {
         if (instance == null) {
             LocalControlPlane plane = LocalControlPlane.get();
-            Path dir = plane.repo().resolve("target/real-builds");
+            Path dir = plane.repo().resolve("target/real-node");
+            Path cache = Path.of(System.getenv().getOrDefault("TERRARIUM_CACHE",
+                    System.getProperty("user.home") + "/.cache/terrarium")).resolve("node-images");
             try {
                 Files.createDirectories(dir);
+                Files.createDirectories(cache);
+                // Unpacked roots hold the images' setuid binaries: no other user of this machine may reach them.
+                Files.setPosixFilePermissions(cache, PodVolumes.permissions(0700));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            instance = new RealBuildNode(plane.adminClient(), dir);
+            instance = new RealBuildNode(plane.adminClient(), dir, NodeRuntime.build(plane.repo()), cache);
             Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
         }
         return instance;
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    NodeRuntime runtime() {
+        return runtime;
+    }
+
+    ImagePuller puller() {
+        return puller;
+    }
+
+    ContainerSetup.NodeContext context() {
+        return context;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
     }
 
     private void register() {
@@ -121,11 +153,9 @@ public final class RealBuildNode implements AutoCloseable {
                 .endSpec()
                 .build();
         client.resource(node).forceConflicts().serverSideApply();
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("2"), "memory", new Quantity("8Gi"),
-                "pods", new Quantity("20"));
         onConflictRetry(() -> client.nodes().withName(NAME).editStatus(n -> {
-            n.getStatus().setCapacity(capacity);
-            n.getStatus().setAllocatable(capacity);
+            n.getStatus().setCapacity(CAPACITY);
+            n.getStatus().setAllocatable(CAPACITY);
             // Logs of pods on this node are asked of its kubelet endpoint: kwok's server, which serves Logs objects.
             n.getStatus().setAddresses(fake.getStatus().getAddresses());
             n.getStatus().setDaemonEndpoints(fake.getStatus().getDaemonEndpoints());
@@ -141,7 +171,7 @@ public final class RealBuildNode implements AutoCloseable {
             try {
                 edit.run();
                 return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt == 10) {
                     throw e;
                 }
@@ -174,215 +204,121 @@ public final class RealBuildNode implements AutoCloseable {
                 return n;
             }));
         } catch (RuntimeException e) {
-            System.err.println("real build node heartbeat failed: " + e.getMessage());
+            System.err.println("test node heartbeat failed: " + e.getMessage());
         }
     }
 
     private void handle(Pod pod) {
+        String uid = pod.getMetadata().getUid();
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            // No kubelet confirms the end of a deleted pod here but this one.
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .withGracePeriod(0).delete();
+            if (terminating.add(uid)) {
+                pods.submit(() -> terminate(pod));
+            }
+            return;
+        }
+        if (workers.containsKey(uid)) {
             return;
         }
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        if (("Pending".equals(phase) || phase == null) && started.add(pod.getMetadata().getUid())) {
-            builds.submit(() -> run(pod));
-        }
-    }
-
-    private void run(Pod pod) {
-        Container container = pod.getSpec().getContainers().get(0);
-        Path podDir = workDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName());
-        Path logFile = podDir.resolve("container.log");
-        Path terminationLog = podDir.resolve("termination-log");
-        Instant startedAt = Instant.now();
-        int exitCode;
-        try {
-            Files.createDirectories(podDir);
-            Files.writeString(terminationLog, "");
-            Files.writeString(logFile, "");
-            serveLog(pod, container.getName(), logFile);
-            setRunning(pod, container, startedAt);
-            List<String> command = sandboxed(pod, container, podDir, terminationLog);
-            exitCode = execute(command, container, logFile);
-        } catch (IOException | RuntimeException e) {
-            appendLog(logFile, "terrarium test node: cannot run the pod: " + e);
-            exitCode = 128;
-        }
-        String message = readTerminationMessage(terminationLog);
-        setTerminated(pod, container, startedAt, exitCode, message);
-    }
-
-    /** The pod's command under bubblewrap, with each volume at its mount path. */
-    private List<String> sandboxed(Pod pod, Container container, Path podDir, Path terminationLog)
-            throws IOException {
-        Map<String, Path> volumes = new HashMap<>();
-        for (Volume volume : pod.getSpec().getVolumes()) {
-            Path dir = podDir.resolve("volumes").resolve(volume.getName());
-            Files.createDirectories(dir);
-            if (volume.getConfigMap() != null) {
-                ConfigMap map = client.configMaps().inNamespace(pod.getMetadata().getNamespace())
-                        .withName(volume.getConfigMap().getName()).get();
-                writeKeys(dir, map.getData(), volume.getConfigMap().getItems(), false);
-            } else if (volume.getSecret() != null) {
-                Secret secret = client.secrets().inNamespace(pod.getMetadata().getNamespace())
-                        .withName(volume.getSecret().getSecretName()).get();
-                writeKeys(dir, secret.getData(), volume.getSecret().getItems(), true);
-            }
-            volumes.put(volume.getName(), dir);
-        }
-        List<String> command = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--bind", "/", "/",
-                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/workspace", "--tmpfs", "/home"));
-        List<VolumeMount> mounts = new ArrayList<>(container.getVolumeMounts());
-        mounts.sort(Comparator.comparingInt(m -> m.getMountPath().length()));
-        for (VolumeMount mount : mounts) {
-            Path source = volumes.get(mount.getName());
-            if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
-                source = source.resolve(mount.getSubPath());
-            }
-            command.add(Boolean.TRUE.equals(mount.getReadOnly()) ? "--ro-bind" : "--bind");
-            command.add(source.toString());
-            command.add(mount.getMountPath());
-        }
-        command.addAll(List.of("--bind", terminationLog.toString(), "/dev/termination-log"));
-        for (EnvVar env : container.getEnv()) {
-            if (env.getValue() != null) {
-                command.addAll(List.of("--setenv", env.getName(), env.getValue()));
-            }
-        }
-        command.addAll(container.getCommand());
-        command.addAll(container.getArgs());
-        return command;
-    }
-
-    private static void writeKeys(Path dir, Map<String, String> data, List<KeyToPath> items, boolean base64)
-            throws IOException {
-        if (data == null) {
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             return;
         }
-        Map<String, String> paths = new HashMap<>();
-        if (items == null || items.isEmpty()) {
-            data.keySet().forEach(key -> paths.put(key, key));
-        } else {
-            items.forEach(item -> paths.put(item.getKey(), item.getPath()));
+        if ("Running".equals(phase) && "Never".equals(pod.getSpec().getRestartPolicy())) {
+            // Bound here before this node process started: its containers died with the previous one.
+            markLost(pod);
+            return;
         }
-        for (var entry : paths.entrySet()) {
-            String value = data.get(entry.getKey());
-            byte[] bytes = base64 ? Base64.getDecoder().decode(value) : value.getBytes(StandardCharsets.UTF_8);
-            Path file = dir.resolve(entry.getValue());
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes);
+        PodWorker worker = new PodWorker(this, pod, podDir(pod));
+        if (workers.putIfAbsent(uid, worker) == null) {
+            pods.submit(worker::run);
         }
     }
 
-    private static int execute(List<String> command, Container container, Path logFile) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)); Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.APPEND)) {
-            String line;
-            while ((line = output.readLine()) != null) {
-                log.write(Instant.now() + " stdout F " + line + "\n");
-                log.flush();
-            }
-        }
+    private Path podDir(Pod pod) {
+        return workDir.resolve("pods").resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName()
+                + "_" + pod.getMetadata().getUid());
+    }
+
+    /** Stops the containers, and only then confirms the deletion to the API server, as a kubelet does. */
+    private void terminate(Pod pod) {
+        PodWorker worker = workers.get(pod.getMetadata().getUid());
         try {
-            return process.waitFor();
+            if (worker != null) {
+                Long grace = pod.getMetadata().getDeletionGracePeriodSeconds() != null
+                        ? pod.getMetadata().getDeletionGracePeriodSeconds()
+                        : pod.getSpec().getTerminationGracePeriodSeconds();
+                worker.stop(Duration.ofSeconds(grace == null ? 30 : grace));
+            }
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return 137;
+        } catch (RuntimeException e) {
+            System.err.println("test node: cannot end pod " + pod.getMetadata().getName() + ": " + e);
         }
     }
 
-    private static void appendLog(Path logFile, String line) {
+    private void forget(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        PodWorker worker = workers.remove(uid);
+        if (worker != null) {
+            worker.kill();
+        }
+        terminating.remove(uid);
+        pods.submit(() -> {
+            try {
+                if (worker != null) {
+                    worker.stop(Duration.ZERO);
+                }
+                NodeRuntime.removeTree(podDir(pod));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                System.err.println("test node: cannot clean up after pod " + pod.getMetadata().getName() + ": " + e);
+            }
+        });
+    }
+
+    private void markLost(Pod pod) {
+        writeStatus(pod, status -> {
+            List<ContainerStatus> lost = new ArrayList<>();
+            for (ContainerStatus container : status.getContainerStatuses() == null ? List.<ContainerStatus>of()
+                    : status.getContainerStatuses()) {
+                lost.add(container.getState().getTerminated() != null ? container
+                        : new ContainerStatusBuilder(container).withReady(false).withStarted(false)
+                                .withState(PodWorker.lost()).build());
+            }
+            status.setContainerStatuses(lost);
+            status.setPhase("Failed");
+        });
+    }
+
+    /** Changes the pod's status; a pod deleted meanwhile is left alone. */
+    void writeStatus(Pod pod, Consumer<PodStatus> change) {
         try {
-            Files.writeString(logFile, Instant.now() + " stdout F " + line + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            onConflictRetry(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
+                    .withName(pod.getMetadata().getName()).editStatus(p -> {
+                        if (!pod.getMetadata().getUid().equals(p.getMetadata().getUid())) {
+                            throw new KubernetesClientException("pod was replaced", 404, null);
+                        }
+                        if (p.getStatus() == null) {
+                            p.setStatus(new PodStatus());
+                        }
+                        change.accept(p.getStatus());
+                        return p;
+                    }));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
-    }
-
-    private static String readTerminationMessage(Path file) {
-        try {
-            String message = Files.readString(file);
-            return message.length() > 4096 ? message.substring(0, 4096) : message;
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private void serveLog(Pod pod, String container, Path logFile) {
-        GenericKubernetesResource logs = new GenericKubernetesResource();
-        logs.setApiVersion("kwok.x-k8s.io/v1alpha1");
-        logs.setKind("Logs");
-        logs.setMetadata(new ObjectMetaBuilder().withName(pod.getMetadata().getName())
-                .withNamespace(pod.getMetadata().getNamespace()).build());
-        logs.setAdditionalProperty("spec", Map.of("logs", List.of(Map.of("containers", List.of(container),
-                "logsFile", logFile.toAbsolutePath().toString(), "follow", true))));
-        client.resource(logs).serverSideApply();
-    }
-
-    private void setRunning(Pod pod, Container container, Instant startedAt) {
-        String now = startedAt.truncatedTo(ChronoUnit.SECONDS).toString();
-        onConflictRetry(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName()).editStatus(p -> {
-                    p.getStatus().setPhase("Running");
-                    p.getStatus().setStartTime(now);
-                    p.getStatus().setHostIP(hostIp());
-                    p.getStatus().setPodIP(hostIp());
-                    p.getStatus().setConditions(podConditions(true, now));
-                    p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder()
-                            .withName(container.getName()).withImage(container.getImage()).withReady(true)
-                            .withStarted(true).withRestartCount(0)
-                            .withNewState().withNewRunning().withStartedAt(now).endRunning().endState().build()));
-                    return p;
-                }));
-    }
-
-    private void setTerminated(Pod pod, Container container, Instant startedAt, int exitCode, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        onConflictRetry(() -> client.pods().inNamespace(pod.getMetadata().getNamespace())
-                .withName(pod.getMetadata().getName()).editStatus(p -> {
-                    p.getStatus().setPhase(exitCode == 0 ? "Succeeded" : "Failed");
-                    p.getStatus().setConditions(podConditions(false, now));
-                    p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder()
-                            .withName(container.getName()).withImage(container.getImage()).withReady(false)
-                            .withStarted(false).withRestartCount(0)
-                            .withNewState().withNewTerminated().withExitCode(exitCode)
-                            .withReason(exitCode == 0 ? "Completed" : "Error")
-                            .withMessage(message.isEmpty() ? null : message)
-                            .withStartedAt(startedAt.truncatedTo(ChronoUnit.SECONDS).toString())
-                            .withFinishedAt(now).endTerminated().endState().build()));
-                    return p;
-                }));
-    }
-
-    /** The pod runs on this machine, in its network. */
-    private static String hostIp() {
-        return "127.0.0.1";
-    }
-
-    private static List<PodCondition> podConditions(boolean ready, String now) {
-        return List.of(
-                new PodConditionBuilder().withType("PodScheduled").withStatus("True").withLastTransitionTime(now)
-                        .build(),
-                new PodConditionBuilder().withType("Initialized").withStatus("True").withLastTransitionTime(now)
-                        .build(),
-                new PodConditionBuilder().withType("ContainersReady").withStatus(ready ? "True" : "False")
-                        .withLastTransitionTime(now).build(),
-                new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False")
-                        .withLastTransitionTime(now).build());
     }
 
     @Override
     public void close() {
-        pods.close();
-        heartbeat.shutdownNow();
-        builds.shutdownNow();
+        informer.close();
+        workers.values().forEach(PodWorker::kill);
+        scheduler.shutdownNow();
+        pods.shutdownNow();
     }
 }

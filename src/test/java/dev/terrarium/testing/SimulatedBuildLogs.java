@@ -89,41 +89,40 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         client.resource(logs).serverSideApply();
     }
 
-    /** What BuildKit prints for the build, ending with the lock step's marked output. */
+    /** What buildah prints for the build, ending with the lock step's marked output. */
     static List<String> builderLog(ImageBuild build) {
         ResolvedEnvironment env = build.getSpec().getResolved();
         String hash = build.getSpec().getSpecHash();
         List<String> lock = lockLines(env);
         List<String> lines = new ArrayList<>(List.of(
-                "#1 [internal] load build definition from Dockerfile",
-                "#1 DONE 0.0s",
-                "#2 [internal] load metadata for " + env.getBaseImage(),
-                "#2 DONE 0.8s",
-                "#3 [3/5] RUN install (simulated)",
-                "#3 1.002 installed " + (env.getPackages().size() + env.getPip().size()) + " packages",
-                "#3 DONE 1.0s",
-                "#4 [5/5] RUN write and print the lock",
-                "#4 0.101 " + LockMarkers.prefix(hash) + "begin"));
-        lock.forEach(line -> lines.add("#4 0.102 " + LockMarkers.prefix(hash) + "| " + line));
-        lines.add("#4 0.103 " + LockMarkers.prefix(hash) + "end " + lock.size());
-        lines.add("#4 DONE 0.2s");
-        lines.add("#5 exporting to image");
-        lines.add("#5 pushing layers 0.5s done");
-        lines.add("#5 DONE 0.7s");
+                "STEP 1/5: FROM " + env.getBaseImage(),
+                "STEP 2/5: USER root",
+                "STEP 3/5: RUN install (simulated)",
+                "installed " + (env.getPackages().size() + env.getPip().size()) + " packages",
+                "STEP 4/5: RUN write and print the lock",
+                LockMarkers.prefix(hash) + "begin"));
+        lock.forEach(line -> lines.add(LockMarkers.prefix(hash) + "| " + line));
+        lines.add(LockMarkers.prefix(hash) + "end " + lock.size());
+        lines.add("STEP 5/5: USER 10001:10001");
+        lines.add("COMMIT " + build.getSpec().target());
+        lines.add("--> 5d1c3a0e7b9f");
+        lines.add("Successfully tagged " + build.getSpec().target());
+        lines.add("Copying blob sha256:5d1c3a0e7b9f (simulated)");
+        lines.add("Writing manifest to image destination");
         return lines;
     }
 
-    /** What BuildKit prints when the install step fails: many lines of progress, then the error. */
+    /** What buildah prints when the install step fails: many lines of progress, then the error. */
     static List<String> failedLog(ImageBuild build) {
         List<String> lines = new ArrayList<>(List.of(
-                "#1 [internal] load build definition from Dockerfile",
-                "#1 DONE 0.0s",
-                "#2 [3/5] RUN install (simulated)"));
+                "STEP 1/5: FROM " + build.getSpec().getResolved().getBaseImage(),
+                "STEP 2/5: USER root",
+                "STEP 3/5: RUN install (simulated)"));
         for (int i = 0; i < 60; i++) {
-            lines.add("#2 " + (1 + i / 10.0) + " Downloading package " + i + " of 60");
+            lines.add("Downloading package " + i + " of 60");
         }
-        lines.add("#2 ERROR: process \"/bin/sh -c install\" did not complete successfully: exit code: 3");
-        lines.add("error: failed to solve: process \"/bin/sh -c install\" did not complete successfully: exit code: 3");
+        lines.add("subprocess exited with status 3");
+        lines.add("Error: error building at STEP \"RUN install\": error while running runtime: exit status 3");
         return lines;
     }
 

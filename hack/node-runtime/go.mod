@@ -1,0 +1,3 @@
+module terrarium.dev/hack/node-runtime
+
+go 1.22
