@@ -13,15 +13,15 @@ public class BakedEnvVar {
     @Required
     @Size(max = 128)
     @Pattern("^[A-Za-z_][A-Za-z0-9_]*$")
-    @JsonPropertyDescription("Variable name: letters, digits and underscores, not starting with a digit.")
+    @JsonPropertyDescription(
+            "Variable name: letters, digits and underscores, not starting with a digit.")
     private String name;
 
     @Size(max = 4096)
     @JsonPropertyDescription("Variable value, baked into the image as written.")
     private String value;
 
-    public BakedEnvVar() {
-    }
+    public BakedEnvVar() {}
 
     public BakedEnvVar(String name, String value) {
         this.name = name;

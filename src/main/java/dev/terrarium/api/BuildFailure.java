@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BuildFailure {
 
-    @JsonPropertyDescription("OOMKilled, DeadlineExceeded, ImagePullBackOff, Error, or InvalidBuild.")
+    @JsonPropertyDescription(
+            "OOMKilled, DeadlineExceeded, ImagePullBackOff, Error, or InvalidBuild.")
     private String reason;
 
     @JsonPropertyDescription("What happened, in a sentence.")

@@ -14,22 +14,31 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class BuildOptions {
 
-    @JsonPropertyDescription("Image builder: buildah (rootless, in the operator's builder image), the only one and the "
-            + "default. BuildKit and kaniko were removed (see docs/api.md).")
+    @JsonPropertyDescription(
+            "Image builder: buildah (rootless, in the operator's builder image), the only one and the "
+                    + "default. BuildKit and kaniko were removed (see docs/api.md).")
     private BuildStrategy strategy;
 
     @Pattern(Patterns.DURATION)
     @Size(min = 2, max = 16)
-    @ValidationRule(value = Patterns.TIMEOUT_BOUNDS, message = "timeout must be longer than 0s and at most 24h")
-    @JsonPropertyDescription("Longest time a build may run before it fails with DeadlineExceeded, as a duration "
-            + "such as 30m or 1h30m, at most 24h. Defaults to 30m.")
+    @ValidationRule(
+            value = Patterns.TIMEOUT_BOUNDS,
+            message = "timeout must be longer than 0s and at most 24h")
+    @JsonPropertyDescription(
+            "Longest time a build may run before it fails with DeadlineExceeded, as a duration "
+                    + "such as 30m or 1h30m, at most 24h. Defaults to 30m.")
     private String timeout;
 
-    @ValidationRule(value = Patterns.RESOURCE_NAMES, message = "resources are cpu, memory, ephemeral-storage, "
-            + "hugepages-<size> or an extended resource such as nvidia.com/gpu")
-    @ValidationRule(value = Patterns.REQUESTS_WITHIN_LIMITS, message = "a cpu or memory request must not exceed "
-            + "its limit")
-    @JsonPropertyDescription("CPU and memory requests and limits of the build container, each a quantity greater than zero such as 500m, 2 or 4Gi.")
+    @ValidationRule(
+            value = Patterns.RESOURCE_NAMES,
+            message =
+                    "resources are cpu, memory, ephemeral-storage, "
+                            + "hugepages-<size> or an extended resource such as nvidia.com/gpu")
+    @ValidationRule(
+            value = Patterns.REQUESTS_WITHIN_LIMITS,
+            message = "a cpu or memory request must not exceed " + "its limit")
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of the build container, each a quantity greater than zero such as 500m, 2 or 4Gi.")
     private ResourceRequirements resources;
 
     @Size(max = 32)

@@ -14,8 +14,8 @@ import java.util.Map;
 public class BuildSettings {
 
     /**
-     * Longest build deadline: a day. The Job controller turns the deadline into nanoseconds in a signed 64-bit
-     * duration, which overflows past about 292 years and fails the build at once.
+     * Longest build deadline: a day. The Job controller turns the deadline into nanoseconds in a
+     * signed 64-bit duration, which overflows past about 292 years and fails the build at once.
      */
     public static final long MAX_TIMEOUT_SECONDS = 86_400;
 
@@ -28,16 +28,19 @@ public class BuildSettings {
     @JsonPropertyDescription("uv version installed into venv builds.")
     private String uvVersion;
 
-    @JsonPropertyDescription("Image of the conda stage of conda builds (py-rattler, uv, terrarium-conda), pinned.")
+    @JsonPropertyDescription(
+            "Image of the conda stage of conda builds (py-rattler, uv, terrarium-conda), pinned.")
     private String condaImage;
 
     @JsonPropertyDescription("Channel priority of conda solves: strict, flexible or disabled.")
     private String channelPriority;
 
-    @JsonPropertyDescription("Base URL under which conda channel names are found, when the operator sets one.")
+    @JsonPropertyDescription(
+            "Base URL under which conda channel names are found, when the operator sets one.")
     private String channelAlias;
 
-    @JsonPropertyDescription("Whether the registry is spoken to over plain HTTP (operator setting registry.insecure).")
+    @JsonPropertyDescription(
+            "Whether the registry is spoken to over plain HTTP (operator setting registry.insecure).")
     private Boolean insecureRegistry;
 
     @JsonPropertyDescription("Service account of the build pod; its API token is never mounted.")

@@ -11,7 +11,14 @@ import java.util.Objects;
 
 /** One aspect of an object's state, shaped exactly like Kubernetes' metav1.Condition. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "status", "observedGeneration", "lastTransitionTime", "reason", "message"})
+@JsonPropertyOrder({
+    "type",
+    "status",
+    "observedGeneration",
+    "lastTransitionTime",
+    "reason",
+    "message"
+})
 public class Condition {
 
     public static final String READY = "Ready";
@@ -24,7 +31,8 @@ public class Condition {
 
     @Required
     @Size(max = 316)
-    @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
+    @Pattern(
+            "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
     @JsonPropertyDescription("Type of the condition: Ready, Reconciling or Stalled.")
     private String type;
 
@@ -34,11 +42,13 @@ public class Condition {
     private String status;
 
     @Min(0)
-    @JsonPropertyDescription("The metadata.generation of the object that this condition was set from.")
+    @JsonPropertyDescription(
+            "The metadata.generation of the object that this condition was set from.")
     private Long observedGeneration;
 
     @Required
-    @JsonPropertyDescription("When the condition last changed from one status to another (RFC 3339).")
+    @JsonPropertyDescription(
+            "When the condition last changed from one status to another (RFC 3339).")
     private String lastTransitionTime;
 
     @Required
@@ -52,10 +62,14 @@ public class Condition {
     @JsonPropertyDescription("A human-readable explanation of the status.")
     private String message;
 
-    public Condition() {
-    }
+    public Condition() {}
 
-    public Condition(String type, String status, String reason, String message, Long observedGeneration,
+    public Condition(
+            String type,
+            String status,
+            String reason,
+            String message,
+            Long observedGeneration,
             String lastTransitionTime) {
         this.type = type;
         this.status = status;
@@ -121,9 +135,11 @@ public class Condition {
         if (!(o instanceof Condition c)) {
             return false;
         }
-        return Objects.equals(type, c.type) && Objects.equals(status, c.status)
+        return Objects.equals(type, c.type)
+                && Objects.equals(status, c.status)
                 && Objects.equals(observedGeneration, c.observedGeneration)
-                && Objects.equals(lastTransitionTime, c.lastTransitionTime) && Objects.equals(reason, c.reason)
+                && Objects.equals(lastTransitionTime, c.lastTransitionTime)
+                && Objects.equals(reason, c.reason)
                 && Objects.equals(message, c.message);
     }
 

@@ -13,15 +13,17 @@ public class ConfigMapSource {
     @Required
     @Size(max = 253)
     @Pattern(Patterns.OBJECT_NAME)
-    @JsonPropertyDescription("Name of the ConfigMap, in the Environment's namespace. Label it "
-            + "terrarium.dev/watch=true to rebuild as soon as it changes.")
+    @JsonPropertyDescription(
+            "Name of the ConfigMap, in the Environment's namespace. Label it "
+                    + "terrarium.dev/watch=true to rebuild as soon as it changes.")
     private String name;
 
     @Required
     @Size(max = 253)
     @Pattern("^[-._a-zA-Z0-9]*\\.(yml|yaml|txt)$")
-    @JsonPropertyDescription("Key of the file in the ConfigMap; a key ending in .yml or .yaml is read as an "
-            + "environment.yml, one ending in .txt as a requirements.txt.")
+    @JsonPropertyDescription(
+            "Key of the file in the ConfigMap; a key ending in .yml or .yaml is read as an "
+                    + "environment.yml, one ending in .txt as a requirements.txt.")
     private String key;
 
     public String getName() {

@@ -7,18 +7,21 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A verbatim environment file. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.environmentYml) != has(self.requirementsTxt)",
+@ValidationRule(
+        value = "has(self.environmentYml) != has(self.requirementsTxt)",
         message = "exactly one of environmentYml or requirementsTxt must be set")
 public class EnvironmentFiles {
 
     @Size(max = 65536)
-    @JsonPropertyDescription("A conda environment.yml (name, channels, dependencies with an optional nested pip list), "
-            + "as written by conda env export --from-history.")
+    @JsonPropertyDescription(
+            "A conda environment.yml (name, channels, dependencies with an optional nested pip list), "
+                    + "as written by conda env export --from-history.")
     private String environmentYml;
 
     @Size(max = 65536)
-    @JsonPropertyDescription("A pip requirements.txt: one PEP 508 requirement per line; comments and blank lines are "
-            + "allowed, options and -r includes are not.")
+    @JsonPropertyDescription(
+            "A pip requirements.txt: one PEP 508 requirement per line; comments and blank lines are "
+                    + "allowed, options and -r includes are not.")
     private String requirementsTxt;
 
     public String getEnvironmentYml() {

@@ -8,7 +8,10 @@ public enum EnvironmentPhase {
     Building,
     /** The image of the current spec is built and pushed. */
     Ready,
-    /** The build of the current spec failed; it is not retried until the spec or the rebuild annotation changes. */
+    /**
+     * The build of the current spec failed; it is not retried until the spec or the rebuild
+     * annotation changes.
+     */
     Failed,
     /** The spec is refused; nothing is built for it. */
     Invalid

@@ -7,30 +7,43 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** What an environment holds; either the fields (python, packages, pip, system) or one verbatim file. */
+/**
+ * What an environment holds; either the fields (python, packages, pip, system) or one verbatim
+ * file.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "[has(self.packages) || has(self.pip) || has(self.channels), has(self.files), has(self.fromConfigMap)]"
-        + ".filter(x, x).size() <= 1",
-        message = "at most one environment source may be set: the fields (packages, channels, pip), files, or fromConfigMap")
-@ValidationRule(value = "!has(self.files) || !has(self.files.environmentYml) || !has(self.python)",
-        message = "python must not be set together with files.environmentYml: the file says which python it wants")
-@ValidationRule(value = "!(has(self.manager) && self.manager == 'venv' && (has(self.packages) || has(self.channels)))",
+@ValidationRule(
+        value =
+                "[has(self.packages) || has(self.pip) || has(self.channels), has(self.files), has(self.fromConfigMap)]"
+                        + ".filter(x, x).size() <= 1",
+        message =
+                "at most one environment source may be set: the fields (packages, channels, pip), files, or fromConfigMap")
+@ValidationRule(
+        value = "!has(self.files) || !has(self.files.environmentYml) || !has(self.python)",
+        message =
+                "python must not be set together with files.environmentYml: the file says which python it wants")
+@ValidationRule(
+        value =
+                "!(has(self.manager) && self.manager == 'venv' && (has(self.packages) || has(self.channels)))",
         message = "packages and channels are conda match specs and need manager: conda")
 public class EnvironmentSpec {
 
     @Pattern("^3\\.[0-9]+(\\.[0-9]+)?$")
-    @JsonPropertyDescription("Python version, X.Y or X.Y.Z (for example 3.12). Defaults to the python that the packages "
-            + "or the file ask for, else to the operator's default python.")
+    @JsonPropertyDescription(
+            "Python version, X.Y or X.Y.Z (for example 3.12). Defaults to the python that the packages "
+                    + "or the file ask for, else to the operator's default python.")
     private String python;
 
-    @JsonPropertyDescription("Package manager: conda (py-rattler) or venv (uv). Defaults to conda when packages, "
-            + "channels or an environment.yml is given, else venv.")
+    @JsonPropertyDescription(
+            "Package manager: conda (py-rattler) or venv (uv). Defaults to conda when packages, "
+                    + "channels or an environment.yml is given, else venv.")
     private Manager manager;
 
     @Size(max = 500)
     @Items(maxLength = 256)
-    @JsonPropertyDescription("Conda match specs, as given to conda install: numpy, numpy==1.26.4, numpy>=1.26,<2, "
-            + "conda-forge::numpy=1.26, python=3.12.*.")
+    @JsonPropertyDescription(
+            "Conda match specs, as given to conda install: numpy, numpy==1.26.4, numpy>=1.26,<2, "
+                    + "conda-forge::numpy=1.26, python=3.12.*.")
     private List<String> packages;
 
     @Size(max = 20)
@@ -40,29 +53,34 @@ public class EnvironmentSpec {
 
     @Size(max = 500)
     @Items(maxLength = 512)
-    @JsonPropertyDescription("PEP 508 requirements installed with pip (uv): requests, requests[socks]>=2.31, "
-            + "pandas==2.2.2; python_version >= \"3.10\", pkg @ https://host/pkg.whl.")
+    @JsonPropertyDescription(
+            "PEP 508 requirements installed with pip (uv): requests, requests[socks]>=2.31, "
+                    + "pandas==2.2.2; python_version >= \"3.10\", pkg @ https://host/pkg.whl.")
     private List<String> pip;
 
     @Size(max = 200)
     @Items(maxLength = 128, pattern = "^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+~:-]+)?$")
-    @JsonPropertyDescription("Operating system (Debian) packages installed before the environment, as name or "
-            + "name=version.")
+    @JsonPropertyDescription(
+            "Operating system (Debian) packages installed before the environment, as name or "
+                    + "name=version.")
     private List<String> system;
 
     @JsonPropertyDescription("The environment as a verbatim file, instead of the fields.")
     private EnvironmentFiles files;
 
-    @JsonPropertyDescription("The environment as a verbatim file held in a ConfigMap of the same namespace.")
+    @JsonPropertyDescription(
+            "The environment as a verbatim file held in a ConfigMap of the same namespace.")
     private ConfigMapSource fromConfigMap;
 
     @Size(max = 512)
-    @JsonPropertyDescription("Base image of the build, overriding the operator's default for the manager "
-            + "(a glibc base image for conda, python:<X.Y>-slim for venv). Pin it by digest for reproducible builds.")
+    @JsonPropertyDescription(
+            "Base image of the build, overriding the operator's default for the manager "
+                    + "(a glibc base image for conda, python:<X.Y>-slim for venv). Pin it by digest for reproducible builds.")
     private String baseImage;
 
     @Size(max = 100)
-    @ValidationRule(value = "self.all(e, self.exists_one(f, f.name == e.name))",
+    @ValidationRule(
+            value = "self.all(e, self.exists_one(f, f.name == e.name))",
             message = "env names must be unique")
     @JsonPropertyDescription("Environment variables baked into the image.")
     private List<BakedEnvVar> env;

@@ -15,8 +15,9 @@ public class EnvironmentStatus {
     @JsonPropertyDescription("Pending, Building, Ready, Failed or Invalid.")
     private EnvironmentPhase phase;
 
-    @JsonPropertyDescription("sha256 content hash of the normalised spec, the base image and the builder version; "
-            + "the image tag.")
+    @JsonPropertyDescription(
+            "sha256 content hash of the normalised spec, the base image and the builder version; "
+                    + "the image tag.")
     private String specHash;
 
     @JsonPropertyDescription("Python version resolved from the spec.")
@@ -25,8 +26,9 @@ public class EnvironmentStatus {
     @JsonPropertyDescription("Package manager resolved from the spec: conda or venv.")
     private String manager;
 
-    @JsonPropertyDescription("The last successfully built image, pinned by digest (repo@sha256:...). It stays while "
-            + "a newer build runs and after one fails.")
+    @JsonPropertyDescription(
+            "The last successfully built image, pinned by digest (repo@sha256:...). It stays while "
+                    + "a newer build runs and after one fails.")
     private String image;
 
     @JsonPropertyDescription("Content hash that the image in 'image' was built from.")

@@ -30,12 +30,14 @@ public class ImageBuildSpec {
     private String repository;
 
     @Size(max = 253)
-    @JsonPropertyDescription("Name of the dockerconfigjson Secret used to push and to look the image up.")
+    @JsonPropertyDescription(
+            "Name of the dockerconfigjson Secret used to push and to look the image up.")
     private String pushSecret;
 
     @Size(max = 128)
-    @JsonPropertyDescription("Value of the Environment's terrarium.dev/rebuild annotation when this build was made; "
-            + "a new value retries a failed spec.")
+    @JsonPropertyDescription(
+            "Value of the Environment's terrarium.dev/rebuild annotation when this build was made; "
+                    + "a new value retries a failed spec.")
     private String rebuild;
 
     @Required
@@ -95,8 +97,8 @@ public class ImageBuildSpec {
     }
 
     /**
-     * The image this build pushes, {@code repository:specHash}; equal targets are equal builds. Not a getter, so it is
-     * no field of the resource.
+     * The image this build pushes, {@code repository:specHash}; equal targets are equal builds. Not
+     * a getter, so it is no field of the resource.
      */
     public String target() {
         return repository + ":" + specHash;

@@ -15,8 +15,9 @@ public class ImageBuildStatus {
     @JsonPropertyDescription("Queued, Running, Succeeded or Failed.")
     private ImageBuildPhase phase;
 
-    @JsonPropertyDescription("True when the image was found in the registry or taken from an equal build, so no "
-            + "build ran for this ImageBuild.")
+    @JsonPropertyDescription(
+            "True when the image was found in the registry or taken from an equal build, so no "
+                    + "build ran for this ImageBuild.")
     private Boolean cacheHit;
 
     @JsonPropertyDescription("Digest of the pushed image (sha256:...).")
@@ -25,7 +26,8 @@ public class ImageBuildStatus {
     @JsonPropertyDescription("The image pinned by digest: repository@sha256:...")
     private String image;
 
-    @JsonPropertyDescription("Namespace/name of the ImageBuild whose Job built the image, when this one waited for it.")
+    @JsonPropertyDescription(
+            "Namespace/name of the ImageBuild whose Job built the image, when this one waited for it.")
     private String sharedBuild;
 
     @JsonPropertyDescription("When the build Job started (RFC 3339).")

@@ -6,8 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Schema constraints on each item of a list of strings. The CRD generator has no annotation for item schemas, and
- * bounded items are what keep the API server's CEL cost estimate of the list's rules within budget.
+ * Schema constraints on each item of a list of strings. The CRD generator has no annotation for
+ * item schemas, and bounded items are what keep the API server's CEL cost estimate of the list's
+ * rules within budget.
  */
 @Target(ElementType.FIELD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -13,8 +13,7 @@ public class LockStatus {
     @JsonPropertyDescription("Number of packages in the lock.")
     private Integer packages;
 
-    public LockStatus() {
-    }
+    public LockStatus() {}
 
     public LockStatus(String configMap, Integer packages) {
         this.configMap = configMap;

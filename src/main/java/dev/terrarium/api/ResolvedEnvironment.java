@@ -8,11 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A normalised environment: every default explicit, names lower-cased, lists sorted and de-duplicated, whatever
- * source (fields, environment.yml, requirements.txt) it came from. Equal meaning gives equal objects.
+ * A normalised environment: every default explicit, names lower-cased, lists sorted and
+ * de-duplicated, whatever source (fields, environment.yml, requirements.txt) it came from. Equal
+ * meaning gives equal objects.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"manager", "python", "baseImage", "channels", "packages", "pip", "system", "env"})
+@JsonPropertyOrder({
+    "manager",
+    "python",
+    "baseImage",
+    "channels",
+    "packages",
+    "pip",
+    "system",
+    "env"
+})
 public class ResolvedEnvironment {
 
     @Required

@@ -11,7 +11,8 @@ public class Retention {
 
     @Min(1)
     @Max(100)
-    @JsonPropertyDescription("Succeeded ImageBuilds to keep, the one in use included. Defaults to 3.")
+    @JsonPropertyDescription(
+            "Succeeded ImageBuilds to keep, the one in use included. Defaults to 3.")
     private Integer successful;
 
     @Min(0)

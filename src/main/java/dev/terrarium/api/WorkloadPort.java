@@ -9,17 +9,22 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** A port the container listens on, published through the Workload's Service (docker run -p port:containerPort). */
+/**
+ * A port the container listens on, published through the Workload's Service (docker run -p
+ * port:containerPort).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkloadPort {
 
     @Required
     @Size(min = 1, max = 15)
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-    @ValidationRule(value = "self.matches('[a-z]') && !self.contains('--')",
+    @ValidationRule(
+            value = "self.matches('[a-z]') && !self.contains('--')",
             message = "a port name (IANA service name) has at least one letter and no '--'")
-    @JsonPropertyDescription("Port name (IANA service name: lower-case letters, digits and single dashes, at least "
-            + "one letter, at most 15).")
+    @JsonPropertyDescription(
+            "Port name (IANA service name: lower-case letters, digits and single dashes, at least "
+                    + "one letter, at most 15).")
     private String name;
 
     @Required
@@ -37,8 +42,7 @@ public class WorkloadPort {
     @JsonPropertyDescription("TCP (default), UDP or SCTP.")
     private String protocol;
 
-    public WorkloadPort() {
-    }
+    public WorkloadPort() {}
 
     public WorkloadPort(String name, Integer containerPort, Integer port) {
         this.name = name;

@@ -17,30 +17,43 @@ import java.util.Map;
 
 /** What to run and how. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.environment) != has(self.image)",
+@ValidationRule(
+        value = "has(self.environment) != has(self.image)",
         message = "exactly one of environment or image must be set")
-@ValidationRule(value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.name == p.name))",
-        message = "port names must be unique", fieldPath = ".ports")
-@ValidationRule(value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.containerPort == p.containerPort))",
-        message = "containerPort numbers must be unique", fieldPath = ".ports")
-@ValidationRule(value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, "
-        + "(has(q.port) ? q.port : q.containerPort) == (has(p.port) ? p.port : p.containerPort)))",
-        message = "Service port numbers must be unique", fieldPath = ".ports")
-@ValidationRule(value = "!has(self.backoffLimit) || (has(self.mode) && self.mode == 'Job')",
+@ValidationRule(
+        value = "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.name == p.name))",
+        message = "port names must be unique",
+        fieldPath = ".ports")
+@ValidationRule(
+        value =
+                "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.containerPort == p.containerPort))",
+        message = "containerPort numbers must be unique",
+        fieldPath = ".ports")
+@ValidationRule(
+        value =
+                "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, "
+                        + "(has(q.port) ? q.port : q.containerPort) == (has(p.port) ? p.port : p.containerPort)))",
+        message = "Service port numbers must be unique",
+        fieldPath = ".ports")
+@ValidationRule(
+        value = "!has(self.backoffLimit) || (has(self.mode) && self.mode == 'Job')",
         message = "backoffLimit applies to mode: Job only")
-@ValidationRule(value = "!has(self.mode) || self.mode == 'Service' || !has(self.replicas)",
+@ValidationRule(
+        value = "!has(self.mode) || self.mode == 'Service' || !has(self.replicas)",
         message = "replicas applies to mode: Service only")
 public class WorkloadSpec {
 
     @Size(max = 253)
     @Pattern(Patterns.OBJECT_NAME)
-    @JsonPropertyDescription("Name of the Environment (same namespace) whose image runs. Exactly one of environment "
-            + "and image.")
+    @JsonPropertyDescription(
+            "Name of the Environment (same namespace) whose image runs. Exactly one of environment "
+                    + "and image.")
     private String environment;
 
     @Size(max = 512)
     @Pattern(Patterns.IMAGE)
-    @JsonPropertyDescription("A plain image to run instead of an Environment's, as repository[:tag][@digest].")
+    @JsonPropertyDescription(
+            "A plain image to run instead of an Environment's, as repository[:tag][@digest].")
     private String image;
 
     @JsonPropertyDescription("Service (default): long-running Deployment; Job: runs to completion.")
@@ -62,8 +75,9 @@ public class WorkloadSpec {
     private String workingDir;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Ports the container listens on; a ClusterIP Service named like the Workload publishes "
-            + "them.")
+    @JsonPropertyDescription(
+            "Ports the container listens on; a ClusterIP Service named like the Workload publishes "
+                    + "them.")
     private List<WorkloadPort> ports;
 
     @Size(max = 256)
@@ -71,18 +85,21 @@ public class WorkloadSpec {
     private List<EnvVar> env;
 
     @Size(max = 64)
-    @JsonPropertyDescription("Secrets or ConfigMaps whose keys become environment variables (docker run --env-file; "
-            + "make the Secret with kubectl create secret generic NAME --from-env-file=.env).")
+    @JsonPropertyDescription(
+            "Secrets or ConfigMaps whose keys become environment variables (docker run --env-file; "
+                    + "make the Secret with kubectl create secret generic NAME --from-env-file=.env).")
     private List<EnvFromSource> envFrom;
 
     @Min(0)
     @Max(1000)
-    @JsonPropertyDescription("Number of pods (mode: Service). When unset, the operator does not own the replica count, "
-            + "so a HorizontalPodAutoscaler may set it; a new Deployment starts with 1.")
+    @JsonPropertyDescription(
+            "Number of pods (mode: Service). When unset, the operator does not own the replica count, "
+                    + "so a HorizontalPodAutoscaler may set it; a new Deployment starts with 1.")
     private Integer replicas;
 
-    @JsonPropertyDescription("True stops the Workload (docker stop): Deployment scaled to zero, Job suspended; "
-            + "every object is kept. False starts it again.")
+    @JsonPropertyDescription(
+            "True stops the Workload (docker stop): Deployment scaled to zero, Job suspended; "
+                    + "every object is kept. False starts it again.")
     private Boolean suspend;
 
     @Min(0)
@@ -90,17 +107,23 @@ public class WorkloadSpec {
     @JsonPropertyDescription("Retries of a failed pod (mode: Job). Defaults to 0.")
     private Integer backoffLimit;
 
-    @ValidationRule(value = Patterns.RESOURCE_NAMES, message = "resources are cpu, memory, ephemeral-storage, "
-            + "hugepages-<size> or an extended resource such as nvidia.com/gpu")
-    @ValidationRule(value = Patterns.REQUESTS_WITHIN_LIMITS, message = "a cpu or memory request must not exceed "
-            + "its limit")
-    @JsonPropertyDescription("CPU and memory requests and limits of the container, each a quantity greater than zero such as 500m, 2 or 4Gi.")
+    @ValidationRule(
+            value = Patterns.RESOURCE_NAMES,
+            message =
+                    "resources are cpu, memory, ephemeral-storage, "
+                            + "hugepages-<size> or an extended resource such as nvidia.com/gpu")
+    @ValidationRule(
+            value = Patterns.REQUESTS_WITHIN_LIMITS,
+            message = "a cpu or memory request must not exceed " + "its limit")
+    @JsonPropertyDescription(
+            "CPU and memory requests and limits of the container, each a quantity greater than zero such as 500m, 2 or 4Gi.")
     private ResourceRequirements resources;
 
     @Size(max = 253)
     @Pattern(Patterns.OBJECT_NAME)
-    @JsonPropertyDescription("Service account of the pods. When set, its API token is mounted; when unset, the pods "
-            + "get no token.")
+    @JsonPropertyDescription(
+            "Service account of the pods. When set, its API token is mounted; when unset, the pods "
+                    + "get no token.")
     private String serviceAccountName;
 
     @Size(max = 32)
@@ -111,8 +134,9 @@ public class WorkloadSpec {
     @JsonPropertyDescription("Tolerations of the pods, for example of tainted GPU nodes.")
     private List<Toleration> tolerations;
 
-    @JsonPropertyDescription("Container security settings, merged over the secure defaults (runAsNonRoot, no "
-            + "privilege escalation, all capabilities dropped, RuntimeDefault seccomp).")
+    @JsonPropertyDescription(
+            "Container security settings, merged over the secure defaults (runAsNonRoot, no "
+                    + "privilege escalation, all capabilities dropped, RuntimeDefault seccomp).")
     private SecurityContext securityContext;
 
     public String getEnvironment() {

@@ -12,7 +12,8 @@ public class WorkloadStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("WaitingForEnvironment, Progressing, Running, Stopped, Succeeded, Failed or Degraded.")
+    @JsonPropertyDescription(
+            "WaitingForEnvironment, Progressing, Running, Stopped, Succeeded, Failed or Degraded.")
     private WorkloadPhase phase;
 
     @JsonPropertyDescription("The image actually deployed, pinned by digest.")
@@ -27,8 +28,9 @@ public class WorkloadStatus {
     @JsonPropertyDescription("readyReplicas/replicas, for kubectl get.")
     private String ready;
 
-    @JsonPropertyDescription("Where the Service answers: <service>.<namespace>.svc:<port>, comma-separated for "
-            + "several ports.")
+    @JsonPropertyDescription(
+            "Where the Service answers: <service>.<namespace>.svc:<port>, comma-separated for "
+                    + "several ports.")
     private String endpoint;
 
     @JsonPropertyDescription("Exit code of the Job's container (mode: Job), once it terminated.")

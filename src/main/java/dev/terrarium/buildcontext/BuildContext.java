@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a builder needs besides the builder itself: the files of the build context, in a fixed order, and the
- * build arguments to pass with them.
+ * Everything a builder needs besides the builder itself: the files of the build context, in a fixed
+ * order, and the build arguments to pass with them.
  *
- * <p>The files become the keys of the context ConfigMap. Every value a user wrote reaches the build either inside
- * one of these files or as a build-argument value; the Dockerfile holds only text the operator chose.
+ * <p>The files become the keys of the context ConfigMap. Every value a user wrote reaches the build
+ * either inside one of these files or as a build-argument value; the Dockerfile holds only text the
+ * operator chose.
  *
  * @param files file name to content, Dockerfile first
  * @param buildArgs build-argument name to value, in the order the Dockerfile declares them
@@ -18,8 +19,13 @@ import java.util.Map;
 public record BuildContext(Map<String, String> files, Map<String, String> buildArgs) {
 
     public static final String DOCKERFILE = "Dockerfile";
-    /** What terrarium-conda installs in a conda build: channels, match specs, pip requirements, settings. */
+
+    /**
+     * What terrarium-conda installs in a conda build: channels, match specs, pip requirements,
+     * settings.
+     */
     public static final String CONDA_REQUEST = "conda-request.json";
+
     public static final String REQUIREMENTS_TXT = "requirements.txt";
     public static final String SYSTEM_PACKAGES_TXT = "system-packages.txt";
 

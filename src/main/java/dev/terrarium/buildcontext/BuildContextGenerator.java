@@ -12,38 +12,43 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns a normalised environment into a build context: a Dockerfile, the environment files it installs, and the
- * build arguments that carry the rest.
+ * Turns a normalised environment into a build context: a Dockerfile, the environment files it
+ * installs, and the build arguments that carry the rest.
  *
- * <p>The Dockerfile is the same text for every environment of the same shape (manager, whether there are OS
- * packages and pip requirements, the names of the baked variables), the same options and the same spec hash. What a
- * user wrote reaches the build only
+ * <p>The Dockerfile is the same text for every environment of the same shape (manager, whether
+ * there are OS packages and pip requirements, the names of the baked variables), the same options
+ * and the same spec hash. What a user wrote reaches the build only
+ *
  * <ul>
- *   <li>inside {@code conda-request.json}, {@code requirements.txt} and {@code system-packages.txt}, which RUN steps
- *       hand to terrarium-conda, uv, pip or apt as files, and</li>
- *   <li>as build-argument values: the base image ({@code FROM ${TERRARIUM_BASE_IMAGE}}), the Python version, and
- *       each baked variable's value ({@code ARG TERRARIUM_ENV_<i>} then {@code ENV NAME=${TERRARIUM_ENV_<i>}}).
- *       Dockerfile substitution inserts such a value once and never parses it again, and shell steps only ever see
- *       it as {@code "$VAR"}.</li>
+ *   <li>inside {@code conda-request.json}, {@code requirements.txt} and {@code
+ *       system-packages.txt}, which RUN steps hand to terrarium-conda, uv, pip or apt as files, and
+ *   <li>as build-argument values: the base image ({@code FROM ${TERRARIUM_BASE_IMAGE}}), the Python
+ *       version, and each baked variable's value ({@code ARG TERRARIUM_ENV_<i>} then {@code ENV
+ *       NAME=${TERRARIUM_ENV_<i>}}). Dockerfile substitution inserts such a value once and never
+ *       parses it again, and shell steps only ever see it as {@code "$VAR"}.
  * </ul>
- * The only user text in the Dockerfile is the name of each baked variable, which is checked to be an identifier.
  *
- * <p>The image runs as {@code USER <uid>:<uid>}, numeric so that Kubernetes' runAsNonRoot can verify it without
- * reading /etc/passwd. Everything is installed as root and left world-readable, not writable: the running user can
- * use the environment but not change it. The resolved lock is written to {@value #LOCK_FILE} and printed in the
- * {@link LockMarkers} format, by the last RUN step of a venv build and by terrarium-conda in a conda build. That step
- * must run, not come from a layer cache: builder pods start with empty state and import no cache, which guarantees
- * it.
+ * The only user text in the Dockerfile is the name of each baked variable, which is checked to be
+ * an identifier.
  *
- * <p>A conda build has three stages. {@code base} is the base image with the user, the OS packages and the base
- * image's glibc version ({@value #BASE_GLIBC}, from {@code getconf GNU_LIBC_VERSION}); {@code conda} is the builder
- * image ({@code TERRARIUM_CONDA_IMAGE}), where terrarium-conda (py-rattler) solves the request against the channels
- * with the virtual packages of the base image, never of the build machine, installs the environment into
- * {@value #CONDA_PREFIX} and its pip requirements with uv, and writes the lock; the last stage is {@code base} with
- * the environment and the lock copied in. The installer and its caches never reach the image.
+ * <p>The image runs as {@code USER <uid>:<uid>}, numeric so that Kubernetes' runAsNonRoot can
+ * verify it without reading /etc/passwd. Everything is installed as root and left world-readable,
+ * not writable: the running user can use the environment but not change it. The resolved lock is
+ * written to {@value #LOCK_FILE} and printed in the {@link LockMarkers} format, by the last RUN
+ * step of a venv build and by terrarium-conda in a conda build. That step must run, not come from a
+ * layer cache: builder pods start with empty state and import no cache, which guarantees it.
  *
- * <p>Assumed of the base image: Debian based, with apt, getent, groupadd and useradd; for conda, glibc (getconf);
- * for venv, a {@code python3} with the venv module (python:X.Y-slim, or Debian with python3-venv).
+ * <p>A conda build has three stages. {@code base} is the base image with the user, the OS packages
+ * and the base image's glibc version ({@value #BASE_GLIBC}, from {@code getconf GNU_LIBC_VERSION});
+ * {@code conda} is the builder image ({@code TERRARIUM_CONDA_IMAGE}), where terrarium-conda
+ * (py-rattler) solves the request against the channels with the virtual packages of the base image,
+ * never of the build machine, installs the environment into {@value #CONDA_PREFIX} and its pip
+ * requirements with uv, and writes the lock; the last stage is {@code base} with the environment
+ * and the lock copied in. The installer and its caches never reach the image.
+ *
+ * <p>Assumed of the base image: Debian based, with apt, getent, groupadd and useradd; for conda,
+ * glibc (getconf); for venv, a {@code python3} with the venv module (python:X.Y-slim, or Debian
+ * with python3-venv).
  */
 public final class BuildContextGenerator {
 
@@ -51,17 +56,32 @@ public final class BuildContextGenerator {
     public static final String CONDA_IMAGE_ARG = "TERRARIUM_CONDA_IMAGE";
     public static final String PYTHON_ARG = "TERRARIUM_PYTHON";
     public static final String ENV_ARG_PREFIX = "TERRARIUM_ENV_";
+
     /** Where the image keeps the resolved lock. */
     public static final String LOCK_FILE = "/opt/terrarium/lock";
 
     static final String CONDA_PREFIX = "/opt/conda";
-    /** The base image's glibc version, as {@code getconf GNU_LIBC_VERSION} prints it: the {@code __glibc} of the solve. */
+
+    /**
+     * The base image's glibc version, as {@code getconf GNU_LIBC_VERSION} prints it: the {@code
+     * __glibc} of the solve.
+     */
     static final String BASE_GLIBC = "/opt/terrarium/base-glibc";
-    /** The {@code __linux} of the solve: the kernel is the cluster's, unknown at build time; pixi assumes 4.18 too. */
+
+    /**
+     * The {@code __linux} of the solve: the kernel is the cluster's, unknown at build time; pixi
+     * assumes 4.18 too.
+     */
     static final String LINUX_VERSION = "4.18";
-    /** The {@code __archspec} of the solve: any x86-64, so no build that needs a newer microarchitecture is chosen. */
+
+    /**
+     * The {@code __archspec} of the solve: any x86-64, so no build that needs a newer
+     * microarchitecture is chosen.
+     */
     static final String ARCHSPEC = "x86_64";
-    private static final String CONDA_TOOLS = "/opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda";
+
+    private static final String CONDA_TOOLS =
+            "/opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda";
     private static final String CONDA_OUTPUT = "/tmp/terrarium/conda-out";
     private static final String RATTLER_CACHE = "/root/.cache/rattler";
     static final String VENV = "/opt/venv";
@@ -72,12 +92,18 @@ public final class BuildContextGenerator {
     private static final String UV_CACHE = "/root/.cache/uv";
     private static final String USER_NAME = "terrarium";
 
-    /** Fails the build early, with a message, when the base image's Python is not the one the spec asks for. */
-    private static final String PYTHON_CHECK = "python3 -c 'import sys; want = sys.argv[1];"
-            + " have = \"%d.%d.%d\" % sys.version_info[:3];"
-            + " sys.exit(0 if have == want or have.startswith(want + \".\")"
-            + " else \"the base image has Python \" + have + \" but the environment asks for \" + want)'"
-            + " \"$" + PYTHON_ARG + "\"";
+    /**
+     * Fails the build early, with a message, when the base image's Python is not the one the spec
+     * asks for.
+     */
+    private static final String PYTHON_CHECK =
+            "python3 -c 'import sys; want = sys.argv[1];"
+                    + " have = \"%d.%d.%d\" % sys.version_info[:3];"
+                    + " sys.exit(0 if have == want or have.startswith(want + \".\")"
+                    + " else \"the base image has Python \" + have + \" but the environment asks for \" + want)'"
+                    + " \"$"
+                    + PYTHON_ARG
+                    + "\"";
 
     private final BuildContextOptions options;
 
@@ -89,11 +115,13 @@ public final class BuildContextGenerator {
      * The build context of {@code environment}.
      *
      * @param environment a normalised environment
-     * @param specHash the environment's spec hash, 64 lower-case hex digits; it labels the image and marks the lock
-     * @throws IllegalArgumentException when a value is missing or cannot be carried faithfully: a spec hash that is
-     *     not 64 hex digits, a Python that is not X.Y[.Z], an OS package that is not a Debian name, a pip requirement
-     *     that a requirements file would read differently (a second line, an option, a comment), a variable name
-     *     that is not an identifier, a NUL in a build-argument value
+     * @param specHash the environment's spec hash, 64 lower-case hex digits; it labels the image
+     *     and marks the lock
+     * @throws IllegalArgumentException when a value is missing or cannot be carried faithfully: a
+     *     spec hash that is not 64 hex digits, a Python that is not X.Y[.Z], an OS package that is
+     *     not a Debian name, a pip requirement that a requirements file would read differently (a
+     *     second line, an option, a comment), a variable name that is not an identifier, a NUL in a
+     *     build-argument value
      */
     public BuildContext generate(ResolvedEnvironment environment, String specHash) {
         Objects.requireNonNull(environment, "environment");
@@ -104,24 +132,26 @@ public final class BuildContextGenerator {
         }
         String python = environment.getPython();
         if (python == null || !InputRules.PYTHON_VERSION.matcher(python).matches()) {
-            throw new IllegalArgumentException("python must be X.Y or X.Y.Z, got " + InputRules.printable(python));
+            throw new IllegalArgumentException(
+                    "python must be X.Y or X.Y.Z, got " + InputRules.printable(python));
         }
         String baseImage = environment.getBaseImage();
         InputRules.nonBlank("baseImage", baseImage);
         if (baseImage.chars().anyMatch(c -> Character.isWhitespace(c) || c == 0)) {
-            throw new IllegalArgumentException("baseImage must not contain whitespace: "
-                    + InputRules.printable(baseImage));
+            throw new IllegalArgumentException(
+                    "baseImage must not contain whitespace: " + InputRules.printable(baseImage));
         }
         List<String> channels = listOf(environment.getChannels());
         List<String> packages = listOf(environment.getPackages());
         List<String> pip = listOf(environment.getPip());
         List<String> system = listOf(environment.getSystem());
-        List<BakedEnvVar> env = environment.getEnv() == null ? List.of() : new ArrayList<>(environment.getEnv());
+        List<BakedEnvVar> env =
+                environment.getEnv() == null ? List.of() : new ArrayList<>(environment.getEnv());
         channels.forEach(channel -> InputRules.nonBlank("channels", channel));
         packages.forEach(spec -> InputRules.nonBlank("packages", spec));
         if (manager == Manager.VENV && !packages.isEmpty()) {
-            throw new IllegalArgumentException("packages are conda match specs; a venv environment cannot install "
-                    + "them");
+            throw new IllegalArgumentException(
+                    "packages are conda match specs; a venv environment cannot install " + "them");
         }
         pip.forEach(requirement -> InputRules.requirementLine("pip", requirement));
         system.forEach(name -> InputRules.debianPackage("system", name));
@@ -131,8 +161,10 @@ public final class BuildContextGenerator {
             }
             String name = variable.getName();
             if (name == null || !InputRules.IDENTIFIER.matcher(name).matches()) {
-                throw new IllegalArgumentException("env: variable name must be an identifier "
-                        + "([A-Za-z_][A-Za-z0-9_]*): " + InputRules.printable(name));
+                throw new IllegalArgumentException(
+                        "env: variable name must be an identifier "
+                                + "([A-Za-z_][A-Za-z0-9_]*): "
+                                + InputRules.printable(name));
             }
             InputRules.argumentValue("env." + name, valueOf(variable));
         }
@@ -148,10 +180,13 @@ public final class BuildContextGenerator {
         }
 
         Map<String, String> files = new LinkedHashMap<>();
-        files.put(BuildContext.DOCKERFILE, dockerfile(manager, specHash, !system.isEmpty(), !pip.isEmpty(), env));
+        files.put(
+                BuildContext.DOCKERFILE,
+                dockerfile(manager, specHash, !system.isEmpty(), !pip.isEmpty(), env));
         if (manager == Manager.CONDA) {
-            files.put(BuildContext.CONDA_REQUEST, CondaRequest.write(condaRequest(specHash, python, channels,
-                    packages, pip)));
+            files.put(
+                    BuildContext.CONDA_REQUEST,
+                    CondaRequest.write(condaRequest(specHash, python, channels, packages, pip)));
         } else if (!pip.isEmpty()) {
             files.put(BuildContext.REQUIREMENTS_TXT, lines(pip));
         }
@@ -161,11 +196,16 @@ public final class BuildContextGenerator {
         return new BuildContext(files, buildArgs);
     }
 
-    private String dockerfile(Manager manager, String specHash, boolean hasSystem, boolean hasPip,
+    private String dockerfile(
+            Manager manager,
+            String specHash,
+            boolean hasSystem,
+            boolean hasPip,
             List<BakedEnvVar> env) {
         int uid = options.uid();
         List<String> out = new ArrayList<>();
-        out.add("# Generated by Terrarium. User-supplied values reach this build only through the context files");
+        out.add(
+                "# Generated by Terrarium. User-supplied values reach this build only through the context files");
         out.add("# and the build arguments, never through the text of this file.");
         out.add("ARG " + BASE_IMAGE_ARG);
         if (manager == Manager.CONDA) {
@@ -176,35 +216,60 @@ public final class BuildContextGenerator {
             labels(out, manager, specHash);
         }
         out.add("USER root");
-        List<String> userCommands = new ArrayList<>(List.of(
-                "(getent group " + uid + " >/dev/null || groupadd --gid " + uid + " " + USER_NAME + ")",
-                "(getent passwd " + uid + " >/dev/null || useradd --no-log-init --uid " + uid
-                        + " --gid " + uid + " --create-home --home-dir /home/" + USER_NAME
-                        + " --shell /bin/sh " + USER_NAME + ")"));
+        List<String> userCommands =
+                new ArrayList<>(
+                        List.of(
+                                "(getent group "
+                                        + uid
+                                        + " >/dev/null || groupadd --gid "
+                                        + uid
+                                        + " "
+                                        + USER_NAME
+                                        + ")",
+                                "(getent passwd "
+                                        + uid
+                                        + " >/dev/null || useradd --no-log-init --uid "
+                                        + uid
+                                        + " --gid "
+                                        + uid
+                                        + " --create-home --home-dir /home/"
+                                        + USER_NAME
+                                        + " --shell /bin/sh "
+                                        + USER_NAME
+                                        + ")"));
         if (manager == Manager.CONDA) {
             userCommands.add("mkdir -p " + parent(BASE_GLIBC));
-            userCommands.add("{ getconf GNU_LIBC_VERSION > " + BASE_GLIBC + " || { echo 'terrarium: the base image"
-                    + " has no glibc (getconf GNU_LIBC_VERSION failed): conda packages need a glibc-based image'"
-                    + " >&2; exit 1; }; }");
+            userCommands.add(
+                    "{ getconf GNU_LIBC_VERSION > "
+                            + BASE_GLIBC
+                            + " || { echo 'terrarium: the base image"
+                            + " has no glibc (getconf GNU_LIBC_VERSION failed): conda packages need a glibc-based image'"
+                            + " >&2; exit 1; }; }");
         }
         out.add(run(List.of(), userCommands));
         if (hasSystem) {
             String list = COPY_DIR + "/" + BuildContext.SYSTEM_PACKAGES_TXT;
             out.add("COPY " + BuildContext.SYSTEM_PACKAGES_TXT + " " + list);
-            out.add(run(List.of(), List.of(
-                    "apt-get update",
-                    "DEBIAN_FRONTEND=noninteractive xargs -a " + list
-                            + " apt-get install -y --no-install-recommends",
-                    "rm -rf /var/lib/apt/lists/*")));
+            out.add(
+                    run(
+                            List.of(),
+                            List.of(
+                                    "apt-get update",
+                                    "DEBIAN_FRONTEND=noninteractive xargs -a "
+                                            + list
+                                            + " apt-get install -y --no-install-recommends",
+                                    "rm -rf /var/lib/apt/lists/*")));
         }
         if (manager == Manager.CONDA) {
             condaInstall(out, specHash);
         } else {
             venvInstall(out, specHash, hasPip);
         }
-        out.add("ENV " + (manager == Manager.CONDA
-                ? "PATH=" + CONDA_PREFIX + "/bin:$PATH CONDA_PREFIX=" + CONDA_PREFIX
-                : "PATH=" + VENV + "/bin:$PATH VIRTUAL_ENV=" + VENV));
+        out.add(
+                "ENV "
+                        + (manager == Manager.CONDA
+                                ? "PATH=" + CONDA_PREFIX + "/bin:$PATH CONDA_PREFIX=" + CONDA_PREFIX
+                                : "PATH=" + VENV + "/bin:$PATH VIRTUAL_ENV=" + VENV));
         for (int i = 0; i < env.size(); i++) {
             out.add("ARG " + ENV_ARG_PREFIX + i);
             out.add("ENV " + env.get(i).getName() + "=${" + ENV_ARG_PREFIX + i + "}");
@@ -214,8 +279,8 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * The conda stage and the copy of its result. The package caches are cache mounts, and the conda stage never
-     * reaches the image, so nothing needs cleaning.
+     * The conda stage and the copy of its result. The package caches are cache mounts, and the
+     * conda stage never reaches the image, so nothing needs cleaning.
      */
     private void condaInstall(List<String> out, String specHash) {
         String request = COPY_DIR + "/" + BuildContext.CONDA_REQUEST;
@@ -223,7 +288,10 @@ public final class BuildContextGenerator {
         out.add("USER root");
         out.add("COPY " + BuildContext.CONDA_REQUEST + " " + request);
         out.add("COPY --from=base " + BASE_GLIBC + " " + COPY_DIR + "/base-glibc");
-        out.add(run(List.of(cacheMount(RATTLER_CACHE), cacheMount(UV_CACHE)), List.of(CONDA_TOOLS + " " + request)));
+        out.add(
+                run(
+                        List.of(cacheMount(RATTLER_CACHE), cacheMount(UV_CACHE)),
+                        List.of(CONDA_TOOLS + " " + request)));
         out.add("FROM base");
         labels(out, Manager.CONDA, specHash);
         out.add("COPY --from=conda " + CONDA_PREFIX + " " + CONDA_PREFIX);
@@ -231,42 +299,87 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * The labels, which carry the spec hash. A conda build sets them in its last stage only, so that its base stage
-     * (the user, the OS packages) is the same for every spec on the same base and comes from the layer cache.
+     * The labels, which carry the spec hash. A conda build sets them in its last stage only, so
+     * that its base stage (the user, the OS packages) is the same for every spec on the same base
+     * and comes from the layer cache.
      */
     private static void labels(List<String> out, Manager manager, String specHash) {
         out.add("ARG " + PYTHON_ARG);
-        out.add("LABEL org.opencontainers.image.title=\"terrarium-environment\"" + CONTINUATION
-                + "  org.opencontainers.image.version=\"" + specHash + "\"" + CONTINUATION
-                + "  org.opencontainers.image.description=\"Terrarium " + manager.value()
-                + " environment, Python ${" + PYTHON_ARG + "}\"" + CONTINUATION
-                + "  dev.terrarium.spec-hash=\"" + specHash + "\"");
+        out.add(
+                "LABEL org.opencontainers.image.title=\"terrarium-environment\""
+                        + CONTINUATION
+                        + "  org.opencontainers.image.version=\""
+                        + specHash
+                        + "\""
+                        + CONTINUATION
+                        + "  org.opencontainers.image.description=\"Terrarium "
+                        + manager.value()
+                        + " environment, Python ${"
+                        + PYTHON_ARG
+                        + "}\""
+                        + CONTINUATION
+                        + "  dev.terrarium.spec-hash=\""
+                        + specHash
+                        + "\"");
     }
 
     private void venvInstall(List<String> out, String specHash, boolean hasPip) {
         boolean uv = options.installer() == Installer.UV;
         List<String> pipCacheMount = List.of(cacheMount(PIP_CACHE));
-        out.add(run(List.of(), List.of(PYTHON_CHECK, "python3 -m venv " + (uv ? "--without-pip " : "") + VENV)));
+        out.add(
+                run(
+                        List.of(),
+                        List.of(
+                                PYTHON_CHECK,
+                                "python3 -m venv " + (uv ? "--without-pip " : "") + VENV)));
         if (uv) {
-            out.add(run(pipCacheMount, List.of(
-                    "python3 -m venv " + TOOLS_VENV,
-                    TOOLS_VENV + "/bin/pip install --disable-pip-version-check uv==" + options.uvVersion())));
+            out.add(
+                    run(
+                            pipCacheMount,
+                            List.of(
+                                    "python3 -m venv " + TOOLS_VENV,
+                                    TOOLS_VENV
+                                            + "/bin/pip install --disable-pip-version-check uv=="
+                                            + options.uvVersion())));
         }
         if (hasPip) {
             String file = COPY_DIR + "/" + BuildContext.REQUIREMENTS_TXT;
             out.add("COPY " + BuildContext.REQUIREMENTS_TXT + " " + file);
             if (uv) {
-                out.add(run(List.of(cacheMount(UV_CACHE)),
-                        List.of("UV_CACHE_DIR=" + UV_CACHE + " UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 " + TOOLS_VENV
-                                + "/bin/uv pip install --python " + VENV + "/bin/python -r " + file)));
+                out.add(
+                        run(
+                                List.of(cacheMount(UV_CACHE)),
+                                List.of(
+                                        "UV_CACHE_DIR="
+                                                + UV_CACHE
+                                                + " UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
+                                                + TOOLS_VENV
+                                                + "/bin/uv pip install --python "
+                                                + VENV
+                                                + "/bin/python -r "
+                                                + file)));
             } else {
-                out.add(run(pipCacheMount, List.of(VENV + "/bin/pip install --disable-pip-version-check -r "
-                        + file)));
+                out.add(
+                        run(
+                                pipCacheMount,
+                                List.of(
+                                        VENV
+                                                + "/bin/pip install --disable-pip-version-check -r "
+                                                + file)));
             }
         }
-        out.add(lockStep(specHash, uv
-                ? TOOLS_VENV + "/bin/uv pip freeze --python " + VENV + "/bin/python > " + LOCK_FILE
-                : VENV + "/bin/pip freeze --disable-pip-version-check > " + LOCK_FILE));
+        out.add(
+                lockStep(
+                        specHash,
+                        uv
+                                ? TOOLS_VENV
+                                        + "/bin/uv pip freeze --python "
+                                        + VENV
+                                        + "/bin/python > "
+                                        + LOCK_FILE
+                                : VENV
+                                        + "/bin/pip freeze --disable-pip-version-check > "
+                                        + LOCK_FILE));
     }
 
     private static String lockStep(String specHash, String writeLock) {
@@ -278,12 +391,17 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * What terrarium-conda installs: the channels in priority order, python (the normalised spec lists it; this
-     * adds it when a hand-made environment does not), the match specs, the pip requirements, the virtual packages
-     * of the base image, and the operator's channel settings. Its keys are documented by terrarium-conda.
+     * What terrarium-conda installs: the channels in priority order, python (the normalised spec
+     * lists it; this adds it when a hand-made environment does not), the match specs, the pip
+     * requirements, the virtual packages of the base image, and the operator's channel settings.
+     * Its keys are documented by terrarium-conda.
      */
-    private Map<String, Object> condaRequest(String specHash, String python, List<String> channels,
-            List<String> packages, List<String> pip) {
+    private Map<String, Object> condaRequest(
+            String specHash,
+            String python,
+            List<String> channels,
+            List<String> packages,
+            List<String> pip) {
         List<String> specs = new ArrayList<>();
         if (packages.stream().noneMatch(spec -> "python".equals(condaPackageName(spec)))) {
             specs.add("python=" + python);

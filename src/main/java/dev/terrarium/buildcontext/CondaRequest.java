@@ -7,16 +7,17 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * Writes the request file that terrarium-conda reads. A JSON library does the quoting: every channel, match spec and
- * requirement becomes a JSON string, so no character of them means anything but text, and reading the file back
- * gives the same lists. Keys keep the order they were put in, so equal requests are equal bytes.
+ * Writes the request file that terrarium-conda reads. A JSON library does the quoting: every
+ * channel, match spec and requirement becomes a JSON string, so no character of them means anything
+ * but text, and reading the file back gives the same lists. Keys keep the order they were put in,
+ * so equal requests are equal bytes.
  */
 final class CondaRequest {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private CondaRequest() {
-    }
+    private CondaRequest() {}
 
     static String write(Map<String, Object> request) {
         try {

@@ -3,70 +3,94 @@ package dev.terrarium.buildcontext;
 import java.util.regex.Pattern;
 
 /**
- * The shapes a value must have to be carried faithfully by the file or argument it travels in. The spec normaliser
- * validates user input first; these checks stay here because this package is what would turn a malformed value into
- * a changed meaning (an option smuggled into a line-based file, a line split in two).
+ * The shapes a value must have to be carried faithfully by the file or argument it travels in. The
+ * spec normaliser validates user input first; these checks stay here because this package is what
+ * would turn a malformed value into a changed meaning (an option smuggled into a line-based file, a
+ * line split in two).
  */
 public final class InputRules {
 
     static final Pattern SPEC_HASH = Pattern.compile("[0-9a-f]{64}");
     static final Pattern PYTHON_VERSION = Pattern.compile("[0-9]+\\.[0-9]+(\\.[0-9]+)?");
     public static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** Debian package name, optional architecture qualifier, optional version (apt accepts a trailing glob). */
+
+    /**
+     * Debian package name, optional architecture qualifier, optional version (apt accepts a
+     * trailing glob).
+     */
     static final Pattern DEBIAN_PACKAGE =
             Pattern.compile("[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+~:*-]+)?");
+
     /** Python's \s matches Unicode whitespace and the separators U+001C to U+001F. */
     private static final Pattern WHITESPACE_THEN_HASH =
             Pattern.compile("[\\s\\x1c-\\x1f]#", Pattern.UNICODE_CHARACTER_CLASS);
+
     private static final Pattern WORD_STARTING_WITH_DASH =
             Pattern.compile("(^|\\s)-", Pattern.UNICODE_CHARACTER_CLASS);
 
-    private InputRules() {
-    }
+    private InputRules() {}
 
     static String specHash(String specHash) {
         if (specHash == null || !SPEC_HASH.matcher(specHash).matches()) {
-            throw new IllegalArgumentException("spec hash must be 64 lower-case hex digits, got " + specHash);
+            throw new IllegalArgumentException(
+                    "spec hash must be 64 lower-case hex digits, got " + specHash);
         }
         return specHash;
     }
 
     static void debianPackage(String field, String name) {
         if (name == null || !DEBIAN_PACKAGE.matcher(name).matches()) {
-            throw new IllegalArgumentException(field + ": not a Debian package name (name[:arch][=version]): "
-                    + printable(name));
+            throw new IllegalArgumentException(
+                    field
+                            + ": not a Debian package name (name[:arch][=version]): "
+                            + printable(name));
         }
     }
 
     /**
-     * A line of a pip requirements file, which pip and uv read with rules of their own: the file is split into lines
-     * by Python's {@code str.splitlines} (which also breaks at VT, FF, FS, GS, RS, NEL, U+2028 and U+2029), a
-     * backslash at the end joins the next line, {@code #} at the start or after whitespace starts a comment, and from
-     * the first space-separated word that starts with a dash on, the line is read as options ({@code -r},
-     * {@code --index-url}, {@code --hash}). A requirement with any of these would not mean what it says, so it is
-     * refused. terrarium-conda writes the pip list of a conda build into such a file too, so the rule holds for
-     * both managers. ({@code ${NAME}} with an upper-case NAME is expanded from the build's environment by pip and
-     * uv; that is a documented feature of requirements files and is left alone.)
+     * A line of a pip requirements file, which pip and uv read with rules of their own: the file is
+     * split into lines by Python's {@code str.splitlines} (which also breaks at VT, FF, FS, GS, RS,
+     * NEL, U+2028 and U+2029), a backslash at the end joins the next line, {@code #} at the start
+     * or after whitespace starts a comment, and from the first space-separated word that starts
+     * with a dash on, the line is read as options ({@code -r}, {@code --index-url}, {@code
+     * --hash}). A requirement with any of these would not mean what it says, so it is refused.
+     * terrarium-conda writes the pip list of a conda build into such a file too, so the rule holds
+     * for both managers. ({@code ${NAME}} with an upper-case NAME is expanded from the build's
+     * environment by pip and uv; that is a documented feature of requirements files and is left
+     * alone.)
      */
     static void requirementLine(String field, String requirement) {
         if (requirement == null || requirement.isBlank()) {
             throw new IllegalArgumentException(field + ": a requirement must not be empty");
         }
         if (requirement.codePoints().anyMatch(InputRules::breaksOrControls)) {
-            throw new IllegalArgumentException(field + ": a requirement must be one line without control "
-                    + "characters: " + printable(requirement));
+            throw new IllegalArgumentException(
+                    field
+                            + ": a requirement must be one line without control "
+                            + "characters: "
+                            + printable(requirement));
         }
         if (requirement.endsWith("\\")) {
-            throw new IllegalArgumentException(field + ": a requirement must not end with a backslash, which joins "
-                    + "lines: " + printable(requirement));
+            throw new IllegalArgumentException(
+                    field
+                            + ": a requirement must not end with a backslash, which joins "
+                            + "lines: "
+                            + printable(requirement));
         }
-        if (requirement.strip().startsWith("#") || WHITESPACE_THEN_HASH.matcher(requirement).find()) {
-            throw new IllegalArgumentException(field + ": '#' at the start or after whitespace starts a comment in "
-                    + "a requirements file: " + printable(requirement));
+        if (requirement.strip().startsWith("#")
+                || WHITESPACE_THEN_HASH.matcher(requirement).find()) {
+            throw new IllegalArgumentException(
+                    field
+                            + ": '#' at the start or after whitespace starts a comment in "
+                            + "a requirements file: "
+                            + printable(requirement));
         }
         if (WORD_STARTING_WITH_DASH.matcher(requirement).find()) {
-            throw new IllegalArgumentException(field + ": a word starting with '-' is read as an option in a "
-                    + "requirements file: " + printable(requirement));
+            throw new IllegalArgumentException(
+                    field
+                            + ": a word starting with '-' is read as an option in a "
+                            + "requirements file: "
+                            + printable(requirement));
         }
     }
 
@@ -93,15 +117,17 @@ public final class InputRules {
             return "null";
         }
         StringBuilder out = new StringBuilder("\"");
-        value.codePoints().forEach(c -> {
-            if (c == '"' || c == '\\') {
-                out.append('\\').appendCodePoint(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
+        value.codePoints()
+                .forEach(
+                        c -> {
+                            if (c == '"' || c == '\\') {
+                                out.append('\\').appendCodePoint(c);
+                            } else if (c < 0x20 || c == 0x7f) {
+                                out.append(String.format("\\u%04x", c));
+                            } else {
+                                out.appendCodePoint(c);
+                            }
+                        });
         return out.append('"').toString();
     }
 }

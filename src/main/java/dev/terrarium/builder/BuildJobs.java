@@ -8,35 +8,36 @@ import dev.terrarium.buildcontext.BuildContextOptions;
 import dev.terrarium.naming.Names;
 
 /**
- * The build context and builder pod of an ImageBuild, from its immutable spec alone, so that the context ConfigMap
- * and the Job always agree and never change for a given ImageBuild. Pure.
+ * The build context and builder pod of an ImageBuild, from its immutable spec alone, so that the
+ * context ConfigMap and the Job always agree and never change for a given ImageBuild. Pure.
  */
 public final class BuildJobs {
 
     /** What a build Job of an ImageBuild runs, or why none can be made for it. */
-    public sealed interface Preparation {
-    }
+    public sealed interface Preparation {}
 
     /** The context files and the builder's pod. */
-    public record Prepared(BuildContext context, BuilderPod pod) implements Preparation {
-    }
+    public record Prepared(BuildContext context, BuilderPod pod) implements Preparation {}
 
     /** The spec cannot become a build; the message says which value and why. */
-    public record Refused(String message) implements Preparation {
-    }
+    public record Refused(String message) implements Preparation {}
 
-    private BuildJobs() {
-    }
+    private BuildJobs() {}
 
     /**
-     * The generator and the request refuse a malformed value by throwing, so that no code path can ever build from
-     * one; this is the one place where that refusal becomes an answer the reconciler reports.
+     * The generator and the request refuse a malformed value by throwing, so that no code path can
+     * ever build from one; this is the one place where that refusal becomes an answer the
+     * reconciler reports.
      */
     public static Preparation prepare(ImageBuild build) {
         Long timeout = build.getSpec().getBuild().getTimeoutSeconds();
         if (timeout != null && (timeout < 1 || timeout > BuildSettings.MAX_TIMEOUT_SECONDS)) {
-            return new Refused("spec.build.timeoutSeconds: " + timeout + " is not between 1 and "
-                    + BuildSettings.MAX_TIMEOUT_SECONDS + " seconds");
+            return new Refused(
+                    "spec.build.timeoutSeconds: "
+                            + timeout
+                            + " is not between 1 and "
+                            + BuildSettings.MAX_TIMEOUT_SECONDS
+                            + " seconds");
         }
         try {
             BuildContext context = context(build);
@@ -46,14 +47,21 @@ public final class BuildJobs {
         }
     }
 
-    /** The preparation of a build that the reconciler admitted, which it does only for prepared ones. */
+    /**
+     * The preparation of a build that the reconciler admitted, which it does only for prepared
+     * ones.
+     */
     public static Prepared prepared(ImageBuild build) {
         Preparation preparation = prepare(build);
         if (preparation instanceof Prepared prepared) {
             return prepared;
         }
-        throw new IllegalStateException("ImageBuild " + build.getMetadata().getName() + " was admitted but cannot "
-                + "be built: " + ((Refused) preparation).message());
+        throw new IllegalStateException(
+                "ImageBuild "
+                        + build.getMetadata().getName()
+                        + " was admitted but cannot "
+                        + "be built: "
+                        + ((Refused) preparation).message());
     }
 
     private static BuildContext context(ImageBuild build) {
@@ -69,17 +77,21 @@ public final class BuildJobs {
             options = options.withChannelPriority(settings.getChannelPriority());
         }
         options = options.withChannelAlias(settings.getChannelAlias());
-        return new BuildContextGenerator(options).generate(build.getSpec().getResolved(),
-                build.getSpec().getSpecHash());
+        return new BuildContextGenerator(options)
+                .generate(build.getSpec().getResolved(), build.getSpec().getSpecHash());
     }
 
     private static BuilderPod builderPod(ImageBuild build, BuildContext context) {
         BuildSettings settings = build.getSpec().getBuild();
-        BuildRequest request = BuildRequest.of(settings.getBuilderImage(), build.getSpec().target(),
-                        Names.buildContext(build.getMetadata().getName()), context)
-                .withPushSecret(build.getSpec().getPushSecret())
-                .withInsecureRegistry(Boolean.TRUE.equals(settings.getInsecureRegistry()))
-                .withResources(settings.getResources());
+        BuildRequest request =
+                BuildRequest.of(
+                                settings.getBuilderImage(),
+                                build.getSpec().target(),
+                                Names.buildContext(build.getMetadata().getName()),
+                                context)
+                        .withPushSecret(build.getSpec().getPushSecret())
+                        .withInsecureRegistry(Boolean.TRUE.equals(settings.getInsecureRegistry()))
+                        .withResources(settings.getResources());
         return BuilderPodSpec.forStrategy(settings.getStrategy()).pod(request);
     }
 }

@@ -16,29 +16,28 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where a build Job stands, read from the Job's conditions and its pod's container states: still running, succeeded
- * with the digest the builder reported, or failed with a reason. Pure: the caller reads the log tail of a failure
- * (when {@link Failed#logPod()} names a pod) and writes the status.
+ * Where a build Job stands, read from the Job's conditions and its pod's container states: still
+ * running, succeeded with the digest the builder reported, or failed with a reason. Pure: the
+ * caller reads the log tail of a failure (when {@link Failed#logPod()} names a pod) and writes the
+ * status.
  */
 public sealed interface BuildOutcome {
 
     /** The Job runs; {@code podName} is its newest pod, or null before it has one. */
-    record Running(String podName) implements BuildOutcome {
-    }
+    record Running(String podName) implements BuildOutcome {}
 
     /** The builder pushed the image with this digest. */
-    record Succeeded(String digest, String podName) implements BuildOutcome {
-    }
+    record Succeeded(String digest, String podName) implements BuildOutcome {}
 
     /**
      * The build failed for good.
      *
      * @param logPod the pod whose build log explains the failure, or null when no build ran
-     * @param stopJob whether the Job is still alive and must be removed (a pod that can never start)
+     * @param stopJob whether the Job is still alive and must be removed (a pod that can never
+     *     start)
      */
     record Failed(String reason, String message, Integer exitCode, String logPod, boolean stopJob)
-            implements BuildOutcome {
-    }
+            implements BuildOutcome {}
 
     Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
 
@@ -52,22 +51,36 @@ public sealed interface BuildOutcome {
     static BuildOutcome of(Job job, Collection<Pod> pods, String builderImage) {
         Optional<Pod> pod = ContainerStates.newest(pods);
         String podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
-        Optional<ContainerStatus> builder = pod.flatMap(p -> ContainerStates.of(p, BuilderPod.CONTAINER_NAME));
-        Optional<ContainerStateWaiting> pullFailure = builder.map(s -> s.getState().getWaiting())
-                .filter(w -> PULL_FAILURES.contains(w.getReason()));
+        Optional<ContainerStatus> builder =
+                pod.flatMap(p -> ContainerStates.of(p, BuilderPod.CONTAINER_NAME));
+        Optional<ContainerStateWaiting> pullFailure =
+                builder.map(s -> s.getState().getWaiting())
+                        .filter(w -> PULL_FAILURES.contains(w.getReason()));
         if (pullFailure.isPresent()) {
-            return new Failed("ImagePullBackOff", "The builder image " + builderImage + " cannot be pulled: "
-                    + pullFailure.get().getMessage(), null, null, true);
+            return new Failed(
+                    "ImagePullBackOff",
+                    "The builder image "
+                            + builderImage
+                            + " cannot be pulled: "
+                            + pullFailure.get().getMessage(),
+                    null,
+                    null,
+                    true);
         }
-        Optional<ContainerStateTerminated> terminated = builder.map(s -> s.getState().getTerminated());
+        Optional<ContainerStateTerminated> terminated =
+                builder.map(s -> s.getState().getTerminated());
         Integer exitCode = terminated.map(ContainerStateTerminated::getExitCode).orElse(null);
         if (JobConditions.whenTrue(job, JobConditions.COMPLETE).isPresent()) {
             String message = terminated.map(ContainerStateTerminated::getMessage).orElse(null);
             try {
                 return new Succeeded(BuildResultParser.digest(message), podName);
             } catch (IllegalArgumentException e) {
-                return new Failed("NoDigest", "The build finished but reported no image digest: " + e.getMessage(),
-                        exitCode, podName, false);
+                return new Failed(
+                        "NoDigest",
+                        "The build finished but reported no image digest: " + e.getMessage(),
+                        exitCode,
+                        podName,
+                        false);
             }
         }
         Optional<JobCondition> failed = JobConditions.whenTrue(job, JobConditions.FAILED);
@@ -75,24 +88,47 @@ public sealed interface BuildOutcome {
             return new Running(podName);
         }
         if ("DeadlineExceeded".equals(failed.get().getReason())) {
-            return new Failed("DeadlineExceeded", "The build ran longer than its timeout of "
-                    + timeout(job) + " and was stopped.", exitCode, podName, false);
+            return new Failed(
+                    "DeadlineExceeded",
+                    "The build ran longer than its timeout of "
+                            + timeout(job)
+                            + " and was stopped.",
+                    exitCode,
+                    podName,
+                    false);
         }
         if (terminated.map(t -> "OOMKilled".equals(t.getReason())).orElse(false)) {
-            return new Failed("OOMKilled", "The builder ran out of memory (exit code " + exitCode
-                    + "); raise build.resources.limits.memory.", exitCode, podName, false);
+            return new Failed(
+                    "OOMKilled",
+                    "The builder ran out of memory (exit code "
+                            + exitCode
+                            + "); raise build.resources.limits.memory.",
+                    exitCode,
+                    podName,
+                    false);
         }
-        return new Failed("Error", "The builder exited with code " + exitCode
-                + (failed.get().getMessage() != null ? " (" + failed.get().getMessage() + ")" : "") + ".",
-                exitCode, podName, false);
+        return new Failed(
+                "Error",
+                "The builder exited with code "
+                        + exitCode
+                        + (failed.get().getMessage() != null
+                                ? " (" + failed.get().getMessage() + ")"
+                                : "")
+                        + ".",
+                exitCode,
+                podName,
+                false);
     }
 
-    /** The namespace label whose Pod Security level admits build pods (they need Unconfined seccomp). */
+    /**
+     * The namespace label whose Pod Security level admits build pods (they need Unconfined
+     * seccomp).
+     */
     String POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce=privileged";
 
     /**
-     * A Job whose pod the API server refused, with the API server's message (the Job controller's FailedCreate
-     * event): the Job controller would only retry, and the build would wait for good.
+     * A Job whose pod the API server refused, with the API server's message (the Job controller's
+     * FailedCreate event): the Job controller would only retry, and the build would wait for good.
      */
     static Failed podRefused(Job job, String apiMessage) {
         String name = job.getMetadata().getName();
@@ -100,25 +136,46 @@ public sealed interface BuildOutcome {
         String message = apiMessage == null ? "" : apiMessage;
         String prefix = "The build Job " + name + " cannot make its pod: " + message;
         if (message.contains("exceeded quota")) {
-            return new Failed("QuotaExceeded", prefix + " Raise the ResourceQuota of namespace " + namespace
-                    + " or lower build.resources, then set the annotation terrarium.dev/rebuild on the Environment.",
-                    null, null, true);
+            return new Failed(
+                    "QuotaExceeded",
+                    prefix
+                            + " Raise the ResourceQuota of namespace "
+                            + namespace
+                            + " or lower build.resources, then set the annotation terrarium.dev/rebuild on the Environment.",
+                    null,
+                    null,
+                    true);
         }
         if (message.contains("violates PodSecurity")) {
-            return new Failed("PodSecurity", prefix + " Build pods need the namespace label " + POD_SECURITY_LABEL
-                    + " on namespace " + namespace + " (they run buildah with Unconfined seccomp), then set the "
-                    + "annotation terrarium.dev/rebuild on the Environment.", null, null, true);
+            return new Failed(
+                    "PodSecurity",
+                    prefix
+                            + " Build pods need the namespace label "
+                            + POD_SECURITY_LABEL
+                            + " on namespace "
+                            + namespace
+                            + " (they run buildah with Unconfined seccomp), then set the "
+                            + "annotation terrarium.dev/rebuild on the Environment.",
+                    null,
+                    null,
+                    true);
         }
-        return new Failed("InvalidBuildPod", prefix + " Fix what the message names (a LimitRange, an admission "
-                + "policy, build.resources), then set the annotation terrarium.dev/rebuild on the Environment.",
-                null, null, true);
+        return new Failed(
+                "InvalidBuildPod",
+                prefix
+                        + " Fix what the message names (a LimitRange, an admission "
+                        + "policy, build.resources), then set the annotation terrarium.dev/rebuild on the Environment.",
+                null,
+                null,
+                true);
     }
 
     /**
-     * A build that has not started within {@code limit}: its Job has made no pod since it was created (the namespace
-     * refuses the pod and no refusal was reported, or it cannot admit it), or its pod has been unschedulable that
-     * long (no node matches its node selector, tolerations or requests). Either would wait for good, and equal
-     * builds of other namespaces with it. Empty while the build is younger than that, or has started.
+     * A build that has not started within {@code limit}: its Job has made no pod since it was
+     * created (the namespace refuses the pod and no refusal was reported, or it cannot admit it),
+     * or its pod has been unschedulable that long (no node matches its node selector, tolerations
+     * or requests). Either would wait for good, and equal builds of other namespaces with it. Empty
+     * while the build is younger than that, or has started.
      */
     static Optional<Failed> notStarted(Job job, Collection<Pod> pods, Duration limit, Instant now) {
         if (job.getMetadata().getCreationTimestamp() == null
@@ -133,26 +190,54 @@ public sealed interface BuildOutcome {
             if (now.isBefore(created.plus(limit))) {
                 return Optional.empty();
             }
-            return Optional.of(new Failed("PodNotCreated", "The build Job " + name + " made no pod in "
-                    + text(limit) + ": the namespace refuses it (a ResourceQuota, a LimitRange or its Pod Security "
-                    + "level) or cannot admit it. `kubectl describe job " + name + " -n "
-                    + job.getMetadata().getNamespace() + "` shows why; once that is fixed, set the annotation "
-                    + "terrarium.dev/rebuild on the Environment to build again.", null, null, true));
+            return Optional.of(
+                    new Failed(
+                            "PodNotCreated",
+                            "The build Job "
+                                    + name
+                                    + " made no pod in "
+                                    + text(limit)
+                                    + ": the namespace refuses it (a ResourceQuota, a LimitRange or its Pod Security "
+                                    + "level) or cannot admit it. `kubectl describe job "
+                                    + name
+                                    + " -n "
+                                    + job.getMetadata().getNamespace()
+                                    + "` shows why; once that is fixed, set the annotation "
+                                    + "terrarium.dev/rebuild on the Environment to build again.",
+                            null,
+                            null,
+                            true));
         }
-        Optional<PodCondition> unschedulable = pod.get().getStatus() == null
-                || pod.get().getStatus().getConditions() == null ? Optional.empty()
-                : pod.get().getStatus().getConditions().stream()
-                        .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-                                && "Unschedulable".equals(c.getReason()) && c.getLastTransitionTime() != null)
-                        .findFirst();
+        Optional<PodCondition> unschedulable =
+                pod.get().getStatus() == null || pod.get().getStatus().getConditions() == null
+                        ? Optional.empty()
+                        : pod.get().getStatus().getConditions().stream()
+                                .filter(
+                                        c ->
+                                                "PodScheduled".equals(c.getType())
+                                                        && "False".equals(c.getStatus())
+                                                        && "Unschedulable".equals(c.getReason())
+                                                        && c.getLastTransitionTime() != null)
+                                .findFirst();
         if (unschedulable.isEmpty()
-                || now.isBefore(Instant.parse(unschedulable.get().getLastTransitionTime()).plus(limit))) {
+                || now.isBefore(
+                        Instant.parse(unschedulable.get().getLastTransitionTime()).plus(limit))) {
             return Optional.empty();
         }
-        return Optional.of(new Failed("Unschedulable", "No node takes the build pod "
-                + pod.get().getMetadata().getName() + " (for " + text(limit) + "): " + unschedulable.get().getMessage()
-                + " Check build.nodeSelector, build.tolerations and build.resources against the cluster's nodes, "
-                + "then set the annotation terrarium.dev/rebuild on the Environment.", null, null, true));
+        return Optional.of(
+                new Failed(
+                        "Unschedulable",
+                        "No node takes the build pod "
+                                + pod.get().getMetadata().getName()
+                                + " (for "
+                                + text(limit)
+                                + "): "
+                                + unschedulable.get().getMessage()
+                                + " Check build.nodeSelector, build.tolerations and build.resources against the cluster's nodes, "
+                                + "then set the annotation terrarium.dev/rebuild on the Environment.",
+                        null,
+                        null,
+                        true));
     }
 
     /** The Job's deadline as a build.timeout would say it: 1h30m, 45m, 90s. */

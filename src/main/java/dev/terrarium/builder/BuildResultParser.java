@@ -8,12 +8,11 @@ public final class BuildResultParser {
 
     private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
-    private BuildResultParser() {
-    }
+    private BuildResultParser() {}
 
     /**
-     * The digest in {@code terminationMessage}: a bare {@code sha256:<64 hex>}, as buildah's {@code --digestfile}
-     * writes it, surrounding whitespace allowed.
+     * The digest in {@code terminationMessage}: a bare {@code sha256:<64 hex>}, as buildah's {@code
+     * --digestfile} writes it, surrounding whitespace allowed.
      *
      * @throws IllegalArgumentException for anything else, saying what was wrong
      */
@@ -25,8 +24,9 @@ public final class BuildResultParser {
         if (DIGEST.matcher(message).matches()) {
             return message;
         }
-        throw new IllegalArgumentException("termination message is not a sha256 digest: "
-                + InputRules.printable(abbreviated(message)));
+        throw new IllegalArgumentException(
+                "termination message is not a sha256 digest: "
+                        + InputRules.printable(abbreviated(message)));
     }
 
     private static String abbreviated(String text) {

@@ -1,7 +1,7 @@
 package dev.terrarium.builder;
 
-import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.buildcontext.BuildContext;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -11,31 +11,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * buildah, as Tekton's buildah task and OpenShift builds run it: {@code buildah build} with the vfs storage driver
- * (no overlay mounts, no /dev/fuse) and chroot isolation (no runc inside the pod), then {@code buildah push}, whose
- * {@code --digestfile} writes the pushed manifest's digest in place into the termination log.
+ * buildah, as Tekton's buildah task and OpenShift builds run it: {@code buildah build} with the vfs
+ * storage driver (no overlay mounts, no /dev/fuse) and chroot isolation (no runc inside the pod),
+ * then {@code buildah push}, whose {@code --digestfile} writes the pushed manifest's digest in
+ * place into the termination log.
  *
- * <p>Security, least privilege that works: buildah runs rootless, as the image's {@code build} user (uid and gid
- * 1000, with ranges in /etc/subuid and /etc/subgid), not privileged. It makes a user namespace in which it is root,
- * mounts and chroots there, and runs the build steps inside. For that:
+ * <p>Security, least privilege that works: buildah runs rootless, as the image's {@code build} user
+ * (uid and gid 1000, with ranges in /etc/subuid and /etc/subgid), not privileged. It makes a user
+ * namespace in which it is root, mounts and chroots there, and runs the build steps inside. For
+ * that:
+ *
  * <ul>
- *   <li>all capabilities are dropped, then SETUID and SETGID added back, so that newuidmap and newgidmap (file
- *       capabilities) can write the namespace's id maps, and SETFCAP, which the kernel requires to map uid 0 into
- *       it; they only enter the bounding set, a non-root process never holds them itself;</li>
- *   <li>privilege escalation stays allowed, since no_new_privs would stop those file capabilities;</li>
- *   <li>seccomp and AppArmor are Unconfined, because the runtime default profiles forbid unshare and mount. The build
- *       namespace therefore needs the privileged Pod Security Standard. On clusters with Kubernetes user namespaces
- *       ({@code hostUsers: false}) the same holds inside the pod's own namespace.</li>
+ *   <li>all capabilities are dropped, then SETUID and SETGID added back, so that newuidmap and
+ *       newgidmap (file capabilities) can write the namespace's id maps, and SETFCAP, which the
+ *       kernel requires to map uid 0 into it; they only enter the bounding set, a non-root process
+ *       never holds them itself;
+ *   <li>privilege escalation stays allowed, since no_new_privs would stop those file capabilities;
+ *   <li>seccomp and AppArmor are Unconfined, because the runtime default profiles forbid unshare
+ *       and mount. The build namespace therefore needs the privileged Pod Security Standard. On
+ *       clusters with Kubernetes user namespaces ({@code hostUsers: false}) the same holds inside
+ *       the pod's own namespace.
  * </ul>
- * Running buildah as root instead would need CAP_SYS_ADMIN for the mounts of chroot isolation, which is close to
- * privileged.
  *
- * <p>Two commands need a shell. The script is fixed text chosen only by whether there is a push secret and whether
- * the registry is insecure; the build's argv, build arguments included, arrives as {@code "$@"}, and the target
- * reference as the environment variable {@value #IMAGE_VARIABLE}, so no user value is ever part of the script.
+ * Running buildah as root instead would need CAP_SYS_ADMIN for the mounts of chroot isolation,
+ * which is close to privileged.
+ *
+ * <p>Two commands need a shell. The script is fixed text chosen only by whether there is a push
+ * secret and whether the registry is insecure; the build's argv, build arguments included, arrives
+ * as {@code "$@"}, and the target reference as the environment variable {@value #IMAGE_VARIABLE},
+ * so no user value is ever part of the script.
  */
 public final class BuildahPodSpec implements BuilderPodSpec {
-
 
     static final String IMAGE_VARIABLE = "TERRARIUM_IMAGE";
     static final String HOME = "/home/build";
@@ -53,25 +59,30 @@ public final class BuildahPodSpec implements BuilderPodSpec {
     @Override
     public BuilderPod pod(BuildRequest request) {
         boolean authenticated = request.pushSecret() != null;
-        List<String> args = new ArrayList<>(List.of("--storage-driver=vfs", "--isolation=chroot", "--layers"));
+        List<String> args =
+                new ArrayList<>(List.of("--storage-driver=vfs", "--isolation=chroot", "--layers"));
         if (authenticated) {
             args.add("--authfile=" + AUTH_FILE);
         }
         if (request.insecureRegistry()) {
-            // The base image usually comes from the same registry (a mirror, in an air-gapped cluster).
+            // The base image usually comes from the same registry (a mirror, in an air-gapped
+            // cluster).
             args.add("--tls-verify=false");
         }
         args.add("--file=" + BuilderVolumes.CONTEXT_DIR + "/" + BuildContext.DOCKERFILE);
         args.add("--tag=" + request.target());
-        request.buildArgs().forEach((name, value) -> {
-            args.add("--build-arg");
-            args.add(name + "=" + value);
-        });
+        request.buildArgs()
+                .forEach(
+                        (name, value) -> {
+                            args.add("--build-arg");
+                            args.add(name + "=" + value);
+                        });
         args.add(BuilderVolumes.CONTEXT_DIR);
 
-        List<EnvVar> env = List.of(
-                new EnvVar(IMAGE_VARIABLE, request.target(), null),
-                new EnvVar("HOME", HOME, null));
+        List<EnvVar> env =
+                List.of(
+                        new EnvVar(IMAGE_VARIABLE, request.target(), null),
+                        new EnvVar("HOME", HOME, null));
         List<Volume> volumes = new ArrayList<>(BuilderVolumes.contextVolumes(request));
         volumes.add(BuilderVolumes.emptyDir(STORAGE_VOLUME));
         List<VolumeMount> mounts = new ArrayList<>(BuilderVolumes.contextMounts(request));
@@ -80,10 +91,17 @@ public final class BuildahPodSpec implements BuilderPodSpec {
             volumes.add(BuilderVolumes.pushSecretVolume(request.pushSecret()));
             mounts.add(BuilderVolumes.pushSecretMount(AUTH_DIR));
         }
-        return new BuilderPod(BuilderVolumes.container(request.builderImage(), request, env, mounts, securityContext())
-                .withCommand("/bin/sh", "-c", script(authenticated, request.insecureRegistry()), "buildah-build")
-                .withArgs(args)
-                .build(), volumes);
+        return new BuilderPod(
+                BuilderVolumes.container(
+                                request.builderImage(), request, env, mounts, securityContext())
+                        .withCommand(
+                                "/bin/sh",
+                                "-c",
+                                script(authenticated, request.insecureRegistry()),
+                                "buildah-build")
+                        .withArgs(args)
+                        .build(),
+                volumes);
     }
 
     static String script(boolean authenticated, boolean insecure) {
@@ -92,8 +110,13 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                 + "buildah push --storage-driver=vfs"
                 + (authenticated ? " --authfile=" + AUTH_FILE : "")
                 + (insecure ? " --tls-verify=false" : "")
-                + " --digestfile=" + BuilderVolumes.TERMINATION_LOG
-                + " \"$" + IMAGE_VARIABLE + "\" \"docker://$" + IMAGE_VARIABLE + "\"\n";
+                + " --digestfile="
+                + BuilderVolumes.TERMINATION_LOG
+                + " \"$"
+                + IMAGE_VARIABLE
+                + "\" \"docker://$"
+                + IMAGE_VARIABLE
+                + "\"\n";
     }
 
     private static SecurityContext securityContext() {
@@ -103,9 +126,16 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                 .withRunAsNonRoot(true)
                 .withPrivileged(false)
                 .withAllowPrivilegeEscalation(true)
-                .withNewCapabilities().withDrop("ALL").withAdd("SETUID", "SETGID", "SETFCAP").endCapabilities()
-                .withNewSeccompProfile().withType("Unconfined").endSeccompProfile()
-                .withNewAppArmorProfile().withType("Unconfined").endAppArmorProfile()
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .withAdd("SETUID", "SETGID", "SETFCAP")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("Unconfined")
+                .endSeccompProfile()
+                .withNewAppArmorProfile()
+                .withType("Unconfined")
+                .endAppArmorProfile()
                 .build();
     }
 }

@@ -11,12 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layout every builder shares: where the context is, how the push secret is mounted, and the container fields
- * that do not depend on the builder.
+ * The layout every builder shares: where the context is, how the push secret is mounted, and the
+ * container fields that do not depend on the builder.
  *
- * <p>The context ConfigMap is mounted file by file with subPath into an emptyDir, rather than as a directory: a
- * ConfigMap directory holds each key as a symlink into a hidden {@code ..data} directory, and builders differ in
- * whether they follow such links when they send or copy the context. A subPath mount is the plain file.
+ * <p>The context ConfigMap is mounted file by file with subPath into an emptyDir, rather than as a
+ * directory: a ConfigMap directory holds each key as a symlink into a hidden {@code ..data}
+ * directory, and builders differ in whether they follow such links when they send or copy the
+ * context. A subPath mount is the plain file.
  */
 final class BuilderVolumes {
 
@@ -28,13 +29,16 @@ final class BuilderVolumes {
     private static final String PUSH_SECRET_VOLUME = "push-secret";
     private static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
-    private BuilderVolumes() {
-    }
+    private BuilderVolumes() {}
 
     static List<Volume> contextVolumes(BuildRequest request) {
         return List.of(
-                new VolumeBuilder().withName(CONTEXT_VOLUME)
-                        .withNewConfigMap().withName(request.contextConfigMap()).endConfigMap().build(),
+                new VolumeBuilder()
+                        .withName(CONTEXT_VOLUME)
+                        .withNewConfigMap()
+                        .withName(request.contextConfigMap())
+                        .endConfigMap()
+                        .build(),
                 emptyDir(CONTEXT_DIR_VOLUME));
     }
 
@@ -42,18 +46,32 @@ final class BuilderVolumes {
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(mount(CONTEXT_DIR_VOLUME, CONTEXT_DIR, false));
         for (String file : request.contextFiles()) {
-            mounts.add(new VolumeMountBuilder().withName(CONTEXT_VOLUME).withMountPath(CONTEXT_DIR + "/" + file)
-                    .withSubPath(file).withReadOnly(true).build());
+            mounts.add(
+                    new VolumeMountBuilder()
+                            .withName(CONTEXT_VOLUME)
+                            .withMountPath(CONTEXT_DIR + "/" + file)
+                            .withSubPath(file)
+                            .withReadOnly(true)
+                            .build());
         }
         return mounts;
     }
 
-    /** The push secret's {@value #DOCKER_CONFIG_KEY} as {@code config.json}, the name Docker clients look for. */
+    /**
+     * The push secret's {@value #DOCKER_CONFIG_KEY} as {@code config.json}, the name Docker clients
+     * look for.
+     */
     static Volume pushSecretVolume(String secretName) {
-        return new VolumeBuilder().withName(PUSH_SECRET_VOLUME)
-                .withNewSecret().withSecretName(secretName)
-                .addNewItem().withKey(DOCKER_CONFIG_KEY).withPath(DOCKER_CONFIG_FILE).endItem()
-                .endSecret().build();
+        return new VolumeBuilder()
+                .withName(PUSH_SECRET_VOLUME)
+                .withNewSecret()
+                .withSecretName(secretName)
+                .addNewItem()
+                .withKey(DOCKER_CONFIG_KEY)
+                .withPath(DOCKER_CONFIG_FILE)
+                .endItem()
+                .endSecret()
+                .build();
     }
 
     static VolumeMount pushSecretMount(String directory) {
@@ -65,15 +83,23 @@ final class BuilderVolumes {
     }
 
     static VolumeMount mount(String volume, String path, boolean readOnly) {
-        return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
+                .withReadOnly(readOnly)
+                .build();
     }
 
     /**
-     * The fields every build container has. The termination message is read from the file only (policy File), so
-     * that a failed build never passes a log line off as a digest.
+     * The fields every build container has. The termination message is read from the file only
+     * (policy File), so that a failed build never passes a log line off as a digest.
      */
-    static ContainerBuilder container(String image, BuildRequest request, List<EnvVar> env,
-            List<VolumeMount> mounts, SecurityContext securityContext) {
+    static ContainerBuilder container(
+            String image,
+            BuildRequest request,
+            List<EnvVar> env,
+            List<VolumeMount> mounts,
+            SecurityContext securityContext) {
         return new ContainerBuilder()
                 .withName(BuilderPod.CONTAINER_NAME)
                 .withImage(image)

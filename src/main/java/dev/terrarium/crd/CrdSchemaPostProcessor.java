@@ -21,20 +21,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finishes the generated CRDs where the generator's annotations cannot reach: printer columns in the order the API
- * classes declare them (the generator sorts them by name, so Age would come first), and {@code conditions} as a
- * list map keyed by type, as metav1.Condition lists are, so server-side apply merges conditions by type; the
- * item constraints of {@link Items}; and on the requests and limits of a {@link ResourceRequirements}, a bound on their
- * number (without which the API server would estimate the cost of their CEL rules over maps of any size and refuse
- * the CRD) and a quantity greater than zero as each value.
+ * Finishes the generated CRDs where the generator's annotations cannot reach: printer columns in
+ * the order the API classes declare them (the generator sorts them by name, so Age would come
+ * first), and {@code conditions} as a list map keyed by type, as metav1.Condition lists are, so
+ * server-side apply merges conditions by type; the item constraints of {@link Items}; and on the
+ * requests and limits of a {@link ResourceRequirements}, a bound on their number (without which the
+ * API server would estimate the cost of their CEL rules over maps of any size and refuse the CRD)
+ * and a quantity greater than zero as each value.
  */
 public class CrdSchemaPostProcessor implements CRDPostProcessor {
 
     /** Most resources one requests or limits map may name; pods rarely name more than four. */
     static final long MAX_RESOURCES = 16;
 
-    private static final Map<String, Class<?>> KINDS = Map.of(
-            "Environment", Environment.class, "ImageBuild", ImageBuild.class, "Workload", Workload.class);
+    private static final Map<String, Class<?>> KINDS =
+            Map.of(
+                    "Environment",
+                    Environment.class,
+                    "ImageBuild",
+                    ImageBuild.class,
+                    "Workload",
+                    Workload.class);
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
@@ -45,18 +52,24 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
         if (type == null) {
             return crd;
         }
-        List<String> declaredOrder = List.of(type.getAnnotationsByType(AdditionalPrinterColumn.class)).stream()
-                .map(AdditionalPrinterColumn::name).toList();
+        List<String> declaredOrder =
+                List.of(type.getAnnotationsByType(AdditionalPrinterColumn.class)).stream()
+                        .map(AdditionalPrinterColumn::name)
+                        .toList();
         for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
             List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
             if (columns != null) {
-                columns.sort((a, b) -> Integer.compare(declaredOrder.indexOf(a.getName()),
-                        declaredOrder.indexOf(b.getName())));
+                columns.sort(
+                        (a, b) ->
+                                Integer.compare(
+                                        declaredOrder.indexOf(a.getName()),
+                                        declaredOrder.indexOf(b.getName())));
             }
             JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
             applyItemConstraints(specClass(type), root.getProperties().get("spec"));
             JSONSchemaProps status = root.getProperties().get("status");
-            JSONSchemaProps conditions = status == null ? null : status.getProperties().get("conditions");
+            JSONSchemaProps conditions =
+                    status == null ? null : status.getProperties().get("conditions");
             if (conditions != null) {
                 conditions.setXKubernetesListType("map");
                 conditions.setXKubernetesListMapKeys(List.of("type"));
@@ -66,10 +79,14 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
     }
 
     private static Class<?> specClass(Class<?> type) {
-        return (Class<?>) ((ParameterizedType) type.getGenericSuperclass()).getActualTypeArguments()[0];
+        return (Class<?>)
+                ((ParameterizedType) type.getGenericSuperclass()).getActualTypeArguments()[0];
     }
 
-    /** At most {@link #MAX_RESOURCES} of each, and each a quantity greater than zero, as a string or an integer. */
+    /**
+     * At most {@link #MAX_RESOURCES} of each, and each a quantity greater than zero, as a string or
+     * an integer.
+     */
     private static void boundResources(JSONSchemaProps resources) {
         for (String map : List.of("requests", "limits")) {
             JSONSchemaProps quantities = resources.getProperties().get(map);
@@ -82,10 +99,14 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
         }
     }
 
-    /** Walks the class and its schema together, setting item maxLength and pattern where a field asks for them. */
+    /**
+     * Walks the class and its schema together, setting item maxLength and pattern where a field
+     * asks for them.
+     */
     private static void applyItemConstraints(Class<?> type, JSONSchemaProps schema) {
-        if (schema == null || schema.getProperties() == null || !type.getPackageName().equals(Items.class
-                .getPackageName())) {
+        if (schema == null
+                || schema.getProperties() == null
+                || !type.getPackageName().equals(Items.class.getPackageName())) {
             return;
         }
         for (Field field : type.getDeclaredFields()) {
@@ -101,7 +122,9 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
                 continue;
             }
             Items items = field.getAnnotation(Items.class);
-            if (items != null && property.getItems() != null && property.getItems().getSchema() != null) {
+            if (items != null
+                    && property.getItems() != null
+                    && property.getItems().getSchema() != null) {
                 JSONSchemaProps item = property.getItems().getSchema();
                 item.setMaxLength((long) items.maxLength());
                 if (!items.pattern().isEmpty()) {
@@ -110,7 +133,8 @@ public class CrdSchemaPostProcessor implements CRDPostProcessor {
             }
             if (Collection.class.isAssignableFrom(field.getType())
                     && field.getGenericType() instanceof ParameterizedType list
-                    && list.getActualTypeArguments()[0] instanceof Class<?> element && property.getItems() != null) {
+                    && list.getActualTypeArguments()[0] instanceof Class<?> element
+                    && property.getItems() != null) {
                 applyItemConstraints(element, property.getItems().getSchema());
             } else {
                 applyItemConstraints(field.getType(), property);

@@ -1,7 +1,7 @@
 package dev.terrarium.dependent;
 
-import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -13,9 +13,18 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-/** The build context of one ImageBuild (Dockerfile and environment files), mounted into its build pod. */
-@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=build"))
-public class BuildContextConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, ImageBuild> {
+/**
+ * The build context of one ImageBuild (Dockerfile and environment files), mounted into its build
+ * pod.
+ */
+@KubernetesDependent(
+        useSSA = BooleanWithUndefined.TRUE,
+        informer =
+                @Informer(
+                        labelSelector =
+                                Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=build"))
+public class BuildContextConfigMapDependent
+        extends CRUDKubernetesDependentResource<ConfigMap, ImageBuild> {
 
     @Override
     protected ConfigMap desired(ImageBuild build, Context<ImageBuild> context) {
@@ -33,6 +42,8 @@ public class BuildContextConfigMapDependent extends CRUDKubernetesDependentResou
 
     @Override
     protected ResourceID targetSecondaryResourceID(ImageBuild build, Context<ImageBuild> context) {
-        return new ResourceID(Names.buildContext(build.getMetadata().getName()), build.getMetadata().getNamespace());
+        return new ResourceID(
+                Names.buildContext(build.getMetadata().getName()),
+                build.getMetadata().getNamespace());
     }
 }

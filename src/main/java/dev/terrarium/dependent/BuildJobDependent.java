@@ -1,11 +1,11 @@
 package dev.terrarium.dependent;
 
-import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.builder.BuilderPod;
-import dev.terrarium.naming.Labels;
 import dev.terrarium.kube.PodResources;
+import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -16,10 +16,14 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * The build Job of one ImageBuild: one attempt (backoffLimit 0, a failure is final for its spec), bounded by the
- * build timeout, on the build's service account without an API token.
+ * The build Job of one ImageBuild: one attempt (backoffLimit 0, a failure is final for its spec),
+ * bounded by the build timeout, on the build's service account without an API token.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=build"))
+@KubernetesDependent(
+        informer =
+                @Informer(
+                        labelSelector =
+                                Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=build"))
 public class BuildJobDependent extends CRUDKubernetesDependentResource<Job, ImageBuild> {
 
     @Override
@@ -42,7 +46,9 @@ public class BuildJobDependent extends CRUDKubernetesDependentResource<Job, Imag
                 .withBackoffLimit(0)
                 .withActiveDeadlineSeconds(settings.getTimeoutSeconds())
                 .withNewTemplate()
-                .withNewMetadata().withLabels(Labels.forBuild(build.getSpec().getEnvironment(), name)).endMetadata()
+                .withNewMetadata()
+                .withLabels(Labels.forBuild(build.getSpec().getEnvironment(), name))
+                .endMetadata()
                 .withSpec(pod)
                 .endTemplate()
                 .endSpec()

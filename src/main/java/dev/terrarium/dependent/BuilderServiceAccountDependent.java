@@ -12,11 +12,13 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * The identity of an Environment's build pods: a service account of its own, bound to no role, whose token is
- * never mounted. A build needs no API access; a dedicated account keeps it out of the namespace's default one.
+ * The identity of an Environment's build pods: a service account of its own, bound to no role,
+ * whose token is never mounted. A build needs no API access; a dedicated account keeps it out of
+ * the namespace's default one.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class BuilderServiceAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, Environment> {
+public class BuilderServiceAccountDependent
+        extends CRUDKubernetesDependentResource<ServiceAccount, Environment> {
 
     @Override
     protected ServiceAccount desired(Environment environment, Context<Environment> context) {
@@ -32,8 +34,10 @@ public class BuilderServiceAccountDependent extends CRUDKubernetesDependentResou
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(Environment environment, Context<Environment> context) {
-        return new ResourceID(Names.builderServiceAccount(environment.getMetadata().getName()),
+    protected ResourceID targetSecondaryResourceID(
+            Environment environment, Context<Environment> context) {
+        return new ResourceID(
+                Names.builderServiceAccount(environment.getMetadata().getName()),
                 environment.getMetadata().getNamespace());
     }
 }

@@ -1,10 +1,10 @@
 package dev.terrarium.dependent;
 
-import dev.terrarium.resolution.EnvironmentLocks;
-import dev.terrarium.resolution.EnvironmentResolver;
 import dev.terrarium.api.Environment;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.naming.Names;
+import dev.terrarium.resolution.EnvironmentLocks;
+import dev.terrarium.resolution.EnvironmentResolver;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -16,12 +16,18 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 
 /**
- * {@code <environment>-lock}: the resolved package lock of the image the Environment currently points to (what
- * {@code conda env export} or {@code pip freeze} would print inside it), copied from that build's own lock.
+ * {@code <environment>-lock}: the resolved package lock of the image the Environment currently
+ * points to (what {@code conda env export} or {@code pip freeze} would print inside it), copied
+ * from that build's own lock.
  */
-@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT
-        + "=environment"))
-public class EnvironmentLockConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, Environment> {
+@KubernetesDependent(
+        useSSA = BooleanWithUndefined.TRUE,
+        informer =
+                @Informer(
+                        labelSelector =
+                                Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=environment"))
+public class EnvironmentLockConfigMapDependent
+        extends CRUDKubernetesDependentResource<ConfigMap, Environment> {
 
     private final EnvironmentResolver resolver;
 
@@ -32,23 +38,40 @@ public class EnvironmentLockConfigMapDependent extends CRUDKubernetesDependentRe
     @Override
     protected ConfigMap desired(Environment environment, Context<Environment> context) {
         String name = environment.getMetadata().getName();
-        EnvironmentLocks.Lock lock = EnvironmentLocks.current(environment,
-                        resolver.resolve(environment, context).buildName(), context)
-                .orElseThrow(() -> new IllegalStateException("no lock; the precondition gates it"));
+        EnvironmentLocks.Lock lock =
+                EnvironmentLocks.current(
+                                environment,
+                                resolver.resolve(environment, context).buildName(),
+                                context)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "no lock; the precondition gates it"));
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Names.environmentLock(name))
                 .withNamespace(environment.getMetadata().getNamespace())
                 .withLabels(Labels.forEnvironment(name))
                 .endMetadata()
-                .withData(Map.of("lock", lock.text(), "image", lock.image(), "imageBuild", lock.imageBuild()))
+                .withData(
+                        Map.of(
+                                "lock",
+                                lock.text(),
+                                "image",
+                                lock.image(),
+                                "imageBuild",
+                                lock.imageBuild()))
                 .build();
     }
 
-    /** Found by name: desired() needs a lock, which a lock ConfigMap being removed no longer has. */
+    /**
+     * Found by name: desired() needs a lock, which a lock ConfigMap being removed no longer has.
+     */
     @Override
-    protected ResourceID targetSecondaryResourceID(Environment environment, Context<Environment> context) {
-        return new ResourceID(Names.environmentLock(environment.getMetadata().getName()),
+    protected ResourceID targetSecondaryResourceID(
+            Environment environment, Context<Environment> context) {
+        return new ResourceID(
+                Names.environmentLock(environment.getMetadata().getName()),
                 environment.getMetadata().getNamespace());
     }
 }

@@ -1,11 +1,11 @@
 package dev.terrarium.dependent;
 
-import dev.terrarium.resolution.EnvironmentResolution;
-import dev.terrarium.resolution.EnvironmentResolver;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.naming.Labels;
+import dev.terrarium.resolution.EnvironmentResolution;
+import dev.terrarium.resolution.EnvironmentResolver;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -14,9 +14,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * The ImageBuild of an Environment's current spec: created once and never updated (its spec is an immutable
- * snapshot). A spec change makes a new ImageBuild under a new name; older ones stay as history until retention
- * removes them.
+ * The ImageBuild of an Environment's current spec: created once and never updated (its spec is an
+ * immutable snapshot). A spec change makes a new ImageBuild under a new name; older ones stay as
+ * history until retention removes them.
  */
 public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild, Environment>
         implements Creator<ImageBuild, Environment>, GarbageCollected<Environment> {
@@ -34,26 +34,33 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
         spec.setEnvironment(environment.getMetadata().getName());
         spec.setSpecHash(resolution.specHash());
         spec.setRepository(resolution.repository());
-        spec.setPushSecret(environment.getSpec().getOutput() == null ? null
-                : environment.getSpec().getOutput().getPushSecret());
+        spec.setPushSecret(
+                environment.getSpec().getOutput() == null
+                        ? null
+                        : environment.getSpec().getOutput().getPushSecret());
         spec.setRebuild(resolution.rebuild());
         spec.setResolved(resolution.resolved());
         spec.setBuild(resolution.build());
         ImageBuild build = new ImageBuild();
-        build.setMetadata(new ObjectMetaBuilder()
-                .withName(resolution.buildName())
-                .withNamespace(environment.getMetadata().getNamespace())
-                .withLabels(Labels.forEnvironment(environment.getMetadata().getName()))
-                .build());
+        build.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(resolution.buildName())
+                        .withNamespace(environment.getMetadata().getNamespace())
+                        .withLabels(Labels.forEnvironment(environment.getMetadata().getName()))
+                        .build());
         build.setSpec(spec);
         return build;
     }
 
-    /** The build of the current spec; a refused spec has none, and this matches no existing build. */
+    /**
+     * The build of the current spec; a refused spec has none, and this matches no existing build.
+     */
     @Override
-    protected ResourceID targetSecondaryResourceID(Environment environment, Context<Environment> context) {
+    protected ResourceID targetSecondaryResourceID(
+            Environment environment, Context<Environment> context) {
         EnvironmentResolution resolution = resolver.resolve(environment, context);
-        return new ResourceID(resolution.valid() ? resolution.buildName() : "",
+        return new ResourceID(
+                resolution.valid() ? resolution.buildName() : "",
                 environment.getMetadata().getNamespace());
     }
 }

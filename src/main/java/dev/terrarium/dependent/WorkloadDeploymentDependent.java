@@ -1,10 +1,10 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.api.Workload;
+import dev.terrarium.naming.Labels;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadPods;
 import dev.terrarium.workload.WorkloadSecondaries;
-import dev.terrarium.api.Workload;
-import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -15,15 +15,21 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The Deployment of a long-running Workload (docker run -d), pinned to its image's digest. */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
-public class WorkloadDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, Workload> {
+public class WorkloadDeploymentDependent
+        extends CRUDKubernetesDependentResource<Deployment, Workload> {
 
     @Override
     protected Deployment desired(Workload workload, Context<Workload> context) {
         String name = workload.getMetadata().getName();
-        WorkloadImage image = WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context))
-                .orElseThrow(() -> new IllegalStateException("reconciled without an image; the precondition gates it"));
+        WorkloadImage image =
+                WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context))
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "reconciled without an image; the precondition gates it"));
         boolean suspended = Boolean.TRUE.equals(workload.getSpec().getSuspend());
-        // Without replicas in the spec the operator does not own the count (an autoscaler may), except to stop it.
+        // Without replicas in the spec the operator does not own the count (an autoscaler may),
+        // except to stop it.
         Integer replicas = suspended ? Integer.valueOf(0) : workload.getSpec().getReplicas();
         return new DeploymentBuilder()
                 .withNewMetadata()
@@ -33,13 +39,17 @@ public class WorkloadDeploymentDependent extends CRUDKubernetesDependentResource
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(replicas)
-                .withNewSelector().withMatchLabels(WorkloadPods.selector(name)).endSelector()
+                .withNewSelector()
+                .withMatchLabels(WorkloadPods.selector(name))
+                .endSelector()
                 .withTemplate(WorkloadPods.template(workload, image, "Always"))
                 .endSpec()
                 .build();
     }
 
-    /** Found by name: desired() needs an image, which a Deployment being removed may no longer have. */
+    /**
+     * Found by name: desired() needs an image, which a Deployment being removed may no longer have.
+     */
     @Override
     protected ResourceID targetSecondaryResourceID(Workload workload, Context<Workload> context) {
         return ResourceID.fromResource(workload);

@@ -1,8 +1,8 @@
 package dev.terrarium.dependent;
 
-import dev.terrarium.workload.WorkloadPods;
 import dev.terrarium.api.Workload;
 import dev.terrarium.naming.Labels;
+import dev.terrarium.workload.WorkloadPods;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -13,7 +13,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-/** The ClusterIP Service that publishes a Workload's ports (docker run -p), named like the Workload. */
+/**
+ * The ClusterIP Service that publishes a Workload's ports (docker run -p), named like the Workload.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class WorkloadServiceDependent extends CRUDKubernetesDependentResource<Service, Workload> {
 
@@ -29,12 +31,21 @@ public class WorkloadServiceDependent extends CRUDKubernetesDependentResource<Se
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(WorkloadPods.selector(name))
-                .withPorts(workload.getSpec().getPorts().stream().map(port -> new ServicePortBuilder()
-                        .withName(port.getName())
-                        .withPort(port.getPort() != null ? port.getPort() : port.getContainerPort())
-                        .withTargetPort(new IntOrString(port.getName()))
-                        .withProtocol(WorkloadPods.protocol(port))
-                        .build()).toList())
+                .withPorts(
+                        workload.getSpec().getPorts().stream()
+                                .map(
+                                        port ->
+                                                new ServicePortBuilder()
+                                                        .withName(port.getName())
+                                                        .withPort(
+                                                                port.getPort() != null
+                                                                        ? port.getPort()
+                                                                        : port.getContainerPort())
+                                                        .withTargetPort(
+                                                                new IntOrString(port.getName()))
+                                                        .withProtocol(WorkloadPods.protocol(port))
+                                                        .build())
+                                .toList())
                 .endSpec()
                 .build();
     }

@@ -14,22 +14,30 @@ public final class JobEvents {
     /** The Job controller's reason when the API server refuses the Job's pod. */
     public static final String FAILED_CREATE = "FailedCreate";
 
-    private JobEvents() {
-    }
+    private JobEvents() {}
 
     /**
-     * The API server's message of the newest {@code FailedCreate} event on this very Job (matched by uid, so an
-     * event about an older Job of the same name does not count), or empty when there is none or events cannot be
-     * read.
+     * The API server's message of the newest {@code FailedCreate} event on this very Job (matched
+     * by uid, so an event about an older Job of the same name does not count), or empty when there
+     * is none or events cannot be read.
      */
     public static Optional<String> failedCreate(KubernetesClient client, Job job) {
         try {
-            return client.v1().events().inNamespace(job.getMetadata().getNamespace())
+            return client
+                    .v1()
+                    .events()
+                    .inNamespace(job.getMetadata().getNamespace())
                     .withField("involvedObject.kind", "Job")
                     .withField("involvedObject.name", job.getMetadata().getName())
                     .withField("reason", FAILED_CREATE)
-                    .list().getItems().stream()
-                    .filter(e -> Objects.equals(e.getInvolvedObject().getUid(), job.getMetadata().getUid()))
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(
+                            e ->
+                                    Objects.equals(
+                                            e.getInvolvedObject().getUid(),
+                                            job.getMetadata().getUid()))
                     .max(Comparator.comparing(JobEvents::when))
                     .map(Event::getMessage);
         } catch (KubernetesClientException e) {
@@ -38,8 +46,10 @@ public final class JobEvents {
     }
 
     private static String when(Event event) {
-        String last = event.getLastTimestamp() != null ? event.getLastTimestamp()
-                : event.getMetadata().getCreationTimestamp();
+        String last =
+                event.getLastTimestamp() != null
+                        ? event.getLastTimestamp()
+                        : event.getMetadata().getCreationTimestamp();
         return last == null ? "" : last;
     }
 }

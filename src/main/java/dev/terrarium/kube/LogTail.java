@@ -7,18 +7,19 @@ import java.util.List;
 public final class LogTail {
 
     /**
-     * Longest line kept, in characters. A single line of a build log can be megabytes (a progress bar redrawn with
-     * carriage returns, a minified file echoed); the tail lands in an object status, which must stay small.
+     * Longest line kept, in characters. A single line of a build log can be megabytes (a progress
+     * bar redrawn with carriage returns, a minified file echoed); the tail lands in an object
+     * status, which must stay small.
      */
     public static final int MAX_LINE_LENGTH = 500;
 
-    private LogTail() {
-    }
+    private LogTail() {}
 
     /**
-     * The last {@code lines} lines of {@code log}, joined with newlines. A line redrawn with carriage returns keeps
-     * only what a terminal would show last; a longer line than {@link #MAX_LINE_LENGTH} keeps its start and ends
-     * in an ellipsis. A final newline does not count as an empty last line.
+     * The last {@code lines} lines of {@code log}, joined with newlines. A line redrawn with
+     * carriage returns keeps only what a terminal would show last; a longer line than {@link
+     * #MAX_LINE_LENGTH} keeps its start and ends in an ellipsis. A final newline does not count as
+     * an empty last line.
      */
     public static String last(String log, int lines) {
         if (log == null || log.isEmpty() || lines <= 0) {

@@ -10,28 +10,40 @@ public final class PodLogs {
 
     public static final int LINES = 40;
 
-    private PodLogs() {
-    }
+    private PodLogs() {}
 
     /**
-     * The last {@link #LINES} lines of the container's log as {@link LogTail} shows them, or a sentence saying why
-     * there are none.
+     * The last {@link #LINES} lines of the container's log as {@link LogTail} shows them, or a
+     * sentence saying why there are none.
      */
     public static String tail(KubernetesClient client, Pod pod, String container) {
         try {
-            String log = client.pods().inNamespace(pod.getMetadata().getNamespace())
-                    .withName(pod.getMetadata().getName()).inContainer(container).tailingLines(LINES).getLog();
-            return log == null || log.isBlank() ? "(the container wrote no log)" : LogTail.last(log, LINES);
+            String log =
+                    client.pods()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(pod.getMetadata().getName())
+                            .inContainer(container)
+                            .tailingLines(LINES)
+                            .getLog();
+            return log == null || log.isBlank()
+                    ? "(the container wrote no log)"
+                    : LogTail.last(log, LINES);
         } catch (KubernetesClientException e) {
             return "(log unavailable: " + e.getMessage() + ")";
         }
     }
 
     /** The whole log up to {@code maxBytes}; empty when the kubelet cannot serve it. */
-    public static Optional<String> read(KubernetesClient client, Pod pod, String container, int maxBytes) {
+    public static Optional<String> read(
+            KubernetesClient client, Pod pod, String container, int maxBytes) {
         try {
-            return Optional.ofNullable(client.pods().inNamespace(pod.getMetadata().getNamespace())
-                    .withName(pod.getMetadata().getName()).inContainer(container).limitBytes(maxBytes).getLog());
+            return Optional.ofNullable(
+                    client.pods()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(pod.getMetadata().getName())
+                            .inContainer(container)
+                            .limitBytes(maxBytes)
+                            .getLog());
         } catch (KubernetesClientException e) {
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package dev.terrarium.locks;
 
-import dev.terrarium.buildcontext.LockMarkers;
 import dev.terrarium.api.Manager;
+import dev.terrarium.buildcontext.LockMarkers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,14 +16,14 @@ public final class LockExtractor {
     private static final String EXPLICIT = "@EXPLICIT";
     private static final String PIP_LINE = "# pip ";
 
-    private LockExtractor() {
-    }
+    private LockExtractor() {}
 
     /**
      * The last complete lock the build of {@code specHash} printed in {@code log}.
      *
-     * @return empty when the log holds no complete lock of that hash: no markers, markers of another spec only, a
-     *     begin without an end, or an end whose line count disagrees with the lines seen (output the builder clipped)
+     * @return empty when the log holds no complete lock of that hash: no markers, markers of
+     *     another spec only, a begin without an end, or an end whose line count disagrees with the
+     *     lines seen (output the builder clipped)
      */
     public static Optional<ResolvedLock> extract(String log, String specHash, Manager manager) {
         Objects.requireNonNull(manager, "manager");
@@ -60,19 +60,30 @@ public final class LockExtractor {
     }
 
     /**
-     * How many packages a lock pins: for venv, the requirement lines of the freeze output; for conda, the records
-     * after {@code @EXPLICIT} and its {@code # pip} lines, or, in a lock written by {@code conda env export}, the
-     * entries of {@code dependencies}, counting each entry of a nested {@code pip:} list instead of the list itself.
+     * How many packages a lock pins: for venv, the requirement lines of the freeze output; for
+     * conda, the records after {@code @EXPLICIT} and its {@code # pip} lines, or, in a lock written
+     * by {@code conda env export}, the entries of {@code dependencies}, counting each entry of a
+     * nested {@code pip:} list instead of the list itself.
      */
     public static int countPackages(String lockText, Manager manager) {
         List<String> lines = lockText.lines().toList();
         if (manager == Manager.VENV) {
-            return (int) lines.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+            return (int)
+                    lines.stream()
+                            .map(String::strip)
+                            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                            .count();
         }
         int explicit = lines.stream().map(String::strip).toList().indexOf(EXPLICIT);
         if (explicit >= 0) {
-            return (int) lines.subList(explicit + 1, lines.size()).stream().map(String::strip)
-                    .filter(l -> l.startsWith(PIP_LINE) || (!l.isEmpty() && !l.startsWith("#"))).count();
+            return (int)
+                    lines.subList(explicit + 1, lines.size()).stream()
+                            .map(String::strip)
+                            .filter(
+                                    l ->
+                                            l.startsWith(PIP_LINE)
+                                                    || (!l.isEmpty() && !l.startsWith("#")))
+                            .count();
         }
         int packages = 0;
         boolean inDependencies = false;
@@ -84,7 +95,9 @@ public final class LockExtractor {
             boolean topLevelKey = !Character.isWhitespace(line.charAt(0)) && line.charAt(0) != '-';
             if (topLevelKey) {
                 inDependencies = stripped.equals("dependencies:");
-            } else if (inDependencies && stripped.startsWith("- ") && !stripped.substring(2).strip().equals("pip:")) {
+            } else if (inDependencies
+                    && stripped.startsWith("- ")
+                    && !stripped.substring(2).strip().equals("pip:")) {
                 packages++;
             }
         }

@@ -15,8 +15,9 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The lock record of a build: {@code <imagebuild>-lock}, an immutable ConfigMap owned by the ImageBuild, written once
- * from whichever source has the lock (the build's log, the pushed image, or an equal build's record).
+ * The lock record of a build: {@code <imagebuild>-lock}, an immutable ConfigMap owned by the
+ * ImageBuild, written once from whichever source has the lock (the build's log, the pushed image,
+ * or an equal build's record).
  */
 @ApplicationScoped
 public class LockStore {
@@ -33,18 +34,33 @@ public class LockStore {
         this.registry = registry;
     }
 
-    /** The lock the build printed in its log, stored; empty when the log holds no complete lock of this spec. */
+    /**
+     * The lock the build printed in its log, stored; empty when the log holds no complete lock of
+     * this spec.
+     */
     public Optional<LockStatus> fromLog(ImageBuild build, String log) {
-        return LockExtractor.extract(log, build.getSpec().getSpecHash(), build.getSpec().getResolved().getManager())
+        return LockExtractor.extract(
+                        log,
+                        build.getSpec().getSpecHash(),
+                        build.getSpec().getResolved().getManager())
                 .map(found -> store(build, found.text(), found.packages()));
     }
 
-    /** The lock the build step wrote into the image, read from its layers and stored; null when unreadable. */
+    /**
+     * The lock the build step wrote into the image, read from its layers and stored; null when
+     * unreadable.
+     */
     public LockStatus fromImage(ImageBuild build, String digest) {
         try {
             return registry.lockInImage(build, digest)
-                    .map(text -> store(build, text, LockExtractor.countPackages(text,
-                            build.getSpec().getResolved().getManager())))
+                    .map(
+                            text ->
+                                    store(
+                                            build,
+                                            text,
+                                            LockExtractor.countPackages(
+                                                    text,
+                                                    build.getSpec().getResolved().getManager())))
                     .orElse(null);
         } catch (RegistryException e) {
             LOG.infof("cannot read the lock from %s: %s", digest, e.getMessage());
@@ -52,31 +68,49 @@ public class LockStore {
         }
     }
 
-    /** An equal build's lock, copied so that this build's record stands alone when the other is deleted. */
+    /**
+     * An equal build's lock, copied so that this build's record stands alone when the other is
+     * deleted.
+     */
     public LockStatus copyOf(ImageBuild build, ImageBuild source) {
         if (source.getStatus().getLock() == null) {
             return null;
         }
-        ConfigMap lock = client.configMaps().inNamespace(source.getMetadata().getNamespace())
-                .withName(source.getStatus().getLock().getConfigMap()).get();
+        ConfigMap lock =
+                client.configMaps()
+                        .inNamespace(source.getMetadata().getNamespace())
+                        .withName(source.getStatus().getLock().getConfigMap())
+                        .get();
         if (lock == null || lock.getData() == null || lock.getData().get(LOCK_KEY) == null) {
             return null;
         }
-        return store(build, lock.getData().get(LOCK_KEY), source.getStatus().getLock().getPackages());
+        return store(
+                build, lock.getData().get(LOCK_KEY), source.getStatus().getLock().getPackages());
     }
 
     private LockStatus store(ImageBuild build, String text, int packages) {
         String name = Names.buildLock(build.getMetadata().getName());
-        ConfigMap lock = new ConfigMapBuilder()
-                .withNewMetadata().withName(name).withNamespace(build.getMetadata().getNamespace())
-                .withLabels(Labels.forBuildLock(build.getSpec().getEnvironment(), build.getMetadata().getName()))
-                .addNewOwnerReference().withApiVersion(build.getApiVersion()).withKind(build.getKind())
-                .withName(build.getMetadata().getName()).withUid(build.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
-                .endMetadata()
-                .withImmutable(true)
-                .withData(Map.of(LOCK_KEY, text))
-                .build();
+        ConfigMap lock =
+                new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(build.getMetadata().getNamespace())
+                        .withLabels(
+                                Labels.forBuildLock(
+                                        build.getSpec().getEnvironment(),
+                                        build.getMetadata().getName()))
+                        .addNewOwnerReference()
+                        .withApiVersion(build.getApiVersion())
+                        .withKind(build.getKind())
+                        .withName(build.getMetadata().getName())
+                        .withUid(build.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .endOwnerReference()
+                        .endMetadata()
+                        .withImmutable(true)
+                        .withData(Map.of(LOCK_KEY, text))
+                        .build();
         client.resource(lock).fieldManager("imagebuild").forceConflicts().serverSideApply();
         return new LockStatus(name, packages);
     }

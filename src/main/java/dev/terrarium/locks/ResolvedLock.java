@@ -5,10 +5,10 @@ import dev.terrarium.buildcontext.BuildContextGenerator;
 /**
  * The resolved lock a build printed.
  *
- * @param text the lock exactly as the image holds it in {@link BuildContextGenerator#LOCK_FILE}, lines ending in a
- *     newline: for conda, the @EXPLICIT list of the solved records with their sha256 followed by {@code # pip}
- *     lines (terrarium-conda); for venv, the output of {@code uv pip freeze} / {@code pip freeze}
+ * @param text the lock exactly as the image holds it in {@link BuildContextGenerator#LOCK_FILE},
+ *     lines ending in a newline: for conda, the @EXPLICIT list of the solved records with their
+ *     sha256 followed by {@code # pip} lines (terrarium-conda); for venv, the output of {@code uv
+ *     pip freeze} / {@code pip freeze}
  * @param packages how many packages the lock pins
  */
-public record ResolvedLock(String text, int packages) {
-}
+public record ResolvedLock(String text, int packages) {}

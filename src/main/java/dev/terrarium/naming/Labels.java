@@ -16,14 +16,14 @@ public final class Labels {
     public static final String ENVIRONMENT = "terrarium.dev/environment";
     public static final String IMAGE_BUILD = "terrarium.dev/imagebuild";
     public static final String WORKLOAD = "terrarium.dev/workload";
+
     /** On a user's ConfigMap: rebuild as soon as it changes (see ConfigMapSource). */
     public static final String WATCH = "terrarium.dev/watch";
 
     /** Selector of everything Terrarium manages, for its informers. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
-    private Labels() {
-    }
+    private Labels() {}
 
     public static Map<String, String> forBuild(String environment, String imageBuild) {
         Map<String, String> labels = managed("build");
@@ -32,7 +32,10 @@ public final class Labels {
         return labels;
     }
 
-    /** A build's lock record: labelled apart from the build context so the Environment watches only locks. */
+    /**
+     * A build's lock record: labelled apart from the build context so the Environment watches only
+     * locks.
+     */
     public static Map<String, String> forBuildLock(String environment, String imageBuild) {
         Map<String, String> labels = forBuild(environment, imageBuild);
         labels.put(COMPONENT, "lock");

@@ -12,10 +12,12 @@ public final class Names {
     /** Longest ImageBuild name, which the build Job takes too; the CRD refuses longer ones. */
     static final int MAX_BUILD_NAME = ImageBuild.MAX_NAME;
 
-    private Names() {
-    }
+    private Names() {}
 
-    /** {@code <environment>-<hash prefix>[-<rebuild token digest>]}, the environment part shortened if needed. */
+    /**
+     * {@code <environment>-<hash prefix>[-<rebuild token digest>]}, the environment part shortened
+     * if needed.
+     */
     public static String imageBuild(String environment, String specHash, String rebuildToken) {
         String suffix = specHash.substring(0, 10);
         if (rebuildToken != null && !rebuildToken.isEmpty()) {
@@ -46,7 +48,9 @@ public final class Names {
         return truncate(workload, MAX_BUILD_NAME - suffix.length() - 1) + "-" + suffix;
     }
 
-    /** An Event's name: the object's, cut so that the unique suffix still fits in 253 characters. */
+    /**
+     * An Event's name: the object's, cut so that the unique suffix still fits in 253 characters.
+     */
     public static String event(String object, String unique) {
         return truncate(object, 253 - unique.length() - 1) + "." + unique;
     }

@@ -14,8 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * Records Kubernetes Events on Terrarium's objects, as kubectl describe shows them. Callers emit only on transitions,
- * so an operator at rest writes none. A failure to record is logged, never fatal: events are advisory.
+ * Records Kubernetes Events on Terrarium's objects, as kubectl describe shows them. Callers emit
+ * only on transitions, so an operator at rest writes none. A failure to record is logged, never
+ * fatal: events are advisory.
  */
 @ApplicationScoped
 public class EventRecorder {
@@ -42,28 +43,51 @@ public class EventRecorder {
 
     private void record(HasMetadata object, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        String name = Names.event(object.getMetadata().getName(), Long.toHexString(System.nanoTime())
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)));
-        var event = new EventBuilder()
-                .withNewMetadata().withName(name.toLowerCase(Locale.ROOT))
-                .withNamespace(object.getMetadata().getNamespace()).endMetadata()
-                .withInvolvedObject(new ObjectReferenceBuilder()
-                        .withApiVersion(object.getApiVersion()).withKind(object.getKind())
-                        .withName(object.getMetadata().getName()).withNamespace(object.getMetadata().getNamespace())
-                        .withUid(object.getMetadata().getUid())
-                        .withResourceVersion(object.getMetadata().getResourceVersion()).build())
-                .withType(type)
-                .withReason(reason)
-                .withMessage(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message)
-                .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                .withNewSource().withComponent("terrarium").endSource()
-                .withReportingComponent("terrarium.dev/operator")
-                .build();
+        String name =
+                Names.event(
+                        object.getMetadata().getName(),
+                        Long.toHexString(System.nanoTime())
+                                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)));
+        var event =
+                new EventBuilder()
+                        .withNewMetadata()
+                        .withName(name.toLowerCase(Locale.ROOT))
+                        .withNamespace(object.getMetadata().getNamespace())
+                        .endMetadata()
+                        .withInvolvedObject(
+                                new ObjectReferenceBuilder()
+                                        .withApiVersion(object.getApiVersion())
+                                        .withKind(object.getKind())
+                                        .withName(object.getMetadata().getName())
+                                        .withNamespace(object.getMetadata().getNamespace())
+                                        .withUid(object.getMetadata().getUid())
+                                        .withResourceVersion(
+                                                object.getMetadata().getResourceVersion())
+                                        .build())
+                        .withType(type)
+                        .withReason(reason)
+                        .withMessage(
+                                message.length() > MAX_MESSAGE
+                                        ? message.substring(0, MAX_MESSAGE)
+                                        : message)
+                        .withFirstTimestamp(now)
+                        .withLastTimestamp(now)
+                        .withCount(1)
+                        .withNewSource()
+                        .withComponent("terrarium")
+                        .endSource()
+                        .withReportingComponent("terrarium.dev/operator")
+                        .build();
         try {
-            client.v1().events().inNamespace(object.getMetadata().getNamespace()).resource(event).create();
+            client.v1()
+                    .events()
+                    .inNamespace(object.getMetadata().getNamespace())
+                    .resource(event)
+                    .create();
         } catch (KubernetesClientException e) {
-            LOG.warnf("could not record event %s on %s/%s: %s", reason, object.getKind(),
-                    object.getMetadata().getName(), e.getMessage());
+            LOG.warnf(
+                    "could not record event %s on %s/%s: %s",
+                    reason, object.getKind(), object.getMetadata().getName(), e.getMessage());
         }
     }
 }

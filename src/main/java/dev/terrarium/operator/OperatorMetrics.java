@@ -7,8 +7,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 /**
- * The operator SDK's reconcile meters on /q/metrics. The extension's own provider hands out its metrics before the
- * registry is bound to it, so the operator would keep the no-op ones; this binds them to the registry up front.
+ * The operator SDK's reconcile meters on /q/metrics. The extension's own provider hands out its
+ * metrics before the registry is bound to it, so the operator would keep the no-op ones; this binds
+ * them to the registry up front.
  */
 public class OperatorMetrics {
 

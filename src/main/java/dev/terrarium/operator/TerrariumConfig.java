@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Operator settings, as Quarkus configuration under {@code terrarium.*}; each can be overridden by an environment
- * variable (terrarium.builds.max-concurrent by TERRARIUM_BUILDS_MAX_CONCURRENT, and so on).
+ * Operator settings, as Quarkus configuration under {@code terrarium.*}; each can be overridden by
+ * an environment variable (terrarium.builds.max-concurrent by TERRARIUM_BUILDS_MAX_CONCURRENT, and
+ * so on).
  */
 @ConfigMapping(prefix = "terrarium")
 public interface TerrariumConfig {
@@ -28,7 +29,10 @@ public interface TerrariumConfig {
     String defaultPython();
 
     interface LeaderElection {
-        /** Namespace of the Lease; the operator Deployment sets it to its own. Without it there is no election. */
+        /**
+         * Namespace of the Lease; the operator Deployment sets it to its own. Without it there is
+         * no election.
+         */
         Optional<String> namespace();
 
         /** Name of the Lease. Two installs that share a namespace need two names. */
@@ -38,8 +42,8 @@ public interface TerrariumConfig {
 
     interface Registry {
         /**
-         * Repository for Environments that name no output.image. It is shared by every namespace, so that equal
-         * specs are built once.
+         * Repository for Environments that name no output.image. It is shared by every namespace,
+         * so that equal specs are built once.
          */
         @WithDefault("127.0.0.1:5001/terrarium/environments")
         String defaultRepository();
@@ -63,19 +67,20 @@ public interface TerrariumConfig {
         String defaultTimeout();
 
         /**
-         * How long a build may go without a scheduled pod before it fails: a Job that makes no pod (PodNotCreated,
-         * when no refusal was reported) or a pod no node takes (Unschedulable) would otherwise leave it Running for
-         * good, and equal builds of other namespaces waiting on it. Long enough for a cluster autoscaler to add a
-         * node.
+         * How long a build may go without a scheduled pod before it fails: a Job that makes no pod
+         * (PodNotCreated, when no refusal was reported) or a pod no node takes (Unschedulable)
+         * would otherwise leave it Running for good, and equal builds of other namespaces waiting
+         * on it. Long enough for a cluster autoscaler to add a node.
          */
         @WithDefault("10m")
         Duration podStartTimeout();
 
         /**
-         * The image that build pods run: the project's own builder image (Debian's buildah, skopeo and
-         * uidmap, user build 1000), by default the one released with this operator version. Part of every content
-         * hash, so another builder image builds every Environment again. Pin it by digest in production. The conda
-         * stage of conda builds runs in it too: it carries py-rattler, uv and terrarium-conda.
+         * The image that build pods run: the project's own builder image (Debian's buildah, skopeo
+         * and uidmap, user build 1000), by default the one released with this operator version.
+         * Part of every content hash, so another builder image builds every Environment again. Pin
+         * it by digest in production. The conda stage of conda builds runs in it too: it carries
+         * py-rattler, uv and terrarium-conda.
          */
         @WithDefault("ghcr.io/terrarium-dev/terrarium-builder:${quarkus.application.version}")
         String image();
@@ -84,31 +89,41 @@ public interface TerrariumConfig {
         @WithDefault("0.13.8")
         String uvVersion();
 
-        /** Node selector added to every build pod (key=value pairs), for clusters with dedicated build nodes. */
+        /**
+         * Node selector added to every build pod (key=value pairs), for clusters with dedicated
+         * build nodes.
+         */
         Optional<List<String>> nodeSelector();
     }
 
     interface Conda {
-        /** How the solver weighs the channels: strict, flexible or disabled; part of the content hash. */
+        /**
+         * How the solver weighs the channels: strict, flexible or disabled; part of the content
+         * hash.
+         */
         @WithDefault("strict")
         String channelPriority();
 
         /**
-         * Base URL under which channel names are found (conda's channel_alias), for a mirror; unset: the
-         * installer's default. Part of the content hash when set.
+         * Base URL under which channel names are found (conda's channel_alias), for a mirror;
+         * unset: the installer's default. Part of the content hash when set.
          */
         Optional<String> channelAlias();
     }
 
     interface BaseImages {
         /**
-         * Base image of conda environments, pinned by version or digest: any glibc-based image with apt, getent,
-         * useradd and getconf; the environment is solved for its glibc and copied onto it.
+         * Base image of conda environments, pinned by version or digest: any glibc-based image with
+         * apt, getent, useradd and getconf; the environment is solved for its glibc and copied onto
+         * it.
          */
         @WithDefault("debian:bookworm-slim")
         String conda();
 
-        /** Base image of venv environments; {python} is replaced by the environment's python version. */
+        /**
+         * Base image of venv environments; {python} is replaced by the environment's python
+         * version.
+         */
         @WithDefault("python:{python}-slim")
         String venv();
     }

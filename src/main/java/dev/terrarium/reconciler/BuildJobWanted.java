@@ -8,15 +8,20 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /**
- * An ImageBuild has a build context and a Job once it was admitted to a build slot (phase Running), and keeps them
- * after it finished, for {@code kubectl logs job/<imagebuild>}. Builds served from a cache never get one.
+ * An ImageBuild has a build context and a Job once it was admitted to a build slot (phase Running),
+ * and keeps them after it finished, for {@code kubectl logs job/<imagebuild>}. Builds served from a
+ * cache never get one.
  */
 public class BuildJobWanted implements Condition<Object, ImageBuild> {
 
     @Override
-    public boolean isMet(DependentResource<Object, ImageBuild> dependent, ImageBuild build,
+    public boolean isMet(
+            DependentResource<Object, ImageBuild> dependent,
+            ImageBuild build,
             Context<ImageBuild> context) {
-        boolean admitted = build.getStatus() != null && build.getStatus().getPhase() == ImageBuildPhase.Running;
+        boolean admitted =
+                build.getStatus() != null
+                        && build.getStatus().getPhase() == ImageBuildPhase.Running;
         return admitted || context.getSecondaryResource(Job.class).isPresent();
     }
 }

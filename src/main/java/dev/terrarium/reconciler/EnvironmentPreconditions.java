@@ -11,24 +11,25 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 /**
- * When an Environment's children exist: nothing is created for a spec that is refused. The conditions are CDI beans
- * (the operator SDK uses the bean when there is one); the framework also makes one reflectively at build time.
+ * When an Environment's children exist: nothing is created for a spec that is refused. The
+ * conditions are CDI beans (the operator SDK uses the bean when there is one); the framework also
+ * makes one reflectively at build time.
  */
 public final class EnvironmentPreconditions {
 
-    private EnvironmentPreconditions() {
-    }
+    private EnvironmentPreconditions() {}
 
     /** The spec is valid and its sources exist. */
     @Singleton
     @Unremovable
     public static class SpecResolved implements Condition<Object, Environment> {
 
-        @Inject
-        EnvironmentResolver resolver;
+        @Inject EnvironmentResolver resolver;
 
         @Override
-        public boolean isMet(DependentResource<Object, Environment> dependent, Environment environment,
+        public boolean isMet(
+                DependentResource<Object, Environment> dependent,
+                Environment environment,
                 Context<Environment> context) {
             return resolver.resolve(environment, context).valid();
         }
@@ -39,13 +40,17 @@ public final class EnvironmentPreconditions {
     @Unremovable
     public static class LockKnown implements Condition<Object, Environment> {
 
-        @Inject
-        EnvironmentResolver resolver;
+        @Inject EnvironmentResolver resolver;
 
         @Override
-        public boolean isMet(DependentResource<Object, Environment> dependent, Environment environment,
+        public boolean isMet(
+                DependentResource<Object, Environment> dependent,
+                Environment environment,
                 Context<Environment> context) {
-            return EnvironmentLocks.current(environment, resolver.resolve(environment, context).buildName(), context)
+            return EnvironmentLocks.current(
+                            environment,
+                            resolver.resolve(environment, context).buildName(),
+                            context)
                     .isPresent();
         }
     }

@@ -1,22 +1,22 @@
 package dev.terrarium.reconciler;
 
-import dev.terrarium.status.EnvironmentStatusBuilder;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
-import dev.terrarium.status.Conditions;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentStatus;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Retention;
 import dev.terrarium.dependent.BuilderServiceAccountDependent;
-import dev.terrarium.resolution.EnvironmentImages;
 import dev.terrarium.dependent.EnvironmentLockConfigMapDependent;
+import dev.terrarium.dependent.ImageBuildDependent;
+import dev.terrarium.naming.Labels;
+import dev.terrarium.operator.EventRecorder;
+import dev.terrarium.resolution.EnvironmentImages;
 import dev.terrarium.resolution.EnvironmentLocks;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.resolution.EnvironmentResolver;
-import dev.terrarium.dependent.ImageBuildDependent;
-import dev.terrarium.operator.EventRecorder;
-import dev.terrarium.naming.Labels;
+import dev.terrarium.status.Conditions;
+import dev.terrarium.status.EnvironmentStatusBuilder;
 import dev.terrarium.status.ReconcileError;
 import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -41,23 +41,36 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reconciles an Environment: validates and normalises its spec, makes (or follows) the ImageBuild of its content
- * hash, moves status.image only when a build succeeded, publishes the lock, and deletes builds past retention.
- * Not generation-aware: the terrarium.dev/rebuild annotation changes no generation but must start a new build.
+ * Reconciles an Environment: validates and normalises its spec, makes (or follows) the ImageBuild
+ * of its content hash, moves status.image only when a build succeeded, publishes the lock, and
+ * deletes builds past retention. Not generation-aware: the terrarium.dev/rebuild annotation changes
+ * no generation but must start a new build.
  */
-@Workflow(dependents = {
-        @Dependent(name = "builder-account", type = BuilderServiceAccountDependent.class,
-                reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
-        @Dependent(name = "imagebuild", type = ImageBuildDependent.class, dependsOn = "builder-account",
-                reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
-        @Dependent(name = "lock", type = EnvironmentLockConfigMapDependent.class,
-                reconcilePrecondition = EnvironmentPreconditions.LockKnown.class)
-})
+@Workflow(
+        dependents = {
+            @Dependent(
+                    name = "builder-account",
+                    type = BuilderServiceAccountDependent.class,
+                    reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
+            @Dependent(
+                    name = "imagebuild",
+                    type = ImageBuildDependent.class,
+                    dependsOn = "builder-account",
+                    reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
+            @Dependent(
+                    name = "lock",
+                    type = EnvironmentLockConfigMapDependent.class,
+                    reconcilePrecondition = EnvironmentPreconditions.LockKnown.class)
+        })
 @ControllerConfiguration(name = "environment", generationAwareEventProcessing = false)
 public class EnvironmentReconciler implements Reconciler<Environment> {
 
     static final String BY_SOURCE = "environment-by-configmap";
-    /** A fromConfigMap source that does not exist yet is looked for again this often (it may not be watched). */
+
+    /**
+     * A fromConfigMap source that does not exist yet is looked for again this often (it may not be
+     * watched).
+     */
     static final Duration SOURCE_RECHECK = Duration.ofSeconds(60);
 
     private final EnvironmentResolver resolver;
@@ -70,71 +83,118 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
     }
 
     @Override
-    public List<EventSource<?, Environment>> prepareEventSources(EventSourceContext<Environment> context) {
+    public List<EventSource<?, Environment>> prepareEventSources(
+            EventSourceContext<Environment> context) {
         var environments = context.getPrimaryCache();
-        environments.addIndexer(BY_SOURCE, env -> env.getSpec() == null || env.getSpec().getFromConfigMap() == null
-                ? List.of()
-                : List.of(env.getMetadata().getNamespace() + "/" + env.getSpec().getFromConfigMap().getName()));
-        var sources = InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
-                .withName("watched-sources")
-                .withLabelSelector(Labels.WATCH + "=true")
-                .withPrimaryToSecondaryMapper((Environment env) -> env.getSpec() == null
-                        || env.getSpec().getFromConfigMap() == null ? Set.<ResourceID>of()
-                                : Set.of(new ResourceID(env.getSpec().getFromConfigMap().getName(),
-                                        env.getMetadata().getNamespace())))
-                .withSecondaryToPrimaryMapper(cm -> environments
-                        .byIndex(BY_SOURCE, cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName())
-                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build();
-        var buildLocks = InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
-                .withName("build-locks")
-                .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=lock")
-                .withSecondaryToPrimaryMapper(cm -> Set.of(new ResourceID(
-                        cm.getMetadata().getLabels().get(Labels.ENVIRONMENT), cm.getMetadata().getNamespace())))
-                .build();
-        return List.of(new InformerEventSource<>(sources, context), new InformerEventSource<>(buildLocks, context));
+        environments.addIndexer(
+                BY_SOURCE,
+                env ->
+                        env.getSpec() == null || env.getSpec().getFromConfigMap() == null
+                                ? List.of()
+                                : List.of(
+                                        env.getMetadata().getNamespace()
+                                                + "/"
+                                                + env.getSpec().getFromConfigMap().getName()));
+        var sources =
+                InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
+                        .withName("watched-sources")
+                        .withLabelSelector(Labels.WATCH + "=true")
+                        .withPrimaryToSecondaryMapper(
+                                (Environment env) ->
+                                        env.getSpec() == null
+                                                        || env.getSpec().getFromConfigMap() == null
+                                                ? Set.<ResourceID>of()
+                                                : Set.of(
+                                                        new ResourceID(
+                                                                env.getSpec()
+                                                                        .getFromConfigMap()
+                                                                        .getName(),
+                                                                env.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper(
+                                cm ->
+                                        environments
+                                                .byIndex(
+                                                        BY_SOURCE,
+                                                        cm.getMetadata().getNamespace()
+                                                                + "/"
+                                                                + cm.getMetadata().getName())
+                                                .stream()
+                                                .map(ResourceID::fromResource)
+                                                .collect(Collectors.toSet()))
+                        .build();
+        var buildLocks =
+                InformerEventSourceConfiguration.from(ConfigMap.class, Environment.class)
+                        .withName("build-locks")
+                        .withLabelSelector(
+                                Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=lock")
+                        .withSecondaryToPrimaryMapper(
+                                cm ->
+                                        Set.of(
+                                                new ResourceID(
+                                                        cm.getMetadata()
+                                                                .getLabels()
+                                                                .get(Labels.ENVIRONMENT),
+                                                        cm.getMetadata().getNamespace())))
+                        .build();
+        return List.of(
+                new InformerEventSource<>(sources, context),
+                new InformerEventSource<>(buildLocks, context));
     }
 
     @Override
-    public UpdateControl<Environment> reconcile(Environment environment, Context<Environment> context) {
+    public UpdateControl<Environment> reconcile(
+            Environment environment, Context<Environment> context) {
         EnvironmentResolution resolution = resolver.resolve(environment, context);
         Set<ImageBuild> builds = context.getSecondaryResources(ImageBuild.class);
-        Optional<ImageBuild> current = builds.stream()
-                .filter(b -> b.getMetadata().getName().equals(resolution.buildName())).findFirst();
-        Optional<ImageBuild> imageBuild = EnvironmentImages.imageBuild(environment, resolution.buildName(), builds);
-        Optional<EnvironmentLocks.Lock> lock = EnvironmentLocks.current(environment, resolution.buildName(), context);
+        Optional<ImageBuild> current =
+                builds.stream()
+                        .filter(b -> b.getMetadata().getName().equals(resolution.buildName()))
+                        .findFirst();
+        Optional<ImageBuild> imageBuild =
+                EnvironmentImages.imageBuild(environment, resolution.buildName(), builds);
+        Optional<EnvironmentLocks.Lock> lock =
+                EnvironmentLocks.current(environment, resolution.buildName(), context);
 
         EnvironmentStatus previous = environment.getStatus();
-        EnvironmentStatus next = EnvironmentStatusBuilder.build(new EnvironmentStatusBuilder.Observation(
-                environment, resolution, current, imageBuild, lock), clock.instant());
+        EnvironmentStatus next =
+                EnvironmentStatusBuilder.build(
+                        new EnvironmentStatusBuilder.Observation(
+                                environment, resolution, current, imageBuild, lock),
+                        clock.instant());
         deleteBeyondRetention(environment, builds, resolution, imageBuild, context);
         announce(environment, previous, next, current);
 
-        UpdateControl<Environment> control = StatusComparison.same(previous, next) ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(withStatus(environment, next));
+        UpdateControl<Environment> control =
+                StatusComparison.same(previous, next)
+                        ? UpdateControl.noUpdate()
+                        : UpdateControl.patchStatus(withStatus(environment, next));
         if (resolution.missingSource() != null) {
             control.rescheduleAfter(SOURCE_RECHECK);
         } else if (imageChanged(previous, next)) {
-            // The lock ConfigMap follows status.image; our own status write does not trigger a reconcile.
+            // The lock ConfigMap follows status.image; our own status write does not trigger a
+            // reconcile.
             control.reschedule();
         }
         return control;
     }
 
     /**
-     * A failed attempt (a write the API server refused, an unreachable server) shows as Ready=False with the
-     * server's message and one Warning event, from the first attempt on, while the operator SDK retries.
+     * A failed attempt (a write the API server refused, an unreachable server) shows as Ready=False
+     * with the server's message and one Warning event, from the first attempt on, while the
+     * operator SDK retries.
      */
     @Override
-    public ErrorStatusUpdateControl<Environment> updateErrorStatus(Environment environment,
-            Context<Environment> context, Exception e) {
+    public ErrorStatusUpdateControl<Environment> updateErrorStatus(
+            Environment environment, Context<Environment> context, Exception e) {
         ReconcileError error = ReconcileError.of(e);
         EnvironmentStatus previous = environment.getStatus();
         if (!error.reportedIn(previous == null ? null : previous.getConditions())) {
             events.warning(environment, ReconcileError.REASON, error.message());
         }
-        EnvironmentStatus next = EnvironmentStatusBuilder.failedAttempt(environment, error, clock.instant());
-        return StatusComparison.same(previous, next) ? ErrorStatusUpdateControl.noStatusUpdate()
+        EnvironmentStatus next =
+                EnvironmentStatusBuilder.failedAttempt(environment, error, clock.instant());
+        return StatusComparison.same(previous, next)
+                ? ErrorStatusUpdateControl.noStatusUpdate()
                 : ErrorStatusUpdateControl.patchStatus(withStatus(environment, next));
     }
 
@@ -143,32 +203,45 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
         return next.getImage() != null && !next.getImage().equals(before);
     }
 
-    private static void deleteBeyondRetention(Environment environment, Set<ImageBuild> builds,
-            EnvironmentResolution resolution, Optional<ImageBuild> imageBuild, Context<Environment> context) {
+    private static void deleteBeyondRetention(
+            Environment environment,
+            Set<ImageBuild> builds,
+            EnvironmentResolution resolution,
+            Optional<ImageBuild> imageBuild,
+            Context<Environment> context) {
         Set<String> keep = new HashSet<>();
         if (resolution.buildName() != null) {
             keep.add(resolution.buildName());
         }
         imageBuild.ifPresent(b -> keep.add(b.getMetadata().getName()));
         if (!resolution.valid()) {
-            // Never prune while the spec is refused: the user may be mid-edit, and nothing replaces the builds.
+            // Never prune while the spec is refused: the user may be mid-edit, and nothing replaces
+            // the builds.
             return;
         }
         Retention retention = environment.getSpec().getRetention();
-        int successful = retention != null && retention.getSuccessful() != null ? retention.getSuccessful()
-                : RetentionPolicy.DEFAULT_SUCCESSFUL;
-        int failed = retention != null && retention.getFailed() != null ? retention.getFailed()
-                : RetentionPolicy.DEFAULT_FAILED;
+        int successful =
+                retention != null && retention.getSuccessful() != null
+                        ? retention.getSuccessful()
+                        : RetentionPolicy.DEFAULT_SUCCESSFUL;
+        int failed =
+                retention != null && retention.getFailed() != null
+                        ? retention.getFailed()
+                        : RetentionPolicy.DEFAULT_FAILED;
         for (ImageBuild old : RetentionPolicy.toDelete(builds, successful, failed, keep)) {
             context.getClient().resource(old).delete();
         }
     }
 
-    private void announce(Environment environment, EnvironmentStatus previous, EnvironmentStatus next,
+    private void announce(
+            Environment environment,
+            EnvironmentStatus previous,
+            EnvironmentStatus next,
             Optional<ImageBuild> current) {
         EnvironmentPhase before = previous == null ? null : previous.getPhase();
         String beforeBuild = previous == null ? null : previous.getLatestBuild();
-        boolean sameBuild = next.getLatestBuild() != null && next.getLatestBuild().equals(beforeBuild);
+        boolean sameBuild =
+                next.getLatestBuild() != null && next.getLatestBuild().equals(beforeBuild);
         if (sameBuild && before == next.getPhase()) {
             return;
         }
@@ -176,21 +249,43 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
         switch (next.getPhase()) {
             case Building -> {
                 if (!(sameBuild && before == EnvironmentPhase.Building)) {
-                    events.normal(environment, "BuildStarted", "Building ImageBuild " + build + " for spec "
-                            + next.getSpecHash().substring(0, 12) + ".");
+                    events.normal(
+                            environment,
+                            "BuildStarted",
+                            "Building ImageBuild "
+                                    + build
+                                    + " for spec "
+                                    + next.getSpecHash().substring(0, 12)
+                                    + ".");
                 }
             }
             case Ready -> {
-                boolean cacheHit = current.map(b -> Boolean.TRUE.equals(b.getStatus().getCacheHit())).orElse(false);
-                events.normal(environment, cacheHit ? "CacheHit" : "BuildSucceeded", (cacheHit
-                        ? "Image found, no build needed: " : "Built ") + next.getImage() + " (" + build + ").");
+                boolean cacheHit =
+                        current.map(b -> Boolean.TRUE.equals(b.getStatus().getCacheHit()))
+                                .orElse(false);
+                events.normal(
+                        environment,
+                        cacheHit ? "CacheHit" : "BuildSucceeded",
+                        (cacheHit ? "Image found, no build needed: " : "Built ")
+                                + next.getImage()
+                                + " ("
+                                + build
+                                + ").");
             }
-            case Failed -> events.warning(environment, "BuildFailed", "ImageBuild " + build + " failed; the "
-                    + "previous image stays in use.");
-            case Invalid -> events.warning(environment, "InvalidSpec",
-                    Conditions.find(next.getConditions(), Condition.READY).getMessage());
-            default -> {
-            }
+            case Failed ->
+                    events.warning(
+                            environment,
+                            "BuildFailed",
+                            "ImageBuild "
+                                    + build
+                                    + " failed; the "
+                                    + "previous image stays in use.");
+            case Invalid ->
+                    events.warning(
+                            environment,
+                            "InvalidSpec",
+                            Conditions.find(next.getConditions(), Condition.READY).getMessage());
+            default -> {}
         }
     }
 

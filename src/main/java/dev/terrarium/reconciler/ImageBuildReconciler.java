@@ -18,8 +18,8 @@ import dev.terrarium.operator.BuildMetrics;
 import dev.terrarium.operator.EventRecorder;
 import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.RegistryAccess;
-import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.registry.RegistryException;
+import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.scheduling.BuildQueue;
 import dev.terrarium.scheduling.BuildSlots;
@@ -56,37 +56,51 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Reconciles one build attempt: only one the operator made ({@link BuildTrust}: anything else fails as
- * {@code Untrusted}, unbuilt), registry first (an image that exists is never built again), then an equal build
- * already done or under way anywhere in the cluster, then a fair build slot, then the build Job; the outcome
- * (digest, lock, or the failure and its log tail) goes into status. A finished ImageBuild never changes again.
+ * Reconciles one build attempt: only one the operator made ({@link BuildTrust}: anything else fails
+ * as {@code Untrusted}, unbuilt), registry first (an image that exists is never built again), then
+ * an equal build already done or under way anywhere in the cluster, then a fair build slot, then
+ * the build Job; the outcome (digest, lock, or the failure and its log tail) goes into status. A
+ * finished ImageBuild never changes again.
  *
  * <p>Writes outside its workflow, and why:
+ *
  * <ul>
- *   <li>its own status, through the operator SDK's primary cache rather than by returning {@code patchStatus}, so
- *       that the builds it wakes right after (followers, the queue) already see its new phase;</li>
- *   <li>the build's lock ConfigMap ({@link LockStore}), once, when the build ends: its content comes from the build
- *       log or the image, which the workflow's desired state cannot know;</li>
- *   <li>the deletion of a build Job whose pod can never start (its image cannot be pulled), which would otherwise
- *       wait until its deadline;</li>
- *   <li>Warning events on failures, and on a failed reconcile attempt ({@link #updateErrorStatus}).</li>
+ *   <li>its own status, through the operator SDK's primary cache rather than by returning {@code
+ *       patchStatus}, so that the builds it wakes right after (followers, the queue) already see
+ *       its new phase;
+ *   <li>the build's lock ConfigMap ({@link LockStore}), once, when the build ends: its content
+ *       comes from the build log or the image, which the workflow's desired state cannot know;
+ *   <li>the deletion of a build Job whose pod can never start (its image cannot be pulled), which
+ *       would otherwise wait until its deadline;
+ *   <li>Warning events on failures, and on a failed reconcile attempt ({@link #updateErrorStatus}).
  * </ul>
  */
-@Workflow(dependents = {
-        @Dependent(name = "context", type = BuildContextConfigMapDependent.class,
-                reconcilePrecondition = BuildJobWanted.class),
-        @Dependent(name = "job", type = BuildJobDependent.class, dependsOn = "context",
-                reconcilePrecondition = BuildJobWanted.class)
-})
+@Workflow(
+        dependents = {
+            @Dependent(
+                    name = "context",
+                    type = BuildContextConfigMapDependent.class,
+                    reconcilePrecondition = BuildJobWanted.class),
+            @Dependent(
+                    name = "job",
+                    type = BuildJobDependent.class,
+                    dependsOn = "context",
+                    reconcilePrecondition = BuildJobWanted.class)
+        })
 @ControllerConfiguration(name = "imagebuild")
 public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     private static final Logger LOG = Logger.getLogger(ImageBuildReconciler.class);
 
-    /** How often a waiting build looks again, in case a wake-up was missed (an operator restart, a lost event). */
+    /**
+     * How often a waiting build looks again, in case a wake-up was missed (an operator restart, a
+     * lost event).
+     */
     static final Duration QUEUE_RECHECK = Duration.ofSeconds(30);
+
     static final Duration REGISTRY_RETRY = Duration.ofSeconds(30);
     static final Duration NO_POD_RECHECK = Duration.ofSeconds(3);
+
     /** The whole log is read for the lock; builds print far less, this bounds a runaway one. */
     static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
 
@@ -99,29 +113,45 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private final Clock clock;
     private final TrustedBuilds trust;
     private final Duration podStartTimeout;
-    private final SimpleInboundEventSource<ImageBuild> wakeUps = new SimpleInboundEventSource<>("build-queue");
+    private final SimpleInboundEventSource<ImageBuild> wakeUps =
+            new SimpleInboundEventSource<>("build-queue");
 
-    public ImageBuildReconciler(BuildSlots slots, RegistryAccess registry, LockStore locks, EventRecorder events,
-            BuildMetrics metrics, TerrariumConfig config) {
+    public ImageBuildReconciler(
+            BuildSlots slots,
+            RegistryAccess registry,
+            LockStore locks,
+            EventRecorder events,
+            BuildMetrics metrics,
+            TerrariumConfig config) {
         this.slots = slots;
         this.registry = registry;
         this.locks = locks;
         this.events = events;
         this.metrics = metrics;
-        this.limits = new BuildQueue.Limits(config.builds().maxConcurrent(), config.builds().maxPerNamespace());
+        this.limits =
+                new BuildQueue.Limits(
+                        config.builds().maxConcurrent(), config.builds().maxPerNamespace());
         this.clock = Clock.systemUTC();
         this.trust = new TrustedBuilds(EnvironmentResolution.builderImages(config));
         this.podStartTimeout = config.builds().podStartTimeout();
     }
 
     @Override
-    public List<EventSource<?, ImageBuild>> prepareEventSources(EventSourceContext<ImageBuild> context) {
-        var pods = InformerEventSourceConfiguration.from(Pod.class, ImageBuild.class)
-                .withName("build-pods")
-                .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.IMAGE_BUILD)
-                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
-                        pod.getMetadata().getLabels().get(Labels.IMAGE_BUILD), pod.getMetadata().getNamespace())))
-                .build();
+    public List<EventSource<?, ImageBuild>> prepareEventSources(
+            EventSourceContext<ImageBuild> context) {
+        var pods =
+                InformerEventSourceConfiguration.from(Pod.class, ImageBuild.class)
+                        .withName("build-pods")
+                        .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.IMAGE_BUILD)
+                        .withSecondaryToPrimaryMapper(
+                                pod ->
+                                        Set.of(
+                                                new ResourceID(
+                                                        pod.getMetadata()
+                                                                .getLabels()
+                                                                .get(Labels.IMAGE_BUILD),
+                                                        pod.getMetadata().getNamespace())))
+                        .build();
         return List.of(new InformerEventSource<>(pods, context), wakeUps);
     }
 
@@ -138,13 +168,13 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     }
 
     /**
-     * A failed attempt (a context or Job the API server refused, an unreachable server) shows as Ready=False with
-     * the server's message and one Warning event, from the first attempt on, while the operator SDK retries. A
-     * finished build keeps its final status.
+     * A failed attempt (a context or Job the API server refused, an unreachable server) shows as
+     * Ready=False with the server's message and one Warning event, from the first attempt on, while
+     * the operator SDK retries. A finished build keeps its final status.
      */
     @Override
-    public ErrorStatusUpdateControl<ImageBuild> updateErrorStatus(ImageBuild build, Context<ImageBuild> context,
-            Exception e) {
+    public ErrorStatusUpdateControl<ImageBuild> updateErrorStatus(
+            ImageBuild build, Context<ImageBuild> context, Exception e) {
         ImageBuildStatus previous = build.getStatus();
         ImageBuildPhase phase = previous == null ? null : previous.getPhase();
         if (phase == ImageBuildPhase.Succeeded || phase == ImageBuildPhase.Failed) {
@@ -154,7 +184,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         if (!error.reportedIn(previous == null ? null : previous.getConditions())) {
             events.warning(build, ReconcileError.REASON, error.message());
         }
-        ImageBuildStatus next = ImageBuildStatusBuilder.failedAttempt(build, error, clock.instant());
+        ImageBuildStatus next =
+                ImageBuildStatusBuilder.failedAttempt(build, error, clock.instant());
         if (StatusComparison.same(previous, next)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
@@ -164,59 +195,155 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private UpdateControl<ImageBuild> decide(ImageBuild build, Context<ImageBuild> context) {
         Instant now = clock.instant();
         boolean first = build.getStatus() == null || build.getStatus().getPhase() == null;
-        Optional<String> distrust = trust.distrust(build).or(() -> !first ? Optional.empty()
-                : BuildTrust.distrustOwner(build, context.getClient().resources(Environment.class)
-                        .inNamespace(build.getMetadata().getNamespace()).withName(build.getSpec().getEnvironment())
-                        .get()));
+        Optional<String> distrust =
+                trust.distrust(build)
+                        .or(
+                                () ->
+                                        !first
+                                                ? Optional.empty()
+                                                : BuildTrust.distrustOwner(
+                                                        build,
+                                                        context.getClient()
+                                                                .resources(Environment.class)
+                                                                .inNamespace(
+                                                                        build.getMetadata()
+                                                                                .getNamespace())
+                                                                .withName(
+                                                                        build.getSpec()
+                                                                                .getEnvironment())
+                                                                .get()));
         if (distrust.isPresent()) {
-            return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure(
-                    BuildTrust.REASON, distrust.get() + " Nothing is built for it.", null, null), null, now), context);
+            return finish(
+                    build,
+                    ImageBuildStatusBuilder.failed(
+                            build,
+                            ImageBuildStatusBuilder.failure(
+                                    BuildTrust.REASON,
+                                    distrust.get() + " Nothing is built for it.",
+                                    null,
+                                    null),
+                            null,
+                            now),
+                    context);
         }
         if (first) {
             try {
                 Optional<String> existing = registry.existingDigest(build);
                 if (existing.isPresent()) {
                     LockStatus lock = locks.fromImage(build, existing.get());
-                    return finish(build, ImageBuildStatusBuilder.succeeded(build, existing.get(), true, null, lock,
-                            now), context);
+                    return finish(
+                            build,
+                            ImageBuildStatusBuilder.succeeded(
+                                    build, existing.get(), true, null, lock, now),
+                            context);
                 }
             } catch (RegistryException e) {
-                LOG.infof("registry lookup for %s failed: %s", BuildPlan.key(build), e.getMessage());
-                return record(build, ImageBuildStatusBuilder.queued(build, null, "RegistryUnavailable",
-                        "Cannot ask the registry whether " + build.getSpec().target() + " exists: " + e.getMessage()
-                                + " Retrying.", now), context).rescheduleAfter(REGISTRY_RETRY);
+                LOG.infof(
+                        "registry lookup for %s failed: %s", BuildPlan.key(build), e.getMessage());
+                return record(
+                                build,
+                                ImageBuildStatusBuilder.queued(
+                                        build,
+                                        null,
+                                        "RegistryUnavailable",
+                                        "Cannot ask the registry whether "
+                                                + build.getSpec().target()
+                                                + " exists: "
+                                                + e.getMessage()
+                                                + " Retrying.",
+                                        now),
+                                context)
+                        .rescheduleAfter(REGISTRY_RETRY);
             }
         }
         // Only builds the operator made can be a source or a leader for another namespace.
         Collection<ImageBuild> all = latestBuilds(context).stream().filter(trust::trusted).toList();
         BuildPlan.Decision decision = slots.decide(build, all, limits);
-        metrics.queue((int) all.stream().filter(b -> b.getStatus() == null || b.getStatus().getPhase() == null
-                || b.getStatus().getPhase() == ImageBuildPhase.Queued).count(),
-                (int) all.stream().filter(b -> b.getStatus() != null
-                        && b.getStatus().getPhase() == ImageBuildPhase.Running).count());
+        metrics.queue(
+                (int)
+                        all.stream()
+                                .filter(
+                                        b ->
+                                                b.getStatus() == null
+                                                        || b.getStatus().getPhase() == null
+                                                        || b.getStatus().getPhase()
+                                                                == ImageBuildPhase.Queued)
+                                .count(),
+                (int)
+                        all.stream()
+                                .filter(
+                                        b ->
+                                                b.getStatus() != null
+                                                        && b.getStatus().getPhase()
+                                                                == ImageBuildPhase.Running)
+                                .count());
         if (decision instanceof BuildPlan.Reuse reuse) {
             ImageBuild source = reuse.source();
             LockStatus lock = locks.copyOf(build, source);
-            return finish(build, ImageBuildStatusBuilder.succeeded(build, source.getStatus().getDigest(), true,
-                    BuildPlan.key(source), lock, now), context);
+            return finish(
+                    build,
+                    ImageBuildStatusBuilder.succeeded(
+                            build,
+                            source.getStatus().getDigest(),
+                            true,
+                            BuildPlan.key(source),
+                            lock,
+                            now),
+                    context);
         }
         if (decision instanceof BuildPlan.Follow follow) {
-            return record(build, ImageBuildStatusBuilder.queued(build, BuildPlan.key(follow.leader()), "SharedBuild",
-                    "Waiting for the equal build " + BuildPlan.key(follow.leader()) + " and will take its image.",
-                    now), context).rescheduleAfter(QUEUE_RECHECK);
+            return record(
+                            build,
+                            ImageBuildStatusBuilder.queued(
+                                    build,
+                                    BuildPlan.key(follow.leader()),
+                                    "SharedBuild",
+                                    "Waiting for the equal build "
+                                            + BuildPlan.key(follow.leader())
+                                            + " and will take its image.",
+                                    now),
+                            context)
+                    .rescheduleAfter(QUEUE_RECHECK);
         }
         if (decision instanceof BuildPlan.Wait wait) {
-            return record(build, ImageBuildStatusBuilder.queued(build, null, "WaitingForBuildSlot",
-                    "Waiting for a build slot: " + wait.running() + " of " + wait.limit() + " builds run in the "
-                            + "cluster (at most " + limits.maxPerNamespace() + " per namespace).", now), context)
+            return record(
+                            build,
+                            ImageBuildStatusBuilder.queued(
+                                    build,
+                                    null,
+                                    "WaitingForBuildSlot",
+                                    "Waiting for a build slot: "
+                                            + wait.running()
+                                            + " of "
+                                            + wait.limit()
+                                            + " builds run in the "
+                                            + "cluster (at most "
+                                            + limits.maxPerNamespace()
+                                            + " per namespace).",
+                                    now),
+                            context)
                     .rescheduleAfter(QUEUE_RECHECK);
         }
         if (BuildJobs.prepare(build) instanceof BuildJobs.Refused refused) {
-            return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure("InvalidBuild",
-                    "The build cannot be generated: " + refused.message(), null, null), null, now), context);
+            return finish(
+                    build,
+                    ImageBuildStatusBuilder.failed(
+                            build,
+                            ImageBuildStatusBuilder.failure(
+                                    "InvalidBuild",
+                                    "The build cannot be generated: " + refused.message(),
+                                    null,
+                                    null),
+                            null,
+                            now),
+                    context);
         }
-        // The status write is filtered as our own, so ask for the next round, in which the workflow makes the Job.
-        return record(build, ImageBuildStatusBuilder.running(build, build.getMetadata().getName(), now), context)
+        // The status write is filtered as our own, so ask for the next round, in which the workflow
+        // makes the Job.
+        return record(
+                        build,
+                        ImageBuildStatusBuilder.running(build, build.getMetadata().getName(), now),
+                        context)
                 .reschedule();
     }
 
@@ -227,65 +354,122 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         }
         Set<Pod> pods = context.getSecondaryResources(Pod.class);
         Instant now = clock.instant();
-        BuildOutcome outcome = BuildOutcome.of(job.get(), pods, build.getSpec().getBuild().getBuilderImage());
+        BuildOutcome outcome =
+                BuildOutcome.of(job.get(), pods, build.getSpec().getBuild().getBuilderImage());
         if (outcome instanceof BuildOutcome.Running running) {
-            Optional<BuildOutcome> refused = running.podName() != null ? Optional.empty()
-                    : JobEvents.failedCreate(context.getClient(), job.get())
-                            .map(message -> BuildOutcome.podRefused(job.get(), message));
-            outcome = refused.or(() -> BuildOutcome.notStarted(job.get(), pods, podStartTimeout, now)
-                    .map(BuildOutcome.class::cast)).orElse(outcome);
+            Optional<BuildOutcome> refused =
+                    running.podName() != null
+                            ? Optional.empty()
+                            : JobEvents.failedCreate(context.getClient(), job.get())
+                                    .map(message -> BuildOutcome.podRefused(job.get(), message));
+            outcome =
+                    refused.or(
+                                    () ->
+                                            BuildOutcome.notStarted(
+                                                            job.get(), pods, podStartTimeout, now)
+                                                    .map(BuildOutcome.class::cast))
+                            .orElse(outcome);
         }
         if (outcome instanceof BuildOutcome.Succeeded succeeded) {
-            // The lock step prints the lock; a builder that reused that step from its layer cache prints nothing,
+            // The lock step prints the lock; a builder that reused that step from its layer cache
+            // prints nothing,
             // and then the lock is read from the pushed image, where the step wrote it.
-            LockStatus lock = podNamed(pods, succeeded.podName())
-                    .flatMap(pod -> PodLogs.read(context.getClient(), pod, BuilderPod.CONTAINER_NAME, MAX_LOG_BYTES))
-                    .flatMap(log -> locks.fromLog(build, log))
-                    .orElseGet(() -> locks.fromImage(build, succeeded.digest()));
-            return finish(build, ImageBuildStatusBuilder.succeeded(build, succeeded.digest(), false, null, lock,
-                    now), context);
+            LockStatus lock =
+                    podNamed(pods, succeeded.podName())
+                            .flatMap(
+                                    pod ->
+                                            PodLogs.read(
+                                                    context.getClient(),
+                                                    pod,
+                                                    BuilderPod.CONTAINER_NAME,
+                                                    MAX_LOG_BYTES))
+                            .flatMap(log -> locks.fromLog(build, log))
+                            .orElseGet(() -> locks.fromImage(build, succeeded.digest()));
+            return finish(
+                    build,
+                    ImageBuildStatusBuilder.succeeded(
+                            build, succeeded.digest(), false, null, lock, now),
+                    context);
         }
         if (outcome instanceof BuildOutcome.Failed failed) {
             if (failed.stopJob()) {
-                context.getClient().resource(job.get()).withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                context.getClient()
+                        .resource(job.get())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
                         .delete();
             }
-            String logTail = podNamed(pods, failed.logPod())
-                    .map(pod -> PodLogs.tail(context.getClient(), pod, BuilderPod.CONTAINER_NAME)).orElse(null);
-            return finish(build, ImageBuildStatusBuilder.failed(build, ImageBuildStatusBuilder.failure(
-                    failed.reason(), failed.message(), failed.exitCode(), logTail), null, now), context);
+            String logTail =
+                    podNamed(pods, failed.logPod())
+                            .map(
+                                    pod ->
+                                            PodLogs.tail(
+                                                    context.getClient(),
+                                                    pod,
+                                                    BuilderPod.CONTAINER_NAME))
+                            .orElse(null);
+            return finish(
+                    build,
+                    ImageBuildStatusBuilder.failed(
+                            build,
+                            ImageBuildStatusBuilder.failure(
+                                    failed.reason(), failed.message(), failed.exitCode(), logTail),
+                            null,
+                            now),
+                    context);
         }
         String podName = ((BuildOutcome.Running) outcome).podName();
         if (podName == null) {
-            // A pod event ends this wait; without one, the Job's events are read again shortly (the Job controller
-            // reports a refused pod within seconds) and at the limit the Job counts as refused anyway.
-            Instant limit = Instant.parse(job.get().getMetadata().getCreationTimestamp()).plus(podStartTimeout);
+            // A pod event ends this wait; without one, the Job's events are read again shortly (the
+            // Job controller
+            // reports a refused pod within seconds) and at the limit the Job counts as refused
+            // anyway.
+            Instant limit =
+                    Instant.parse(job.get().getMetadata().getCreationTimestamp())
+                            .plus(podStartTimeout);
             Duration untilLimit = Duration.between(now, limit).plusSeconds(1);
-            return UpdateControl.<ImageBuild>noUpdate().rescheduleAfter(
-                    untilLimit.compareTo(NO_POD_RECHECK) < 0 ? untilLimit : NO_POD_RECHECK);
+            return UpdateControl.<ImageBuild>noUpdate()
+                    .rescheduleAfter(
+                            untilLimit.compareTo(NO_POD_RECHECK) < 0 ? untilLimit : NO_POD_RECHECK);
         }
-        UpdateControl<ImageBuild> control = podName.equals(build.getStatus().getPodName())
-                ? UpdateControl.noUpdate()
-                : record(build, ImageBuildStatusBuilder.podObserved(build, podName, now), context);
-        // A pod no node takes changes nothing the operator watches until one does: look again at the limit.
+        UpdateControl<ImageBuild> control =
+                podName.equals(build.getStatus().getPodName())
+                        ? UpdateControl.noUpdate()
+                        : record(
+                                build,
+                                ImageBuildStatusBuilder.podObserved(build, podName, now),
+                                context);
+        // A pod no node takes changes nothing the operator watches until one does: look again at
+        // the limit.
         return unscheduled(pods) ? control.rescheduleAfter(podStartTimeout) : control;
     }
 
     private static boolean unscheduled(Set<Pod> pods) {
-        return pods.stream().anyMatch(p -> p.getSpec() != null && p.getSpec().getNodeName() == null);
+        return pods.stream()
+                .anyMatch(p -> p.getSpec() != null && p.getSpec().getNodeName() == null);
     }
 
     private static Optional<Pod> podNamed(Set<Pod> pods, String name) {
         return pods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
     }
 
-    /** A final status, and a wake-up for the builds that this one's end lets go: its followers and the queue. */
-    private UpdateControl<ImageBuild> finish(ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {
-        metrics.finished(result(status), status.getStartTime() == null ? null
-                : Duration.between(Instant.parse(status.getStartTime()), Instant.parse(status.getCompletionTime())));
+    /**
+     * A final status, and a wake-up for the builds that this one's end lets go: its followers and
+     * the queue.
+     */
+    private UpdateControl<ImageBuild> finish(
+            ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {
+        metrics.finished(
+                result(status),
+                status.getStartTime() == null
+                        ? null
+                        : Duration.between(
+                                Instant.parse(status.getStartTime()),
+                                Instant.parse(status.getCompletionTime())));
         if (status.getPhase() == ImageBuildPhase.Failed) {
-            events.warning(build, "BuildFailed", status.getFailure().getReason() + ": "
-                    + status.getFailure().getMessage());
+            events.warning(
+                    build,
+                    "BuildFailed",
+                    status.getFailure().getReason() + ": " + status.getFailure().getMessage());
         }
         UpdateControl<ImageBuild> recorded = record(build, status, context);
         wakeWaitingBuilds(build, context);
@@ -303,27 +487,37 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     }
 
     /**
-     * Writes the status unless it is unchanged. The write goes through the operator SDK's primary cache, so that
-     * builds woken right after it (followers, the queue) already see this one's new phase.
+     * Writes the status unless it is unchanged. The write goes through the operator SDK's primary
+     * cache, so that builds woken right after it (followers, the queue) already see this one's new
+     * phase.
      */
-    private static UpdateControl<ImageBuild> record(ImageBuild build, ImageBuildStatus status,
-            Context<ImageBuild> context) {
+    private static UpdateControl<ImageBuild> record(
+            ImageBuild build, ImageBuildStatus status, Context<ImageBuild> context) {
         if (!StatusComparison.same(build.getStatus(), status)) {
             context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(build, status));
         }
         return UpdateControl.noUpdate();
     }
 
-    /** The status to apply, under the build's name alone: no resourceVersion, so an apply never conflicts. */
+    /**
+     * The status to apply, under the build's name alone: no resourceVersion, so an apply never
+     * conflicts.
+     */
     private static ImageBuild statusOnly(ImageBuild build, ImageBuildStatus status) {
         ImageBuild applied = new ImageBuild();
-        applied.setMetadata(new ObjectMetaBuilder().withName(build.getMetadata().getName())
-                .withNamespace(build.getMetadata().getNamespace()).build());
+        applied.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(build.getMetadata().getName())
+                        .withNamespace(build.getMetadata().getNamespace())
+                        .build());
         applied.setStatus(status);
         return applied;
     }
 
-    /** Every ImageBuild as last written: the informer's copy, or this operator's own newer status write. */
+    /**
+     * Every ImageBuild as last written: the informer's copy, or this operator's own newer status
+     * write.
+     */
     private static List<ImageBuild> latestBuilds(Context<ImageBuild> context) {
         var cache = context.getPrimaryCache();
         return cache.list().map(b -> cache.get(ResourceID.fromResource(b)).orElse(b)).toList();
@@ -333,11 +527,18 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         List<ImageBuild> all = latestBuilds(context);
         String target = build.getSpec().target();
         List<ResourceID> waiting = new ArrayList<>();
-        all.stream().filter(b -> !BuildPlan.key(b).equals(BuildPlan.key(build)) && target.equals(b.getSpec().target())
-                && (b.getStatus() == null || b.getStatus().getPhase() == ImageBuildPhase.Queued
-                        || b.getStatus().getPhase() == null))
+        all.stream()
+                .filter(
+                        b ->
+                                !BuildPlan.key(b).equals(BuildPlan.key(build))
+                                        && target.equals(b.getSpec().target())
+                                        && (b.getStatus() == null
+                                                || b.getStatus().getPhase()
+                                                        == ImageBuildPhase.Queued
+                                                || b.getStatus().getPhase() == null))
                 .forEach(b -> waiting.add(ResourceID.fromResource(b)));
-        slots.admissible(all, limits).forEach(w -> waiting.add(new ResourceID(w.name(), w.namespace())));
+        slots.admissible(all, limits)
+                .forEach(w -> waiting.add(new ResourceID(w.name(), w.namespace())));
         waiting.forEach(wakeUps::propagateEvent);
     }
 }

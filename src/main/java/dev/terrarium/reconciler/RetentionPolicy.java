@@ -9,24 +9,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which of an Environment's ImageBuilds to delete (docker image rm): beyond the newest {@code successful} succeeded
- * and {@code failed} failed ones, and unfinished builds of specs that were replaced. The current spec's build and the
- * build whose image is in use are always kept. Pure.
+ * Which of an Environment's ImageBuilds to delete (docker image rm): beyond the newest {@code
+ * successful} succeeded and {@code failed} failed ones, and unfinished builds of specs that were
+ * replaced. The current spec's build and the build whose image is in use are always kept. Pure.
  */
 public final class RetentionPolicy {
 
     public static final int DEFAULT_SUCCESSFUL = 3;
     public static final int DEFAULT_FAILED = 3;
 
-    private static final Comparator<ImageBuild> NEWEST_FIRST = Comparator
-            .comparing((ImageBuild b) -> b.getMetadata().getCreationTimestamp()).reversed()
-            .thenComparing(b -> b.getMetadata().getName());
+    private static final Comparator<ImageBuild> NEWEST_FIRST =
+            Comparator.comparing((ImageBuild b) -> b.getMetadata().getCreationTimestamp())
+                    .reversed()
+                    .thenComparing(b -> b.getMetadata().getName());
 
-    private RetentionPolicy() {
-    }
+    private RetentionPolicy() {}
 
-    public static List<ImageBuild> toDelete(Collection<ImageBuild> builds, int successful, int failed,
-            Set<String> keep) {
+    public static List<ImageBuild> toDelete(
+            Collection<ImageBuild> builds, int successful, int failed, Set<String> keep) {
         List<ImageBuild> delete = new ArrayList<>();
         int keptSucceeded = 0;
         int keptFailed = 0;

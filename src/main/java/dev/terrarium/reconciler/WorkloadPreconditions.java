@@ -11,11 +11,11 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 /** When each of a Workload's children exists. A child whose condition turns false is deleted. */
 public final class WorkloadPreconditions {
 
-    private WorkloadPreconditions() {
-    }
+    private WorkloadPreconditions() {}
 
     static boolean hasImage(Workload workload, Context<Workload> context) {
-        return WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context)).isPresent();
+        return WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context))
+                .isPresent();
     }
 
     static boolean isJob(Workload workload) {
@@ -25,7 +25,9 @@ public final class WorkloadPreconditions {
     /** mode: Service, with an image to run. */
     public static class RunsAsService implements Condition<Object, Workload> {
         @Override
-        public boolean isMet(DependentResource<Object, Workload> dependent, Workload workload,
+        public boolean isMet(
+                DependentResource<Object, Workload> dependent,
+                Workload workload,
                 Context<Workload> context) {
             return !isJob(workload) && hasImage(workload, context);
         }
@@ -34,9 +36,12 @@ public final class WorkloadPreconditions {
     /** mode: Service with ports. */
     public static class PublishesPorts implements Condition<Object, Workload> {
         @Override
-        public boolean isMet(DependentResource<Object, Workload> dependent, Workload workload,
+        public boolean isMet(
+                DependentResource<Object, Workload> dependent,
+                Workload workload,
                 Context<Workload> context) {
-            return !isJob(workload) && workload.getSpec().getPorts() != null
+            return !isJob(workload)
+                    && workload.getSpec().getPorts() != null
                     && !workload.getSpec().getPorts().isEmpty();
         }
     }
@@ -44,7 +49,9 @@ public final class WorkloadPreconditions {
     /** mode: Job, with an image to run. */
     public static class RunsAsJob implements Condition<Object, Workload> {
         @Override
-        public boolean isMet(DependentResource<Object, Workload> dependent, Workload workload,
+        public boolean isMet(
+                DependentResource<Object, Workload> dependent,
+                Workload workload,
                 Context<Workload> context) {
             return isJob(workload) && hasImage(workload, context);
         }

@@ -1,28 +1,28 @@
 package dev.terrarium.reconciler;
 
-import dev.terrarium.status.WorkloadStatusBuilder;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
-import dev.terrarium.kube.ContainerStates;
-import dev.terrarium.kube.JobConditions;
-import dev.terrarium.status.Conditions;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadStatus;
 import dev.terrarium.dependent.WorkloadDeploymentDependent;
-import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.dependent.WorkloadJobDependent;
+import dev.terrarium.dependent.WorkloadServiceDependent;
+import dev.terrarium.kube.ContainerStates;
+import dev.terrarium.kube.JobConditions;
+import dev.terrarium.kube.PodLogs;
+import dev.terrarium.operator.EventRecorder;
+import dev.terrarium.status.Conditions;
+import dev.terrarium.status.ReconcileError;
+import dev.terrarium.status.StatusComparison;
+import dev.terrarium.status.WorkloadStatusBuilder;
+import dev.terrarium.status.WorkloadStatusBuilder.JobOutcome;
+import dev.terrarium.status.WorkloadStatusBuilder.Observation;
+import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadJobs;
 import dev.terrarium.workload.WorkloadPods;
 import dev.terrarium.workload.WorkloadSecondaries;
-import dev.terrarium.dependent.WorkloadServiceDependent;
-import dev.terrarium.status.WorkloadStatusBuilder.JobOutcome;
-import dev.terrarium.status.WorkloadStatusBuilder.Observation;
-import dev.terrarium.operator.EventRecorder;
-import dev.terrarium.kube.PodLogs;
-import dev.terrarium.status.ReconcileError;
-import dev.terrarium.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,7 +41,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,18 +49,26 @@ import java.util.stream.Collectors;
 /**
  * Reconciles a Workload into a Deployment and Service (mode: Service) or a Job (mode: Job).
  *
- * <p>Writes outside its workflow, and why: it deletes the Jobs of superseded templates (a changed command or image
- * makes a Job of another name, and the workflow only knows the current one), and it records events on phase
- * transitions and failed attempts. Its status goes back through {@code patchStatus}.
+ * <p>Writes outside its workflow, and why: it deletes the Jobs of superseded templates (a changed
+ * command or image makes a Job of another name, and the workflow only knows the current one), and
+ * it records events on phase transitions and failed attempts. Its status goes back through {@code
+ * patchStatus}.
  */
-@Workflow(dependents = {
-        @Dependent(name = "deployment", type = WorkloadDeploymentDependent.class,
-                reconcilePrecondition = WorkloadPreconditions.RunsAsService.class),
-        @Dependent(name = "service", type = WorkloadServiceDependent.class,
-                reconcilePrecondition = WorkloadPreconditions.PublishesPorts.class),
-        @Dependent(name = "job", type = WorkloadJobDependent.class,
-                reconcilePrecondition = WorkloadPreconditions.RunsAsJob.class)
-})
+@Workflow(
+        dependents = {
+            @Dependent(
+                    name = "deployment",
+                    type = WorkloadDeploymentDependent.class,
+                    reconcilePrecondition = WorkloadPreconditions.RunsAsService.class),
+            @Dependent(
+                    name = "service",
+                    type = WorkloadServiceDependent.class,
+                    reconcilePrecondition = WorkloadPreconditions.PublishesPorts.class),
+            @Dependent(
+                    name = "job",
+                    type = WorkloadJobDependent.class,
+                    reconcilePrecondition = WorkloadPreconditions.RunsAsJob.class)
+        })
 @ControllerConfiguration(name = "workload")
 public class WorkloadReconciler implements Reconciler<Workload> {
 
@@ -75,22 +82,48 @@ public class WorkloadReconciler implements Reconciler<Workload> {
     }
 
     @Override
-    public List<EventSource<?, Workload>> prepareEventSources(EventSourceContext<Workload> context) {
+    public List<EventSource<?, Workload>> prepareEventSources(
+            EventSourceContext<Workload> context) {
         var workloads = context.getPrimaryCache();
-        workloads.addIndexer(BY_ENVIRONMENT, workload -> workload.getSpec().getEnvironment() == null ? List.of()
-                : List.of(indexKey(workload.getMetadata().getNamespace(), workload.getSpec().getEnvironment())));
-        // Both directions: the index finds the Workloads of a changed Environment; the Workload names its
+        workloads.addIndexer(
+                BY_ENVIRONMENT,
+                workload ->
+                        workload.getSpec().getEnvironment() == null
+                                ? List.of()
+                                : List.of(
+                                        indexKey(
+                                                workload.getMetadata().getNamespace(),
+                                                workload.getSpec().getEnvironment())));
+        // Both directions: the index finds the Workloads of a changed Environment; the Workload
+        // names its
         // Environment, so a Workload created after its Environment settled still finds it.
-        var environments = InformerEventSourceConfiguration.from(Environment.class, Workload.class)
-                .withPrimaryToSecondaryMapper((Workload workload) -> workload.getSpec().getEnvironment() == null
-                        ? Set.<ResourceID>of()
-                        : Set.of(new ResourceID(workload.getSpec().getEnvironment(),
-                                workload.getMetadata().getNamespace())))
-                .withSecondaryToPrimaryMapper(environment -> workloads
-                        .byIndex(BY_ENVIRONMENT, indexKey(environment.getMetadata().getNamespace(),
-                                environment.getMetadata().getName()))
-                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .build();
+        var environments =
+                InformerEventSourceConfiguration.from(Environment.class, Workload.class)
+                        .withPrimaryToSecondaryMapper(
+                                (Workload workload) ->
+                                        workload.getSpec().getEnvironment() == null
+                                                ? Set.<ResourceID>of()
+                                                : Set.of(
+                                                        new ResourceID(
+                                                                workload.getSpec().getEnvironment(),
+                                                                workload.getMetadata()
+                                                                        .getNamespace())))
+                        .withSecondaryToPrimaryMapper(
+                                environment ->
+                                        workloads
+                                                .byIndex(
+                                                        BY_ENVIRONMENT,
+                                                        indexKey(
+                                                                environment
+                                                                        .getMetadata()
+                                                                        .getNamespace(),
+                                                                environment
+                                                                        .getMetadata()
+                                                                        .getName()))
+                                                .stream()
+                                                .map(ResourceID::fromResource)
+                                                .collect(Collectors.toSet()))
+                        .build();
         return List.of(new InformerEventSource<>(environments, context));
     }
 
@@ -105,13 +138,19 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
         Optional<String> wantedJob = wantedJob(workload, image);
         wantedJob.ifPresent(name -> deleteSupersededJobs(name, context));
-        Optional<Job> job = wantedJob.flatMap(name -> context.getSecondaryResources(Job.class).stream()
-                .filter(j -> name.equals(j.getMetadata().getName())).findFirst());
+        Optional<Job> job =
+                wantedJob.flatMap(
+                        name ->
+                                context.getSecondaryResources(Job.class).stream()
+                                        .filter(j -> name.equals(j.getMetadata().getName()))
+                                        .findFirst());
         JobOutcome outcome = job.map(j -> jobOutcome(workload, j, context)).orElse(JobOutcome.NONE);
 
         WorkloadStatus previous = workload.getStatus();
-        WorkloadStatus next = WorkloadStatusBuilder.build(
-                new Observation(workload, environment, image, deployment, job, outcome), clock.instant());
+        WorkloadStatus next =
+                WorkloadStatusBuilder.build(
+                        new Observation(workload, environment, image, deployment, job, outcome),
+                        clock.instant());
         announce(workload, previous, next, image);
         if (StatusComparison.same(previous, next)) {
             return UpdateControl.noUpdate();
@@ -121,13 +160,13 @@ public class WorkloadReconciler implements Reconciler<Workload> {
     }
 
     /**
-     * A failed attempt (a Deployment, Service or Job the API server refused, an unreachable server) shows as
-     * Ready=False with the server's message and one Warning event, from the first attempt on, while the operator SDK
-     * retries.
+     * A failed attempt (a Deployment, Service or Job the API server refused, an unreachable server)
+     * shows as Ready=False with the server's message and one Warning event, from the first attempt
+     * on, while the operator SDK retries.
      */
     @Override
-    public ErrorStatusUpdateControl<Workload> updateErrorStatus(Workload workload, Context<Workload> context,
-            Exception e) {
+    public ErrorStatusUpdateControl<Workload> updateErrorStatus(
+            Workload workload, Context<Workload> context, Exception e) {
         ReconcileError error = ReconcileError.of(e);
         WorkloadStatus previous = workload.getStatus();
         if (!error.reportedIn(previous == null ? null : previous.getConditions())) {
@@ -149,16 +188,24 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         return image.map(i -> WorkloadJobs.name(workload, i));
     }
 
-    /** Jobs of earlier templates (a changed command or image) run what the Workload no longer says. */
+    /**
+     * Jobs of earlier templates (a changed command or image) run what the Workload no longer says.
+     */
     private static void deleteSupersededJobs(String wanted, Context<Workload> context) {
-        context.getSecondaryResources(Job.class).stream().filter(j -> !wanted.equals(j.getMetadata().getName()))
-                .forEach(superseded -> context.getClient().resource(superseded)
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+        context.getSecondaryResources(Job.class).stream()
+                .filter(j -> !wanted.equals(j.getMetadata().getName()))
+                .forEach(
+                        superseded ->
+                                context.getClient()
+                                        .resource(superseded)
+                                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                                        .delete());
     }
 
     /**
-     * The exit code and, for a failure, the log tail of a finished Job, read from its pod once: a status that already
-     * holds them for this image keeps them, so a Workload at rest reads nothing.
+     * The exit code and, for a failure, the log tail of a finished Job, read from its pod once: a
+     * status that already holds them for this image keeps them, so a Workload at rest reads
+     * nothing.
      */
     private static JobOutcome jobOutcome(Workload workload, Job job, Context<Workload> context) {
         if (!JobConditions.finished(job)) {
@@ -166,30 +213,57 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         }
         WorkloadStatus previous = workload.getStatus();
         String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-        if (previous != null && previous.getExitCode() != null && image.equals(previous.getImage())
-                && (previous.getPhase() == WorkloadPhase.Succeeded || previous.getPhase() == WorkloadPhase.Failed)) {
+        if (previous != null
+                && previous.getExitCode() != null
+                && image.equals(previous.getImage())
+                && (previous.getPhase() == WorkloadPhase.Succeeded
+                        || previous.getPhase() == WorkloadPhase.Failed)) {
             return new JobOutcome(previous.getExitCode(), previous.getLogTail());
         }
-        List<Pod> pods = context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel("job-name", job.getMetadata().getName()).list().getItems();
+        List<Pod> pods =
+                context.getClient()
+                        .pods()
+                        .inNamespace(job.getMetadata().getNamespace())
+                        .withLabel("job-name", job.getMetadata().getName())
+                        .list()
+                        .getItems();
         Optional<Pod> last = ContainerStates.newest(pods);
-        Integer exitCode = last.flatMap(pod -> ContainerStates.of(pod, WorkloadPods.CONTAINER))
-                .map(s -> s.getState().getTerminated()).map(ContainerStateTerminated::getExitCode).orElse(null);
+        Integer exitCode =
+                last.flatMap(pod -> ContainerStates.of(pod, WorkloadPods.CONTAINER))
+                        .map(s -> s.getState().getTerminated())
+                        .map(ContainerStateTerminated::getExitCode)
+                        .orElse(null);
         boolean failed = exitCode != null && exitCode != 0;
-        String logTail = failed ? last.map(pod -> PodLogs.tail(context.getClient(), pod, WorkloadPods.CONTAINER))
-                .orElse(null) : null;
+        String logTail =
+                failed
+                        ? last.map(
+                                        pod ->
+                                                PodLogs.tail(
+                                                        context.getClient(),
+                                                        pod,
+                                                        WorkloadPods.CONTAINER))
+                                .orElse(null)
+                        : null;
         return new JobOutcome(exitCode, logTail);
     }
 
-    private void announce(Workload workload, WorkloadStatus previous, WorkloadStatus next,
+    private void announce(
+            Workload workload,
+            WorkloadStatus previous,
+            WorkloadStatus next,
             Optional<WorkloadImage> image) {
         WorkloadPhase before = previous == null ? null : previous.getPhase();
         WorkloadPhase after = next.getPhase();
         String deployed = previous == null ? null : previous.getImage();
-        if (image.isPresent() && deployed != null && !deployed.equals(image.get().image())
-                && after == WorkloadPhase.Progressing && before != WorkloadPhase.Progressing) {
-            events.normal(workload, "RolloutStarted", "Rolling out " + image.get().image() + " (was " + deployed
-                    + ").");
+        if (image.isPresent()
+                && deployed != null
+                && !deployed.equals(image.get().image())
+                && after == WorkloadPhase.Progressing
+                && before != WorkloadPhase.Progressing) {
+            events.normal(
+                    workload,
+                    "RolloutStarted",
+                    "Rolling out " + image.get().image() + " (was " + deployed + ").");
         }
         if (before == after) {
             return;
@@ -198,11 +272,13 @@ public class WorkloadReconciler implements Reconciler<Workload> {
             case Running -> events.normal(workload, "Running", "Running " + next.getImage() + ".");
             case Stopped -> events.normal(workload, "Stopped", "Stopped.");
             case Succeeded -> events.normal(workload, "Succeeded", "The Job ran to completion.");
-            case Failed -> events.warning(workload, "Failed", "The Job failed with exit code " + next.getExitCode()
-                    + ".");
+            case Failed ->
+                    events.warning(
+                            workload,
+                            "Failed",
+                            "The Job failed with exit code " + next.getExitCode() + ".");
             case Degraded -> events.warning(workload, "Degraded", readyMessage(next));
-            default -> {
-            }
+            default -> {}
         }
     }
 

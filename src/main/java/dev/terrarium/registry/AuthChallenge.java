@@ -12,13 +12,13 @@ import java.util.Optional;
  * One challenge of a {@code WWW-Authenticate} header (RFC 9110 section 11.6.1), e.g. {@code Bearer
  * realm="https://auth.example/token",service="registry.example",scope="repository:app:pull"}.
  *
- * <p>A header value may hold several challenges separated by commas, a response may carry several header lines, and
- * quoted parameter values may contain commas, equals signs and backslash escapes; {@link #parse(String)} handles all
- * of these.
+ * <p>A header value may hold several challenges separated by commas, a response may carry several
+ * header lines, and quoted parameter values may contain commas, equals signs and backslash escapes;
+ * {@link #parse(String)} handles all of these.
  *
- * @param scheme     the auth scheme as sent, e.g. {@code Bearer}
+ * @param scheme the auth scheme as sent, e.g. {@code Bearer}
  * @param parameters parameters by lowercased name, in header order
- * @param token68    the token68 form some schemes use instead of parameters, or {@code null}
+ * @param token68 the token68 form some schemes use instead of parameters, or {@code null}
  */
 public record AuthChallenge(String scheme, Map<String, String> parameters, String token68) {
 
@@ -48,7 +48,8 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
     /**
      * Parses one {@code WWW-Authenticate} header value.
      *
-     * @throws IllegalArgumentException if the value is malformed, e.g. an unterminated quoted string
+     * @throws IllegalArgumentException if the value is malformed, e.g. an unterminated quoted
+     *     string
      */
     public static List<AuthChallenge> parse(String headerValue) {
         return new Parser(headerValue).challenges();
@@ -84,8 +85,8 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
         }
 
         /**
-         * Reads {@code name=value} pairs until the end or until what follows a comma is a new challenge, i.e. a token
-         * not followed by {@code =}.
+         * Reads {@code name=value} pairs until the end or until what follows a comma is a new
+         * challenge, i.e. a token not followed by {@code =}.
          */
         private void readParameters(Map<String, String> parameters) {
             while (!atEnd() && text.charAt(pos) != ',') {
@@ -98,7 +99,8 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
                 }
                 pos++;
                 skipWhitespace();
-                String value = !atEnd() && text.charAt(pos) == '"' ? quotedString() : unquotedValue();
+                String value =
+                        !atEnd() && text.charAt(pos) == '"' ? quotedString() : unquotedValue();
                 parameters.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
                 skipWhitespace();
                 if (atEnd()) {
@@ -125,7 +127,10 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
             return parameter;
         }
 
-        /** A token68 stands alone: it is followed by the end or a comma, never by a quoted value or more text. */
+        /**
+         * A token68 stands alone: it is followed by the end or a comma, never by a quoted value or
+         * more text.
+         */
         private String tryToken68() {
             int start = pos;
             while (!atEnd() && isToken68Char(text.charAt(pos))) {
@@ -165,8 +170,8 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
         }
 
         /**
-         * An unquoted value should be a token, but some servers send URLs unquoted; taking everything up to the next
-         * comma or space reads those too.
+         * An unquoted value should be a token, but some servers send URLs unquoted; taking
+         * everything up to the next comma or space reads those too.
          */
         private String unquotedValue() {
             int start = pos;
@@ -191,7 +196,10 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
         }
 
         private void skipWhitespaceAndCommas() {
-            while (!atEnd() && (text.charAt(pos) == ' ' || text.charAt(pos) == '\t' || text.charAt(pos) == ',')) {
+            while (!atEnd()
+                    && (text.charAt(pos) == ' '
+                            || text.charAt(pos) == '\t'
+                            || text.charAt(pos) == ',')) {
                 pos++;
             }
         }
@@ -201,8 +209,14 @@ public record AuthChallenge(String scheme, Map<String, String> parameters, Strin
         }
 
         private IllegalArgumentException malformed(String what) {
-            return new IllegalArgumentException("malformed WWW-Authenticate header at offset " + pos + ": " + what
-                    + " in '" + text + "'");
+            return new IllegalArgumentException(
+                    "malformed WWW-Authenticate header at offset "
+                            + pos
+                            + ": "
+                            + what
+                            + " in '"
+                            + text
+                            + "'");
         }
 
         private static boolean isTokenChar(char c) {

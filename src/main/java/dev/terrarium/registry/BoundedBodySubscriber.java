@@ -10,10 +10,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Collects a response body in memory up to a limit. Past the limit it either fails with {@link BodyTooLargeException}
- * (for content the caller needs whole) or keeps the first bytes and drops the rest (for error bodies, which are
- * only read for their message). Either way it stops the transfer, so a registry cannot make the operator read an
- * unbounded body.
+ * Collects a response body in memory up to a limit. Past the limit it either fails with {@link
+ * BodyTooLargeException} (for content the caller needs whole) or keeps the first bytes and drops
+ * the rest (for error bodies, which are only read for their message). Either way it stops the
+ * transfer, so a registry cannot make the operator read an unbounded body.
  */
 final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -44,9 +44,10 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
 
     /** Whole bodies up to {@code limit} for success statuses; the first bytes of anything else. */
     static HttpResponse.BodyHandler<byte[]> handler(long limit, long errorBodyLimit) {
-        return info -> info.statusCode() / 100 == 2
-                ? new BoundedBodySubscriber(limit, false)
-                : new BoundedBodySubscriber(errorBodyLimit, true);
+        return info ->
+                info.statusCode() / 100 == 2
+                        ? new BoundedBodySubscriber(limit, false)
+                        : new BoundedBodySubscriber(errorBodyLimit, true);
     }
 
     @Override

@@ -7,13 +7,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * What a client presents to a registry: nothing (anonymous), a user name and password, or an identity token (an
- * OAuth2 refresh token, as {@code docker login} stores for registries that issue one).
+ * What a client presents to a registry: nothing (anonymous), a user name and password, or an
+ * identity token (an OAuth2 refresh token, as {@code docker login} stores for registries that issue
+ * one).
  *
- * <p>{@link #toString()} never shows a secret, so credentials can appear in log lines and exception messages.
+ * <p>{@link #toString()} never shows a secret, so credentials can appear in log lines and exception
+ * messages.
  *
- * @param username      user name, or {@code null}
- * @param password      password, or {@code null}
+ * @param username user name, or {@code null}
+ * @param password password, or {@code null}
  * @param identityToken refresh token for the bearer token endpoint, or {@code null}
  */
 public record Credentials(String username, String password, String identityToken) {
@@ -21,7 +23,9 @@ public record Credentials(String username, String password, String identityToken
     /** No credentials: the registry decides what an anonymous client may read. */
     public static final Credentials ANONYMOUS = new Credentials(null, null, null);
 
-    /** A user name and password, used for basic auth and to authenticate at a bearer token endpoint. */
+    /**
+     * A user name and password, used for basic auth and to authenticate at a bearer token endpoint.
+     */
     public static Credentials basic(String username, String password) {
         if (username == null || username.isEmpty()) {
             throw new IllegalArgumentException("basic credentials need a user name");
@@ -62,8 +66,9 @@ public record Credentials(String username, String password, String identityToken
     }
 
     /**
-     * A one-way digest of the secret parts: cached tokens are keyed by it, so a token that one secret obtained is
-     * never handed to a caller holding another, and the cache holds no secret in clear.
+     * A one-way digest of the secret parts: cached tokens are keyed by it, so a token that one
+     * secret obtained is never handed to a caller holding another, and the cache holds no secret in
+     * clear.
      */
     String fingerprint() {
         if (isAnonymous()) {
@@ -86,7 +91,10 @@ public record Credentials(String username, String password, String identityToken
         if (isAnonymous()) {
             return "Credentials[anonymous]";
         }
-        return "Credentials[username=" + username + (hasPassword() ? ", password=***" : "")
-                + (hasIdentityToken() ? ", identityToken=***" : "") + "]";
+        return "Credentials[username="
+                + username
+                + (hasPassword() ? ", password=***" : "")
+                + (hasIdentityToken() ? ", identityToken=***" : "")
+                + "]";
     }
 }

@@ -14,24 +14,31 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Registry credentials from a Docker config, as held by a {@code kubernetes.io/dockerconfigjson} Secret under
- * {@code .dockerconfigjson} (or a legacy {@code kubernetes.io/dockercfg} Secret under {@code .dockercfg}).
+ * Registry credentials from a Docker config, as held by a {@code kubernetes.io/dockerconfigjson}
+ * Secret under {@code .dockerconfigjson} (or a legacy {@code kubernetes.io/dockercfg} Secret under
+ * {@code .dockercfg}).
  *
  * <p>Each entry of {@code auths} is keyed by a registry host, possibly written as a URL ({@code
- * https://index.docker.io/v1/}). An entry carries {@code auth} (base64 of {@code user:password}), or {@code username}
- * and {@code password}, and optionally {@code identitytoken}. Lookup follows the kubelet: host names compare
- * case-insensitively, a {@code *} label matches exactly one label, and ports must be equal (a key without a port
- * matches only references without one).
+ * https://index.docker.io/v1/}). An entry carries {@code auth} (base64 of {@code user:password}),
+ * or {@code username} and {@code password}, and optionally {@code identitytoken}. Lookup follows
+ * the kubelet: host names compare case-insensitively, a {@code *} label matches exactly one label,
+ * and ports must be equal (a key without a port matches only references without one).
  */
 public final class DockerConfig {
 
     /** Secret type whose data holds {@link #DOCKER_CONFIG_JSON_KEY}. */
     public static final String DOCKER_CONFIG_JSON_TYPE = "kubernetes.io/dockerconfigjson";
+
     /** Data key of a {@link #DOCKER_CONFIG_JSON_TYPE} Secret. */
     public static final String DOCKER_CONFIG_JSON_KEY = ".dockerconfigjson";
+
     /** Legacy Secret type whose data holds {@link #DOCKERCFG_KEY}. */
     public static final String DOCKERCFG_TYPE = "kubernetes.io/dockercfg";
-    /** Data key of a {@link #DOCKERCFG_TYPE} Secret: the {@code auths} map without the wrapper object. */
+
+    /**
+     * Data key of a {@link #DOCKERCFG_TYPE} Secret: the {@code auths} map without the wrapper
+     * object.
+     */
     public static final String DOCKERCFG_KEY = ".dockercfg";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,11 +55,11 @@ public final class DockerConfig {
     }
 
     /**
-     * Parses the JSON of a {@code .dockerconfigjson} ({@code {"auths": {...}}}) or of a legacy {@code .dockercfg}
-     * (the same map at top level).
+     * Parses the JSON of a {@code .dockerconfigjson} ({@code {"auths": {...}}}) or of a legacy
+     * {@code .dockercfg} (the same map at top level).
      *
-     * @throws IllegalArgumentException if the JSON or an entry is malformed; the message names the registry key but
-     *                                  never a secret
+     * @throws IllegalArgumentException if the JSON or an entry is malformed; the message names the
+     *     registry key but never a secret
      */
     public static DockerConfig parse(String json) {
         JsonNode root;
@@ -60,8 +67,14 @@ public final class DockerConfig {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
             // The parser's message quotes the offending input, which may be a secret.
-            String where = e.getLocation() == null ? ""
-                    : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            String where =
+                    e.getLocation() == null
+                            ? ""
+                            : " (line "
+                                    + e.getLocation().getLineNr()
+                                    + ", column "
+                                    + e.getLocation().getColumnNr()
+                                    + ")";
             throw new IllegalArgumentException("docker config is not valid JSON" + where);
         }
         if (root == null || !root.isObject()) {
@@ -83,8 +96,9 @@ public final class DockerConfig {
     }
 
     /**
-     * Reads a pull or push Secret of type {@value #DOCKER_CONFIG_JSON_TYPE} or {@value #DOCKERCFG_TYPE}, from its
-     * {@code data} (base64) or, for a Secret not yet stored, its {@code stringData}.
+     * Reads a pull or push Secret of type {@value #DOCKER_CONFIG_JSON_TYPE} or {@value
+     * #DOCKERCFG_TYPE}, from its {@code data} (base64) or, for a Secret not yet stored, its {@code
+     * stringData}.
      *
      * @throws IllegalArgumentException if the Secret has another type or lacks its key
      */
@@ -96,13 +110,21 @@ public final class DockerConfig {
         } else if (DOCKERCFG_TYPE.equals(secret.getType())) {
             key = DOCKERCFG_KEY;
         } else {
-            throw new IllegalArgumentException("Secret " + name + " has type '" + secret.getType()
-                    + "', expected " + DOCKER_CONFIG_JSON_TYPE);
+            throw new IllegalArgumentException(
+                    "Secret "
+                            + name
+                            + " has type '"
+                            + secret.getType()
+                            + "', expected "
+                            + DOCKER_CONFIG_JSON_TYPE);
         }
         String json = null;
         if (secret.getData() != null && secret.getData().get(key) != null) {
-            json = new String(decodeBase64(secret.getData().get(key), "Secret " + name + " data " + key),
-                    StandardCharsets.UTF_8);
+            json =
+                    new String(
+                            decodeBase64(
+                                    secret.getData().get(key), "Secret " + name + " data " + key),
+                            StandardCharsets.UTF_8);
         } else if (secret.getStringData() != null) {
             json = secret.getStringData().get(key);
         }
@@ -122,8 +144,8 @@ public final class DockerConfig {
     }
 
     /**
-     * The credentials for a registry host ({@code host[:port]}, as in {@link ImageReference#registry()}): an exact
-     * key first, else the first wildcard key that matches.
+     * The credentials for a registry host ({@code host[:port]}, as in {@link
+     * ImageReference#registry()}): an exact key first, else the first wildcard key that matches.
      */
     public Optional<Credentials> credentialsFor(String registry) {
         String target = ImageReference.normaliseRegistry(registry);
@@ -151,7 +173,8 @@ public final class DockerConfig {
 
     private static Credentials entryCredentials(String key, JsonNode entry) {
         if (!entry.isObject()) {
-            throw new IllegalArgumentException("docker config entry for '" + key + "' is not a JSON object");
+            throw new IllegalArgumentException(
+                    "docker config entry for '" + key + "' is not a JSON object");
         }
         String username = text(entry, "username");
         String password = text(entry, "password");
@@ -162,8 +185,8 @@ public final class DockerConfig {
             String pair = new String(decoded, StandardCharsets.UTF_8);
             int colon = pair.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("docker config 'auth' of '" + key
-                        + "' does not decode to user:password");
+                throw new IllegalArgumentException(
+                        "docker config 'auth' of '" + key + "' does not decode to user:password");
             }
             username = pair.substring(0, colon);
             password = pair.substring(colon + 1);

@@ -5,16 +5,16 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A parsed container image reference, {@code [registry[:port]/]path[:tag][@digest]}, normalised the way the Docker
- * CLI and the kubelet normalise it: a reference without a registry lives on {@code docker.io}, and a single-component
- * path there gets the {@code library/} prefix. A reference with neither tag nor digest means the tag
- * {@code latest}.
+ * A parsed container image reference, {@code [registry[:port]/]path[:tag][@digest]}, normalised the
+ * way the Docker CLI and the kubelet normalise it: a reference without a registry lives on {@code
+ * docker.io}, and a single-component path there gets the {@code library/} prefix. A reference with
+ * neither tag nor digest means the tag {@code latest}.
  *
- * @param registry   registry host, with {@code :port} when one was given, e.g. {@code docker.io}, {@code
- *                   127.0.0.1:5000}
+ * @param registry registry host, with {@code :port} when one was given, e.g. {@code docker.io},
+ *     {@code 127.0.0.1:5000}
  * @param repository repository path inside the registry, e.g. {@code library/python}
- * @param tag        the tag, or {@code null} when the reference names only a digest
- * @param digest     the digest ({@code algorithm:hex}), or {@code null}
+ * @param tag the tag, or {@code null} when the reference names only a digest
+ * @param digest the digest ({@code algorithm:hex}), or {@code null}
  */
 public record ImageReference(String registry, String repository, String tag, String digest) {
 
@@ -22,13 +22,16 @@ public record ImageReference(String registry, String repository, String tag, Str
     public static final String DOCKER_HUB = "docker.io";
 
     private static final String DEFAULT_TAG = "latest";
-    private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+    private static final Pattern PATH_COMPONENT =
+            Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}");
+    private static final Pattern DIGEST =
+            Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}");
     private static final Pattern SHA256_DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
-    private static final Pattern HOST = Pattern.compile(
-            "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-                    + "|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
+    private static final Pattern HOST =
+            Pattern.compile(
+                    "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+                            + "|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
 
     public ImageReference {
         Objects.requireNonNull(registry, "registry");
@@ -40,10 +43,11 @@ public record ImageReference(String registry, String repository, String tag, Str
     }
 
     /**
-     * Parses a reference such as {@code python:3.12}, {@code ghcr.io/org/app@sha256:...} or
-     * {@code localhost:5000/team/env:abc123}.
+     * Parses a reference such as {@code python:3.12}, {@code ghcr.io/org/app@sha256:...} or {@code
+     * localhost:5000/team/env:abc123}.
      *
-     * @throws IllegalArgumentException if the text is not a valid reference; the message says which part is wrong
+     * @throws IllegalArgumentException if the text is not a valid reference; the message says which
+     *     part is wrong
      */
     public static ImageReference parse(String reference) {
         if (reference == null || reference.isBlank()) {
@@ -57,12 +61,16 @@ public record ImageReference(String registry, String repository, String tag, Str
             digest = rest.substring(at + 1);
             rest = rest.substring(0, at);
             if (!DIGEST.matcher(digest).matches()) {
-                throw new IllegalArgumentException("invalid digest '" + digest + "' in image reference '" + reference
-                        + "'");
+                throw new IllegalArgumentException(
+                        "invalid digest '" + digest + "' in image reference '" + reference + "'");
             }
             if (digest.startsWith("sha256:") && !SHA256_DIGEST.matcher(digest).matches()) {
                 throw new IllegalArgumentException(
-                        "a sha256 digest has 64 lowercase hex digits: '" + digest + "' in '" + reference + "'");
+                        "a sha256 digest has 64 lowercase hex digits: '"
+                                + digest
+                                + "' in '"
+                                + reference
+                                + "'");
             }
         }
 
@@ -73,7 +81,8 @@ public record ImageReference(String registry, String repository, String tag, Str
             tag = rest.substring(colon + 1);
             rest = rest.substring(0, colon);
             if (!TAG.matcher(tag).matches()) {
-                throw new IllegalArgumentException("invalid tag '" + tag + "' in image reference '" + reference + "'");
+                throw new IllegalArgumentException(
+                        "invalid tag '" + tag + "' in image reference '" + reference + "'");
             }
         }
 
@@ -85,8 +94,12 @@ public record ImageReference(String registry, String repository, String tag, Str
             registry = firstComponent;
             path = rest.substring(firstSlash + 1);
             if (!HOST.matcher(registry).matches()) {
-                throw new IllegalArgumentException("invalid registry host '" + registry + "' in image reference '"
-                        + reference + "'");
+                throw new IllegalArgumentException(
+                        "invalid registry host '"
+                                + registry
+                                + "' in image reference '"
+                                + reference
+                                + "'");
             }
         } else {
             registry = DOCKER_HUB;
@@ -98,13 +111,18 @@ public record ImageReference(String registry, String repository, String tag, Str
         }
         for (String component : path.split("/", -1)) {
             if (!PATH_COMPONENT.matcher(component).matches()) {
-                throw new IllegalArgumentException("invalid repository path '" + path + "' in image reference '"
-                        + reference + "': components are lowercase letters and digits separated by '.', '_', '__' "
-                        + "or '-'");
+                throw new IllegalArgumentException(
+                        "invalid repository path '"
+                                + path
+                                + "' in image reference '"
+                                + reference
+                                + "': components are lowercase letters and digits separated by '.', '_', '__' "
+                                + "or '-'");
             }
         }
         if (path.length() > 255) {
-            throw new IllegalArgumentException("repository path longer than 255 characters in '" + reference + "'");
+            throw new IllegalArgumentException(
+                    "repository path longer than 255 characters in '" + reference + "'");
         }
         if (tag == null && digest == null) {
             tag = DEFAULT_TAG;
@@ -129,8 +147,8 @@ public record ImageReference(String registry, String repository, String tag, Str
     }
 
     /**
-     * What goes after {@code /manifests/} in the distribution API: the digest when there is one (it is exact),
-     * else the tag.
+     * What goes after {@code /manifests/} in the distribution API: the digest when there is one (it
+     * is exact), else the tag.
      */
     public String manifestReference() {
         return digest != null ? digest : tag;
@@ -150,8 +168,8 @@ public record ImageReference(String registry, String repository, String tag, Str
     }
 
     /**
-     * Folds the names Docker Hub goes by onto {@link #DOCKER_HUB} and lowercases the host, since host names are
-     * case-insensitive and credentials are looked up by it.
+     * Folds the names Docker Hub goes by onto {@link #DOCKER_HUB} and lowercases the host, since
+     * host names are case-insensitive and credentials are looked up by it.
      */
     static String normaliseRegistry(String registry) {
         String lower = registry.toLowerCase(Locale.ROOT);
@@ -162,7 +180,9 @@ public record ImageReference(String registry, String repository, String tag, Str
     }
 
     private static boolean looksLikeRegistry(String component) {
-        return component.contains(".") || component.contains(":") || component.equals("localhost")
+        return component.contains(".")
+                || component.contains(":")
+                || component.equals("localhost")
                 || !component.equals(component.toLowerCase(Locale.ROOT));
     }
 }

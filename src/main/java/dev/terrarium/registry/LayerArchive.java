@@ -7,49 +7,44 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Looks for one path in one image layer: a tar archive, gzip-compressed or not, with the OCI whiteout conventions
- * ({@code dir/.wh.name} deletes {@code dir/name} from the layers below, {@code dir/.wh..wh..opq} hides everything
- * below in {@code dir}).
+ * Looks for one path in one image layer: a tar archive, gzip-compressed or not, with the OCI
+ * whiteout conventions ({@code dir/.wh.name} deletes {@code dir/name} from the layers below, {@code
+ * dir/.wh..wh..opq} hides everything below in {@code dir}).
  *
  * <p>Reads ustar, GNU long-name and PAX headers, which is what image builders write.
  */
 final class LayerArchive {
 
     /** What a layer says about a path. */
-    sealed interface Lookup permits Found, Hidden, Absent {
-    }
+    sealed interface Lookup permits Found, Hidden, Absent {}
 
     /** The layer holds the path as a regular file; its bytes are handed on, never compared. */
     @SuppressWarnings("ArrayRecordComponent")
-    record Found(byte[] content) implements Lookup {
-    }
+    record Found(byte[] content) implements Lookup {}
 
     /**
-     * The layer hides the path from the layers below: a whiteout of it or of a parent, an opaque parent, or a
-     * non-directory at a parent or a directory at the path itself.
+     * The layer hides the path from the layers below: a whiteout of it or of a parent, an opaque
+     * parent, or a non-directory at a parent or a directory at the path itself.
      */
-    record Hidden(String reason) implements Lookup {
-    }
+    record Hidden(String reason) implements Lookup {}
 
     /** The layer says nothing about the path; look in the layer below. */
-    record Absent() implements Lookup {
-    }
+    record Absent() implements Lookup {}
 
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
     private static final int BLOCK = 512;
 
-    private LayerArchive() {
-    }
+    private LayerArchive() {}
 
     /**
      * Scans a layer blob for {@code path}.
      *
-     * @param blob         the layer as stored in the registry
-     * @param path         a relative path without a leading slash, e.g. {@code opt/terrarium/lock}
+     * @param blob the layer as stored in the registry
+     * @param path a relative path without a leading slash, e.g. {@code opt/terrarium/lock}
      * @param maxFileBytes largest file content to return
-     * @throws IOException if the archive is malformed, compressed in an unsupported way, the file is larger than
-     *                     allowed or the path is a link
+     * @throws IOException if the archive is malformed, compressed in an unsupported way, the file
+     *     is larger than allowed or the path is a link
      */
     static Lookup lookup(byte[] blob, String path, long maxFileBytes) throws IOException {
         String target = normalise(path);
@@ -73,14 +68,18 @@ final class LayerArchive {
         if (blob.length >= 2 && (blob[0] & 0xff) == 0x1f && (blob[1] & 0xff) == 0x8b) {
             return new GZIPInputStream(new ByteArrayInputStream(blob), 64 * 1024);
         }
-        if (blob.length >= 4 && (blob[0] & 0xff) == 0x28 && (blob[1] & 0xff) == 0xb5 && (blob[2] & 0xff) == 0x2f
+        if (blob.length >= 4
+                && (blob[0] & 0xff) == 0x28
+                && (blob[1] & 0xff) == 0xb5
+                && (blob[2] & 0xff) == 0x2f
                 && (blob[3] & 0xff) == 0xfd) {
             throw new IOException("zstd-compressed layers are not supported");
         }
         return new ByteArrayInputStream(blob);
     }
 
-    private static Lookup scan(InputStream tar, String target, long maxFileBytes) throws IOException {
+    private static Lookup scan(InputStream tar, String target, long maxFileBytes)
+            throws IOException {
         byte[] header = new byte[BLOCK];
         String longName = null;
         String paxPath = null;
@@ -112,10 +111,10 @@ final class LayerArchive {
                     skip(tar, padded(size));
                     continue;
                 }
-                default -> {
-                }
+                default -> {}
             }
-            String name = paxPath != null ? paxPath : longName != null ? longName : headerName(header);
+            String name =
+                    paxPath != null ? paxPath : longName != null ? longName : headerName(header);
             longName = null;
             paxPath = null;
             paxSize = null;
@@ -128,14 +127,24 @@ final class LayerArchive {
                         return new Found(readContent(tar, size, maxFileBytes));
                     }
                     case '5' -> hiddenBecause = "it is a directory";
-                    case '1', '2' -> throw new IOException(target + " is a " + (type == '1' ? "hard" : "symbolic")
-                            + " link to " + cString(header, 157, 100) + "; links are not followed");
+                    case '1', '2' ->
+                            throw new IOException(
+                                    target
+                                            + " is a "
+                                            + (type == '1' ? "hard" : "symbolic")
+                                            + " link to "
+                                            + cString(header, 157, 100)
+                                            + "; links are not followed");
                     default -> hiddenBecause = "it is not a regular file (tar type '" + type + "')";
                 }
             } else if (target.startsWith(entry + "/") && type != '5') {
                 if (type == '2') {
-                    throw new IOException("parent " + entry + " of " + target
-                            + " is a symbolic link; links are not followed");
+                    throw new IOException(
+                            "parent "
+                                    + entry
+                                    + " of "
+                                    + target
+                                    + " is a symbolic link; links are not followed");
                 }
                 hiddenBecause = "its parent " + entry + " is not a directory";
             } else {
@@ -159,16 +168,24 @@ final class LayerArchive {
                     : null;
         }
         if (base.startsWith(WHITEOUT_PREFIX)) {
-            String deleted = (directory.isEmpty() ? "" : directory + "/") + base.substring(WHITEOUT_PREFIX.length());
-            return target.equals(deleted) || target.startsWith(deleted + "/") ? "whiteout " + entry : null;
+            String deleted =
+                    (directory.isEmpty() ? "" : directory + "/")
+                            + base.substring(WHITEOUT_PREFIX.length());
+            return target.equals(deleted) || target.startsWith(deleted + "/")
+                    ? "whiteout " + entry
+                    : null;
         }
         return null;
     }
 
     private static String headerName(byte[] header) {
         String name = cString(header, 0, 100);
-        boolean ustar = header[257] == 'u' && header[258] == 's' && header[259] == 't' && header[260] == 'a'
-                && header[261] == 'r';
+        boolean ustar =
+                header[257] == 'u'
+                        && header[258] == 's'
+                        && header[259] == 't'
+                        && header[260] == 'a'
+                        && header[261] == 'r';
         boolean gnu = ustar && header[262] == ' ';
         if (ustar && !gnu) {
             String prefix = cString(header, 345, 155);
@@ -179,7 +196,10 @@ final class LayerArchive {
         return name;
     }
 
-    /** PAX records are {@code "<length> <key>=<value>\n"}; only {@code path} and {@code size} matter here. */
+    /**
+     * PAX records are {@code "<length> <key>=<value>\n"}; only {@code path} and {@code size} matter
+     * here.
+     */
     private static String[] paxPathAndSize(byte[] data) throws IOException {
         String path = null;
         String size = null;
@@ -191,14 +211,17 @@ final class LayerArchive {
             }
             int length;
             try {
-                length = Integer.parseInt(new String(data, pos, space - pos, StandardCharsets.US_ASCII));
+                length =
+                        Integer.parseInt(
+                                new String(data, pos, space - pos, StandardCharsets.US_ASCII));
             } catch (NumberFormatException e) {
                 throw new IOException("malformed PAX header record");
             }
             if (length <= space - pos || pos + length > data.length) {
                 throw new IOException("malformed PAX header record length");
             }
-            String record = new String(data, space + 1, pos + length - space - 2, StandardCharsets.UTF_8);
+            String record =
+                    new String(data, space + 1, pos + length - space - 2, StandardCharsets.UTF_8);
             int equals = record.indexOf('=');
             if (equals > 0) {
                 String key = record.substring(0, equals);
@@ -226,7 +249,8 @@ final class LayerArchive {
         try {
             expected = number(header, 148, 8);
         } catch (IOException e) {
-            throw new IOException("tar header checksum is not a number: not a tar archive or corrupt");
+            throw new IOException(
+                    "tar header checksum is not a number: not a tar archive or corrupt");
         }
         long sum = 0;
         for (int i = 0; i < BLOCK; i++) {
@@ -237,7 +261,10 @@ final class LayerArchive {
         }
     }
 
-    /** Octal, NUL- or space-terminated; or base-256 when the high bit of the first byte is set (GNU, for big sizes). */
+    /**
+     * Octal, NUL- or space-terminated; or base-256 when the high bit of the first byte is set (GNU,
+     * for big sizes).
+     */
     private static long number(byte[] header, int offset, int length) throws IOException {
         if ((header[offset] & 0x80) != 0) {
             long value = header[offset] & 0x7f;
@@ -269,9 +296,11 @@ final class LayerArchive {
         return new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
     }
 
-    private static byte[] readContent(InputStream tar, long size, long maxFileBytes) throws IOException {
+    private static byte[] readContent(InputStream tar, long size, long maxFileBytes)
+            throws IOException {
         if (size > maxFileBytes) {
-            throw new IOException("file is " + size + " bytes, more than the limit of " + maxFileBytes);
+            throw new IOException(
+                    "file is " + size + " bytes, more than the limit of " + maxFileBytes);
         }
         byte[] content = tar.readNBytes((int) size);
         if (content.length != size) {

@@ -8,11 +8,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.Optional;
 
-/** The registry as ImageBuilds see it: their target repository, with the credentials of their push secret. */
+/**
+ * The registry as ImageBuilds see it: their target repository, with the credentials of their push
+ * secret.
+ */
 @ApplicationScoped
 public class RegistryAccess {
 
-    /** Where the build writes the resolved lock inside the image (BuildContextGenerator.LOCK_FILE, without /). */
+    /**
+     * Where the build writes the resolved lock inside the image (BuildContextGenerator.LOCK_FILE,
+     * without /).
+     */
     static final String LOCK_PATH = "opt/terrarium/lock";
 
     private final RegistryClient registry;
@@ -40,10 +46,22 @@ public class RegistryAccess {
         if (secretName == null) {
             return Credentials.ANONYMOUS;
         }
-        Secret secret = kubernetes.secrets().inNamespace(build.getMetadata().getNamespace()).withName(secretName).get();
+        Secret secret =
+                kubernetes
+                        .secrets()
+                        .inNamespace(build.getMetadata().getNamespace())
+                        .withName(secretName)
+                        .get();
         if (secret == null) {
-            throw new RegistryException(image.registry(), "push secret " + secretName + " not found in namespace "
-                    + build.getMetadata().getNamespace(), RegistryException.NO_STATUS, null, null);
+            throw new RegistryException(
+                    image.registry(),
+                    "push secret "
+                            + secretName
+                            + " not found in namespace "
+                            + build.getMetadata().getNamespace(),
+                    RegistryException.NO_STATUS,
+                    null,
+                    null);
         }
         return DockerConfig.fromSecret(secret).credentialsFor(image);
     }

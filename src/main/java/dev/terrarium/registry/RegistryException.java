@@ -1,13 +1,13 @@
 package dev.terrarium.registry;
 
 /**
- * A registry request that did not give an answer the caller can use: an HTTP error other than "not found", an
- * authentication that failed, a transport failure, or content that failed verification.
+ * A registry request that did not give an answer the caller can use: an HTTP error other than "not
+ * found", an authentication that failed, a transport failure, or content that failed verification.
  *
  * <p>{@link #status()} is the HTTP status when the registry (or its token endpoint) answered, else
- * {@link #NO_STATUS}. {@link #errorCode()} and {@link #registryMessage()} come from the distribution API's error body
- * ({@code {"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}}) or a token endpoint's error,
- * when there was one.
+ * {@link #NO_STATUS}. {@link #errorCode()} and {@link #registryMessage()} come from the
+ * distribution API's error body ({@code {"errors":[{"code":"UNAUTHORIZED","message":"authentication
+ * required"}]}}) or a token endpoint's error, when there was one.
  */
 public class RegistryException extends RuntimeException {
 
@@ -19,8 +19,12 @@ public class RegistryException extends RuntimeException {
     private final String errorCode;
     private final String registryMessage;
 
-    /** An HTTP failure with the registry's own error code and message, either of which may be {@code null}. */
-    public RegistryException(String registry, String message, int status, String errorCode, String registryMessage) {
+    /**
+     * An HTTP failure with the registry's own error code and message, either of which may be {@code
+     * null}.
+     */
+    public RegistryException(
+            String registry, String message, int status, String errorCode, String registryMessage) {
         super(message);
         this.registry = registry;
         this.status = status;
@@ -28,7 +32,10 @@ public class RegistryException extends RuntimeException {
         this.registryMessage = registryMessage;
     }
 
-    /** A failure without an HTTP status: transport errors, malformed or unverifiable content, limits. */
+    /**
+     * A failure without an HTTP status: transport errors, malformed or unverifiable content,
+     * limits.
+     */
     public RegistryException(String registry, String message, Throwable cause) {
         super(message, cause);
         this.registry = registry;
@@ -47,7 +54,10 @@ public class RegistryException extends RuntimeException {
         return status;
     }
 
-    /** The first error code of the registry's error body, e.g. {@code UNAUTHORIZED}, or {@code null}. */
+    /**
+     * The first error code of the registry's error body, e.g. {@code UNAUTHORIZED}, or {@code
+     * null}.
+     */
     public String errorCode() {
         return errorCode;
     }

@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Checks the variables baked into an image and sorts them by name: names are shell identifiers, values hold no
- * control characters (they would hide or split lines of the generated build files), a missing value is the empty
- * string, and a name set twice must have one value.
+ * Checks the variables baked into an image and sorts them by name: names are shell identifiers,
+ * values hold no control characters (they would hide or split lines of the generated build files),
+ * a missing value is the empty string, and a name set twice must have one value.
  */
 final class BakedVariables {
 
@@ -18,8 +18,7 @@ final class BakedVariables {
     private static final int MAX_VALUE_LENGTH = 4096;
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private BakedVariables() {
-    }
+    private BakedVariables() {}
 
     static List<BakedEnvVar> normalize(List<BakedEnvVar> env, List<Violation> violations) {
         TreeMap<String, BakedEnvVar> byName = new TreeMap<>();
@@ -30,26 +29,46 @@ final class BakedVariables {
             BakedEnvVar variable = env.get(i);
             String field = "spec.env[" + i + "]";
             String name = variable == null ? null : variable.getName();
-            String value = variable == null || variable.getValue() == null ? "" : variable.getValue();
+            String value =
+                    variable == null || variable.getValue() == null ? "" : variable.getValue();
             if (name == null || name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
-                violations.add(new Violation(field + ".name", field + ".name " + Violation.quote(Objects.toString(
-                        name, "")) + ": expected letters, digits and underscores, not starting with a digit, at most "
-                        + MAX_NAME_LENGTH + " characters"));
+                violations.add(
+                        new Violation(
+                                field + ".name",
+                                field
+                                        + ".name "
+                                        + Violation.quote(Objects.toString(name, ""))
+                                        + ": expected letters, digits and underscores, not starting with a digit, at most "
+                                        + MAX_NAME_LENGTH
+                                        + " characters"));
                 continue;
             }
             int invisible = firstInvisible(value);
             if (invisible >= 0 || value.length() > MAX_VALUE_LENGTH) {
-                String reason = invisible >= 0 ? "control character " + Characters.codePoint(value.charAt(invisible))
-                        + " at column " + (invisible + 1) + " is not allowed"
-                        : "longer than " + MAX_VALUE_LENGTH + " characters";
-                violations.add(new Violation(field + ".value", field + ".value " + Violation.quote(value) + ": "
-                        + reason));
+                String reason =
+                        invisible >= 0
+                                ? "control character "
+                                        + Characters.codePoint(value.charAt(invisible))
+                                        + " at column "
+                                        + (invisible + 1)
+                                        + " is not allowed"
+                                : "longer than " + MAX_VALUE_LENGTH + " characters";
+                violations.add(
+                        new Violation(
+                                field + ".value",
+                                field + ".value " + Violation.quote(value) + ": " + reason));
                 continue;
             }
             BakedEnvVar earlier = byName.get(name);
             if (earlier != null && !earlier.getValue().equals(value)) {
-                violations.add(new Violation(field + ".name", field + ".name " + Violation.quote(name) + ": set twice "
-                        + "with different values"));
+                violations.add(
+                        new Violation(
+                                field + ".name",
+                                field
+                                        + ".name "
+                                        + Violation.quote(name)
+                                        + ": set twice "
+                                        + "with different values"));
             } else {
                 byName.put(name, new BakedEnvVar(name, value));
             }

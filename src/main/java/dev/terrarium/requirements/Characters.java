@@ -5,14 +5,19 @@ final class Characters {
 
     private static final String SHELL_METACHARACTERS = "$`;&|<>(){}\\\"'!*?#~";
 
-    private Characters() {
-    }
+    private Characters() {}
 
-    /** Control, format (including bidirectional overrides) and line or paragraph separator characters. */
+    /**
+     * Control, format (including bidirectional overrides) and line or paragraph separator
+     * characters.
+     */
     static boolean isInvisible(char c) {
         int type = Character.getType(c);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE;
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.SURROGATE;
     }
 
     static boolean isPrintableAscii(char c) {
@@ -38,15 +43,20 @@ final class Characters {
     }
 
     /**
-     * Refuses, on purpose, any character outside printable ASCII: specification strings end up in generated build
-     * files, where newlines, control characters and look-alike Unicode would change or hide their meaning.
+     * Refuses, on purpose, any character outside printable ASCII: specification strings end up in
+     * generated build files, where newlines, control characters and look-alike Unicode would change
+     * or hide their meaning.
      */
     static void requirePrintableAscii(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (!isPrintableAscii(c)) {
-                String kind = c == '\n' || c == '\r' ? "newline" : isInvisible(c) ? "control character" : "non-ASCII character";
-                throw SpecSyntaxException.deliberate(kind + " " + codePoint(c) + " is not allowed", i + 1);
+                String kind =
+                        c == '\n' || c == '\r'
+                                ? "newline"
+                                : isInvisible(c) ? "control character" : "non-ASCII character";
+                throw SpecSyntaxException.deliberate(
+                        kind + " " + codePoint(c) + " is not allowed", i + 1);
             }
         }
     }
@@ -54,7 +64,8 @@ final class Characters {
     /** Describes an unexpected character, pointing out shell metacharacters. */
     static String unexpected(char c) {
         String shown = "\"" + c + "\"";
-        return isShellMetacharacter(c) ? "unexpected " + shown + " (shell metacharacters have no place here)"
+        return isShellMetacharacter(c)
+                ? "unexpected " + shown + " (shell metacharacters have no place here)"
                 : "unexpected " + shown;
     }
 }

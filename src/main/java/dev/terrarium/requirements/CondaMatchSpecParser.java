@@ -28,14 +28,31 @@ import java.util.regex.Pattern;
  */
 final class CondaMatchSpecParser {
 
-    private static final Set<String> KNOWN_SUBDIRS = Set.of("noarch", "emscripten-wasm32", "wasi-wasm32",
-            "freebsd-64", "linux-32", "linux-64", "linux-aarch64", "linux-armv6l", "linux-armv7l", "linux-ppc64",
-            "linux-ppc64le", "linux-riscv64", "linux-s390x", "osx-64", "osx-arm64", "win-32", "win-64", "win-arm64",
-            "zos-z");
+    private static final Set<String> KNOWN_SUBDIRS =
+            Set.of(
+                    "noarch",
+                    "emscripten-wasm32",
+                    "wasi-wasm32",
+                    "freebsd-64",
+                    "linux-32",
+                    "linux-64",
+                    "linux-aarch64",
+                    "linux-armv6l",
+                    "linux-armv7l",
+                    "linux-ppc64",
+                    "linux-ppc64le",
+                    "linux-riscv64",
+                    "linux-s390x",
+                    "osx-64",
+                    "osx-arm64",
+                    "win-32",
+                    "win-64",
+                    "win-arm64",
+                    "zos-z");
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9_][a-z0-9_.-]*");
     private static final Pattern CHANNEL_SEGMENT = Pattern.compile("[a-z0-9][a-z0-9._-]*");
-    private static final Pattern VERSION = Pattern.compile(
-            "([0-9]+!)?[a-z0-9]+([._][a-z0-9]+)*(\\+[a-z0-9]+([._][a-z0-9]+)*)?");
+    private static final Pattern VERSION =
+            Pattern.compile("([0-9]+!)?[a-z0-9]+([._][a-z0-9]+)*(\\+[a-z0-9]+([._][a-z0-9]+)*)?");
     private static final Pattern BUILD = Pattern.compile("[A-Za-z0-9_.+*]+");
     private static final Pattern LEADING_ZEROS = Pattern.compile("(?<![0-9])0+(?=[0-9])");
 
@@ -55,7 +72,8 @@ final class CondaMatchSpecParser {
         lexer.skipSpace();
         source(parts);
         if (lexer.peekIs(Kind.OP)
-                || (lexer.peekIs(Kind.SPACE) && (lexer.peekIs(1, Kind.OP) || lexer.peekIs(1, Kind.WORD)))) {
+                || (lexer.peekIs(Kind.SPACE)
+                        && (lexer.peekIs(1, Kind.OP) || lexer.peekIs(1, Kind.WORD)))) {
             lexer.skipSpace();
             constraint(parts);
         }
@@ -66,9 +84,14 @@ final class CondaMatchSpecParser {
         }
         expect(Kind.END, "the end of the match spec");
         if (parts.subdir != null && parts.channel == null) {
-            throw new SpecSyntaxException("a subdir needs a channel: write channel/subdir::name", 1);
+            throw new SpecSyntaxException(
+                    "a subdir needs a channel: write channel/subdir::name", 1);
         }
-        return new CondaMatchSpec(parts.channel, parts.subdir, parts.name, parts.version,
+        return new CondaMatchSpec(
+                parts.channel,
+                parts.subdir,
+                parts.name,
+                parts.version,
                 "*".equals(parts.build) ? null : parts.build);
     }
 
@@ -94,8 +117,12 @@ final class CondaMatchSpecParser {
         String lower = path.toString().toLowerCase(Locale.ROOT);
         for (String segment : lower.split("/", -1)) {
             if (!CHANNEL_SEGMENT.matcher(segment).matches()) {
-                throw error("invalid channel \"" + path + "\": channel names are letters, digits, \".\", \"_\" and "
-                        + "\"-\"", first);
+                throw error(
+                        "invalid channel \""
+                                + path
+                                + "\": channel names are letters, digits, \".\", \"_\" and "
+                                + "\"-\"",
+                        first);
             }
         }
         parts.given("channel", column(first));
@@ -115,19 +142,29 @@ final class CondaMatchSpecParser {
             throw error("wildcards in package names are not supported", token);
         }
         if (!PACKAGE_NAME.matcher(name).matches()) {
-            throw error("invalid package name \"" + token.text() + "\": package names are letters, digits, \"_\", "
-                    + "\".\" and \"-\"", token);
+            throw error(
+                    "invalid package name \""
+                            + token.text()
+                            + "\": package names are letters, digits, \"_\", "
+                            + "\".\" and \"-\"",
+                    token);
         }
         return name;
     }
 
-    /** The version and build after the name; in {@code name=version=build} the version is exact, as in conda. */
+    /**
+     * The version and build after the name; in {@code name=version=build} the version is exact, as
+     * in conda.
+     */
     private void constraint(Parts parts) {
         Token start = lexer.peek();
         List<List<RawTerm>> raw = versionExpression();
         String build = optionalBuild();
-        boolean nameEqualsVersionEqualsBuild = build != null && raw.size() == 1 && raw.get(0).size() == 1
-                && "=".equals(raw.get(0).get(0).operator());
+        boolean nameEqualsVersionEqualsBuild =
+                build != null
+                        && raw.size() == 1
+                        && raw.get(0).size() == 1
+                        && "=".equals(raw.get(0).get(0).operator());
         parts.given("version", column(start));
         parts.version = interpret(raw, nameEqualsVersionEqualsBuild);
         if (build != null) {
@@ -186,12 +223,20 @@ final class CondaMatchSpecParser {
 
     private String build(Token token) {
         if (!BUILD.matcher(token.text()).matches()) {
-            throw error("invalid build string \"" + token.text() + "\": build strings are letters, digits, \"_\", "
-                    + "\".\", \"+\" and \"*\"", token);
+            throw error(
+                    "invalid build string \""
+                            + token.text()
+                            + "\": build strings are letters, digits, \"_\", "
+                            + "\".\", \"+\" and \"*\"",
+                    token);
         }
         if (token.text().contains("**")) {
-            throw error("invalid build string \"" + token.text() + "\": one \"*\" matches any text, \"**\" is not a "
-                    + "glob conda reads", token);
+            throw error(
+                    "invalid build string \""
+                            + token.text()
+                            + "\": one \"*\" matches any text, \"**\" is not a "
+                            + "glob conda reads",
+                    token);
         }
         return token.text();
     }
@@ -213,9 +258,13 @@ final class CondaMatchSpecParser {
         String text = raw.version().text().toLowerCase(Locale.ROOT);
         String operator = raw.operator() == null ? "" : raw.operator();
         boolean wildcard = text.endsWith("*");
-        String version = text.endsWith(".*") ? text.substring(0, text.length() - 2)
-                : wildcard ? text.substring(0, text.length() - 1) : text;
-        if (version.isEmpty() && wildcard && (operator.isEmpty() || operator.equals("=") || operator.equals("=="))) {
+        String version =
+                text.endsWith(".*")
+                        ? text.substring(0, text.length() - 2)
+                        : wildcard ? text.substring(0, text.length() - 1) : text;
+        if (version.isEmpty()
+                && wildcard
+                && (operator.isEmpty() || operator.equals("=") || operator.equals("=="))) {
             return null;
         }
         if (version.indexOf('*') >= 0) {
@@ -224,15 +273,21 @@ final class CondaMatchSpecParser {
         if (!VERSION.matcher(version).matches()) {
             throw error("invalid version \"" + raw.version().text() + "\"", raw.version());
         }
-        // conda compares the numbers of a version as numbers: 2024.01 is 2024.1, and prints as such.
+        // conda compares the numbers of a version as numbers: 2024.01 is 2024.1, and prints as
+        // such.
         version = LEADING_ZEROS.matcher(version).replaceAll("");
         return switch (operator) {
             case "", "==" -> new Term(wildcard ? Operator.PREFIX : Operator.EXACT, version);
-            case "=" -> new Term(wildcard || !equalsMeansExact ? Operator.PREFIX : Operator.EXACT, version);
+            case "=" ->
+                    new Term(
+                            wildcard || !equalsMeansExact ? Operator.PREFIX : Operator.EXACT,
+                            version);
             case "!=" -> new Term(wildcard ? Operator.NOT_PREFIX : Operator.NOT_EXACT, version);
             default -> {
                 if (wildcard) {
-                    throw error("a wildcard goes with ==, != or no operator, not with " + operator, raw.version());
+                    throw error(
+                            "a wildcard goes with ==, != or no operator, not with " + operator,
+                            raw.version());
                 }
                 yield new Term(relational(operator), version);
             }
@@ -271,13 +326,17 @@ final class CondaMatchSpecParser {
             } else if (lexer.accept(Kind.RBRACKET) != null) {
                 return;
             } else {
-                // conda and rattler read an unquoted value up to the next comma: "[a=1 b=2]" is one value, "1 b=2".
+                // conda and rattler read an unquoted value up to the next comma: "[a=1 b=2]" is one
+                // value, "1 b=2".
                 throw expected("\",\" or \"]\"", lexer.peek());
             }
         }
     }
 
-    /** The value of a key, quoted or up to the next comma, bracket or space, parsed by its own parser. */
+    /**
+     * The value of a key, quoted or up to the next comma, bracket or space, parsed by its own
+     * parser.
+     */
     private CondaMatchSpecParser bracketValue(Token key) {
         Token first = lexer.peek();
         if (first.kind() == Kind.QUOTED) {
@@ -285,7 +344,9 @@ final class CondaMatchSpecParser {
             return new CondaMatchSpecParser(first.text(), lexer.offset() + first.start() + 1);
         }
         int end = first.start();
-        while (!lexer.peekIs(Kind.COMMA) && !lexer.peekIs(Kind.RBRACKET) && !lexer.peekIs(Kind.SPACE)
+        while (!lexer.peekIs(Kind.COMMA)
+                && !lexer.peekIs(Kind.RBRACKET)
+                && !lexer.peekIs(Kind.SPACE)
                 && !lexer.peekIs(Kind.END)) {
             Token token = lexer.next();
             end = token.start() + token.length();
@@ -293,7 +354,8 @@ final class CondaMatchSpecParser {
         if (end == first.start()) {
             throw expected("a value after \"" + key.text() + "=\"", first);
         }
-        return new CondaMatchSpecParser(lexer.source(first.start(), end), lexer.offset() + first.start());
+        return new CondaMatchSpecParser(
+                lexer.source(first.start(), end), lexer.offset() + first.start());
     }
 
     private void bracketItem(Parts parts, Token key, CondaMatchSpecParser value) {
@@ -325,14 +387,21 @@ final class CondaMatchSpecParser {
                     throw value.error("unknown subdir \"" + subdir.text() + "\"", subdir);
                 }
             }
-            default -> throw error("unsupported key \"" + key.text() + "\": only version, build, channel and subdir "
-                    + "are supported", key);
+            default ->
+                    throw error(
+                            "unsupported key \""
+                                    + key.text()
+                                    + "\": only version, build, channel and subdir "
+                                    + "are supported",
+                            key);
         }
     }
 
     private SpecSyntaxException expected(String what, Token found) {
         String after = lexer.previousText();
-        return error("expected " + what + (after == null ? "" : " after " + Violation.quote(after)), found);
+        return error(
+                "expected " + what + (after == null ? "" : " after " + Violation.quote(after)),
+                found);
     }
 
     private Token expect(Kind kind, String what) {
@@ -351,8 +420,7 @@ final class CondaMatchSpecParser {
         return lexer.offset() + token.start() + 1;
     }
 
-    private record RawTerm(String operator, Token version) {
-    }
+    private record RawTerm(String operator, Token version) {}
 
     /** What the spec sets so far; each part may be given once, inline or in the brackets. */
     private static final class Parts {

@@ -3,14 +3,32 @@ package dev.terrarium.requirements;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a conda match spec into tokens on demand, so that the first error reported is the leftmost one. */
+/**
+ * Splits a conda match spec into tokens on demand, so that the first error reported is the leftmost
+ * one.
+ */
 final class CondaSpecLexer {
 
-    enum Kind { WORD, OP, DOUBLE_COLON, COLON, SLASH, COMMA, PIPE, LBRACKET, RBRACKET, QUOTED, SPACE, END }
-
-    /** A token; {@code start} is its 0-based index in the lexed text, {@code length} its length in that text. */
-    record Token(Kind kind, String text, int start, int length) {
+    enum Kind {
+        WORD,
+        OP,
+        DOUBLE_COLON,
+        COLON,
+        SLASH,
+        COMMA,
+        PIPE,
+        LBRACKET,
+        RBRACKET,
+        QUOTED,
+        SPACE,
+        END
     }
+
+    /**
+     * A token; {@code start} is its 0-based index in the lexed text, {@code length} its length in
+     * that text.
+     */
+    record Token(Kind kind, String text, int start, int length) {}
 
     private final String text;
     private final int offset;
@@ -18,7 +36,9 @@ final class CondaSpecLexer {
     private int position;
     private int next;
 
-    /** @param offset the index of {@code text} inside the string the user wrote, for error columns */
+    /**
+     * @param offset the index of {@code text} inside the string the user wrote, for error columns
+     */
     CondaSpecLexer(String text, int offset) {
         this.text = text;
         this.offset = offset;
@@ -81,7 +101,9 @@ final class CondaSpecLexer {
     String previousText() {
         for (int i = next - 1; i >= 0; i--) {
             if (tokens.get(i).kind() != Kind.SPACE) {
-                return tokens.get(i).kind() == Kind.QUOTED ? "'" + tokens.get(i).text() + "'" : tokens.get(i).text();
+                return tokens.get(i).kind() == Kind.QUOTED
+                        ? "'" + tokens.get(i).text() + "'"
+                        : tokens.get(i).text();
             }
         }
         return null;
@@ -125,14 +147,16 @@ final class CondaSpecLexer {
                     throw new SpecSyntaxException("unterminated quote", offset + start + 1);
                 }
                 position = close + 1;
-                return new Token(Kind.QUOTED, text.substring(start + 1, close), start, position - start);
+                return new Token(
+                        Kind.QUOTED, text.substring(start + 1, close), start, position - start);
             }
             default -> {
                 if (isOperatorStart(c)) {
                     return operator(c);
                 }
                 if (isWordCharacter(c)) {
-                    while (position < text.length() && isWordCharacter(text.charAt(position))
+                    while (position < text.length()
+                            && isWordCharacter(text.charAt(position))
                             && !text.startsWith("!=", position)) {
                         position++;
                     }
@@ -144,7 +168,11 @@ final class CondaSpecLexer {
     }
 
     private boolean isOperatorStart(char c) {
-        return c == '=' || c == '<' || c == '>' || c == '~' || (c == '!' && text.startsWith("!=", position));
+        return c == '='
+                || c == '<'
+                || c == '>'
+                || c == '~'
+                || (c == '!' && text.startsWith("!=", position));
     }
 
     private Token operator(char c) {
@@ -158,7 +186,12 @@ final class CondaSpecLexer {
     }
 
     private static boolean isWordCharacter(char c) {
-        return Characters.isAsciiLetterOrDigit(c) || c == '_' || c == '.' || c == '*' || c == '+' || c == '!'
+        return Characters.isAsciiLetterOrDigit(c)
+                || c == '_'
+                || c == '.'
+                || c == '*'
+                || c == '+'
+                || c == '!'
                 || c == '-';
     }
 

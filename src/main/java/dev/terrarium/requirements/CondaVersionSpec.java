@@ -8,9 +8,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * A conda version constraint in canonical form: alternatives ({@code |}) of conjunctions ({@code ,}) of terms. Terms
- * inside a conjunction and the alternatives themselves are sorted and de-duplicated, so two constraints with the
- * same terms print the same. A constraint never means "any version": that is the absence of a constraint.
+ * A conda version constraint in canonical form: alternatives ({@code |}) of conjunctions ({@code
+ * ,}) of terms. Terms inside a conjunction and the alternatives themselves are sorted and
+ * de-duplicated, so two constraints with the same terms print the same. A constraint never means
+ * "any version": that is the absence of a constraint.
  */
 public record CondaVersionSpec(List<List<Term>> alternatives) {
 
@@ -26,7 +27,9 @@ public record CondaVersionSpec(List<List<Term>> alternatives) {
         GREATER(">", ""),
         LESS_OR_EQUAL("<=", ""),
         LESS("<", ""),
-        /** {@code ~=1.26.2}: at least this version, and the same version up to its last component. */
+        /**
+         * {@code ~=1.26.2}: at least this version, and the same version up to its last component.
+         */
         COMPATIBLE("~=", "");
 
         private final String symbol;
@@ -56,8 +59,8 @@ public record CondaVersionSpec(List<List<Term>> alternatives) {
     }
 
     /**
-     * The canonical constraint of alternatives of conjunctions, where a {@code null} term stands for {@code *} (any
-     * version); empty when the whole constraint allows any version.
+     * The canonical constraint of alternatives of conjunctions, where a {@code null} term stands
+     * for {@code *} (any version); empty when the whole constraint allows any version.
      */
     static Optional<CondaVersionSpec> of(List<List<Term>> alternatives) {
         TreeMap<String, List<Term>> distinct = new TreeMap<>();
@@ -98,7 +101,8 @@ public record CondaVersionSpec(List<List<Term>> alternatives) {
 
     /** The single term, when the constraint is one term. */
     public Optional<Term> singleTerm() {
-        return alternatives.size() == 1 && alternatives.get(0).size() == 1 ? Optional.of(alternatives.get(0).get(0))
+        return alternatives.size() == 1 && alternatives.get(0).size() == 1
+                ? Optional.of(alternatives.get(0).get(0))
                 : Optional.empty();
     }
 
@@ -108,7 +112,9 @@ public record CondaVersionSpec(List<List<Term>> alternatives) {
     }
 
     private static String print(List<Term> conjunction) {
-        return conjunction.stream().sorted(Comparator.comparing(Term::canonical)).map(Term::canonical)
+        return conjunction.stream()
+                .sorted(Comparator.comparing(Term::canonical))
+                .map(Term::canonical)
                 .collect(Collectors.joining(","));
     }
 

@@ -7,28 +7,43 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The unparsed entries of an Environment spec, from whichever source it uses: the fields, a verbatim file, or a file
- * held in a ConfigMap.
+ * The unparsed entries of an Environment spec, from whichever source it uses: the fields, a
+ * verbatim file, or a file held in a ConfigMap.
  *
  * @param packages conda match specs
  * @param pip PEP 508 requirements
  * @param channels conda channels, in the order given
- * @param condaOnly true when the input can only be installed by conda: packages, channels or an environment.yml
+ * @param condaOnly true when the input can only be installed by conda: packages, channels or an
+ *     environment.yml
  * @param environmentYml true when the input is an environment.yml
  */
-record EnvironmentInputs(List<SourcedText> packages, List<SourcedText> pip, List<SourcedText> channels,
-        boolean condaOnly, boolean environmentYml) {
+record EnvironmentInputs(
+        List<SourcedText> packages,
+        List<SourcedText> pip,
+        List<SourcedText> channels,
+        boolean condaOnly,
+        boolean environmentYml) {
 
     static final String FILES_YML = "spec.files.environmentYml";
     static final String FILES_TXT = "spec.files.requirementsTxt";
     static final String CONFIG_MAP = "spec.fromConfigMap";
 
-    static EnvironmentInputs of(EnvironmentSpec spec, String configMapContent, List<Violation> violations) {
-        boolean fields = !isEmpty(spec.getPackages()) || !isEmpty(spec.getPip()) || !isEmpty(spec.getChannels());
-        int sources = (fields ? 1 : 0) + (spec.getFiles() != null ? 1 : 0) + (spec.getFromConfigMap() != null ? 1 : 0);
+    static EnvironmentInputs of(
+            EnvironmentSpec spec, String configMapContent, List<Violation> violations) {
+        boolean fields =
+                !isEmpty(spec.getPackages())
+                        || !isEmpty(spec.getPip())
+                        || !isEmpty(spec.getChannels());
+        int sources =
+                (fields ? 1 : 0)
+                        + (spec.getFiles() != null ? 1 : 0)
+                        + (spec.getFromConfigMap() != null ? 1 : 0);
         if (sources > 1) {
-            violations.add(Violation.of("spec", "at most one environment source may be set: the fields (packages, "
-                    + "channels, pip), files, or fromConfigMap"));
+            violations.add(
+                    Violation.of(
+                            "spec",
+                            "at most one environment source may be set: the fields (packages, "
+                                    + "channels, pip), files, or fromConfigMap"));
         }
         if (spec.getFiles() != null) {
             return ofFiles(spec, violations);
@@ -36,32 +51,44 @@ record EnvironmentInputs(List<SourcedText> packages, List<SourcedText> pip, List
         if (spec.getFromConfigMap() != null) {
             return ofConfigMap(spec.getFromConfigMap(), configMapContent, violations);
         }
-        return new EnvironmentInputs(items("spec.packages", spec.getPackages()), items("spec.pip", spec.getPip()),
+        return new EnvironmentInputs(
+                items("spec.packages", spec.getPackages()),
+                items("spec.pip", spec.getPip()),
                 items("spec.channels", spec.getChannels()),
-                !isEmpty(spec.getPackages()) || !isEmpty(spec.getChannels()), false);
+                !isEmpty(spec.getPackages()) || !isEmpty(spec.getChannels()),
+                false);
     }
 
     private static EnvironmentInputs ofFiles(EnvironmentSpec spec, List<Violation> violations) {
         EnvironmentFiles files = spec.getFiles();
         if ((files.getEnvironmentYml() == null) == (files.getRequirementsTxt() == null)) {
-            violations.add(Violation.of("spec.files", "exactly one of environmentYml or requirementsTxt must be set"));
+            violations.add(
+                    Violation.of(
+                            "spec.files",
+                            "exactly one of environmentYml or requirementsTxt must be set"));
             return none();
         }
         if (files.getEnvironmentYml() != null) {
             if (spec.getPython() != null) {
-                violations.add(Violation.of("spec.python", "must not be set together with files.environmentYml: the "
-                        + "file says which python it wants"));
+                violations.add(
+                        Violation.of(
+                                "spec.python",
+                                "must not be set together with files.environmentYml: the "
+                                        + "file says which python it wants"));
             }
             return ofEnvironmentYml(files.getEnvironmentYml(), FILES_YML, violations);
         }
         return ofRequirementsTxt(files.getRequirementsTxt(), FILES_TXT, violations);
     }
 
-    private static EnvironmentInputs ofConfigMap(ConfigMapSource source, String content, List<Violation> violations) {
+    private static EnvironmentInputs ofConfigMap(
+            ConfigMapSource source, String content, List<Violation> violations) {
         String key = source.getKey() == null ? "" : source.getKey();
         if (content == null) {
-            violations.add(Violation.of(CONFIG_MAP, "ConfigMap \"" + source.getName() + "\" has no key \"" + key
-                    + "\""));
+            violations.add(
+                    Violation.of(
+                            CONFIG_MAP,
+                            "ConfigMap \"" + source.getName() + "\" has no key \"" + key + "\""));
             return none();
         }
         if (key.endsWith(".yml") || key.endsWith(".yaml")) {
@@ -70,19 +97,30 @@ record EnvironmentInputs(List<SourcedText> packages, List<SourcedText> pip, List
         if (key.endsWith(".txt")) {
             return ofRequirementsTxt(content, CONFIG_MAP, violations);
         }
-        violations.add(Violation.of(CONFIG_MAP, "key \"" + key + "\" must end in .yml or .yaml (an environment.yml) "
-                + "or .txt (a requirements.txt)"));
+        violations.add(
+                Violation.of(
+                        CONFIG_MAP,
+                        "key \""
+                                + key
+                                + "\" must end in .yml or .yaml (an environment.yml) "
+                                + "or .txt (a requirements.txt)"));
         return none();
     }
 
-    private static EnvironmentInputs ofEnvironmentYml(String text, String field, List<Violation> violations) {
+    private static EnvironmentInputs ofEnvironmentYml(
+            String text, String field, List<Violation> violations) {
         EnvironmentYml yml = EnvironmentYml.parse(text, field, violations);
         return new EnvironmentInputs(yml.packages(), yml.pip(), yml.channels(), true, true);
     }
 
-    private static EnvironmentInputs ofRequirementsTxt(String text, String field, List<Violation> violations) {
-        return new EnvironmentInputs(List.of(), RequirementsTxt.requirements(text, field, violations), List.of(),
-                false, false);
+    private static EnvironmentInputs ofRequirementsTxt(
+            String text, String field, List<Violation> violations) {
+        return new EnvironmentInputs(
+                List.of(),
+                RequirementsTxt.requirements(text, field, violations),
+                List.of(),
+                false,
+                false);
     }
 
     private static EnvironmentInputs none() {
@@ -93,7 +131,8 @@ record EnvironmentInputs(List<SourcedText> packages, List<SourcedText> pip, List
         List<SourcedText> items = new ArrayList<>();
         if (values != null) {
             for (int i = 0; i < values.size(); i++) {
-                items.add(SourcedText.listItem(field, i, values.get(i) == null ? "" : values.get(i)));
+                items.add(
+                        SourcedText.listItem(field, i, values.get(i) == null ? "" : values.get(i)));
             }
         }
         return items;

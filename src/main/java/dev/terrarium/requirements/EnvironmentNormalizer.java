@@ -15,14 +15,16 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * Turns an Environment spec into its {@link ResolvedEnvironment}: every entry parsed and printed in canonical form,
- * every default made explicit, lists sorted and de-duplicated (channels keep their order, which is their priority),
- * so that specs with the same meaning resolve to equal environments, whichever source and spelling they use. Specs
- * that cannot be built are refused with every violation found.
+ * Turns an Environment spec into its {@link ResolvedEnvironment}: every entry parsed and printed in
+ * canonical form, every default made explicit, lists sorted and de-duplicated (channels keep their
+ * order, which is their priority), so that specs with the same meaning resolve to equal
+ * environments, whichever source and spelling they use. Specs that cannot be built are refused with
+ * every violation found.
  *
- * <p>Rules: the manager is conda when packages, channels or an environment.yml are given, else venv; python comes from
- * spec.python, else from a {@code python} package that names one version, else from the defaults. A conda
- * environment lists python explicitly ({@code python 3.12.*}), and {@code pip} when it has pip requirements.
+ * <p>Rules: the manager is conda when packages, channels or an environment.yml are given, else
+ * venv; python comes from spec.python, else from a {@code python} package that names one version,
+ * else from the defaults. A conda environment lists python explicitly ({@code python 3.12.*}), and
+ * {@code pip} when it has pip requirements.
  */
 public final class EnvironmentNormalizer {
 
@@ -34,35 +36,43 @@ public final class EnvironmentNormalizer {
     private static final String PIP = "pip";
     private static final String NO_DEFAULTS_CHANNEL = "nodefaults";
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)*");
-    private static final Pattern IMAGE = Pattern.compile("[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?"
-            + "(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?");
+    private static final Pattern IMAGE =
+            Pattern.compile(
+                    "[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?"
+                            + "(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?");
 
     /**
      * Normalises a spec.
      *
      * @param spec the Environment spec
-     * @param configMapContent the text under spec.fromConfigMap's key, fetched by the caller; null when there is no
-     *     such ConfigMap or key (or no fromConfigMap)
+     * @param configMapContent the text under spec.fromConfigMap's key, fetched by the caller; null
+     *     when there is no such ConfigMap or key (or no fromConfigMap)
      * @param defaults the operator's defaults
      */
-    public NormalizationResult normalize(EnvironmentSpec spec, String configMapContent,
-            NormalizationDefaults defaults) {
+    public NormalizationResult normalize(
+            EnvironmentSpec spec, String configMapContent, NormalizationDefaults defaults) {
         Objects.requireNonNull(defaults, "defaults");
         if (spec == null) {
-            return NormalizationResult.refused(List.of(Violation.of("spec", "the Environment has no spec")));
+            return NormalizationResult.refused(
+                    List.of(Violation.of("spec", "the Environment has no spec")));
         }
         List<Violation> violations = new ArrayList<>();
         EnvironmentInputs inputs = EnvironmentInputs.of(spec, configMapContent, violations);
 
-        Manager manager = spec.getManager() != null ? spec.getManager()
-                : inputs.condaOnly() ? Manager.CONDA : Manager.VENV;
+        Manager manager =
+                spec.getManager() != null
+                        ? spec.getManager()
+                        : inputs.condaOnly() ? Manager.CONDA : Manager.VENV;
         if (manager == Manager.VENV && inputs.condaOnly()) {
-            violations.add(Violation.of("spec.manager", "venv cannot install conda packages, channels or an "
-                    + "environment.yml; use manager: conda, or list the packages in pip"));
+            violations.add(
+                    Violation.of(
+                            "spec.manager",
+                            "venv cannot install conda packages, channels or an "
+                                    + "environment.yml; use manager: conda, or list the packages in pip"));
         }
 
-        List<Parsed<CondaMatchSpec>> packages = parseAll(inputs.packages(), MAX_PACKAGE_LENGTH,
-                CondaMatchSpec::parse, violations);
+        List<Parsed<CondaMatchSpec>> packages =
+                parseAll(inputs.packages(), MAX_PACKAGE_LENGTH, CondaMatchSpec::parse, violations);
         List<Parsed<Pep508Requirement>> pip = parseRequirements(inputs.pip(), violations);
         List<String> channels = channels(inputs.channels(), violations);
 
@@ -70,34 +80,58 @@ public final class EnvironmentNormalizer {
         ResolvedEnvironment resolved = new ResolvedEnvironment();
         resolved.setManager(manager);
         if (manager == Manager.CONDA) {
-            packages = PinnedOnce.distinct(packages, CondaMatchSpec::name, CondaMatchSpec::canonical,
-                    CondaMatchSpec::isBareName, CondaMatchSpec::canonical, violations);
+            packages =
+                    PinnedOnce.distinct(
+                            packages,
+                            CondaMatchSpec::name,
+                            CondaMatchSpec::canonical,
+                            CondaMatchSpec::isBareName,
+                            CondaMatchSpec::canonical,
+                            violations);
             python = PythonSelection.forConda(packages, python, defaults, violations);
-            resolved.setChannels(new ArrayList<>(channels.isEmpty() ? defaults.channels() : channels));
+            resolved.setChannels(
+                    new ArrayList<>(channels.isEmpty() ? defaults.channels() : channels));
             resolved.setPackages(condaPackages(packages, python, !pip.isEmpty()));
         } else if (python == null) {
             python = defaults.python();
         }
-        pip = PinnedOnce.distinct(pip, Pep508Requirement::name, Pep508Requirement::canonical,
-                EnvironmentNormalizer::isBareName, EnvironmentNormalizer::pin, violations);
+        pip =
+                PinnedOnce.distinct(
+                        pip,
+                        Pep508Requirement::name,
+                        Pep508Requirement::canonical,
+                        EnvironmentNormalizer::isBareName,
+                        EnvironmentNormalizer::pin,
+                        violations);
         CondaPipPins.check(packages, pip, violations);
         resolved.setPython(python);
         resolved.setPip(sorted(pip, Pep508Requirement::canonical));
         resolved.setSystem(systemPackages(spec.getSystem(), violations));
         resolved.setEnv(BakedVariables.normalize(spec.getEnv(), violations));
-        resolved.setBaseImage(baseImage(spec.getBaseImage(), manager, python, defaults, violations));
+        resolved.setBaseImage(
+                baseImage(spec.getBaseImage(), manager, python, defaults, violations));
 
-        boolean installsSomething = inputs.packages().stream().anyMatch(p -> !namesPython(p.text()))
-                || !inputs.pip().isEmpty() || (spec.getSystem() != null && !spec.getSystem().isEmpty());
+        boolean installsSomething =
+                inputs.packages().stream().anyMatch(p -> !namesPython(p.text()))
+                        || !inputs.pip().isEmpty()
+                        || (spec.getSystem() != null && !spec.getSystem().isEmpty());
         if (!installsSomething && violations.isEmpty()) {
-            violations.add(Violation.of("spec", "the environment installs nothing: list conda packages, pip "
-                    + "requirements or system packages"));
+            violations.add(
+                    Violation.of(
+                            "spec",
+                            "the environment installs nothing: list conda packages, pip "
+                                    + "requirements or system packages"));
         }
-        return violations.isEmpty() ? NormalizationResult.resolved(resolved) : NormalizationResult.refused(violations);
+        return violations.isEmpty()
+                ? NormalizationResult.resolved(resolved)
+                : NormalizationResult.refused(violations);
     }
 
-    private static <T> List<Parsed<T>> parseAll(List<SourcedText> entries, int maxLength,
-            Function<String, T> parser, List<Violation> violations) {
+    private static <T> List<Parsed<T>> parseAll(
+            List<SourcedText> entries,
+            int maxLength,
+            Function<String, T> parser,
+            List<Violation> violations) {
         List<Parsed<T>> parsed = new ArrayList<>();
         for (SourcedText entry : entries) {
             if (entry.text().length() > maxLength) {
@@ -113,27 +147,37 @@ public final class EnvironmentNormalizer {
         return parsed;
     }
 
-    private static List<Parsed<Pep508Requirement>> parseRequirements(List<SourcedText> entries,
-            List<Violation> violations) {
+    private static List<Parsed<Pep508Requirement>> parseRequirements(
+            List<SourcedText> entries, List<Violation> violations) {
         List<Parsed<Pep508Requirement>> parsed = new ArrayList<>();
         for (SourcedText entry : entries) {
             Optional<String> option = PipOptions.refusal(entry.text());
             if (option.isPresent()) {
                 violations.add(Violation.of(entry, option.get()));
             } else if (entry.text().length() > MAX_REQUIREMENT_LENGTH) {
-                violations.add(Violation.of(entry, "longer than " + MAX_REQUIREMENT_LENGTH + " characters"));
+                violations.add(
+                        Violation.of(
+                                entry, "longer than " + MAX_REQUIREMENT_LENGTH + " characters"));
             } else {
                 try {
                     Pep508Requirement requirement = Pep508Requirement.parse(entry.text());
                     if (requirement.name().equals(PYTHON)) {
-                        violations.add(Violation.of(entry, "python is installed by the manager, not by pip; set "
-                                + "spec.python instead"));
+                        violations.add(
+                                Violation.of(
+                                        entry,
+                                        "python is installed by the manager, not by pip; set "
+                                                + "spec.python instead"));
                     } else {
                         parsed.add(new Parsed<>(entry, requirement));
                     }
                 } catch (SpecSyntaxException e) {
-                    violations.add(Violation.of(entry, e.getMessage() + (PipOptions.hasTrailingOption(entry.text())
-                            ? " (options such as --hash are not supported; list the requirement alone)" : "")));
+                    violations.add(
+                            Violation.of(
+                                    entry,
+                                    e.getMessage()
+                                            + (PipOptions.hasTrailingOption(entry.text())
+                                                    ? " (options such as --hash are not supported; list the requirement alone)"
+                                                    : "")));
                 }
             }
         }
@@ -145,9 +189,14 @@ public final class EnvironmentNormalizer {
         for (SourcedText entry : entries) {
             String channel = entry.text().strip().toLowerCase(Locale.ROOT);
             if (channel.length() > MAX_CHANNEL_LENGTH || !CHANNEL.matcher(channel).matches()) {
-                violations.add(Violation.of(entry, "expected a conda channel name such as conda-forge or bioconda "
-                        + "(letters, digits, \".\", \"_\", \"-\", at most " + MAX_CHANNEL_LENGTH + " characters); "
-                        + "channel URLs are not supported"));
+                violations.add(
+                        Violation.of(
+                                entry,
+                                "expected a conda channel name such as conda-forge or bioconda "
+                                        + "(letters, digits, \".\", \"_\", \"-\", at most "
+                                        + MAX_CHANNEL_LENGTH
+                                        + " characters); "
+                                        + "channel URLs are not supported"));
             } else if (!channel.equals(NO_DEFAULTS_CHANNEL)) {
                 channels.add(channel);
             }
@@ -156,15 +205,25 @@ public final class EnvironmentNormalizer {
     }
 
     /**
-     * The canonical package list: the listed packages with python replaced by its explicit pin, and pip added when
-     * there are pip requirements.
+     * The canonical package list: the listed packages with python replaced by its explicit pin, and
+     * pip added when there are pip requirements.
      */
-    private static List<String> condaPackages(List<Parsed<CondaMatchSpec>> packages, String python,
-            boolean needsPip) {
-        CondaMatchSpec pythonSpec = PythonSelection.listed(packages).map(Parsed::value)
-                .map(given -> new CondaMatchSpec(given.channel(), given.subdir(), PYTHON,
-                        PythonSelection.constraint(given.version(), python), given.build()))
-                .orElse(new CondaMatchSpec(null, null, PYTHON, PythonVersions.pin(python), null));
+    private static List<String> condaPackages(
+            List<Parsed<CondaMatchSpec>> packages, String python, boolean needsPip) {
+        CondaMatchSpec pythonSpec =
+                PythonSelection.listed(packages)
+                        .map(Parsed::value)
+                        .map(
+                                given ->
+                                        new CondaMatchSpec(
+                                                given.channel(),
+                                                given.subdir(),
+                                                PYTHON,
+                                                PythonSelection.constraint(given.version(), python),
+                                                given.build()))
+                        .orElse(
+                                new CondaMatchSpec(
+                                        null, null, PYTHON, PythonVersions.pin(python), null));
         List<String> canonical = new ArrayList<>();
         canonical.add(pythonSpec.canonical());
         for (Parsed<CondaMatchSpec> entry : packages) {
@@ -179,40 +238,72 @@ public final class EnvironmentNormalizer {
     }
 
     private static boolean isBareName(Pep508Requirement requirement) {
-        return requirement.extras().isEmpty() && requirement.specifiers().isEmpty() && requirement.url() == null
+        return requirement.extras().isEmpty()
+                && requirement.specifiers().isEmpty()
+                && requirement.url() == null
                 && requirement.marker() == null;
     }
 
-    /** What two marker-free requirements of one package must agree on; null when the requirement pins nothing. */
+    /**
+     * What two marker-free requirements of one package must agree on; null when the requirement
+     * pins nothing.
+     */
     private static String pin(Pep508Requirement requirement) {
-        if (requirement.marker() != null || (requirement.specifiers().isEmpty() && requirement.url() == null)) {
+        if (requirement.marker() != null
+                || (requirement.specifiers().isEmpty() && requirement.url() == null)) {
             return null;
         }
-        return requirement.specifierText() + (requirement.url() == null ? "" : " @ " + requirement.url());
+        return requirement.specifierText()
+                + (requirement.url() == null ? "" : " @ " + requirement.url());
     }
 
     private static List<String> systemPackages(List<String> system, List<Violation> violations) {
         if (system == null) {
             return new ArrayList<>();
         }
-        List<Parsed<SystemPackage>> parsed = parseAll(IntStream.range(0, system.size())
-                        .mapToObj(i -> SourcedText.listItem("spec.system", i, Objects.toString(system.get(i), "")))
-                        .toList(),
-                MAX_SYSTEM_PACKAGE_LENGTH, SystemPackage::parse, violations);
-        List<Parsed<SystemPackage>> distinct = PinnedOnce.distinct(parsed, SystemPackage::name,
-                SystemPackage::canonical, p -> p.version() == null, SystemPackage::canonical, violations);
+        List<Parsed<SystemPackage>> parsed =
+                parseAll(
+                        IntStream.range(0, system.size())
+                                .mapToObj(
+                                        i ->
+                                                SourcedText.listItem(
+                                                        "spec.system",
+                                                        i,
+                                                        Objects.toString(system.get(i), "")))
+                                .toList(),
+                        MAX_SYSTEM_PACKAGE_LENGTH,
+                        SystemPackage::parse,
+                        violations);
+        List<Parsed<SystemPackage>> distinct =
+                PinnedOnce.distinct(
+                        parsed,
+                        SystemPackage::name,
+                        SystemPackage::canonical,
+                        p -> p.version() == null,
+                        SystemPackage::canonical,
+                        violations);
         return sorted(distinct, SystemPackage::canonical);
     }
 
-    private static String baseImage(String explicit, Manager manager, String python, NormalizationDefaults defaults,
+    private static String baseImage(
+            String explicit,
+            Manager manager,
+            String python,
+            NormalizationDefaults defaults,
             List<Violation> violations) {
         if (explicit == null) {
-            return manager == Manager.CONDA ? defaults.condaBaseImage() : defaults.venvBaseImage(python);
+            return manager == Manager.CONDA
+                    ? defaults.condaBaseImage()
+                    : defaults.venvBaseImage(python);
         }
         if (!IMAGE.matcher(explicit).matches()) {
-            violations.add(new Violation("spec.baseImage", "spec.baseImage " + Violation.quote(explicit)
-                    + ": expected an image reference such as registry.example.com/team/image:tag, optionally "
-                    + "pinned by @sha256:<digest>"));
+            violations.add(
+                    new Violation(
+                            "spec.baseImage",
+                            "spec.baseImage "
+                                    + Violation.quote(explicit)
+                                    + ": expected an image reference such as registry.example.com/team/image:tag, optionally "
+                                    + "pinned by @sha256:<digest>"));
         }
         return explicit;
     }
@@ -226,7 +317,11 @@ public final class EnvironmentNormalizer {
     }
 
     private static <T> List<String> sorted(List<Parsed<T>> entries, Function<T, String> canonical) {
-        return new ArrayList<>(entries.stream().map(e -> canonical.apply(e.value())).distinct()
-                .sorted(Comparator.naturalOrder()).toList());
+        return new ArrayList<>(
+                entries.stream()
+                        .map(e -> canonical.apply(e.value()))
+                        .distinct()
+                        .sorted(Comparator.naturalOrder())
+                        .toList());
     }
 }

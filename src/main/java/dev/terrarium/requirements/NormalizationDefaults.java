@@ -6,14 +6,16 @@ import java.util.Objects;
 /**
  * The operator's defaults that normalisation makes explicit.
  *
- * @param python python version when neither spec.python nor a python package names one, such as {@code 3.12}
+ * @param python python version when neither spec.python nor a python package names one, such as
+ *     {@code 3.12}
  * @param condaBaseImage base image of conda environments, such as {@code debian:bookworm-slim}
- * @param venvBaseImageTemplate base image of venv environments, where {@code {python}} stands for the python version,
- *     such as {@code python:{python}-slim}
- * @param channels conda channels when none are given, in priority order, such as {@code [conda-forge]}
+ * @param venvBaseImageTemplate base image of venv environments, where {@code {python}} stands for
+ *     the python version, such as {@code python:{python}-slim}
+ * @param channels conda channels when none are given, in priority order, such as {@code
+ *     [conda-forge]}
  */
-public record NormalizationDefaults(String python, String condaBaseImage, String venvBaseImageTemplate,
-        List<String> channels) {
+public record NormalizationDefaults(
+        String python, String condaBaseImage, String venvBaseImageTemplate, List<String> channels) {
 
     public static final String PYTHON_PLACEHOLDER = "{python}";
 

@@ -4,8 +4,8 @@ import dev.terrarium.api.ResolvedEnvironment;
 import java.util.List;
 
 /**
- * The outcome of normalising an Environment spec: either the resolved environment or every violation found, never
- * both.
+ * The outcome of normalising an Environment spec: either the resolved environment or every
+ * violation found, never both.
  *
  * @param environment the resolved environment, or null when the spec is refused
  * @param violations why the spec is refused; empty when it is resolved

@@ -4,13 +4,16 @@ import java.util.Locale;
 
 /**
  * Reads the version of a PEP 440 version specifier and prints its normalised form (as Python's
- * {@code packaging.version.Version} does: {@code v1.0-ALPHA.1} becomes {@code 1.0a1}, {@code 1.0-1} becomes
- * {@code 1.0.post1}, leading zeros go). It follows the specifier grammar of {@code packaging}, whose quantifiers never
- * backtrack: each part is read greedily, left to right, and the whole text must be consumed.
+ * {@code packaging.version.Version} does: {@code v1.0-ALPHA.1} becomes {@code 1.0a1}, {@code 1.0-1}
+ * becomes {@code 1.0.post1}, leading zeros go). It follows the specifier grammar of {@code
+ * packaging}, whose quantifiers never backtrack: each part is read greedily, left to right, and the
+ * whole text must be consumed.
  */
 final class Pep440Version {
 
-    private static final String[] PRE_RELEASE_SPELLINGS = {"alpha", "beta", "preview", "pre", "a", "b", "c", "rc"};
+    private static final String[] PRE_RELEASE_SPELLINGS = {
+        "alpha", "beta", "preview", "pre", "a", "b", "c", "rc"
+    };
     private static final String[] POST_RELEASE_SPELLINGS = {"post", "rev", "r"};
 
     /** Which parts an operator allows. */
@@ -33,8 +36,8 @@ final class Pep440Version {
     }
 
     /**
-     * The normalised version, or an explanation of why {@code text} is not a version for an operator that allows
-     * {@code allowed}. The explanation's index is 0-based in {@code text}.
+     * The normalised version, or an explanation of why {@code text} is not a version for an
+     * operator that allows {@code allowed}. The explanation's index is 0-based in {@code text}.
      */
     static Result normalize(String text, Allowed allowed) {
         return new Pep440Version(text).read(allowed);
@@ -69,13 +72,16 @@ final class Pep440Version {
         }
         out.append(stripZeros(first));
         int components = 1;
-        while (lower.startsWith(".", position) && position + 1 < lower.length() && isDigit(lower.charAt(position + 1))) {
+        while (lower.startsWith(".", position)
+                && position + 1 < lower.length()
+                && isDigit(lower.charAt(position + 1))) {
             position++;
             out.append('.').append(stripZeros(digits()));
             components++;
         }
         if (allowed == Allowed.TWO_RELEASE_COMPONENTS && components < 2) {
-            return Result.problem("~= needs a version with at least two components, such as ~=1.4", 0);
+            return Result.problem(
+                    "~= needs a version with at least two components, such as ~=1.4", 0);
         }
         if (lower.startsWith(".*", position)) {
             if (allowed != Allowed.WILDCARD_OR_LOCAL) {
@@ -83,14 +89,17 @@ final class Pep440Version {
             }
             position += 2;
             out.append(".*");
-            return end(out, ".* must end the version and cannot follow a pre-, post-, dev or local part");
+            return end(
+                    out,
+                    ".* must end the version and cannot follow a pre-, post-, dev or local part");
         }
         preRelease(out);
         postRelease(out);
         devRelease(out);
         if (lower.startsWith("+", position)) {
             if (allowed != Allowed.WILDCARD_OR_LOCAL) {
-                return Result.problem("a local version label (+...) can only follow == or !=", position);
+                return Result.problem(
+                        "a local version label (+...) can only follow == or !=", position);
             }
             if (!local(out)) {
                 return Result.problem("invalid local version label", position);
@@ -102,8 +111,10 @@ final class Pep440Version {
     private Result end(StringBuilder out, String problem) {
         if (position != lower.length()) {
             if (lower.startsWith(".*", position)) {
-                return Result.problem(".* cannot follow a pre-, post-, dev or local part, nor an operator other than "
-                        + "== or !=", position);
+                return Result.problem(
+                        ".* cannot follow a pre-, post-, dev or local part, nor an operator other than "
+                                + "== or !=",
+                        position);
             }
             return Result.problem(problem, position);
         }
@@ -121,18 +132,21 @@ final class Pep440Version {
         position += spelling.length();
         skipSeparator();
         String number = digits();
-        String letter = switch (spelling) {
-            case "alpha" -> "a";
-            case "beta" -> "b";
-            case "c", "pre", "preview" -> "rc";
-            default -> spelling;
-        };
+        String letter =
+                switch (spelling) {
+                    case "alpha" -> "a";
+                    case "beta" -> "b";
+                    case "c", "pre", "preview" -> "rc";
+                    default -> spelling;
+                };
         out.append(letter).append(stripZeros(number));
     }
 
     private void postRelease(StringBuilder out) {
         int start = position;
-        if (lower.startsWith("-", position) && position + 1 < lower.length() && isDigit(lower.charAt(position + 1))) {
+        if (lower.startsWith("-", position)
+                && position + 1 < lower.length()
+                && isDigit(lower.charAt(position + 1))) {
             position++;
             out.append(".post").append(stripZeros(digits()));
             return;
@@ -160,7 +174,10 @@ final class Pep440Version {
         out.append(".dev").append(stripZeros(digits()));
     }
 
-    /** {@code +segment([-_.]segment)*}, each segment letters and digits; printed lower-case, joined by dots. */
+    /**
+     * {@code +segment([-_.]segment)*}, each segment letters and digits; printed lower-case, joined
+     * by dots.
+     */
     private boolean local(StringBuilder out) {
         position++;
         String segment = alphanumerics();
@@ -168,7 +185,8 @@ final class Pep440Version {
             return false;
         }
         out.append('+').append(localSegment(segment));
-        while (position + 1 < lower.length() && isSeparator(lower.charAt(position))
+        while (position + 1 < lower.length()
+                && isSeparator(lower.charAt(position))
                 && isAlphanumeric(lower.charAt(position + 1))) {
             position++;
             out.append('.').append(localSegment(alphanumerics()));
@@ -219,7 +237,9 @@ final class Pep440Version {
         return lower.substring(start, position);
     }
 
-    /** Integer value of a digit string, kept as text so that long numbers survive; empty means 0. */
+    /**
+     * Integer value of a digit string, kept as text so that long numbers survive; empty means 0.
+     */
     private static String stripZeros(String digits) {
         int i = 0;
         while (i < digits.length() - 1 && digits.charAt(i) == '0') {

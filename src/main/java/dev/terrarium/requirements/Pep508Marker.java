@@ -6,12 +6,14 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * A PEP 508 environment marker in canonical form: {@code and} and {@code or} are n-ary, nested operators of the same
- * kind are flattened, and operands are de-duplicated and sorted by their printed form (markers have no side effects,
- * so order carries no meaning). Printed with single spaces around operators, parentheses only where {@code or} sits
- * inside {@code and}, and double-quoted strings (single quotes when the string holds a double quote).
+ * A PEP 508 environment marker in canonical form: {@code and} and {@code or} are n-ary, nested
+ * operators of the same kind are flattened, and operands are de-duplicated and sorted by their
+ * printed form (markers have no side effects, so order carries no meaning). Printed with single
+ * spaces around operators, parentheses only where {@code or} sits inside {@code and}, and
+ * double-quoted strings (single quotes when the string holds a double quote).
  */
-public sealed interface Pep508Marker permits Pep508Marker.Comparison, Pep508Marker.AllOf, Pep508Marker.AnyOf {
+public sealed interface Pep508Marker
+        permits Pep508Marker.Comparison, Pep508Marker.AllOf, Pep508Marker.AnyOf {
 
     String canonical();
 
@@ -26,7 +28,10 @@ public sealed interface Pep508Marker permits Pep508Marker.Comparison, Pep508Mark
         }
     }
 
-    /** {@code left operator right}, where the operator is a version comparison, {@code in} or {@code not in}. */
+    /**
+     * {@code left operator right}, where the operator is a version comparison, {@code in} or {@code
+     * not in}.
+     */
     record Comparison(Operand left, String operator, Operand right) implements Pep508Marker {
 
         @Override
@@ -44,7 +49,8 @@ public sealed interface Pep508Marker permits Pep508Marker.Comparison, Pep508Mark
 
         @Override
         public String canonical() {
-            return operands.stream().map(m -> m instanceof AnyOf ? "(" + m.canonical() + ")" : m.canonical())
+            return operands.stream()
+                    .map(m -> m instanceof AnyOf ? "(" + m.canonical() + ")" : m.canonical())
                     .collect(Collectors.joining(" and "));
         }
     }
@@ -58,7 +64,9 @@ public sealed interface Pep508Marker permits Pep508Marker.Comparison, Pep508Mark
 
         @Override
         public String canonical() {
-            return operands.stream().map(Pep508Marker::canonical).collect(Collectors.joining(" or "));
+            return operands.stream()
+                    .map(Pep508Marker::canonical)
+                    .collect(Collectors.joining(" or "));
         }
     }
 

@@ -22,24 +22,45 @@ import java.util.Set;
  * operand      = VARIABLE | "'" [^']* "'" | '"' [^"]* '"'
  * </pre>
  *
- * Where the PEP's prose grammar and the reference implementation ({@code packaging}, whose verdicts the tests compare
- * against) differ, this follows {@code packaging}: a name may end in "_", a specifier list may end in one comma,
- * parentheses may be empty, legacy marker variables such as {@code os.name} are accepted, and the keywords
- * {@code and}, {@code or}, {@code in} and {@code not} need only a word boundary, not spaces. On top of that it refuses
- * on purpose ({@link SpecSyntaxException#deliberate()}): anything but printable ASCII, URLs outside
- * {@link Pep508UrlPolicy}, backslashes (Python escapes) and {@code $} (pip expands {@code ${VAR}} in requirement
- * files) in marker strings, and {@code ===} versions with characters other than letters, digits and {@code .+!_-}.
+ * Where the PEP's prose grammar and the reference implementation ({@code packaging}, whose verdicts
+ * the tests compare against) differ, this follows {@code packaging}: a name may end in "_", a
+ * specifier list may end in one comma, parentheses may be empty, legacy marker variables such as
+ * {@code os.name} are accepted, and the keywords {@code and}, {@code or}, {@code in} and {@code
+ * not} need only a word boundary, not spaces. On top of that it refuses on purpose ({@link
+ * SpecSyntaxException#deliberate()}): anything but printable ASCII, URLs outside {@link
+ * Pep508UrlPolicy}, backslashes (Python escapes) and {@code $} (pip expands {@code ${VAR}} in
+ * requirement files) in marker strings, and {@code ===} versions with characters other than
+ * letters, digits and {@code .+!_-}.
  */
 final class Pep508Parser {
 
     /** As deep as {@code packaging} goes. */
     private static final int MAX_MARKER_NESTING = 200;
-    private static final List<String> OPERATORS = List.of("===", "==", "~=", "!=", "<=", ">=", "<", ">");
-    private static final List<String> VARIABLES = List.of("python_version", "python_full_version", "os_name",
-            "os.name", "sys_platform", "sys.platform", "platform_release", "platform_system", "platform_version",
-            "platform.version", "platform_machine", "platform.machine", "platform_python_implementation",
-            "platform.python_implementation", "python_implementation", "implementation_name",
-            "implementation_version", "extras", "extra", "dependency_groups");
+
+    private static final List<String> OPERATORS =
+            List.of("===", "==", "~=", "!=", "<=", ">=", "<", ">");
+    private static final List<String> VARIABLES =
+            List.of(
+                    "python_version",
+                    "python_full_version",
+                    "os_name",
+                    "os.name",
+                    "sys_platform",
+                    "sys.platform",
+                    "platform_release",
+                    "platform_system",
+                    "platform_version",
+                    "platform.version",
+                    "platform_machine",
+                    "platform.machine",
+                    "platform_python_implementation",
+                    "platform.python_implementation",
+                    "python_implementation",
+                    "implementation_name",
+                    "implementation_version",
+                    "extras",
+                    "extra",
+                    "dependency_groups");
     private static final Set<String> SET_VARIABLES = Set.of("extras", "dependency_groups");
 
     private final String text;
@@ -93,11 +114,16 @@ final class Pep508Parser {
             if (!atEnd()) {
                 if (!peek(';')) {
                     if (peek('=')) {
-                        throw error("expected a version specifier after \"" + previous + "\" (use == for an exact "
-                                + "version)");
+                        throw error(
+                                "expected a version specifier after \""
+                                        + previous
+                                        + "\" (use == for an exact "
+                                        + "version)");
                     }
-                    throw expected(specifiers.isEmpty() ? "a version specifier, \";\" or the end" : "\",\", \";\" or "
-                            + "the end");
+                    throw expected(
+                            specifiers.isEmpty()
+                                    ? "a version specifier, \";\" or the end"
+                                    : "\",\", \";\" or " + "the end");
                 }
                 position++;
                 previous = ";";
@@ -207,16 +233,24 @@ final class Pep508Parser {
             return new Pep440Specifier(operator, version);
         }
         if (version.isEmpty() || !Characters.isAsciiLetterOrDigit(version.charAt(0))) {
-            throw new SpecSyntaxException("expected a version specifier after \"" + previous + "\"", start + 1);
+            throw new SpecSyntaxException(
+                    "expected a version specifier after \"" + previous + "\"", start + 1);
         }
-        Pep440Version.Result result = Pep440Version.normalize(version, switch (operator) {
-            case "==", "!=" -> Pep440Version.Allowed.WILDCARD_OR_LOCAL;
-            case "~=" -> Pep440Version.Allowed.TWO_RELEASE_COMPONENTS;
-            default -> Pep440Version.Allowed.PLAIN;
-        });
+        Pep440Version.Result result =
+                Pep440Version.normalize(
+                        version,
+                        switch (operator) {
+                            case "==", "!=" -> Pep440Version.Allowed.WILDCARD_OR_LOCAL;
+                            case "~=" -> Pep440Version.Allowed.TWO_RELEASE_COMPONENTS;
+                            default -> Pep440Version.Allowed.PLAIN;
+                        });
         if (result.problem() != null) {
-            throw new SpecSyntaxException("invalid version specifier \"" + text.substring(start, position) + "\": "
-                    + result.problem(), start + 1);
+            throw new SpecSyntaxException(
+                    "invalid version specifier \""
+                            + text.substring(start, position)
+                            + "\": "
+                            + result.problem(),
+                    start + 1);
         }
         previous = text.substring(start, position);
         return new Pep440Specifier(operator, result.normalized());
@@ -226,7 +260,8 @@ final class Pep508Parser {
         for (int i = 0; i < version.length(); i++) {
             char c = version.charAt(i);
             if (!Characters.isAsciiLetterOrDigit(c) && ".+!_-".indexOf(c) < 0) {
-                throw SpecSyntaxException.deliberate("\"" + c + "\" is not allowed in a === version", start + i + 1);
+                throw SpecSyntaxException.deliberate(
+                        "\"" + c + "\" is not allowed in a === version", start + i + 1);
             }
         }
     }
@@ -289,26 +324,37 @@ final class Pep508Parser {
         String operator = markerOperator();
         skipSpaces();
         Operand right = operand();
-        return new Comparison(normalizedExtra(left, right, true), operator, normalizedExtra(right, left, false));
+        return new Comparison(
+                normalizedExtra(left, right, true), operator, normalizedExtra(right, left, false));
     }
 
-    /** Extra and dependency group names compare in their normalised form (PEP 685), as {@code packaging} prints them. */
+    /**
+     * Extra and dependency group names compare in their normalised form (PEP 685), as {@code
+     * packaging} prints them.
+     */
     private static Operand normalizedExtra(Operand operand, Operand other, boolean isLeft) {
         if (operand.variable() || !other.variable()) {
             return operand;
         }
         boolean extra = other.text().equals("extra");
         boolean set = isLeft && SET_VARIABLES.contains(other.text());
-        return extra || set ? new Operand(false, Pep508Requirement.normalizeName(operand.text())) : operand;
+        return extra || set
+                ? new Operand(false, Pep508Requirement.normalizeName(operand.text()))
+                : operand;
     }
 
     private Operand operand() {
         for (String variable : VARIABLES) {
-            if (text.startsWith(variable, position) && !isWordCharacterAt(position + variable.length())) {
+            if (text.startsWith(variable, position)
+                    && !isWordCharacterAt(position + variable.length())) {
                 position += variable.length();
                 previous = variable;
                 String name = variable.replace('.', '_');
-                return new Operand(true, name.equals("python_implementation") ? "platform_python_implementation" : name);
+                return new Operand(
+                        true,
+                        name.equals("python_implementation")
+                                ? "platform_python_implementation"
+                                : name);
             }
         }
         if (peek('"') || peek('\'')) {
@@ -329,10 +375,12 @@ final class Pep508Parser {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '\\') {
-                throw SpecSyntaxException.deliberate("backslashes are not allowed in marker strings", start + i + 1);
+                throw SpecSyntaxException.deliberate(
+                        "backslashes are not allowed in marker strings", start + i + 1);
             }
             if (c == '$') {
-                throw SpecSyntaxException.deliberate("\"$\" is not allowed in marker strings", start + i + 1);
+                throw SpecSyntaxException.deliberate(
+                        "\"$\" is not allowed in marker strings", start + i + 1);
             }
         }
     }
@@ -372,16 +420,17 @@ final class Pep508Parser {
     }
 
     /**
-     * A name: a letter or digit, then letters, digits, "." "_" "-", ending on a word character (so a trailing "." or
-     * "-" is left to the caller, to be refused there).
+     * A name: a letter or digit, then letters, digits, "." "_" "-", ending on a word character (so
+     * a trailing "." or "-" is left to the caller, to be refused there).
      */
     private String identifier() {
         if (!startsIdentifier()) {
             return null;
         }
         int end = position;
-        while (end < text.length() && (Characters.isAsciiLetterOrDigit(text.charAt(end))
-                || ".-_".indexOf(text.charAt(end)) >= 0)) {
+        while (end < text.length()
+                && (Characters.isAsciiLetterOrDigit(text.charAt(end))
+                        || ".-_".indexOf(text.charAt(end)) >= 0)) {
             end++;
         }
         while (!Characters.isWordCharacter(text.charAt(end - 1))) {
@@ -417,11 +466,18 @@ final class Pep508Parser {
     private SpecSyntaxException expected(String what) {
         String after = previous == null ? "" : " after " + Violation.quote(previous);
         if (atEnd()) {
-            return new SpecSyntaxException("expected " + what + after + ", found the end", position + 1);
+            return new SpecSyntaxException(
+                    "expected " + what + after + ", found the end", position + 1);
         }
         char found = text.charAt(position);
-        String hint = Characters.isShellMetacharacter(found) && found != '(' && found != ')' && found != '"'
-                && found != '\'' ? " (shell metacharacters have no place here)" : "";
+        String hint =
+                Characters.isShellMetacharacter(found)
+                                && found != '('
+                                && found != ')'
+                                && found != '"'
+                                && found != '\''
+                        ? " (shell metacharacters have no place here)"
+                        : "";
         return new SpecSyntaxException("expected " + what + after + hint, position + 1);
     }
 

@@ -6,16 +6,18 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * A PEP 508 dependency specification, as given to {@code pip install} or written in a requirements.txt:
- * {@code requests}, {@code requests[socks]>=2.31,<3}, {@code pandas==2.2.*; python_version >= "3.10"},
- * {@code pkg @ https://host/pkg.whl ; sys_platform == "linux"}. See {@link Pep508Parser} for the grammar and for
- * where Terrarium is stricter than {@code packaging} on purpose.
+ * A PEP 508 dependency specification, as given to {@code pip install} or written in a
+ * requirements.txt: {@code requests}, {@code requests[socks]>=2.31,<3}, {@code pandas==2.2.*;
+ * python_version >= "3.10"}, {@code pkg @ https://host/pkg.whl ; sys_platform == "linux"}. See
+ * {@link Pep508Parser} for the grammar and for where Terrarium is stricter than {@code packaging}
+ * on purpose.
  *
- * <p>Canonical form, printed by {@link #canonical()}: the PEP 503 name (lower case, runs of {@code -_.} as one
- * {@code -}), extras normalised the same way, sorted and de-duplicated, specifiers with PEP 440 normalised versions,
- * sorted, de-duplicated and joined by commas without spaces, then {@code  @ url} for a URL requirement, then
- * {@code ; marker} ({@code  ; marker} after a URL) with the marker printed by {@link Pep508Marker}:
- * {@code requests[socks]<3,>=2.31; python_version >= "3.10"}.
+ * <p>Canonical form, printed by {@link #canonical()}: the PEP 503 name (lower case, runs of {@code
+ * -_.} as one {@code -}), extras normalised the same way, sorted and de-duplicated, specifiers with
+ * PEP 440 normalised versions, sorted, de-duplicated and joined by commas without spaces, then
+ * {@code @ url} for a URL requirement, then {@code ; marker} ({@code ; marker} after a URL) with
+ * the marker printed by {@link Pep508Marker}: {@code requests[socks]<3,>=2.31; python_version >=
+ * "3.10"}.
  *
  * @param name PEP 503 normalised name
  * @param extras normalised extras, sorted
@@ -23,7 +25,11 @@ import java.util.stream.Collectors;
  * @param url the URL of a {@code name @ url} requirement, or null
  * @param marker the environment marker, or null
  */
-public record Pep508Requirement(String name, List<String> extras, List<Pep440Specifier> specifiers, String url,
+public record Pep508Requirement(
+        String name,
+        List<String> extras,
+        List<Pep440Specifier> specifiers,
+        String url,
         Pep508Marker marker) {
 
     public Pep508Requirement {
@@ -40,13 +46,23 @@ public record Pep508Requirement(String name, List<String> extras, List<Pep440Spe
         return Pep508Parser.parse(text);
     }
 
-    static Pep508Requirement of(String name, List<String> extras, List<Pep440Specifier> specifiers, String url,
+    static Pep508Requirement of(
+            String name,
+            List<String> extras,
+            List<Pep440Specifier> specifiers,
+            String url,
             Pep508Marker marker) {
-        List<String> normalizedExtras = List.copyOf(extras.stream().map(Pep508Requirement::normalizeName)
-                .collect(Collectors.toCollection(TreeSet::new)));
+        List<String> normalizedExtras =
+                List.copyOf(
+                        extras.stream()
+                                .map(Pep508Requirement::normalizeName)
+                                .collect(Collectors.toCollection(TreeSet::new)));
         TreeSet<String> seen = new TreeSet<>();
-        List<Pep440Specifier> sorted = specifiers.stream().filter(s -> seen.add(s.canonical()))
-                .sorted((a, b) -> a.canonical().compareTo(b.canonical())).toList();
+        List<Pep440Specifier> sorted =
+                specifiers.stream()
+                        .filter(s -> seen.add(s.canonical()))
+                        .sorted((a, b) -> a.canonical().compareTo(b.canonical()))
+                        .toList();
         return new Pep508Requirement(normalizeName(name), normalizedExtras, sorted, url, marker);
     }
 

@@ -3,18 +3,18 @@ package dev.terrarium.requirements;
 import java.util.List;
 
 /**
- * Terrarium's own rules for the URL of a {@code name @ url} requirement, stricter than PEP 508 on purpose: the URL is
- * fetched by the build and written into generated files, so only web and git-over-web URLs are accepted, made of
- * RFC 3986 characters without quotes, backslashes, backticks, {@code $} or spaces, and without credentials. A
- * {@code file:} URL is refused: it would name a file of the build pod, never one of the user's.
+ * Terrarium's own rules for the URL of a {@code name @ url} requirement, stricter than PEP 508 on
+ * purpose: the URL is fetched by the build and written into generated files, so only web and
+ * git-over-web URLs are accepted, made of RFC 3986 characters without quotes, backslashes,
+ * backticks, {@code $} or spaces, and without credentials. A {@code file:} URL is refused: it would
+ * name a file of the build pod, never one of the user's.
  */
 final class Pep508UrlPolicy {
 
     static final List<String> SCHEMES = List.of("http", "https", "git+http", "git+https");
     private static final String ALLOWED_PUNCTUATION = "-._~:/?#[]@!&()*+,;=%";
 
-    private Pep508UrlPolicy() {
-    }
+    private Pep508UrlPolicy() {}
 
     /**
      * Refuses a URL that breaks the rules.
@@ -24,21 +24,30 @@ final class Pep508UrlPolicy {
     static void check(String url, int start) {
         int separator = url.indexOf("://");
         String scheme = separator < 0 ? "" : url.substring(0, separator);
-        if (url.regionMatches(true, 0, "file:", 0, 5) || url.regionMatches(true, 0, "git+file:", 0, 9)) {
-            throw SpecSyntaxException.deliberate("file: URLs are not allowed: a build cannot read the user's files, "
-                    + "only web and git URLs", start + 1);
+        if (url.regionMatches(true, 0, "file:", 0, 5)
+                || url.regionMatches(true, 0, "git+file:", 0, 9)) {
+            throw SpecSyntaxException.deliberate(
+                    "file: URLs are not allowed: a build cannot read the user's files, "
+                            + "only web and git URLs",
+                    start + 1);
         }
         if (!SCHEMES.contains(scheme)) {
-            throw SpecSyntaxException.deliberate("URLs must start with http://, https://, git+http:// or "
-                    + "git+https://", start + 1);
+            throw SpecSyntaxException.deliberate(
+                    "URLs must start with http://, https://, git+http:// or " + "git+https://",
+                    start + 1);
         }
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
             if (!Characters.isAsciiLetterOrDigit(c) && ALLOWED_PUNCTUATION.indexOf(c) < 0) {
-                throw SpecSyntaxException.deliberate("\"" + c + "\" is not allowed in a URL", start + i + 1);
+                throw SpecSyntaxException.deliberate(
+                        "\"" + c + "\" is not allowed in a URL", start + i + 1);
             }
-            if (c == '%' && !(i + 2 < url.length() && isHex(url.charAt(i + 1)) && isHex(url.charAt(i + 2)))) {
-                throw SpecSyntaxException.deliberate("\"%\" in a URL must start a %XX escape", start + i + 1);
+            if (c == '%'
+                    && !(i + 2 < url.length()
+                            && isHex(url.charAt(i + 1))
+                            && isHex(url.charAt(i + 2)))) {
+                throw SpecSyntaxException.deliberate(
+                        "\"%\" in a URL must start a %XX escape", start + i + 1);
             }
         }
         int authorityStart = separator + 3;
@@ -48,7 +57,8 @@ final class Pep508UrlPolicy {
         }
         String authority = url.substring(authorityStart, authorityEnd);
         if (authority.indexOf('@') >= 0) {
-            throw SpecSyntaxException.deliberate("credentials in URLs are not allowed", start + authorityStart + 1);
+            throw SpecSyntaxException.deliberate(
+                    "credentials in URLs are not allowed", start + authorityStart + 1);
         }
         if (authority.isEmpty()) {
             throw SpecSyntaxException.deliberate("the URL has no host", start + authorityStart + 1);

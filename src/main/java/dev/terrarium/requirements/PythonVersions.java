@@ -8,38 +8,47 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Python versions and the conda constraints on them. A python version X.Y stands for every release {@code X.Y.*} and
- * X.Y.Z for exactly that release; a constraint admits a python when some of those releases satisfy it, and is implied
- * by it when all of them do. Versions compare numerically, component by component, missing components counting as 0
- * (as in conda), which is why only numeric versions are accepted in python constraints.
+ * Python versions and the conda constraints on them. A python version X.Y stands for every release
+ * {@code X.Y.*} and X.Y.Z for exactly that release; a constraint admits a python when some of those
+ * releases satisfy it, and is implied by it when all of them do. Versions compare numerically,
+ * component by component, missing components counting as 0 (as in conda), which is why only numeric
+ * versions are accepted in python constraints.
  */
 final class PythonVersions {
 
-    private static final Pattern PYTHON = Pattern.compile("3\\.(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,3}))?");
+    private static final Pattern PYTHON =
+            Pattern.compile("3\\.(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,3}))?");
     private static final Pattern NUMERIC = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})*");
 
-    private PythonVersions() {
-    }
+    private PythonVersions() {}
 
     /** A python 3 version as spec.python takes it: X.Y or X.Y.Z, without leading zeros. */
     static boolean isPythonVersion(String version) {
         return PYTHON.matcher(version).matches();
     }
 
-    /** The constraint that pins {@code python}: {@code 3.12.*} for 3.12, {@code ==3.12.4} for 3.12.4. */
+    /**
+     * The constraint that pins {@code python}: {@code 3.12.*} for 3.12, {@code ==3.12.4} for
+     * 3.12.4.
+     */
     static CondaVersionSpec pin(String python) {
-        return CondaVersionSpec.of(components(python).length == 2 ? Operator.PREFIX : Operator.EXACT, python);
+        return CondaVersionSpec.of(
+                components(python).length == 2 ? Operator.PREFIX : Operator.EXACT, python);
     }
 
     /** A version of the constraint that is not numeric, if any. */
     static Optional<String> nonNumericVersion(CondaVersionSpec constraint) {
-        return constraint.alternatives().stream().flatMap(List::stream).map(Term::version)
-                .filter(v -> !NUMERIC.matcher(v).matches()).findFirst();
+        return constraint.alternatives().stream()
+                .flatMap(List::stream)
+                .map(Term::version)
+                .filter(v -> !NUMERIC.matcher(v).matches())
+                .findFirst();
     }
 
     /**
-     * The python a numeric constraint names by itself: its one exact version ({@code ==3.12} is 3.12.0), else its one
-     * fuzzy version of two or three components ({@code 3.12.*}); empty for ranges and alternatives.
+     * The python a numeric constraint names by itself: its one exact version ({@code ==3.12} is
+     * 3.12.0), else its one fuzzy version of two or three components ({@code 3.12.*}); empty for
+     * ranges and alternatives.
      */
     static Optional<String> named(CondaVersionSpec constraint) {
         if (constraint.alternatives().size() != 1) {
@@ -50,12 +59,15 @@ final class PythonVersions {
         List<Term> prefix = terms.stream().filter(t -> t.operator() == Operator.PREFIX).toList();
         if (exact.size() == 1) {
             int[] version = components(exact.get(0).version());
-            return version.length == 2 ? Optional.of(exact.get(0).version() + ".0")
+            return version.length == 2
+                    ? Optional.of(exact.get(0).version() + ".0")
                     : version.length == 3 ? Optional.of(exact.get(0).version()) : Optional.empty();
         }
         if (exact.isEmpty() && prefix.size() == 1) {
             int length = components(prefix.get(0).version()).length;
-            return length == 2 || length == 3 ? Optional.of(prefix.get(0).version()) : Optional.empty();
+            return length == 2 || length == 3
+                    ? Optional.of(prefix.get(0).version())
+                    : Optional.empty();
         }
         return Optional.empty();
     }
@@ -93,7 +105,10 @@ final class PythonVersions {
     private static boolean contains(List<Term> conjunction, Interval releases) {
         for (Term term : conjunction) {
             Interval interval = Interval.of(term);
-            boolean holds = isExclusion(term) ? interval.intersect(releases).isEmpty() : interval.contains(releases);
+            boolean holds =
+                    isExclusion(term)
+                            ? interval.intersect(releases).isEmpty()
+                            : interval.contains(releases);
             if (!holds) {
                 return false;
             }
@@ -127,7 +142,10 @@ final class PythonVersions {
         return 0;
     }
 
-    /** A range of versions; a null bound is unbounded. Bounds are compared element by element, never by equals. */
+    /**
+     * A range of versions; a null bound is unbounded. Bounds are compared element by element, never
+     * by equals.
+     */
     @SuppressWarnings("ArrayRecordComponent")
     private record Interval(int[] low, boolean lowIncluded, int[] high, boolean highIncluded) {
 
@@ -140,8 +158,12 @@ final class PythonVersions {
                 case GREATER -> new Interval(v, false, null, false);
                 case LESS_OR_EQUAL -> new Interval(null, false, v, true);
                 case LESS -> new Interval(null, false, v, false);
-                case COMPATIBLE -> new Interval(v, true,
-                        v.length < 2 ? null : successor(Arrays.copyOf(v, v.length - 1)), false);
+                case COMPATIBLE ->
+                        new Interval(
+                                v,
+                                true,
+                                v.length < 2 ? null : successor(Arrays.copyOf(v, v.length - 1)),
+                                false);
             };
         }
 
@@ -156,15 +178,19 @@ final class PythonVersions {
         Interval intersect(Interval other) {
             int[] newLow = low;
             boolean newLowIncluded = lowIncluded;
-            if (other.low != null && (low == null || compare(other.low, low) > 0
-                    || (compare(other.low, low) == 0 && !other.lowIncluded))) {
+            if (other.low != null
+                    && (low == null
+                            || compare(other.low, low) > 0
+                            || (compare(other.low, low) == 0 && !other.lowIncluded))) {
                 newLow = other.low;
                 newLowIncluded = other.lowIncluded;
             }
             int[] newHigh = high;
             boolean newHighIncluded = highIncluded;
-            if (other.high != null && (high == null || compare(other.high, high) < 0
-                    || (compare(other.high, high) == 0 && !other.highIncluded))) {
+            if (other.high != null
+                    && (high == null
+                            || compare(other.high, high) < 0
+                            || (compare(other.high, high) == 0 && !other.highIncluded))) {
                 newHigh = other.high;
                 newHighIncluded = other.highIncluded;
             }
@@ -172,10 +198,18 @@ final class PythonVersions {
         }
 
         boolean contains(Interval other) {
-            boolean lowHolds = low == null || (other.low != null && (compare(low, other.low) < 0
-                    || (compare(low, other.low) == 0 && (lowIncluded || !other.lowIncluded))));
-            boolean highHolds = high == null || (other.high != null && (compare(other.high, high) < 0
-                    || (compare(other.high, high) == 0 && (highIncluded || !other.highIncluded))));
+            boolean lowHolds =
+                    low == null
+                            || (other.low != null
+                                    && (compare(low, other.low) < 0
+                                            || (compare(low, other.low) == 0
+                                                    && (lowIncluded || !other.lowIncluded))));
+            boolean highHolds =
+                    high == null
+                            || (other.high != null
+                                    && (compare(other.high, high) < 0
+                                            || (compare(other.high, high) == 0
+                                                    && (highIncluded || !other.highIncluded))));
             return lowHolds && highHolds;
         }
     }

@@ -1,9 +1,9 @@
 package dev.terrarium.requirements;
 
 /**
- * One entry of the input and where it came from: {@code field} is the spec field ({@code spec.pip[2]},
- * {@code spec.files.requirementsTxt}) and {@code where} names the entry inside it for messages
- * ({@code spec.pip[2]}, {@code spec.files.requirementsTxt line 4}).
+ * One entry of the input and where it came from: {@code field} is the spec field ({@code
+ * spec.pip[2]}, {@code spec.files.requirementsTxt}) and {@code where} names the entry inside it for
+ * messages ({@code spec.pip[2]}, {@code spec.files.requirementsTxt line 4}).
  */
 public record SourcedText(String field, String where, String text) {
 

@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The content hash of a build: SHA-256, in lower-case hex, of the canonical JSON of
- * {@code {"builder": "<strategy>@<builder image>", "environment": <resolved environment>, "generator": <generator>}}.
- * Canonical JSON has object keys sorted, no insignificant whitespace, and lists in the order normalisation gave
- * them. The generator version changes whenever the generated build files change, so that a new generator never
- * reuses images built by an old one.
+ * The content hash of a build: SHA-256, in lower-case hex, of the canonical JSON of {@code
+ * {"builder": "<strategy>@<builder image>", "environment": <resolved environment>, "generator":
+ * <generator>}}. Canonical JSON has object keys sorted, no insignificant whitespace, and lists in
+ * the order normalisation gave them. The generator version changes whenever the generated build
+ * files change, so that a new generator never reuses images built by an old one.
  */
 public final class SpecHasher {
 
@@ -41,25 +41,36 @@ public final class SpecHasher {
     }
 
     /**
-     * The hash of a build as its ImageBuild describes it. The builder is the builder image plus what else shapes the
-     * image besides the environment: the uv version of venv builds, the conda image and channel settings of conda
-     * builds, so that a change to any of them builds anew.
+     * The hash of a build as its ImageBuild describes it. The builder is the builder image plus
+     * what else shapes the image besides the environment: the uv version of venv builds, the conda
+     * image and channel settings of conda builds, so that a change to any of them builds anew.
      */
     public String hash(ResolvedEnvironment environment, BuildSettings build) {
         Objects.requireNonNull(build, "build");
-        String builder = build.getBuilderImage()
-                + (build.getUvVersion() == null ? "" : " uv/" + build.getUvVersion())
-                + (build.getCondaImage() == null ? ""
-                        : " conda/" + build.getCondaImage() + " priority/" + build.getChannelPriority())
-                + (build.getChannelAlias() == null ? "" : " alias/" + build.getChannelAlias());
+        String builder =
+                build.getBuilderImage()
+                        + (build.getUvVersion() == null ? "" : " uv/" + build.getUvVersion())
+                        + (build.getCondaImage() == null
+                                ? ""
+                                : " conda/"
+                                        + build.getCondaImage()
+                                        + " priority/"
+                                        + build.getChannelPriority())
+                        + (build.getChannelAlias() == null
+                                ? ""
+                                : " alias/" + build.getChannelAlias());
         return hash(environment, build.getStrategy(), builder);
     }
 
     /** The 64-character hex hash. */
-    public String hash(ResolvedEnvironment environment, BuildStrategy strategy, String builderImage) {
+    public String hash(
+            ResolvedEnvironment environment, BuildStrategy strategy, String builderImage) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonicalJson(environment, strategy, builderImage).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(
+                                    canonicalJson(environment, strategy, builderImage)
+                                            .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
@@ -67,7 +78,8 @@ public final class SpecHasher {
     }
 
     /** The exact text that is hashed. */
-    public String canonicalJson(ResolvedEnvironment environment, BuildStrategy strategy, String builderImage) {
+    public String canonicalJson(
+            ResolvedEnvironment environment, BuildStrategy strategy, String builderImage) {
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(builderImage, "builderImage");

@@ -1,8 +1,9 @@
 package dev.terrarium.requirements;
 
 /**
- * A specification string that does not parse, or that Terrarium refuses on purpose although the grammar would
- * allow it ({@link #deliberate()}). The column is 1-based and points into the string that was parsed.
+ * A specification string that does not parse, or that Terrarium refuses on purpose although the
+ * grammar would allow it ({@link #deliberate()}). The column is 1-based and points into the string
+ * that was parsed.
  */
 public final class SpecSyntaxException extends IllegalArgumentException {
 
@@ -36,7 +37,9 @@ public final class SpecSyntaxException extends IllegalArgumentException {
         return column;
     }
 
-    /** True when the text is refused by Terrarium's own, stricter rules rather than by the grammar. */
+    /**
+     * True when the text is refused by Terrarium's own, stricter rules rather than by the grammar.
+     */
     public boolean deliberate() {
         return deliberate;
     }

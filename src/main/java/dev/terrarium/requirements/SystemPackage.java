@@ -5,20 +5,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Debian package to install with apt: a Debian package name (lower case, as Debian requires; upper-case input is
- * lower-cased), optionally pinned as {@code name=version}.
+ * A Debian package to install with apt: a Debian package name (lower case, as Debian requires;
+ * upper-case input is lower-cased), optionally pinned as {@code name=version}.
  *
  * @param name the package name
  * @param version the Debian version, or null for the candidate version
  */
 public record SystemPackage(String name, String version) {
 
-    private static final Pattern SPEC = Pattern.compile("([a-z0-9][a-z0-9+.-]+)(?:=([A-Za-z0-9.+~:-]+))?");
+    private static final Pattern SPEC =
+            Pattern.compile("([a-z0-9][a-z0-9+.-]+)(?:=([A-Za-z0-9.+~:-]+))?");
 
     /**
      * Parses {@code name} or {@code name=version}.
      *
-     * @throws SpecSyntaxException when the text is not a Debian package name with an optional version
+     * @throws SpecSyntaxException when the text is not a Debian package name with an optional
+     *     version
      */
     public static SystemPackage parse(String text) {
         Characters.requirePrintableAscii(text);
@@ -32,8 +34,10 @@ public record SystemPackage(String name, String version) {
                     throw new SpecSyntaxException(Characters.unexpected(c), i + 1);
                 }
             }
-            throw new SpecSyntaxException("expected a Debian package name (lower-case letters, digits, \"+\", \"-\" "
-                    + "and \".\", at least two) with an optional =version", 1);
+            throw new SpecSyntaxException(
+                    "expected a Debian package name (lower-case letters, digits, \"+\", \"-\" "
+                            + "and \".\", at least two) with an optional =version",
+                    1);
         }
         return new SystemPackage(matcher.group(1), matcher.group(2));
     }

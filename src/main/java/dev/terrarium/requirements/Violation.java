@@ -3,10 +3,11 @@ package dev.terrarium.requirements;
 import java.util.Objects;
 
 /**
- * A reason an Environment spec is refused. {@code field} is the path of the offending field
- * ({@code spec.pip[3]}, {@code spec.files.requirementsTxt}); {@code message} is a complete sentence that starts with
- * the field, then the line or entry and the offending text when there is one, for example
- * {@code spec.pip[3] "requests>>2": expected a version specifier after "requests" at column 9}.
+ * A reason an Environment spec is refused. {@code field} is the path of the offending field ({@code
+ * spec.pip[3]}, {@code spec.files.requirementsTxt}); {@code message} is a complete sentence that
+ * starts with the field, then the line or entry and the offending text when there is one, for
+ * example {@code spec.pip[3] "requests>>2": expected a version specifier after "requests" at column
+ * 9}.
  */
 public record Violation(String field, String message) {
 
@@ -24,12 +25,13 @@ public record Violation(String field, String message) {
 
     /** A violation about one entry: {@code <where> "<text>": <reason>}. */
     public static Violation of(SourcedText entry, String reason) {
-        return new Violation(entry.field(), entry.where() + " " + quote(entry.text()) + ": " + reason);
+        return new Violation(
+                entry.field(), entry.where() + " " + quote(entry.text()) + ": " + reason);
     }
 
     /**
-     * The text in double quotes, with quotes, backslashes and invisible characters escaped so that the message
-     * stays one printable line, and cut short when long.
+     * The text in double quotes, with quotes, backslashes and invisible characters escaped so that
+     * the message stays one printable line, and cut short when long.
      */
     static String quote(String text) {
         StringBuilder out = new StringBuilder("\"");

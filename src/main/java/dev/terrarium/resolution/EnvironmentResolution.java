@@ -9,6 +9,8 @@ import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.naming.Names;
+import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.InsecureRegistries;
 import dev.terrarium.requirements.EnvironmentNormalizer;
@@ -16,8 +18,6 @@ import dev.terrarium.requirements.NormalizationDefaults;
 import dev.terrarium.requirements.NormalizationResult;
 import dev.terrarium.requirements.SpecHasher;
 import dev.terrarium.requirements.Violation;
-import dev.terrarium.naming.Names;
-import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +27,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What an Environment's spec means once validated and normalised: the resolved environment, its content hash, and
- * the build that realises it; or the violations that refuse it. Pure: the caller fetches the fromConfigMap text.
+ * What an Environment's spec means once validated and normalised: the resolved environment, its
+ * content hash, and the build that realises it; or the violations that refuse it. Pure: the caller
+ * fetches the fromConfigMap text.
  */
-public record EnvironmentResolution(ResolvedEnvironment resolved, String specHash, String buildName,
-        String repository, BuildSettings build, String rebuild, List<Violation> violations, String missingSource) {
+public record EnvironmentResolution(
+        ResolvedEnvironment resolved,
+        String specHash,
+        String buildName,
+        String repository,
+        BuildSettings build,
+        String rebuild,
+        List<Violation> violations,
+        String missingSource) {
 
     public static final String REBUILD_ANNOTATION = "terrarium.dev/rebuild";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -40,31 +48,47 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         return violations.isEmpty() && missingSource == null;
     }
 
-    /** The Environment names a ConfigMap (or key) that does not exist: not invalid, just not buildable yet. */
+    /**
+     * The Environment names a ConfigMap (or key) that does not exist: not invalid, just not
+     * buildable yet.
+     */
     static EnvironmentResolution sourceMissing(String message) {
         return new EnvironmentResolution(null, null, null, null, null, null, List.of(), message);
     }
 
-    public static EnvironmentResolution resolve(Environment environment, String configMapContent, TerrariumConfig config) {
+    public static EnvironmentResolution resolve(
+            Environment environment, String configMapContent, TerrariumConfig config) {
         EnvironmentSpec spec = environment.getSpec();
         ConfigMapSource source = spec == null ? null : spec.getFromConfigMap();
         if (source != null && configMapContent == null) {
-            return sourceMissing("ConfigMap " + source.getName() + " with key " + source.getKey()
-                    + " does not exist in this namespace (spec.fromConfigMap).");
+            return sourceMissing(
+                    "ConfigMap "
+                            + source.getName()
+                            + " with key "
+                            + source.getKey()
+                            + " does not exist in this namespace (spec.fromConfigMap).");
         }
-        NormalizationResult result = new EnvironmentNormalizer().normalize(spec, configMapContent, defaults(config));
+        NormalizationResult result =
+                new EnvironmentNormalizer().normalize(spec, configMapContent, defaults(config));
         List<Violation> violations = new ArrayList<>(result.violations());
-        BuildOptions options = spec == null || spec.getBuild() == null ? new BuildOptions() : spec.getBuild();
-        BuildStrategy strategy = options.getStrategy() != null ? options.getStrategy() : BuildStrategy.BUILDAH;
-        Long timeoutSeconds = parseDuration(options.getTimeout() != null ? options.getTimeout()
-                : config.builds().defaultTimeout(), violations);
+        BuildOptions options =
+                spec == null || spec.getBuild() == null ? new BuildOptions() : spec.getBuild();
+        BuildStrategy strategy =
+                options.getStrategy() != null ? options.getStrategy() : BuildStrategy.BUILDAH;
+        Long timeoutSeconds =
+                parseDuration(
+                        options.getTimeout() != null
+                                ? options.getTimeout()
+                                : config.builds().defaultTimeout(),
+                        violations);
         String repository = repository(spec, config, violations);
         if (!violations.isEmpty()) {
             return new EnvironmentResolution(null, null, null, null, null, null, violations, null);
         }
         ResolvedEnvironment resolved = result.environment();
         String builderImage = config.builds().image();
-        String uvVersion = resolved.getManager() == Manager.VENV ? config.builds().uvVersion() : null;
+        String uvVersion =
+                resolved.getManager() == Manager.VENV ? config.builds().uvVersion() : null;
         boolean conda = resolved.getManager() == Manager.CONDA;
         String condaImage = conda ? config.builds().image() : null;
         String channelPriority = conda ? config.conda().channelPriority() : null;
@@ -77,28 +101,35 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         build.setCondaImage(condaImage);
         build.setChannelPriority(channelPriority);
         build.setChannelAlias(channelAlias);
-        build.setInsecureRegistry(new InsecureRegistries(Set.copyOf(config.registry().insecure()))
-                .includes(ImageReference.parse(repository + ":x").registry()));
-        build.setServiceAccountName(Names.builderServiceAccount(environment.getMetadata().getName()));
+        build.setInsecureRegistry(
+                new InsecureRegistries(Set.copyOf(config.registry().insecure()))
+                        .includes(ImageReference.parse(repository + ":x").registry()));
+        build.setServiceAccountName(
+                Names.builderServiceAccount(environment.getMetadata().getName()));
         build.setTimeoutSeconds(timeoutSeconds);
         build.setResources(options.getResources());
         build.setNodeSelector(nodeSelector(options, config));
         build.setTolerations(options.getTolerations());
         String specHash = new SpecHasher().hash(resolved, build);
 
-        String rebuild = environment.getMetadata().getAnnotations() == null ? null
-                : environment.getMetadata().getAnnotations().get(REBUILD_ANNOTATION);
-        String buildName = Names.imageBuild(environment.getMetadata().getName(), specHash,
-                variant(spec.getOutput(), options, rebuild));
-        return new EnvironmentResolution(resolved, specHash, buildName, repository, build, rebuild, List.of(),
-                null);
+        String rebuild =
+                environment.getMetadata().getAnnotations() == null
+                        ? null
+                        : environment.getMetadata().getAnnotations().get(REBUILD_ANNOTATION);
+        String buildName =
+                Names.imageBuild(
+                        environment.getMetadata().getName(),
+                        specHash,
+                        variant(spec.getOutput(), options, rebuild));
+        return new EnvironmentResolution(
+                resolved, specHash, buildName, repository, build, rebuild, List.of(), null);
     }
 
     /**
-     * What distinguishes builds of the same content: where the image goes and with which secret (an ImageBuild's
-     * spec is immutable, so a new target needs a new ImageBuild), pod settings the user gave (a build that ran out
-     * of memory is retried with more) and the rebuild annotation. Empty for the common case, so the name is
-     * env-hashprefix.
+     * What distinguishes builds of the same content: where the image goes and with which secret (an
+     * ImageBuild's spec is immutable, so a new target needs a new ImageBuild), pod settings the
+     * user gave (a build that ran out of memory is retried with more) and the rebuild annotation.
+     * Empty for the common case, so the name is env-hashprefix.
      */
     private static String variant(EnvironmentOutput output, BuildOptions options, String rebuild) {
         Map<String, Object> variant = new LinkedHashMap<>();
@@ -126,27 +157,42 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         return variant.isEmpty() ? null : SERIALIZATION.asJson(variant);
     }
 
-    private static String repository(EnvironmentSpec spec, TerrariumConfig config, List<Violation> violations) {
+    private static String repository(
+            EnvironmentSpec spec, TerrariumConfig config, List<Violation> violations) {
         EnvironmentOutput output = spec == null ? null : spec.getOutput();
-        String repository = output != null && output.getImage() != null ? output.getImage()
-                : config.registry().defaultRepository();
+        String repository =
+                output != null && output.getImage() != null
+                        ? output.getImage()
+                        : config.registry().defaultRepository();
         try {
             ImageReference.parse(repository + ":latest");
         } catch (IllegalArgumentException e) {
-            violations.add(Violation.of("spec.output.image", "\"" + repository + "\" is not an image repository: "
-                    + e.getMessage()));
+            violations.add(
+                    Violation.of(
+                            "spec.output.image",
+                            "\""
+                                    + repository
+                                    + "\" is not an image repository: "
+                                    + e.getMessage()));
         }
         return repository;
     }
 
     private static Map<String, String> nodeSelector(BuildOptions options, TerrariumConfig config) {
         Map<String, String> selector = new java.util.TreeMap<>();
-        config.builds().nodeSelector().ifPresent(pairs -> pairs.forEach(pair -> {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                selector.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }));
+        config.builds()
+                .nodeSelector()
+                .ifPresent(
+                        pairs ->
+                                pairs.forEach(
+                                        pair -> {
+                                            int eq = pair.indexOf('=');
+                                            if (eq > 0) {
+                                                selector.put(
+                                                        pair.substring(0, eq),
+                                                        pair.substring(eq + 1));
+                                            }
+                                        }));
         if (options.getNodeSelector() != null) {
             selector.putAll(options.getNodeSelector());
         }
@@ -157,29 +203,45 @@ public record EnvironmentResolution(ResolvedEnvironment resolved, String specHas
         try {
             Duration duration = Duration.parse("PT" + text.toUpperCase(java.util.Locale.ROOT));
             if (duration.isZero() || duration.isNegative()) {
-                violations.add(Violation.of("spec.build.timeout", "\"" + text + "\" must be longer than zero"));
+                violations.add(
+                        Violation.of(
+                                "spec.build.timeout", "\"" + text + "\" must be longer than zero"));
                 return null;
             }
             if (duration.compareTo(Duration.ofSeconds(BuildSettings.MAX_TIMEOUT_SECONDS)) > 0) {
-                violations.add(Violation.of("spec.build.timeout", "\"" + text + "\" is longer than the longest build "
-                        + "timeout, 24h"));
+                violations.add(
+                        Violation.of(
+                                "spec.build.timeout",
+                                "\""
+                                        + text
+                                        + "\" is longer than the longest build "
+                                        + "timeout, 24h"));
                 return null;
             }
             return duration.toSeconds();
         } catch (java.time.format.DateTimeParseException e) {
-            violations.add(Violation.of("spec.build.timeout", "\"" + text + "\" is not a duration such as 30m or 1h30m"));
+            violations.add(
+                    Violation.of(
+                            "spec.build.timeout",
+                            "\"" + text + "\" is not a duration such as 30m or 1h30m"));
             return null;
         }
     }
 
-    /** Every builder image this operator runs: an ImageBuild that names another is not the operator's. */
+    /**
+     * Every builder image this operator runs: an ImageBuild that names another is not the
+     * operator's.
+     */
     public static Set<String> builderImages(TerrariumConfig config) {
         return Set.of(config.builds().image());
     }
 
     static NormalizationDefaults defaults(TerrariumConfig config) {
-        return new NormalizationDefaults(config.defaultPython(), config.baseImages().conda(),
-                config.baseImages().venv(), List.of("conda-forge"));
+        return new NormalizationDefaults(
+                config.defaultPython(),
+                config.baseImages().conda(),
+                config.baseImages().venv(),
+                List.of("conda-forge"));
     }
 
     /** One message naming every offending field, for the Ready condition. */

@@ -11,9 +11,10 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Resolves an Environment once per reconcile and shares the result with its dependents and conditions through the
- * reconcile context, so the spec is parsed once and the fromConfigMap source is read once. Made at startup, so that
- * settings no build could run with stop the operator there, with their name, instead of failing every build.
+ * Resolves an Environment once per reconcile and shares the result with its dependents and
+ * conditions through the reconcile context, so the spec is parsed once and the fromConfigMap source
+ * is read once. Made at startup, so that settings no build could run with stop the operator there,
+ * with their name, instead of failing every build.
  */
 @Startup
 @ApplicationScoped
@@ -27,7 +28,10 @@ public class EnvironmentResolver {
         this.config = checked(config);
     }
 
-    /** The settings, once the builder image is known to be an image reference, as a pod's image must be. */
+    /**
+     * The settings, once the builder image is known to be an image reference, as a pod's image must
+     * be.
+     */
     static TerrariumConfig checked(TerrariumConfig config) {
         String image = config.builds().image();
         try {
@@ -36,37 +40,59 @@ public class EnvironmentResolver {
             }
             ImageReference.parse(image);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("terrarium.builds.image (TERRARIUM_BUILDS_IMAGE) \"" + image
-                    + "\" is not an image reference: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "terrarium.builds.image (TERRARIUM_BUILDS_IMAGE) \""
+                            + image
+                            + "\" is not an image reference: "
+                            + e.getMessage(),
+                    e);
         }
         return config;
     }
 
     public EnvironmentResolution resolve(Environment environment, Context<Environment> context) {
         var shared = context.managedWorkflowAndDependentResourceContext();
-        return shared.get(KEY, EnvironmentResolution.class).orElseGet(() -> {
-            EnvironmentResolution resolution = EnvironmentResolution.resolve(environment,
-                    sourceText(environment, context), config);
-            shared.put(KEY, resolution);
-            return resolution;
-        });
+        return shared.get(KEY, EnvironmentResolution.class)
+                .orElseGet(
+                        () -> {
+                            EnvironmentResolution resolution =
+                                    EnvironmentResolution.resolve(
+                                            environment, sourceText(environment, context), config);
+                            shared.put(KEY, resolution);
+                            return resolution;
+                        });
     }
 
     /**
-     * The text of spec.fromConfigMap: from the cache when the ConfigMap is labelled for watching, else read once.
-     * Null when the ConfigMap or the key is missing.
+     * The text of spec.fromConfigMap: from the cache when the ConfigMap is labelled for watching,
+     * else read once. Null when the ConfigMap or the key is missing.
      */
     private static String sourceText(Environment environment, Context<Environment> context) {
-        ConfigMapSource source = environment.getSpec() == null ? null : environment.getSpec().getFromConfigMap();
+        ConfigMapSource source =
+                environment.getSpec() == null ? null : environment.getSpec().getFromConfigMap();
         if (source == null) {
             return null;
         }
-        ConfigMap configMap = context.getSecondaryResources(ConfigMap.class).stream()
-                .filter(cm -> source.getName().equals(cm.getMetadata().getName()) && cm.getMetadata().getLabels() != null
-                        && "true".equals(cm.getMetadata().getLabels().get(Labels.WATCH)))
-                .findFirst()
-                .orElseGet(() -> context.getClient().configMaps()
-                        .inNamespace(environment.getMetadata().getNamespace()).withName(source.getName()).get());
+        ConfigMap configMap =
+                context.getSecondaryResources(ConfigMap.class).stream()
+                        .filter(
+                                cm ->
+                                        source.getName().equals(cm.getMetadata().getName())
+                                                && cm.getMetadata().getLabels() != null
+                                                && "true"
+                                                        .equals(
+                                                                cm.getMetadata()
+                                                                        .getLabels()
+                                                                        .get(Labels.WATCH)))
+                        .findFirst()
+                        .orElseGet(
+                                () ->
+                                        context.getClient()
+                                                .configMaps()
+                                                .inNamespace(
+                                                        environment.getMetadata().getNamespace())
+                                                .withName(source.getName())
+                                                .get());
         if (configMap == null || configMap.getData() == null) {
             return null;
         }

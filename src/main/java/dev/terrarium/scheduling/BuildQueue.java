@@ -13,42 +13,50 @@ import java.util.TreeMap;
 
 /**
  * Fair admission of waiting builds to build slots: at most {@code maxConcurrent} in the cluster and
- * {@code maxPerNamespace} per namespace; first in, first out within a namespace; across namespaces the next slot goes
- * to the namespace with the fewest builds running, so one namespace with 500 builds waiting cannot starve another
- * with one. Pure.
+ * {@code maxPerNamespace} per namespace; first in, first out within a namespace; across namespaces
+ * the next slot goes to the namespace with the fewest builds running, so one namespace with 500
+ * builds waiting cannot starve another with one. Pure.
  */
 public final class BuildQueue {
 
     /** A build waiting for a slot. */
-    public record Waiting(String namespace, String name, Instant created) {
-    }
+    public record Waiting(String namespace, String name, Instant created) {}
 
     public record Limits(int maxConcurrent, int maxPerNamespace) {
         public Limits {
             if (maxConcurrent < 1 || maxPerNamespace < 1) {
-                throw new IllegalArgumentException("build limits must be at least 1: " + maxConcurrent + ", "
-                        + maxPerNamespace);
+                throw new IllegalArgumentException(
+                        "build limits must be at least 1: "
+                                + maxConcurrent
+                                + ", "
+                                + maxPerNamespace);
             }
         }
     }
 
-    static final Comparator<Waiting> FIFO = Comparator.comparing(Waiting::created).thenComparing(Waiting::name);
+    static final Comparator<Waiting> FIFO =
+            Comparator.comparing(Waiting::created).thenComparing(Waiting::name);
 
-    private BuildQueue() {
-    }
+    private BuildQueue() {}
 
     /**
      * The waiting builds that may start now, in the order they take the free slots.
      *
      * @param runningPerNamespace builds running (or admitted) per namespace
      */
-    public static List<Waiting> admit(Map<String, Integer> runningPerNamespace, Collection<Waiting> waiting,
-            Limits limits) {
+    public static List<Waiting> admit(
+            Map<String, Integer> runningPerNamespace, Collection<Waiting> waiting, Limits limits) {
         Map<String, Integer> running = new HashMap<>(runningPerNamespace);
-        int free = limits.maxConcurrent() - running.values().stream().mapToInt(Integer::intValue).sum();
+        int free =
+                limits.maxConcurrent()
+                        - running.values().stream().mapToInt(Integer::intValue).sum();
         Map<String, Deque<Waiting>> queues = new TreeMap<>();
-        waiting.stream().sorted(FIFO).forEach(w -> queues.computeIfAbsent(w.namespace(), ns -> new ArrayDeque<>())
-                .addLast(w));
+        waiting.stream()
+                .sorted(FIFO)
+                .forEach(
+                        w ->
+                                queues.computeIfAbsent(w.namespace(), ns -> new ArrayDeque<>())
+                                        .addLast(w));
         List<Waiting> admitted = new ArrayList<>();
         while (free > 0) {
             String next = null;
@@ -58,9 +66,13 @@ public final class BuildQueue {
                 if (entry.getValue().isEmpty() || busy >= limits.maxPerNamespace()) {
                     continue;
                 }
-                if (next == null || busy < running.getOrDefault(next, 0)
+                if (next == null
+                        || busy < running.getOrDefault(next, 0)
                         || (busy == running.getOrDefault(next, 0)
-                                && FIFO.compare(entry.getValue().peekFirst(), queues.get(next).peekFirst()) < 0)) {
+                                && FIFO.compare(
+                                                entry.getValue().peekFirst(),
+                                                queues.get(next).peekFirst())
+                                        < 0)) {
                     next = namespace;
                 }
             }

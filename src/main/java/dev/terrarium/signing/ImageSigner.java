@@ -13,13 +13,15 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Signs images in the registry the way {@code cosign sign --key} does: the simple-signing payload, signed with the
- * operator's key, added as a layer to the image's {@code sha256-<hex>.sig} manifest in the image's repository.
+ * Signs images in the registry the way {@code cosign sign --key} does: the simple-signing payload,
+ * signed with the operator's key, added as a layer to the image's {@code sha256-<hex>.sig} manifest
+ * in the image's repository.
  *
- * <p>Signatures already there stay (old keys keep verifying after a rotation, and other signers' signatures are not
- * touched); signing the same payload again with the same key adds nothing, as cosign's duplicate detection does. Two
- * signers writing the same signature manifest at once can lose one signature (the registry has no compare-and-set),
- * so one process signs: the operator's leader.
+ * <p>Signatures already there stay (old keys keep verifying after a rotation, and other signers'
+ * signatures are not touched); signing the same payload again with the same key adds nothing, as
+ * cosign's duplicate detection does. Two signers writing the same signature manifest at once can
+ * lose one signature (the registry has no compare-and-set), so one process signs: the operator's
+ * leader.
  */
 public final class ImageSigner {
 
@@ -30,8 +32,8 @@ public final class ImageSigner {
         /** The same payload was already signed with the same key: nothing was written. */
         ALREADY_SIGNED,
         /**
-         * The existing signature manifest could not be kept (malformed, or already at cosign's 1000 layers) and was
-         * replaced by one holding only the new signature.
+         * The existing signature manifest could not be kept (malformed, or already at cosign's 1000
+         * layers) and was replaced by one holding only the new signature.
          */
         REPLACED
     }
@@ -39,13 +41,16 @@ public final class ImageSigner {
     /**
      * What signing wrote.
      *
-     * @param signatures     the signature manifest's reference, {@code <repository>:sha256-<hex>.sig}
+     * @param signatures the signature manifest's reference, {@code <repository>:sha256-<hex>.sig}
      * @param manifestDigest the signature manifest's digest after signing
-     * @param outcome        what happened to the manifest
+     * @param outcome what happened to the manifest
      * @param signatureCount the layers the manifest now has
      */
-    public record Result(ImageReference signatures, String manifestDigest, Outcome outcome, int signatureCount) {
-    }
+    public record Result(
+            ImageReference signatures,
+            String manifestDigest,
+            Outcome outcome,
+            int signatureCount) {}
 
     private final RegistryClient registry;
 
@@ -57,27 +62,35 @@ public final class ImageSigner {
      * Signs {@code image} (which must name its sha256 digest) for {@code specHash}.
      *
      * @param credentials credentials that may push to the image's repository
-     * @throws RegistryException        when reading or writing the signature manifest fails; a partly written
-     *                                  signature (blobs without the manifest) is harmless and completed by the next
-     *                                  attempt
-     * @throws IllegalArgumentException when the image has no sha256 digest or the spec hash is blank
+     * @throws RegistryException when reading or writing the signature manifest fails; a partly
+     *     written signature (blobs without the manifest) is harmless and completed by the next
+     *     attempt
+     * @throws IllegalArgumentException when the image has no sha256 digest or the spec hash is
+     *     blank
      */
-    public Result sign(ImageReference image, String specHash, SigningKey key, Credentials credentials) {
+    public Result sign(
+            ImageReference image, String specHash, SigningKey key, Credentials credentials) {
         byte[] payload = SimpleSigningPayload.forImage(image, specHash).toBytes();
         String payloadDigest = SignatureManifest.sha256(payload);
         ImageReference signatures = image.withTag(SignatureManifest.tagFor(image.digest()));
-        Optional<RawManifest> existing = registry.getManifest(signatures, credentials, Long.MAX_VALUE);
+        Optional<RawManifest> existing =
+                registry.getManifest(signatures, credentials, Long.MAX_VALUE);
 
         List<SignatureManifest.Layer> layers = new ArrayList<>();
         ObjectNode annotations = null;
         Outcome outcome = Outcome.ADDED;
         if (existing.isPresent()) {
             try {
-                SignatureManifest.Contents contents = SignatureManifest.parse(existing.get().content());
+                SignatureManifest.Contents contents =
+                        SignatureManifest.parse(existing.get().content());
                 for (SignatureManifest.Layer layer : contents.layers()) {
-                    if (layer.isSignature() && layer.digest().equals(payloadDigest)
+                    if (layer.isSignature()
+                            && layer.digest().equals(payloadDigest)
                             && signs(key, payload, layer.base64Signature().orElseThrow())) {
-                        return new Result(signatures, existing.get().digest(), Outcome.ALREADY_SIGNED,
+                        return new Result(
+                                signatures,
+                                existing.get().digest(),
+                                Outcome.ALREADY_SIGNED,
                                 contents.layers().size());
                     }
                 }
@@ -95,8 +108,12 @@ public final class ImageSigner {
         SignatureManifest.Written written = SignatureManifest.write(layers, annotations);
         registry.pushBlob(signatures, credentials, payload);
         registry.pushBlob(signatures, credentials, written.config());
-        String digest = registry.putManifest(signatures, credentials, SignatureManifest.OCI_MANIFEST,
-                written.manifest());
+        String digest =
+                registry.putManifest(
+                        signatures,
+                        credentials,
+                        SignatureManifest.OCI_MANIFEST,
+                        written.manifest());
         return new Result(signatures, digest, outcome, layers.size());
     }
 

@@ -9,12 +9,13 @@ import java.security.interfaces.ECPublicKey;
 import java.util.Objects;
 
 /**
- * The operator's ECDSA P-256 signing key with its public key. {@link #toString()} shows only the key id, so a key
- * can appear in logs and messages.
+ * The operator's ECDSA P-256 signing key with its public key. {@link #toString()} shows only the
+ * key id, so a key can appear in logs and messages.
  */
 public final class SigningKey {
 
-    private static final byte[] PAIR_PROBE = "terrarium signing key pair check".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAIR_PROBE =
+            "terrarium signing key pair check".getBytes(StandardCharsets.US_ASCII);
 
     private final ECPrivateKey privateKey;
     private final TrustedKey publicKey;
@@ -31,24 +32,28 @@ public final class SigningKey {
     }
 
     /**
-     * The key from its two PEM files, as a Secret holds them: the PKCS#8 {@code PRIVATE KEY} and the {@code PUBLIC
-     * KEY}. The JDK cannot derive a public key from a private one, so both are given, and they must belong together.
+     * The key from its two PEM files, as a Secret holds them: the PKCS#8 {@code PRIVATE KEY} and
+     * the {@code PUBLIC KEY}. The JDK cannot derive a public key from a private one, so both are
+     * given, and they must belong together.
      *
-     * @throws IllegalArgumentException when either does not parse (see {@link SigningKeys}) or the public key is not
-     *                                  the private key's
+     * @throws IllegalArgumentException when either does not parse (see {@link SigningKeys}) or the
+     *     public key is not the private key's
      */
     public static SigningKey fromPem(String privateKeyPem, String publicKeyPem) {
-        SigningKey key = new SigningKey(SigningKeys.parsePrivateKeyPem(privateKeyPem),
-                SigningKeys.parsePublicKeyPem(publicKeyPem));
+        SigningKey key =
+                new SigningKey(
+                        SigningKeys.parsePrivateKeyPem(privateKeyPem),
+                        SigningKeys.parsePublicKeyPem(publicKeyPem));
         if (!key.publicKey.verifies(PAIR_PROBE, key.sign(PAIR_PROBE))) {
-            throw new IllegalArgumentException("the public key " + key.keyId() + " does not belong to the private key");
+            throw new IllegalArgumentException(
+                    "the public key " + key.keyId() + " does not belong to the private key");
         }
         return key;
     }
 
     /**
-     * Signs with SHA256withECDSA: the SHA-256 of {@code payload}, signed, as an ASN.1 DER {@code ECDSA-Sig-Value},
-     * which is what cosign stores (base64) and verifies.
+     * Signs with SHA256withECDSA: the SHA-256 of {@code payload}, signed, as an ASN.1 DER {@code
+     * ECDSA-Sig-Value}, which is what cosign stores (base64) and verifies.
      */
     public byte[] sign(byte[] payload) {
         try {

@@ -6,7 +6,9 @@ import java.security.SignatureException;
 import java.security.interfaces.ECPublicKey;
 import java.util.Objects;
 
-/** A public key whose signatures are accepted, named by its {@linkplain SigningKeys#keyId key id}. */
+/**
+ * A public key whose signatures are accepted, named by its {@linkplain SigningKeys#keyId key id}.
+ */
 public final class TrustedKey {
 
     private final ECPublicKey key;
@@ -37,8 +39,8 @@ public final class TrustedKey {
     }
 
     /**
-     * Whether {@code signature} (ASN.1 DER, as cosign stores it) is this key's SHA256withECDSA signature of
-     * {@code payload}; a malformed signature is simply not one.
+     * Whether {@code signature} (ASN.1 DER, as cosign stores it) is this key's SHA256withECDSA
+     * signature of {@code payload}; a malformed signature is simply not one.
      */
     public boolean verifies(byte[] payload, byte[] signature) {
         try {

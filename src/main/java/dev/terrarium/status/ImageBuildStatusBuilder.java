@@ -12,18 +12,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The status of an ImageBuild after one of its transitions. Pure: each method takes the previous status and what
- * happened, and returns a new status whose conditions follow the phase.
+ * The status of an ImageBuild after one of its transitions. Pure: each method takes the previous
+ * status and what happened, and returns a new status whose conditions follow the phase.
  */
 public final class ImageBuildStatusBuilder {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private ImageBuildStatusBuilder() {
-    }
+    private ImageBuildStatusBuilder() {}
 
-    public static ImageBuildStatus queued(ImageBuild build, String sharedBuild, String reason, String message,
-            Instant now) {
+    public static ImageBuildStatus queued(
+            ImageBuild build, String sharedBuild, String reason, String message, Instant now) {
         ImageBuildStatus status = copy(build);
         status.setPhase(ImageBuildPhase.Queued);
         status.setSharedBuild(sharedBuild);
@@ -36,21 +35,38 @@ public final class ImageBuildStatusBuilder {
         status.setSharedBuild(null);
         status.setJobName(jobName);
         status.setStartTime(timestamp(now));
-        return withConditions(build, status, Health.RECONCILING, "Building", "Build Job " + jobName + " runs.", now);
+        return withConditions(
+                build,
+                status,
+                Health.RECONCILING,
+                "Building",
+                "Build Job " + jobName + " runs.",
+                now);
     }
 
     public static ImageBuildStatus podObserved(ImageBuild build, String podName, Instant now) {
         ImageBuildStatus status = copy(build);
         status.setPodName(podName);
-        return withConditions(build, status, Health.RECONCILING, "Building", "Build pod " + podName + " runs.", now);
+        return withConditions(
+                build,
+                status,
+                Health.RECONCILING,
+                "Building",
+                "Build pod " + podName + " runs.",
+                now);
     }
 
     /**
-     * The image exists: built by this build's Job, or (cacheHit) found in the registry or taken from an equal build,
-     * named by sharedBuild.
+     * The image exists: built by this build's Job, or (cacheHit) found in the registry or taken
+     * from an equal build, named by sharedBuild.
      */
-    public static ImageBuildStatus succeeded(ImageBuild build, String digest, boolean cacheHit, String sharedBuild,
-            LockStatus lock, Instant now) {
+    public static ImageBuildStatus succeeded(
+            ImageBuild build,
+            String digest,
+            boolean cacheHit,
+            String sharedBuild,
+            LockStatus lock,
+            Instant now) {
         ImageBuildStatus status = copy(build);
         status.setPhase(ImageBuildPhase.Succeeded);
         status.setDigest(digest);
@@ -60,37 +76,58 @@ public final class ImageBuildStatusBuilder {
         status.setLock(lock);
         status.setFailure(null);
         finish(status, now);
-        String source = !cacheHit ? "built by Job " + status.getJobName()
-                : sharedBuild != null ? "taken from the equal build " + sharedBuild : "found in the registry";
+        String source =
+                !cacheHit
+                        ? "built by Job " + status.getJobName()
+                        : sharedBuild != null
+                                ? "taken from the equal build " + sharedBuild
+                                : "found in the registry";
         String lockNote = lock == null ? " The resolved lock could not be read." : "";
-        return withConditions(build, status, Health.READY, cacheHit ? "CacheHit" : "Built",
-                "Image " + status.getImage() + " " + source + "." + lockNote, now);
+        return withConditions(
+                build,
+                status,
+                Health.READY,
+                cacheHit ? "CacheHit" : "Built",
+                "Image " + status.getImage() + " " + source + "." + lockNote,
+                now);
     }
 
-    public static ImageBuildStatus failed(ImageBuild build, BuildFailure failure, String sharedBuild, Instant now) {
+    public static ImageBuildStatus failed(
+            ImageBuild build, BuildFailure failure, String sharedBuild, Instant now) {
         ImageBuildStatus status = copy(build);
         status.setPhase(ImageBuildPhase.Failed);
         status.setFailure(failure);
         status.setSharedBuild(sharedBuild);
         finish(status, now);
-        return withConditions(build, status, Health.STALLED, failure.getReason(), failure.getMessage()
-                + " A failed build is not retried: change the spec, or set a new value on the Environment's "
-                + "terrarium.dev/rebuild annotation.", now);
+        return withConditions(
+                build,
+                status,
+                Health.STALLED,
+                failure.getReason(),
+                failure.getMessage()
+                        + " A failed build is not retried: change the spec, or set a new value on the Environment's "
+                        + "terrarium.dev/rebuild annotation.",
+                now);
     }
 
     /**
-     * The status after a reconcile attempt failed: the phase and everything else stay as they were (an attempt that
-     * failed decided nothing), the conditions report the error.
+     * The status after a reconcile attempt failed: the phase and everything else stay as they were
+     * (an attempt that failed decided nothing), the conditions report the error.
      */
-    public static ImageBuildStatus failedAttempt(ImageBuild build, ReconcileError error, Instant now) {
+    public static ImageBuildStatus failedAttempt(
+            ImageBuild build, ReconcileError error, Instant now) {
         ImageBuildStatus status = copy(build);
-        long generation = build.getMetadata().getGeneration() == null ? 1 : build.getMetadata().getGeneration();
+        long generation =
+                build.getMetadata().getGeneration() == null
+                        ? 1
+                        : build.getMetadata().getGeneration();
         status.setObservedGeneration(generation);
         status.setConditions(error.conditions(status.getConditions(), generation, now));
         return status;
     }
 
-    public static BuildFailure failure(String reason, String message, Integer exitCode, String logTail) {
+    public static BuildFailure failure(
+            String reason, String message, Integer exitCode, String logTail) {
         BuildFailure failure = new BuildFailure();
         failure.setReason(reason);
         failure.setMessage(message);
@@ -101,8 +138,11 @@ public final class ImageBuildStatusBuilder {
 
     private static void finish(ImageBuildStatus status, Instant now) {
         status.setCompletionTime(timestamp(now));
-        status.setDuration(status.getStartTime() == null ? "0s"
-                : humanDuration(Duration.between(Instant.parse(status.getStartTime()), now)));
+        status.setDuration(
+                status.getStartTime() == null
+                        ? "0s"
+                        : humanDuration(
+                                Duration.between(Instant.parse(status.getStartTime()), now)));
     }
 
     /** 1h2m3s, 4m5s, 6s: how kubectl prints durations. */
@@ -119,16 +159,28 @@ public final class ImageBuildStatusBuilder {
     }
 
     private static ImageBuildStatus copy(ImageBuild build) {
-        return build.getStatus() == null ? new ImageBuildStatus()
+        return build.getStatus() == null
+                ? new ImageBuildStatus()
                 : SERIALIZATION.clone(build.getStatus());
     }
 
-    private static ImageBuildStatus withConditions(ImageBuild build, ImageBuildStatus status, Health health,
-            String reason, String message, Instant now) {
-        long generation = build.getMetadata().getGeneration() == null ? 1 : build.getMetadata().getGeneration();
+    private static ImageBuildStatus withConditions(
+            ImageBuild build,
+            ImageBuildStatus status,
+            Health health,
+            String reason,
+            String message,
+            Instant now) {
+        long generation =
+                build.getMetadata().getGeneration() == null
+                        ? 1
+                        : build.getMetadata().getGeneration();
         status.setObservedGeneration(generation);
-        status.setConditions(Conditions.merge(build.getStatus() == null ? null : build.getStatus().getConditions(),
-                Conditions.kstatus(generation, health, reason, message), now));
+        status.setConditions(
+                Conditions.merge(
+                        build.getStatus() == null ? null : build.getStatus().getConditions(),
+                        Conditions.kstatus(generation, health, reason, message),
+                        now));
         return status;
     }
 

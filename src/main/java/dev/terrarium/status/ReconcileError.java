@@ -12,21 +12,27 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A reconcile attempt that ended in an exception, as the object's status and events report it: the API server's own
- * message when it refused a write, else the deepest message of the cause. Pure.
+ * A reconcile attempt that ended in an exception, as the object's status and events report it: the
+ * API server's own message when it refused a write, else the deepest message of the cause. Pure.
  *
- * <p>The message never counts attempts, so every retry of the same failure computes the same conditions: the status
- * is written and the Warning event recorded once, after the first failed attempt, and not again while it persists.
+ * <p>The message never counts attempts, so every retry of the same failure computes the same
+ * conditions: the status is written and the Warning event recorded once, after the first failed
+ * attempt, and not again while it persists.
  *
- * @param message what went wrong, naming the dependent object that failed when the operator SDK's workflow says
- * @param permanent whether the API server refused the request itself (invalid, forbidden, not found), which no retry
- *     changes until the object or the cluster does
+ * @param message what went wrong, naming the dependent object that failed when the operator SDK's
+ *     workflow says
+ * @param permanent whether the API server refused the request itself (invalid, forbidden, not
+ *     found), which no retry changes until the object or the cluster does
  */
 public record ReconcileError(String message, boolean permanent) {
 
     public static final String REASON = "ReconcileError";
-    /** Longest message kept: the API server's messages are short, a stack trace in a message is not. */
+
+    /**
+     * Longest message kept: the API server's messages are short, a stack trace in a message is not.
+     */
     static final int MAX_MESSAGE = 2048;
+
     /** Client errors that a retry may get past: timeout, conflict, too many requests. */
     private static final Set<Integer> TRANSIENT_CLIENT_ERRORS = Set.of(408, 409, 429);
 
@@ -46,7 +52,10 @@ public record ReconcileError(String message, boolean permanent) {
         return new ReconcileError(bounded(describe(error)), isPermanent(error));
     }
 
-    /** The workflow's failures, however the operator SDK wrapped them on the way to the error handler. */
+    /**
+     * The workflow's failures, however the operator SDK wrapped them on the way to the error
+     * handler.
+     */
     private static AggregatedOperatorException aggregated(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof AggregatedOperatorException aggregated) {
@@ -56,20 +65,36 @@ public record ReconcileError(String message, boolean permanent) {
         return null;
     }
 
-    /** The kstatus conditions that report this error: Ready False, and Stalled when no retry can help. */
+    /**
+     * The kstatus conditions that report this error: Ready False, and Stalled when no retry can
+     * help.
+     */
     public List<Condition> conditions(List<Condition> previous, long generation, Instant now) {
-        return Conditions.merge(previous, Conditions.kstatus(generation,
-                permanent ? Health.STALLED : Health.RECONCILING, REASON, readyMessage()), now);
+        return Conditions.merge(
+                previous,
+                Conditions.kstatus(
+                        generation,
+                        permanent ? Health.STALLED : Health.RECONCILING,
+                        REASON,
+                        readyMessage()),
+                now);
     }
 
-    /** Whether these conditions already report this very error, so that a retry records no second event. */
+    /**
+     * Whether these conditions already report this very error, so that a retry records no second
+     * event.
+     */
     public boolean reportedIn(List<Condition> conditions) {
         Condition ready = Conditions.find(conditions, Condition.READY);
-        return ready != null && REASON.equals(ready.getReason()) && readyMessage().equals(ready.getMessage());
+        return ready != null
+                && REASON.equals(ready.getReason())
+                && readyMessage().equals(ready.getMessage());
     }
 
     String readyMessage() {
-        return "The last attempt failed: " + message + (message.endsWith(".") ? "" : ".")
+        return "The last attempt failed: "
+                + message
+                + (message.endsWith(".") ? "" : ".")
                 + " Retrying with back-off.";
     }
 
@@ -79,7 +104,9 @@ public record ReconcileError(String message, boolean permanent) {
                 if (client.getStatus() != null && client.getStatus().getMessage() != null) {
                     return client.getStatus().getMessage();
                 }
-                return client.getMessage() != null ? client.getMessage() : "HTTP " + client.getCode();
+                return client.getMessage() != null
+                        ? client.getMessage()
+                        : "HTTP " + client.getCode();
             }
         }
         Throwable deepest = error;
@@ -96,7 +123,8 @@ public record ReconcileError(String message, boolean permanent) {
     private static boolean isPermanent(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof KubernetesClientException client) {
-                return client.getCode() >= 400 && client.getCode() < 500
+                return client.getCode() >= 400
+                        && client.getCode() < 500
                         && !TRANSIENT_CLIENT_ERRORS.contains(client.getCode());
             }
         }
@@ -104,6 +132,8 @@ public record ReconcileError(String message, boolean permanent) {
     }
 
     private static String bounded(String message) {
-        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+        return message.length() <= MAX_MESSAGE
+                ? message
+                : message.substring(0, MAX_MESSAGE - 1) + "…";
     }
 }

@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@link BuildTrust}'s verdict per ImageBuild, remembered by UID: an ImageBuild's spec is immutable, and every
- * scheduling decision looks at every other build as a possible source or leader, so each is hashed once, not once
- * per decision. Bounded, least recently used first out.
+ * {@link BuildTrust}'s verdict per ImageBuild, remembered by UID: an ImageBuild's spec is
+ * immutable, and every scheduling decision looks at every other build as a possible source or
+ * leader, so each is hashed once, not once per decision. Bounded, least recently used first out.
  */
 public final class TrustedBuilds {
 
@@ -18,12 +18,13 @@ public final class TrustedBuilds {
 
     private final Set<String> builderImages;
     private final SpecHasher hasher = new SpecHasher();
-    private final Map<String, Optional<String>> verdicts = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Optional<String>> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final Map<String, Optional<String>> verdicts =
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Optional<String>> eldest) {
+                    return size() > CAPACITY;
+                }
+            };
 
     public TrustedBuilds(Set<String> builderImages) {
         this.builderImages = Set.copyOf(builderImages);

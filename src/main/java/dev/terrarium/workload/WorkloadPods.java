@@ -3,8 +3,8 @@ package dev.terrarium.workload;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.api.WorkloadSpec;
-import dev.terrarium.naming.Labels;
 import dev.terrarium.kube.PodResources;
+import dev.terrarium.naming.Labels;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -26,39 +26,48 @@ public final class WorkloadPods {
     /** The container's name; one container per pod, like docker run. */
     public static final String CONTAINER = "main";
 
-    private WorkloadPods() {
-    }
+    private WorkloadPods() {}
 
-    public static PodTemplateSpec template(Workload workload, WorkloadImage image, String restartPolicy) {
+    public static PodTemplateSpec template(
+            Workload workload, WorkloadImage image, String restartPolicy) {
         WorkloadSpec spec = workload.getSpec();
         String name = workload.getMetadata().getName();
         boolean serviceAccount = spec.getServiceAccountName() != null;
-        var container = new ContainerBuilder()
-                .withName(CONTAINER)
-                .withImage(image.image())
-                .withCommand(spec.getCommand())
-                .withArgs(spec.getArgs())
-                .withWorkingDir(spec.getWorkingDir())
-                .withEnv(spec.getEnv() == null ? List.of() : spec.getEnv())
-                .withEnvFrom(spec.getEnvFrom())
-                .withPorts(ports(spec.getPorts()))
-                .withResources(PodResources.complete(spec.getResources()))
-                .withSecurityContext(securityContext(spec.getSecurityContext()))
-                .build();
-        var pod = new PodSpecBuilder()
-                .withContainers(container)
-                .withRestartPolicy(restartPolicy)
-                .withServiceAccountName(spec.getServiceAccountName())
-                .withAutomountServiceAccountToken(serviceAccount ? null : false)
-                .withSecurityContext(new PodSecurityContextBuilder().withRunAsNonRoot(runAsNonRoot(spec))
-                        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
-                .withNodeSelector(spec.getNodeSelector())
-                .withTolerations(spec.getTolerations());
+        var container =
+                new ContainerBuilder()
+                        .withName(CONTAINER)
+                        .withImage(image.image())
+                        .withCommand(spec.getCommand())
+                        .withArgs(spec.getArgs())
+                        .withWorkingDir(spec.getWorkingDir())
+                        .withEnv(spec.getEnv() == null ? List.of() : spec.getEnv())
+                        .withEnvFrom(spec.getEnvFrom())
+                        .withPorts(ports(spec.getPorts()))
+                        .withResources(PodResources.complete(spec.getResources()))
+                        .withSecurityContext(securityContext(spec.getSecurityContext()))
+                        .build();
+        var pod =
+                new PodSpecBuilder()
+                        .withContainers(container)
+                        .withRestartPolicy(restartPolicy)
+                        .withServiceAccountName(spec.getServiceAccountName())
+                        .withAutomountServiceAccountToken(serviceAccount ? null : false)
+                        .withSecurityContext(
+                                new PodSecurityContextBuilder()
+                                        .withRunAsNonRoot(runAsNonRoot(spec))
+                                        .withNewSeccompProfile()
+                                        .withType("RuntimeDefault")
+                                        .endSeccompProfile()
+                                        .build())
+                        .withNodeSelector(spec.getNodeSelector())
+                        .withTolerations(spec.getTolerations());
         if (image.pullSecret() != null) {
             pod.withImagePullSecrets(new LocalObjectReference(image.pullSecret()));
         }
         return new PodTemplateSpecBuilder()
-                .withNewMetadata().withLabels(podLabels(name)).endMetadata()
+                .withNewMetadata()
+                .withLabels(podLabels(name))
+                .endMetadata()
                 .withSpec(pod.build())
                 .build();
     }
@@ -75,8 +84,15 @@ public final class WorkloadPods {
         if (ports == null) {
             return null;
         }
-        return ports.stream().map(p -> new ContainerPortBuilder().withName(p.getName())
-                .withContainerPort(p.getContainerPort()).withProtocol(protocol(p)).build()).toList();
+        return ports.stream()
+                .map(
+                        p ->
+                                new ContainerPortBuilder()
+                                        .withName(p.getName())
+                                        .withContainerPort(p.getContainerPort())
+                                        .withProtocol(protocol(p))
+                                        .build())
+                .toList();
     }
 
     public static String protocol(WorkloadPort port) {
@@ -85,17 +101,22 @@ public final class WorkloadPods {
 
     private static Boolean runAsNonRoot(WorkloadSpec spec) {
         SecurityContext explicit = spec.getSecurityContext();
-        return (explicit != null && explicit.getRunAsNonRoot() != null) ? explicit.getRunAsNonRoot() : Boolean.TRUE;
+        return (explicit != null && explicit.getRunAsNonRoot() != null)
+                ? explicit.getRunAsNonRoot()
+                : Boolean.TRUE;
     }
 
     /** The secure defaults, each overridden only by a field the user set explicitly. */
     static SecurityContext securityContext(SecurityContext explicit) {
-        SecurityContext defaults = new SecurityContextBuilder()
-                .withRunAsNonRoot(true)
-                .withAllowPrivilegeEscalation(false)
-                .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build())
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-                .build();
+        SecurityContext defaults =
+                new SecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withAllowPrivilegeEscalation(false)
+                        .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build())
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
+                        .build();
         if (explicit == null) {
             return defaults;
         }
@@ -109,8 +130,11 @@ public final class WorkloadPods {
         Capabilities capabilities = explicit.getCapabilities();
         if (capabilities != null) {
             boolean dropGiven = capabilities.getDrop() != null && !capabilities.getDrop().isEmpty();
-            merged.withCapabilities(new CapabilitiesBuilder().withAdd(capabilities.getAdd())
-                    .withDrop(dropGiven ? capabilities.getDrop() : List.of("ALL")).build());
+            merged.withCapabilities(
+                    new CapabilitiesBuilder()
+                            .withAdd(capabilities.getAdd())
+                            .withDrop(dropGiven ? capabilities.getDrop() : List.of("ALL"))
+                            .build());
         }
         if (explicit.getSeccompProfile() != null) {
             merged.withSeccompProfile(explicit.getSeccompProfile());

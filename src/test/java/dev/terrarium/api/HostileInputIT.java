@@ -32,10 +32,11 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The hostile-input table ({@link HostileInputs}) against the real API server and operator, one apply each: every
- * object is refused at apply naming its field, or marked Invalid by the operator naming its field, or, when the
- * API server refuses a child the operator writes, shows Ready=False with reason ReconcileError, the server's message
- * and a Warning event. None of them makes a Job, and none is left without status.
+ * The hostile-input table ({@link HostileInputs}) against the real API server and operator, one
+ * apply each: every object is refused at apply naming its field, or marked Invalid by the operator
+ * naming its field, or, when the API server refuses a child the operator writes, shows Ready=False
+ * with reason ReconcileError, the server's message and a Warning event. None of them makes a Job,
+ * and none is left without status.
  */
 @TerrariumTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -76,57 +77,90 @@ class HostileInputIT {
     List<DynamicTest> everyHostileObjectIsRefusedNamingItsField(TestNamespace ns) {
         List<DynamicTest> tests = new ArrayList<>();
         for (Case hostile : HostileInputs.all()) {
-            tests.add(DynamicTest.dynamicTest(hostile.id() + " (" + hostile.refusedBy() + ")", () -> {
-                Path file = dir.resolve(hostile.id() + ".yaml");
-                Files.writeString(file, hostile.manifest());
-                if (hostile.refusedBy() == RefusedBy.APISERVER) {
-                    Commands.Result created = ns.kubectl().attempt("create", "-f", file.toString());
-                    assertThat(created.exitCode()).as(created.output()).isNotZero();
-                    assertThat(created.output()).contains("is invalid").contains(hostile.field());
-                    return;
-                }
-                ns.kubectl().run("create", "-f", file.toString());
-                CREATED.add(hostile.kind() + "/" + hostile.name());
-                if (hostile.refusedBy() == RefusedBy.OPERATOR) {
-                    assertInvalid(ns, hostile);
-                } else {
-                    assertReconcileError(ns, hostile);
-                }
-            }));
+            tests.add(
+                    DynamicTest.dynamicTest(
+                            hostile.id() + " (" + hostile.refusedBy() + ")",
+                            () -> {
+                                Path file = dir.resolve(hostile.id() + ".yaml");
+                                Files.writeString(file, hostile.manifest());
+                                if (hostile.refusedBy() == RefusedBy.APISERVER) {
+                                    Commands.Result created =
+                                            ns.kubectl().attempt("create", "-f", file.toString());
+                                    assertThat(created.exitCode()).as(created.output()).isNotZero();
+                                    assertThat(created.output())
+                                            .contains("is invalid")
+                                            .contains(hostile.field());
+                                    return;
+                                }
+                                ns.kubectl().run("create", "-f", file.toString());
+                                CREATED.add(hostile.kind() + "/" + hostile.name());
+                                if (hostile.refusedBy() == RefusedBy.OPERATOR) {
+                                    assertInvalid(ns, hostile);
+                                } else {
+                                    assertReconcileError(ns, hostile);
+                                }
+                            }));
         }
         return tests;
     }
 
     private static void assertInvalid(TestNamespace ns, Case hostile) {
-        ns.kubectl().run("wait", "--for=jsonpath={.status.phase}=Invalid", "environment/" + hostile.name(),
-                "--timeout=60s");
-        Environment environment = ns.client().resources(Environment.class).withName(hostile.name()).get();
+        ns.kubectl()
+                .run(
+                        "wait",
+                        "--for=jsonpath={.status.phase}=Invalid",
+                        "environment/" + hostile.name(),
+                        "--timeout=60s");
+        Environment environment =
+                ns.client().resources(Environment.class).withName(hostile.name()).get();
         Condition ready = Conditions.find(environment.getStatus().getConditions(), Condition.READY);
         assertThat(ready.getReason()).isEqualTo("InvalidSpec");
         assertThat(ready.getMessage()).contains(hostile.field());
-        assertThat(ns.client().resources(ImageBuild.class).withLabel("terrarium.dev/environment", hostile.name())
-                .list().getItems()).isEmpty();
+        assertThat(
+                        ns.client()
+                                .resources(ImageBuild.class)
+                                .withLabel("terrarium.dev/environment", hostile.name())
+                                .list()
+                                .getItems())
+                .isEmpty();
     }
 
     private static void assertReconcileError(TestNamespace ns, Case hostile) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Workload workload = ns.client().resources(Workload.class).withName(hostile.name()).get();
-            assertThat(workload.getStatus()).isNotNull();
-            Condition ready = Conditions.find(workload.getStatus().getConditions(), Condition.READY);
-            assertThat(ready).isNotNull();
-            assertThat(ready.getStatus()).isEqualTo(Condition.FALSE);
-            assertThat(ready.getReason()).isEqualTo(ReconcileError.REASON);
-            assertThat(ready.getMessage()).contains(hostile.field()).contains("deployment: ").contains("is invalid")
-                    .doesNotContain("Exception").doesNotContain("\tat ");
-            assertThat(warnings(ns, hostile.name())).contains(ReconcileError.REASON);
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> {
+                            Workload workload =
+                                    ns.client()
+                                            .resources(Workload.class)
+                                            .withName(hostile.name())
+                                            .get();
+                            assertThat(workload.getStatus()).isNotNull();
+                            Condition ready =
+                                    Conditions.find(
+                                            workload.getStatus().getConditions(), Condition.READY);
+                            assertThat(ready).isNotNull();
+                            assertThat(ready.getStatus()).isEqualTo(Condition.FALSE);
+                            assertThat(ready.getReason()).isEqualTo(ReconcileError.REASON);
+                            assertThat(ready.getMessage())
+                                    .contains(hostile.field())
+                                    .contains("deployment: ")
+                                    .contains("is invalid")
+                                    .doesNotContain("Exception")
+                                    .doesNotContain("\tat ");
+                            assertThat(warnings(ns, hostile.name()))
+                                    .contains(ReconcileError.REASON);
+                        });
         assertThat(ns.client().apps().deployments().withName(hostile.name()).get()).isNull();
     }
 
     private static List<String> warnings(TestNamespace ns, String object) {
         return ns.client().v1().events().list().getItems().stream()
-                .filter(e -> object.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
-                .map(Event::getReason).toList();
+                .filter(
+                        e ->
+                                object.equals(e.getInvolvedObject().getName())
+                                        && "Warning".equals(e.getType()))
+                .map(Event::getReason)
+                .toList();
     }
 
     @Test
@@ -137,55 +171,90 @@ class HostileInputIT {
         // The retries back off from 2 s: within 20 s the operator tries several times more.
         await().pollDelay(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30)).until(() -> true);
 
-        List<Event> events = ns.client().v1().events().list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName())
-                        && ReconcileError.REASON.equals(e.getReason())).toList();
+        List<Event> events =
+                ns.client().v1().events().list().getItems().stream()
+                        .filter(
+                                e ->
+                                        name.equals(e.getInvolvedObject().getName())
+                                                && ReconcileError.REASON.equals(e.getReason()))
+                        .toList();
         assertThat(events).hasSize(1);
         assertThat(events.get(0).getMessage()).contains("tolerations[0].operator");
     }
 
     @Test
     @Order(3)
-    void aBuildJobThatTheApiServerRefusesShowsOnTheImageBuildAndItsEnvironment(TestNamespace ns) throws IOException {
+    void aBuildJobThatTheApiServerRefusesShowsOnTheImageBuildAndItsEnvironment(TestNamespace ns)
+            throws IOException {
         Path file = dir.resolve(BUILD_REFUSED + ".yaml");
-        Files.writeString(file, "apiVersion: terrarium.dev/v1alpha1\nkind: Environment\nmetadata:\n  name: "
-                + BUILD_REFUSED + "\nspec: {pip: [requests], build: {tolerations: [{key: gpu, operator: Bogus, "
-                + "effect: NoSchedule}]}}\n");
+        Files.writeString(
+                file,
+                "apiVersion: terrarium.dev/v1alpha1\nkind: Environment\nmetadata:\n  name: "
+                        + BUILD_REFUSED
+                        + "\nspec: {pip: [requests], build: {tolerations: [{key: gpu, operator: Bogus, "
+                        + "effect: NoSchedule}]}}\n");
         ns.kubectl().run("create", "-f", file.toString());
 
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-            List<ImageBuild> builds = ns.client().resources(ImageBuild.class)
-                    .withLabel("terrarium.dev/environment", BUILD_REFUSED).list().getItems();
-            assertThat(builds).hasSize(1);
-            ImageBuild build = builds.get(0);
-            assertThat(build.getStatus()).isNotNull();
-            Condition ready = Conditions.find(build.getStatus().getConditions(), Condition.READY);
-            assertThat(ready.getReason()).isEqualTo(ReconcileError.REASON);
-            assertThat(ready.getMessage()).contains("job: ").contains("tolerations[0].operator")
-                    .doesNotContain("Exception").doesNotContain("\tat ");
-            assertThat(warnings(ns, build.getMetadata().getName())).contains(ReconcileError.REASON);
-            Environment environment = ns.client().resources(Environment.class).withName(BUILD_REFUSED).get();
-            assertThat(Conditions.find(environment.getStatus().getConditions(), Condition.READY).getMessage())
-                    .contains("tolerations[0].operator");
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(
+                        () -> {
+                            List<ImageBuild> builds =
+                                    ns.client()
+                                            .resources(ImageBuild.class)
+                                            .withLabel("terrarium.dev/environment", BUILD_REFUSED)
+                                            .list()
+                                            .getItems();
+                            assertThat(builds).hasSize(1);
+                            ImageBuild build = builds.get(0);
+                            assertThat(build.getStatus()).isNotNull();
+                            Condition ready =
+                                    Conditions.find(
+                                            build.getStatus().getConditions(), Condition.READY);
+                            assertThat(ready.getReason()).isEqualTo(ReconcileError.REASON);
+                            assertThat(ready.getMessage())
+                                    .contains("job: ")
+                                    .contains("tolerations[0].operator")
+                                    .doesNotContain("Exception")
+                                    .doesNotContain("\tat ");
+                            assertThat(warnings(ns, build.getMetadata().getName()))
+                                    .contains(ReconcileError.REASON);
+                            Environment environment =
+                                    ns.client()
+                                            .resources(Environment.class)
+                                            .withName(BUILD_REFUSED)
+                                            .get();
+                            assertThat(
+                                            Conditions.find(
+                                                            environment.getStatus().getConditions(),
+                                                            Condition.READY)
+                                                    .getMessage())
+                                    .contains("tolerations[0].operator");
+                        });
     }
 
     @Test
     @Order(4)
     void noHostileObjectMadeAJobAndEveryOneThatExistsHasAStatus(TestNamespace ns) {
         assertThat(ns.client().batch().v1().jobs().list().getItems()).isEmpty();
-        assertThat(ns.client().resources(ImageBuild.class).list().getItems()).extracting(b -> b.getSpec()
-                .getEnvironment()).containsOnly(BUILD_REFUSED);
+        assertThat(ns.client().resources(ImageBuild.class).list().getItems())
+                .extracting(b -> b.getSpec().getEnvironment())
+                .containsOnly(BUILD_REFUSED);
         for (String kind : List.of("environments", "workloads")) {
-            ResourceDefinitionContext resources = new ResourceDefinitionContext.Builder().withGroup(Environment.GROUP)
-                    .withVersion(Environment.VERSION).withPlural(kind).withNamespaced(true).build();
-            for (GenericKubernetesResource object : ns.client().genericKubernetesResources(resources).list()
-                    .getItems()) {
+            ResourceDefinitionContext resources =
+                    new ResourceDefinitionContext.Builder()
+                            .withGroup(Environment.GROUP)
+                            .withVersion(Environment.VERSION)
+                            .withPlural(kind)
+                            .withNamespaced(true)
+                            .build();
+            for (GenericKubernetesResource object :
+                    ns.client().genericKubernetesResources(resources).list().getItems()) {
                 Object status = object.getAdditionalProperties().get("status");
                 assertThat(status).as(object.getMetadata().getName()).isInstanceOf(Map.class);
                 Map<?, ?> fields = (Map<?, ?>) status;
                 assertThat(fields.containsKey("conditions") && fields.containsKey("phase"))
-                        .as(object.getMetadata().getName() + " has phase and conditions: " + status).isTrue();
+                        .as(object.getMetadata().getName() + " has phase and conditions: " + status)
+                        .isTrue();
             }
         }
         long created = CREATED.size();

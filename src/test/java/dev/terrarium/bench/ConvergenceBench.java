@@ -8,8 +8,8 @@ import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadPort;
-import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.naming.Labels;
+import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.testing.AuditLog;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.Objects;
@@ -50,12 +50,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code make bench}: N Environments (50 distinct specs over 10 namespaces, so most share an equal build) and N
- * Workloads on them (half Service with one replica, half Job), created at once on a local control plane of their
- * own; prints how long they take to converge, the operator's API requests per object (from the API server's audit
- * log), its reconciles, and its memory. It prints figures and asserts no timings: it fails only when the load does
- * not converge or more build Jobs run than there are distinct specs. Not run by {@code make test} (no *IT or *Test
- * name; the Maven profile {@code bench} runs it).
+ * {@code make bench}: N Environments (50 distinct specs over 10 namespaces, so most share an equal
+ * build) and N Workloads on them (half Service with one replica, half Job), created at once on a
+ * local control plane of their own; prints how long they take to converge, the operator's API
+ * requests per object (from the API server's audit log), its reconciles, and its memory. It prints
+ * figures and asserts no timings: it fails only when the load does not converge or more build Jobs
+ * run than there are distinct specs. Not run by {@code make test} (no *IT or *Test name; the Maven
+ * profile {@code bench} runs it).
  */
 class ConvergenceBench {
 
@@ -65,24 +66,34 @@ class ConvergenceBench {
     static final Duration SETTLE = Duration.ofSeconds(10);
     static final Duration REST_WINDOW = Duration.ofSeconds(30);
     static final String RUN_LABEL = "terrarium.dev/bench-run";
-    static final String DISPATCHER = "io.javaoperatorsdk.operator.processing.event.ReconciliationDispatcher";
+    static final String DISPATCHER =
+            "io.javaoperatorsdk.operator.processing.event.ReconciliationDispatcher";
     static final String RECONCILE_LINE = "Reconciling resource execution scope";
-    static final Pattern RECONCILER_THREAD = Pattern.compile("\\(ReconcilerExecutor-([A-Za-z0-9]+)-\\d+\\)");
-    static final Pattern LOG_LINE = Pattern.compile(
-            "^\\d{4}-\\d\\d-\\d\\d [\\d:,]+ (WARN|ERROR) +\\[([^\\]]+)\\] \\([^)]*\\) (.*)$");
-    static final List<String> VERBS = List.of("get", "list", "watch", "create", "patch", "update", "delete");
+    static final Pattern RECONCILER_THREAD =
+            Pattern.compile("\\(ReconcilerExecutor-([A-Za-z0-9]+)-\\d+\\)");
+    static final Pattern LOG_LINE =
+            Pattern.compile(
+                    "^\\d{4}-\\d\\d-\\d\\d [\\d:,]+ (WARN|ERROR) +\\[([^\\]]+)\\] \\([^)]*\\) (.*)$");
+    static final List<String> VERBS =
+            List.of("get", "list", "watch", "create", "patch", "update", "delete");
 
     private final KubernetesClient client = LocalControlPlane.get().adminClient();
     private final StringBuilder out = new StringBuilder();
 
-    /** Settings of the operator for the benchmark: the product's build limits, and the dispatcher's debug line. */
+    /**
+     * Settings of the operator for the benchmark: the product's build limits, and the dispatcher's
+     * debug line.
+     */
     static Map<String, String> tuning() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("TERRARIUM_BUILDS_MAX_CONCURRENT", "10");
         settings.put("TERRARIUM_BUILDS_MAX_PER_NAMESPACE", "3");
-        // One DEBUG line per reconcile ("Reconciling resource execution scope"), counted when the JOSDK meters are
-        // not on /q/metrics. Single quotes keep the double quotes of the category name through the JVM's parsing.
-        settings.put("JAVA_TOOL_OPTIONS", "'-Dquarkus.log.category.\"" + DISPATCHER + "\".level=DEBUG'");
+        // One DEBUG line per reconcile ("Reconciling resource execution scope"), counted when the
+        // JOSDK meters are
+        // not on /q/metrics. Single quotes keep the double quotes of the category name through the
+        // JVM's parsing.
+        settings.put(
+                "JAVA_TOOL_OPTIONS", "'-Dquarkus.log.category.\"" + DISPATCHER + "\".level=DEBUG'");
         return settings;
     }
 
@@ -91,7 +102,9 @@ class ConvergenceBench {
         int n = Integer.parseInt(env("BENCH_N", "300"));
         Duration timeout = Duration.ofSeconds(Long.parseLong(env("BENCH_TIMEOUT_SECONDS", "1800")));
         Duration stall = Duration.ofSeconds(Long.parseLong(env("BENCH_STALL_SECONDS", "120")));
-        String run = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
+        String run =
+                Integer.toString(
+                        ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36), 36);
         LocalControlPlane plane = LocalControlPlane.get();
         OperatorProcess operator = OperatorProcess.get(tuning());
         Path log = operator.logFile();
@@ -99,18 +112,34 @@ class ConvergenceBench {
         List<String> namespaces = new ArrayList<>();
         for (int k = 0; k < NAMESPACES; k++) {
             String name = "bench-" + run + "-" + k;
-            client.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels(RUN_LABEL, run)
-                    .endMetadata().build()).create();
+            client.resource(
+                            new NamespaceBuilder()
+                                    .withNewMetadata()
+                                    .withName(name)
+                                    .addToLabels(RUN_LABEL, run)
+                                    .endMetadata()
+                                    .build())
+                    .create();
             namespaces.add(name);
         }
         Thread.sleep(SETTLE.toMillis());
         Memory before = Memory.sample(operator);
 
         Map<String, Instant> firstReady = new ConcurrentHashMap<>();
-        SharedIndexInformer<Environment> envs = client.resources(Environment.class).inAnyNamespace()
-                .withLabel(RUN_LABEL, run).inform(firstTime(firstReady, "Environment", ConvergenceBench::envReady), 0);
-        SharedIndexInformer<Workload> wls = client.resources(Workload.class).inAnyNamespace()
-                .withLabel(RUN_LABEL, run).inform(firstTime(firstReady, "Workload", ConvergenceBench::workloadDone), 0);
+        SharedIndexInformer<Environment> envs =
+                client.resources(Environment.class)
+                        .inAnyNamespace()
+                        .withLabel(RUN_LABEL, run)
+                        .inform(
+                                firstTime(firstReady, "Environment", ConvergenceBench::envReady),
+                                0);
+        SharedIndexInformer<Workload> wls =
+                client.resources(Workload.class)
+                        .inAnyNamespace()
+                        .withLabel(RUN_LABEL, run)
+                        .inform(
+                                firstTime(firstReady, "Workload", ConvergenceBench::workloadDone),
+                                0);
 
         Set<Integer> specs = new TreeSet<>();
         for (int i = 0; i < n; i++) {
@@ -135,20 +164,45 @@ class ConvergenceBench {
         Instant restTo = Instant.now();
         Memory after = Memory.sample(operator);
         long logAtEnd = Files.size(log);
-        Thread.sleep(1000); // the audit log is written as requests complete; let the last lines land
+        Thread.sleep(
+                1000); // the audit log is written as requests complete; let the last lines land
 
         List<AuditLog.Request> audit = new AuditLog(plane.auditLog()).since(t0);
-        List<AuditLog.Request> during = audit.stream().filter(r -> !r.time().isAfter(done)).toList();
-        List<AuditLog.Request> rest = audit.stream().filter(r -> r.time().isAfter(restFrom)
-                && !r.time().isAfter(restTo)).toList();
-        List<ImageBuild> builds = client.resources(ImageBuild.class).inAnyNamespace().list().getItems().stream()
-                .filter(b -> namespaces.contains(b.getMetadata().getNamespace())).toList();
-        long buildJobs = client.batch().v1().jobs().inAnyNamespace().withLabel(Labels.IMAGE_BUILD).list()
-                .getItems().stream().filter(j -> namespaces.contains(j.getMetadata().getNamespace())).count();
-        int terrariumObjects = envs.getStore().list().size() + wls.getStore().list().size() + builds.size();
+        List<AuditLog.Request> during =
+                audit.stream().filter(r -> !r.time().isAfter(done)).toList();
+        List<AuditLog.Request> rest =
+                audit.stream()
+                        .filter(r -> r.time().isAfter(restFrom) && !r.time().isAfter(restTo))
+                        .toList();
+        List<ImageBuild> builds =
+                client.resources(ImageBuild.class).inAnyNamespace().list().getItems().stream()
+                        .filter(b -> namespaces.contains(b.getMetadata().getNamespace()))
+                        .toList();
+        long buildJobs =
+                client
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inAnyNamespace()
+                        .withLabel(Labels.IMAGE_BUILD)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(j -> namespaces.contains(j.getMetadata().getNamespace()))
+                        .count();
+        int terrariumObjects =
+                envs.getStore().list().size() + wls.getStore().list().size() + builds.size();
 
         header(n, specs.size(), run, operator);
-        times(n, t0, created, done, converged, firstReady, envs.getStore().list(), wls.getStore().list());
+        times(
+                n,
+                t0,
+                created,
+                done,
+                converged,
+                firstReady,
+                envs.getStore().list(),
+                wls.getStore().list());
         builds(builds, buildJobs, specs.size());
         requests(during, rest, Duration.between(t0, done), terrariumObjects, n);
         reconciles(operator, log, logAtStart, logAtConverged, logAtEnd, terrariumObjects);
@@ -156,12 +210,24 @@ class ConvergenceBench {
         cpu(cpuAtStart, cpuAtConverged, Duration.between(t0, done));
         logSummary(log, logAtStart, logAtEnd);
         if (!converged) {
-            line("NOT CONVERGED (timeout %d s, or no progress for %d s): Environment phases %s, Workload phases %s",
-                    timeout.toSeconds(), stall.toSeconds(),
-                    phases(envs.getStore().list(), e -> String.valueOf(e.getStatus() == null ? null
-                            : e.getStatus().getPhase())),
-                    phases(wls.getStore().list(), w -> String.valueOf(w.getStatus() == null ? null
-                            : w.getStatus().getPhase())));
+            line(
+                    "NOT CONVERGED (timeout %d s, or no progress for %d s): Environment phases %s, Workload phases %s",
+                    timeout.toSeconds(),
+                    stall.toSeconds(),
+                    phases(
+                            envs.getStore().list(),
+                            e ->
+                                    String.valueOf(
+                                            e.getStatus() == null
+                                                    ? null
+                                                    : e.getStatus().getPhase())),
+                    phases(
+                            wls.getStore().list(),
+                            w ->
+                                    String.valueOf(
+                                            w.getStatus() == null
+                                                    ? null
+                                                    : w.getStatus().getPhase())));
         }
         publish(plane.repo().resolve("target/bench/convergence.txt"));
 
@@ -174,13 +240,17 @@ class ConvergenceBench {
             throw new AssertionError("the load did not converge within " + timeout);
         }
         if (buildJobs != specs.size()) {
-            throw new AssertionError(buildJobs + " build Jobs ran for " + specs.size() + " distinct specs");
+            throw new AssertionError(
+                    buildJobs + " build Jobs ran for " + specs.size() + " distinct specs");
         }
     }
 
     // ---- load
 
-    /** Environment i lives in namespace i mod 10 and has spec (i / 10) mod 50: each spec recurs in every namespace. */
+    /**
+     * Environment i lives in namespace i mod 10 and has spec (i / 10) mod 50: each spec recurs in
+     * every namespace.
+     */
     static int specOf(int i) {
         return (i / NAMESPACES) % DISTINCT_SPECS;
     }
@@ -191,15 +261,22 @@ class ConvergenceBench {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < CREATE_THREADS; t++) {
                 int first = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = first; i < n; i += CREATE_THREADS) {
-                        String ns = namespaces.get(i % NAMESPACES);
-                        client.resources(Environment.class).inNamespace(ns)
-                                .resource(labelled(environment(i, run), run)).create();
-                        client.resources(Workload.class).inNamespace(ns).resource(labelled(workload(i), run)).create();
-                    }
-                    return null;
-                }));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = first; i < n; i += CREATE_THREADS) {
+                                        String ns = namespaces.get(i % NAMESPACES);
+                                        client.resources(Environment.class)
+                                                .inNamespace(ns)
+                                                .resource(labelled(environment(i, run), run))
+                                                .create();
+                                        client.resources(Workload.class)
+                                                .inNamespace(ns)
+                                                .resource(labelled(workload(i), run))
+                                                .create();
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> future : futures) {
                 future.get();
@@ -212,7 +289,8 @@ class ConvergenceBench {
     static Environment environment(int i, String run) {
         int spec = specOf(i);
         String probe = "terrarium-bench-" + run + "-" + spec + "==1.0";
-        return spec % 2 == 0 ? Objects.venv("env-" + i, probe, "requests==2.32.3")
+        return spec % 2 == 0
+                ? Objects.venv("env-" + i, probe, "requests==2.32.3")
                 : Objects.conda("env-" + i, List.of("numpy==1.26.4"), List.of(probe));
     }
 
@@ -240,11 +318,13 @@ class ConvergenceBench {
     }
 
     static boolean workloadDone(Workload w) {
-        return w.getStatus() != null && (w.getStatus().getPhase() == WorkloadPhase.Running
-                || w.getStatus().getPhase() == WorkloadPhase.Succeeded);
+        return w.getStatus() != null
+                && (w.getStatus().getPhase() == WorkloadPhase.Running
+                        || w.getStatus().getPhase() == WorkloadPhase.Succeeded);
     }
 
-    private static <T> ResourceEventHandler<T> firstTime(Map<String, Instant> first, String key, Predicate<T> done) {
+    private static <T> ResourceEventHandler<T> firstTime(
+            Map<String, Instant> first, String key, Predicate<T> done) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
@@ -257,8 +337,7 @@ class ConvergenceBench {
             }
 
             @Override
-            public void onDelete(T object, boolean unknownFinalState) {
-            }
+            public void onDelete(T object, boolean unknownFinalState) {}
 
             private void check(T object) {
                 if (done.test(object)) {
@@ -268,14 +347,22 @@ class ConvergenceBench {
         };
     }
 
-    private boolean awaitConvergence(int n, SharedIndexInformer<Environment> envs, SharedIndexInformer<Workload> wls,
-            Instant t0, Duration timeout, Duration stall, Sampler sampler) throws InterruptedException {
+    private boolean awaitConvergence(
+            int n,
+            SharedIndexInformer<Environment> envs,
+            SharedIndexInformer<Workload> wls,
+            Instant t0,
+            Duration timeout,
+            Duration stall,
+            Sampler sampler)
+            throws InterruptedException {
         Instant nextProgress = Instant.now().plusSeconds(15);
         long progress = -1;
         Instant lastProgress = Instant.now();
         while (true) {
             long ready = envs.getStore().list().stream().filter(ConvergenceBench::envReady).count();
-            long running = wls.getStore().list().stream().filter(ConvergenceBench::workloadDone).count();
+            long running =
+                    wls.getStore().list().stream().filter(ConvergenceBench::workloadDone).count();
             if (ready == n && running == n) {
                 return true;
             }
@@ -293,8 +380,14 @@ class ConvergenceBench {
                 return false;
             }
             if (now.isAfter(nextProgress)) {
-                System.out.printf("  [bench] %4ds  Environments Ready %d/%d  Workloads Running/Succeeded %d/%d"
-                        + "  operator RSS %d MiB%n", Duration.between(t0, now).toSeconds(), ready, n, running, n,
+                System.out.printf(
+                        "  [bench] %4ds  Environments Ready %d/%d  Workloads Running/Succeeded %d/%d"
+                                + "  operator RSS %d MiB%n",
+                        Duration.between(t0, now).toSeconds(),
+                        ready,
+                        n,
+                        running,
+                        n,
                         sampler.last().rssKb() / 1024);
                 nextProgress = now.plusSeconds(15);
             }
@@ -305,32 +398,66 @@ class ConvergenceBench {
     // ---- report
 
     private void header(int n, int distinct, String run, OperatorProcess operator) {
-        line("Terrarium convergence benchmark (make bench)  %s  run %s  %d cores",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), run, Runtime.getRuntime().availableProcessors());
-        line("Load: %d Environments (%d distinct specs, venv and conda) + %d Workloads (%d Service with 1 replica"
-                + " and a port, %d Job), in %d namespaces", n, distinct, n, (n + 1) / 2, n / 2, NAMESPACES);
+        line(
+                "Terrarium convergence benchmark (make bench)  %s  run %s  %d cores",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                run,
+                Runtime.getRuntime().availableProcessors());
+        line(
+                "Load: %d Environments (%d distinct specs, venv and conda) + %d Workloads (%d Service with 1 replica"
+                        + " and a port, %d Job), in %d namespaces",
+                n, distinct, n, (n + 1) / 2, n / 2, NAMESPACES);
         line("Operator: java -Xmx512m -jar target/quarkus-app/quarkus-run.jar, settings:");
         operator.settings().forEach((k, v) -> line("  %s=%s", k, v));
         line("");
     }
 
-    private void times(int n, Instant t0, Instant created, Instant done, boolean converged,
-            Map<String, Instant> firstReady, List<Environment> envs, List<Workload> wls) {
+    private void times(
+            int n,
+            Instant t0,
+            Instant created,
+            Instant done,
+            boolean converged,
+            Map<String, Instant> firstReady,
+            List<Environment> envs,
+            List<Workload> wls) {
         line("Time (from the first create)                                seconds");
-        line("  create %d objects (%d client threads)                   %8.1f", 2 * n, CREATE_THREADS,
-                seconds(t0, created));
-        line("  first Environment Ready                                  %8.1f",
+        line(
+                "  create %d objects (%d client threads)                   %8.1f",
+                2 * n, CREATE_THREADS, seconds(t0, created));
+        line(
+                "  first Environment Ready                                  %8.1f",
                 seconds(t0, firstReady.get("Environment")));
-        line("  first Workload Running/Succeeded                         %8.1f",
+        line(
+                "  first Workload Running/Succeeded                         %8.1f",
                 seconds(t0, firstReady.get("Workload")));
-        line("  all Environments Ready and Workloads Running/Succeeded   %8.1f%s", seconds(t0, done),
-                converged ? "" : "  NOT CONVERGED: gave up");
+        line(
+                "  all Environments Ready and Workloads Running/Succeeded   %8.1f%s",
+                seconds(t0, done), converged ? "" : "  NOT CONVERGED: gave up");
         line("  per object, creationTimestamp -> Ready lastTransitionTime (1 s resolution):");
         line("                    objects     p50     p95     max");
-        latencies("Environment", envs.stream().map(e -> readyAfter(e, e.getStatus() == null ? null
-                : e.getStatus().getConditions())).toList());
-        latencies("Workload", wls.stream().map(w -> readyAfter(w, w.getStatus() == null ? null
-                : w.getStatus().getConditions())).toList());
+        latencies(
+                "Environment",
+                envs.stream()
+                        .map(
+                                e ->
+                                        readyAfter(
+                                                e,
+                                                e.getStatus() == null
+                                                        ? null
+                                                        : e.getStatus().getConditions()))
+                        .toList());
+        latencies(
+                "Workload",
+                wls.stream()
+                        .map(
+                                w ->
+                                        readyAfter(
+                                                w,
+                                                w.getStatus() == null
+                                                        ? null
+                                                        : w.getStatus().getConditions()))
+                        .toList());
         line("");
     }
 
@@ -340,142 +467,237 @@ class ConvergenceBench {
             line("    %-14s %8d       -       -       -", kind, 0);
             return;
         }
-        line("    %-14s %8d %7.1f %7.1f %7.1f", kind, sorted.size(), percentile(sorted, 50) / 1000.0,
-                percentile(sorted, 95) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
+        line(
+                "    %-14s %8d %7.1f %7.1f %7.1f",
+                kind,
+                sorted.size(),
+                percentile(sorted, 50) / 1000.0,
+                percentile(sorted, 95) / 1000.0,
+                sorted.get(sorted.size() - 1) / 1000.0);
     }
 
     private void builds(List<ImageBuild> builds, long jobs, int distinct) {
-        long built = builds.stream().filter(b -> b.getStatus() != null && Boolean.FALSE.equals(b.getStatus()
-                .getCacheHit())).count();
-        long shared = builds.stream().filter(b -> b.getStatus() != null && Boolean.TRUE.equals(b.getStatus()
-                .getCacheHit())).count();
+        long built =
+                builds.stream()
+                        .filter(
+                                b ->
+                                        b.getStatus() != null
+                                                && Boolean.FALSE.equals(
+                                                        b.getStatus().getCacheHit()))
+                        .count();
+        long shared =
+                builds.stream()
+                        .filter(
+                                b ->
+                                        b.getStatus() != null
+                                                && Boolean.TRUE.equals(b.getStatus().getCacheHit()))
+                        .count();
         line("Builds");
-        line("  build Jobs run                      %6d   distinct specs %d: %s", jobs, distinct,
-                jobs == distinct ? "equal" : "NOT EQUAL");
-        line("  ImageBuilds                         %6d   built %d, image taken from an equal build %d, other %d",
+        line(
+                "  build Jobs run                      %6d   distinct specs %d: %s",
+                jobs, distinct, jobs == distinct ? "equal" : "NOT EQUAL");
+        line(
+                "  ImageBuilds                         %6d   built %d, image taken from an equal build %d, other %d",
                 builds.size(), built, shared, builds.size() - built - shared);
         List<Long> lags = takeOverLags(builds);
         if (!lags.isEmpty()) {
-            line("  image taken after the equal build ended (s, 1 s resolution): p50 %.0f  p95 %.0f  max %.0f",
-                    percentile(lags, 50) / 1000.0, percentile(lags, 95) / 1000.0, lags.get(lags.size() - 1) / 1000.0);
+            line(
+                    "  image taken after the equal build ended (s, 1 s resolution): p50 %.0f  p95 %.0f  max %.0f",
+                    percentile(lags, 50) / 1000.0,
+                    percentile(lags, 95) / 1000.0,
+                    lags.get(lags.size() - 1) / 1000.0);
         }
         line("");
     }
 
-    /** For each build that took an equal build's image: its end minus the later of that build's end and its start. */
+    /**
+     * For each build that took an equal build's image: its end minus the later of that build's end
+     * and its start.
+     */
     private static List<Long> takeOverLags(List<ImageBuild> builds) {
-        Map<String, ImageBuild> byKey = builds.stream().collect(Collectors.toMap(BuildPlan::key, b -> b, (a, b) -> a));
+        Map<String, ImageBuild> byKey =
+                builds.stream().collect(Collectors.toMap(BuildPlan::key, b -> b, (a, b) -> a));
         List<Long> lags = new ArrayList<>();
         for (ImageBuild build : builds) {
-            ImageBuild source = build.getStatus() == null || build.getStatus().getSharedBuild() == null ? null
-                    : byKey.get(build.getStatus().getSharedBuild());
-            if (source == null || source.getStatus().getCompletionTime() == null
+            ImageBuild source =
+                    build.getStatus() == null || build.getStatus().getSharedBuild() == null
+                            ? null
+                            : byKey.get(build.getStatus().getSharedBuild());
+            if (source == null
+                    || source.getStatus().getCompletionTime() == null
                     || build.getStatus().getCompletionTime() == null) {
                 continue;
             }
             Instant sourceEnd = Instant.parse(source.getStatus().getCompletionTime());
             Instant created = Instant.parse(build.getMetadata().getCreationTimestamp());
             Instant from = sourceEnd.isAfter(created) ? sourceEnd : created;
-            lags.add(Math.max(0, Duration.between(from, Instant.parse(build.getStatus().getCompletionTime()))
-                    .toMillis()));
+            lags.add(
+                    Math.max(
+                            0,
+                            Duration.between(
+                                            from,
+                                            Instant.parse(build.getStatus().getCompletionTime()))
+                                    .toMillis()));
         }
         lags.sort(null);
         return lags;
     }
 
-    private void requests(List<AuditLog.Request> during, List<AuditLog.Request> rest, Duration convergence,
-            int objects, int n) {
-        line("API requests by the operator during convergence (%.1f s), from the audit log", convergence
-                .toMillis() / 1000.0);
+    private void requests(
+            List<AuditLog.Request> during,
+            List<AuditLog.Request> rest,
+            Duration convergence,
+            int objects,
+            int n) {
+        line(
+                "API requests by the operator during convergence (%.1f s), from the audit log",
+                convergence.toMillis() / 1000.0);
         line("per Terrarium object = / %d (Environments + ImageBuilds + Workloads)", objects);
-        line("  %-26s %s %8s %10s", "resource", VERBS.stream().map(v -> String.format("%7s", v))
-                .collect(Collectors.joining()), "total", "per object");
+        line(
+                "  %-26s %s %8s %10s",
+                "resource",
+                VERBS.stream().map(v -> String.format("%7s", v)).collect(Collectors.joining()),
+                "total",
+                "per object");
         Map<String, Map<String, Long>> table = new TreeMap<>();
         for (AuditLog.Request r : during) {
-            String resource = r.subresource() == null || r.subresource().isEmpty() ? r.resource()
-                    : r.resource() + "/" + r.subresource();
+            String resource =
+                    r.subresource() == null || r.subresource().isEmpty()
+                            ? r.resource()
+                            : r.resource() + "/" + r.subresource();
             table.computeIfAbsent(resource, k -> new TreeMap<>()).merge(r.verb(), 1L, Long::sum);
         }
         Map<String, Long> totals = new TreeMap<>();
         table.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<String, Map<String, Long>> e) -> -sum(e.getValue())))
-                .forEach(e -> {
-                    e.getValue().forEach((verb, count) -> totals.merge(verb, count, Long::sum));
-                    row(e.getKey(), e.getValue(), objects);
-                });
+                .sorted(
+                        Comparator.comparing(
+                                (Map.Entry<String, Map<String, Long>> e) -> -sum(e.getValue())))
+                .forEach(
+                        e -> {
+                            e.getValue()
+                                    .forEach((verb, count) -> totals.merge(verb, count, Long::sum));
+                            row(e.getKey(), e.getValue(), objects);
+                        });
         row("all", totals, objects);
         Set<String> other = new TreeSet<>(totals.keySet());
         other.removeAll(VERBS);
         if (!other.isEmpty()) {
             line("  (other verbs, counted in total: %s)", other);
         }
-        line("  per second during convergence: %.1f", during.size() * 1000.0 / Math.max(1, convergence.toMillis()));
+        line(
+                "  per second during convergence: %.1f",
+                during.size() * 1000.0 / Math.max(1, convergence.toMillis()));
         line("");
         long writes = rest.stream().filter(AuditLog.Request::isWrite).count();
-        List<AuditLog.Request> leaseWrites = rest.stream().filter(r -> r.isWrite() && "leases".equals(r.resource()))
-                .toList();
-        line("At rest: %d s window from %d s after convergence", REST_WINDOW.toSeconds(), SETTLE.toSeconds());
-        line("  requests %d: reads %d, writes %d (of which leader-election lease renewals %d)", rest.size(),
-                rest.size() - writes, writes, leaseWrites.size());
-        line("  writes other than the lease: %d%s", writes - leaseWrites.size(),
-                writes - leaseWrites.size() == 0 ? "" : "  " + rest.stream()
-                        .filter(r -> r.isWrite() && !"leases".equals(r.resource()))
-                        .collect(Collectors.groupingBy(r -> r.verb() + " " + r.resource()
-                                + (r.subresource() == null ? "" : "/" + r.subresource()), TreeMap::new,
-                                Collectors.counting())));
-        line("  by verb: %s", rest.stream().collect(Collectors.groupingBy(AuditLog.Request::verb, TreeMap::new,
-                Collectors.counting())));
+        List<AuditLog.Request> leaseWrites =
+                rest.stream().filter(r -> r.isWrite() && "leases".equals(r.resource())).toList();
+        line(
+                "At rest: %d s window from %d s after convergence",
+                REST_WINDOW.toSeconds(), SETTLE.toSeconds());
+        line(
+                "  requests %d: reads %d, writes %d (of which leader-election lease renewals %d)",
+                rest.size(), rest.size() - writes, writes, leaseWrites.size());
+        line(
+                "  writes other than the lease: %d%s",
+                writes - leaseWrites.size(),
+                writes - leaseWrites.size() == 0
+                        ? ""
+                        : "  "
+                                + rest.stream()
+                                        .filter(r -> r.isWrite() && !"leases".equals(r.resource()))
+                                        .collect(
+                                                Collectors.groupingBy(
+                                                        r ->
+                                                                r.verb()
+                                                                        + " "
+                                                                        + r.resource()
+                                                                        + (r.subresource() == null
+                                                                                ? ""
+                                                                                : "/"
+                                                                                        + r
+                                                                                                .subresource()),
+                                                        TreeMap::new,
+                                                        Collectors.counting())));
+        line(
+                "  by verb: %s",
+                rest.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        AuditLog.Request::verb,
+                                        TreeMap::new,
+                                        Collectors.counting())));
         line("");
     }
 
     private void row(String resource, Map<String, Long> counts, int objects) {
         long total = sum(counts);
-        line("  %-26s %s %8d %10.2f", resource, VERBS.stream()
-                .map(v -> String.format("%7d", counts.getOrDefault(v, 0L))).collect(Collectors.joining()), total,
+        line(
+                "  %-26s %s %8d %10.2f",
+                resource,
+                VERBS.stream()
+                        .map(v -> String.format("%7d", counts.getOrDefault(v, 0L)))
+                        .collect(Collectors.joining()),
+                total,
                 total / (double) objects);
     }
 
-    private void reconciles(OperatorProcess operator, Path log, long start, long converged, long end, int objects) {
+    private void reconciles(
+            OperatorProcess operator, Path log, long start, long converged, long end, int objects) {
         Map<String, Long> meters;
         try {
             meters = josdkMeters(operator.metrics());
         } catch (UncheckedIOException e) {
             meters = Map.of();
-            line("  (/q/metrics did not answer: %s; operator alive: %s)", e.getMessage(), operator.isAlive());
+            line(
+                    "  (/q/metrics did not answer: %s; operator alive: %s)",
+                    e.getMessage(), operator.isAlive());
         }
         Map<String, Long> during = countReconciles(segment(log, start, converged));
         Map<String, Long> rest = countReconciles(segment(log, converged, end));
         line("Reconciles");
         if (meters.isEmpty()) {
-            line("  (no JOSDK meters on /q/metrics: counted from the DEBUG line of %s)", DISPATCHER
-                    .substring(DISPATCHER.lastIndexOf('.') + 1));
+            line(
+                    "  (no JOSDK meters on /q/metrics: counted from the DEBUG line of %s)",
+                    DISPATCHER.substring(DISPATCHER.lastIndexOf('.') + 1));
         } else {
             line("  JOSDK meters on /q/metrics (whole run, reconciliations started): %s", meters);
         }
-        line("  %-14s %20s %12s %22s", "controller", "during convergence", "per object", "after convergence");
+        line(
+                "  %-14s %20s %12s %22s",
+                "controller", "during convergence", "per object", "after convergence");
         Set<String> controllers = new TreeSet<>(during.keySet());
         controllers.addAll(rest.keySet());
         long total = 0;
         for (String controller : controllers) {
             long count = during.getOrDefault(controller, 0L);
             total += count;
-            line("  %-14s %20d %12.2f %22d", controller, count, count / (double) objects,
-                    rest.getOrDefault(controller, 0L));
+            line(
+                    "  %-14s %20d %12.2f %22d",
+                    controller, count, count / (double) objects, rest.getOrDefault(controller, 0L));
         }
-        line("  %-14s %20d %12.2f %22d", "all", total, total / (double) objects,
+        line(
+                "  %-14s %20d %12.2f %22d",
+                "all",
+                total,
+                total / (double) objects,
                 rest.values().stream().mapToLong(Long::longValue).sum());
         line("");
     }
 
     static Map<String, Long> josdkMeters(String metrics) {
         Map<String, Long> counts = new TreeMap<>();
-        Pattern meter = Pattern.compile("^(?:operator_sdk_)?reconciliations_started_total\\{([^}]*)\\} (\\S+)$");
+        Pattern meter =
+                Pattern.compile(
+                        "^(?:operator_sdk_)?reconciliations_started_total\\{([^}]*)\\} (\\S+)$");
         Pattern controller = Pattern.compile("controller_name=\"([^\"]*)\"");
         for (String line : metrics.split("\n")) {
             Matcher m = meter.matcher(line);
             if (m.matches()) {
                 Matcher c = controller.matcher(m.group(1));
-                counts.merge(c.find() ? c.group(1) : "?", (long) Double.parseDouble(m.group(2)), Long::sum);
+                counts.merge(
+                        c.find() ? c.group(1) : "?",
+                        (long) Double.parseDouble(m.group(2)),
+                        Long::sum);
             }
         }
         return counts;
@@ -493,24 +715,39 @@ class ConvergenceBench {
     }
 
     private void memory(Memory before, Memory peak, Memory after, int samples) {
-        line("Operator memory (RSS from /proc/<pid>/status, heap = jvm_memory_used_bytes{area=\"heap\"})");
+        line(
+                "Operator memory (RSS from /proc/<pid>/status, heap = jvm_memory_used_bytes{area=\"heap\"})");
         line("  %-40s %10s %14s", "", "RSS MiB", "heap used MiB");
-        line("  %-40s %10d %14d", "at rest before the load", before.rssKb() / 1024, before.heapBytes() >> 20);
-        line("  %-40s %10d %14d", "peak during convergence (" + samples + " samples, 1/s)", peak.rssKb() / 1024,
+        line(
+                "  %-40s %10d %14d",
+                "at rest before the load", before.rssKb() / 1024, before.heapBytes() >> 20);
+        line(
+                "  %-40s %10d %14d",
+                "peak during convergence (" + samples + " samples, 1/s)",
+                peak.rssKb() / 1024,
                 peak.heapBytes() >> 20);
         line("  %-40s %10d %14d", "at rest after", after.rssKb() / 1024, after.heapBytes() >> 20);
         line("");
     }
 
     private void cpu(Map<String, Long> start, Map<String, Long> end, Duration wall) {
-        line("CPU seconds used during convergence (%.0f s wall x %d cores = %.0f CPU seconds available)",
-                wall.toMillis() / 1000.0, Runtime.getRuntime().availableProcessors(),
+        line(
+                "CPU seconds used during convergence (%.0f s wall x %d cores = %.0f CPU seconds available)",
+                wall.toMillis() / 1000.0,
+                Runtime.getRuntime().availableProcessors(),
                 wall.toMillis() / 1000.0 * Runtime.getRuntime().availableProcessors());
-        end.forEach((name, ticks) -> line("  %-26s %8.1f", name, (ticks - start.getOrDefault(name, 0L)) / 100.0));
+        end.forEach(
+                (name, ticks) ->
+                        line(
+                                "  %-26s %8.1f",
+                                name, (ticks - start.getOrDefault(name, 0L)) / 100.0));
         line("");
     }
 
-    /** The operator, this JVM, and the control plane's processes (kwokctl's pid files beside the audit log). */
+    /**
+     * The operator, this JVM, and the control plane's processes (kwokctl's pid files beside the
+     * audit log).
+     */
     private static Map<String, Long> processes(LocalControlPlane plane, OperatorProcess operator) {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("operator", operator.pid());
@@ -518,7 +755,8 @@ class ConvergenceBench {
         Path dir = plane.auditLog().getParent().getParent().resolve("pids");
         try (var files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".pid")).sorted().toList()) {
-                pids.put(file.getFileName().toString().replace(".pid", ""),
+                pids.put(
+                        file.getFileName().toString().replace(".pid", ""),
                         Long.parseLong(Files.readString(file).trim()));
             }
         } catch (IOException | NumberFormatException e) {
@@ -530,15 +768,16 @@ class ConvergenceBench {
     /** utime + stime of each process, in clock ticks (USER_HZ, 100 on Linux). */
     private static Map<String, Long> cpuTicks(Map<String, Long> pids) {
         Map<String, Long> ticks = new LinkedHashMap<>();
-        pids.forEach((name, pid) -> {
-            try {
-                String stat = Files.readString(Path.of("/proc", pid.toString(), "stat"));
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks.put(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-            } catch (IOException | RuntimeException e) {
-                // the process is gone
-            }
-        });
+        pids.forEach(
+                (name, pid) -> {
+                    try {
+                        String stat = Files.readString(Path.of("/proc", pid.toString(), "stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    } catch (IOException | RuntimeException e) {
+                        // the process is gone
+                    }
+                });
         return ticks;
     }
 
@@ -558,20 +797,31 @@ class ConvergenceBench {
                 errors++;
             }
             String logger = m.group(2).substring(m.group(2).lastIndexOf('.') + 1);
-            String message = m.group(3).replaceAll("ExecutionScope\\{.*?\\} - ", "")
-                    .replace("but another reconciliation will be attempted because a superseding event has been "
-                            + "received or another retry attempt is pending.", "(retried)")
-                    .replace("io.javaoperatorsdk.operator.AggregatedOperatorException: Exception(s) during workflow "
-                            + "execution. Details:", "workflow:")
-                    .replaceAll("[0-9a-f]{6,}", "#").replaceAll("\\d+", "#");
+            String message =
+                    m.group(3)
+                            .replaceAll("ExecutionScope\\{.*?\\} - ", "")
+                            .replace(
+                                    "but another reconciliation will be attempted because a superseding event has been "
+                                            + "received or another retry attempt is pending.",
+                                    "(retried)")
+                            .replace(
+                                    "io.javaoperatorsdk.operator.AggregatedOperatorException: Exception(s) during workflow "
+                                            + "execution. Details:",
+                                    "workflow:")
+                            .replaceAll("[0-9a-f]{6,}", "#")
+                            .replaceAll("\\d+", "#");
             if (message.endsWith("workflow:") && i + 1 < lines.size()) {
                 message = message + " " + lines.get(i + 1).trim();
             }
             String key = m.group(1) + " " + logger + ": " + message;
             counts.merge(key.length() > 220 ? key.substring(0, 220) + "…" : key, 1L, Long::sum);
         }
-        line("Operator log during the run (%s): %d WARN, %d ERROR lines", log.getFileName(), warnings, errors);
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+        line(
+                "Operator log during the run (%s): %d WARN, %d ERROR lines",
+                log.getFileName(), warnings, errors);
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(10)
                 .forEach(e -> line("  %6d  %s", e.getValue(), e.getKey()));
     }
 
@@ -608,10 +858,21 @@ class ConvergenceBench {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> Condition.READY.equals(c.getType())
-                && Condition.TRUE.equals(c.getStatus()) && c.getLastTransitionTime() != null).findFirst()
-                .map(c -> Duration.between(Instant.parse(object.getMetadata().getCreationTimestamp()),
-                        Instant.parse(c.getLastTransitionTime())).toMillis())
+        return conditions.stream()
+                .filter(
+                        c ->
+                                Condition.READY.equals(c.getType())
+                                        && Condition.TRUE.equals(c.getStatus())
+                                        && c.getLastTransitionTime() != null)
+                .findFirst()
+                .map(
+                        c ->
+                                Duration.between(
+                                                Instant.parse(
+                                                        object.getMetadata()
+                                                                .getCreationTimestamp()),
+                                                Instant.parse(c.getLastTransitionTime()))
+                                        .toMillis())
                 .orElse(null);
     }
 
@@ -620,8 +881,10 @@ class ConvergenceBench {
         return sorted.get(Math.max(0, rank - 1));
     }
 
-    private static <T> Map<String, Long> phases(List<T> objects, java.util.function.Function<T, String> phase) {
-        return objects.stream().collect(Collectors.groupingBy(phase, TreeMap::new, Collectors.counting()));
+    private static <T> Map<String, Long> phases(
+            List<T> objects, java.util.function.Function<T, String> phase) {
+        return objects.stream()
+                .collect(Collectors.groupingBy(phase, TreeMap::new, Collectors.counting()));
     }
 
     private static long sum(Map<String, Long> counts) {
@@ -647,8 +910,10 @@ class ConvergenceBench {
         static long rssKb(long pid) {
             try {
                 return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                        .filter(l -> l.startsWith("VmRSS:")).findFirst()
-                        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+                        .filter(l -> l.startsWith("VmRSS:"))
+                        .findFirst()
+                        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                        .orElse(0L);
             } catch (IOException e) {
                 return 0;
             }
@@ -656,9 +921,18 @@ class ConvergenceBench {
 
         static long heapBytes(OperatorProcess operator) {
             try {
-                return (long) operator.metrics().lines()
-                        .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                return (long)
+                        operator.metrics()
+                                .lines()
+                                .filter(
+                                        l ->
+                                                l.startsWith("jvm_memory_used_bytes{")
+                                                        && l.contains("area=\"heap\""))
+                                .mapToDouble(
+                                        l ->
+                                                Double.parseDouble(
+                                                        l.substring(l.lastIndexOf(' ') + 1)))
+                                .sum();
             } catch (RuntimeException e) {
                 return 0;
             }
@@ -674,17 +948,21 @@ class ConvergenceBench {
 
         private final AtomicReference<Memory> peak = new AtomicReference<>(new Memory(0, 0));
         private final AtomicReference<Memory> last = new AtomicReference<>(new Memory(0, 0));
-        private final java.util.concurrent.ScheduledExecutorService timer = Executors
-                .newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor();
         private int samples;
 
         Sampler(OperatorProcess operator) {
-            timer.scheduleAtFixedRate(() -> {
-                Memory now = Memory.sample(operator);
-                last.set(now);
-                peak.accumulateAndGet(now, Memory::max);
-                samples++;
-            }, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        Memory now = Memory.sample(operator);
+                        last.set(now);
+                        peak.accumulateAndGet(now, Memory::max);
+                        samples++;
+                    },
+                    0,
+                    1,
+                    java.util.concurrent.TimeUnit.SECONDS);
         }
 
         Memory last() {

@@ -18,33 +18,44 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BuildContextGeneratorTest {
 
-    private static final BuildContextGenerator GENERATOR = new BuildContextGenerator(BuildContextOptions.defaults());
+    private static final BuildContextGenerator GENERATOR =
+            new BuildContextGenerator(BuildContextOptions.defaults());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void sameInputGivesByteIdenticalContext() {
         BuildContext first = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH);
-        BuildContext second = new BuildContextGenerator(BuildContextOptions.defaults())
-                .generate(Fixtures.condaFull(), Fixtures.HASH);
+        BuildContext second =
+                new BuildContextGenerator(BuildContextOptions.defaults())
+                        .generate(Fixtures.condaFull(), Fixtures.HASH);
 
         assertThat(second.files()).isEqualTo(first.files());
-        assertThat(List.copyOf(second.files().keySet())).isEqualTo(List.copyOf(first.files().keySet()));
-        assertThat(List.copyOf(second.buildArgs().entrySet())).isEqualTo(List.copyOf(first.buildArgs().entrySet()));
+        assertThat(List.copyOf(second.files().keySet()))
+                .isEqualTo(List.copyOf(first.files().keySet()));
+        assertThat(List.copyOf(second.buildArgs().entrySet()))
+                .isEqualTo(List.copyOf(first.buildArgs().entrySet()));
     }
 
     @Test
     void contextFilesComeInAFixedOrderStartingWithTheDockerfile() {
-        assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).fileNames()).containsExactly(
-                BuildContext.DOCKERFILE, BuildContext.CONDA_REQUEST, BuildContext.SYSTEM_PACKAGES_TXT);
-        assertThat(GENERATOR.generate(Fixtures.venvSystemEnv(), Fixtures.HASH).fileNames()).containsExactly(
-                BuildContext.DOCKERFILE, BuildContext.REQUIREMENTS_TXT, BuildContext.SYSTEM_PACKAGES_TXT);
+        assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).fileNames())
+                .containsExactly(
+                        BuildContext.DOCKERFILE,
+                        BuildContext.CONDA_REQUEST,
+                        BuildContext.SYSTEM_PACKAGES_TXT);
+        assertThat(GENERATOR.generate(Fixtures.venvSystemEnv(), Fixtures.HASH).fileNames())
+                .containsExactly(
+                        BuildContext.DOCKERFILE,
+                        BuildContext.REQUIREMENTS_TXT,
+                        BuildContext.SYSTEM_PACKAGES_TXT);
         assertThat(GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).fileNames())
                 .containsExactly(BuildContext.DOCKERFILE);
     }
 
     @Test
     void imageRunsAsTheNumericUserAsItsLastInstruction() {
-        for (ResolvedEnvironment environment : List.of(Fixtures.condaFull(), Fixtures.venvMinimal())) {
+        for (ResolvedEnvironment environment :
+                List.of(Fixtures.condaFull(), Fixtures.venvMinimal())) {
             String dockerfile = GENERATOR.generate(environment, Fixtures.HASH).dockerfile();
             assertThat(dockerfile).endsWith("\nUSER 10001:10001\n");
             assertThat(dockerfile).contains("useradd --no-log-init --uid 10001 --gid 10001");
@@ -53,10 +64,14 @@ class BuildContextGeneratorTest {
 
     @Test
     void uidComesFromTheOptions() {
-        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().withUid(4242))
-                .generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+        String dockerfile =
+                new BuildContextGenerator(BuildContextOptions.defaults().withUid(4242))
+                        .generate(Fixtures.venvMinimal(), Fixtures.HASH)
+                        .dockerfile();
 
-        assertThat(dockerfile).endsWith("\nUSER 4242:4242\n").contains("groupadd --gid 4242 ")
+        assertThat(dockerfile)
+                .endsWith("\nUSER 4242:4242\n")
+                .contains("groupadd --gid 4242 ")
                 .doesNotContain("10001");
     }
 
@@ -64,22 +79,28 @@ class BuildContextGeneratorTest {
     void baseImageAndPythonTravelAsBuildArguments() {
         BuildContext context = GENERATOR.generate(Fixtures.venvSystemEnv(), Fixtures.HASH);
 
-        assertThat(context.dockerfile()).contains("ARG TERRARIUM_BASE_IMAGE\nFROM ${TERRARIUM_BASE_IMAGE}\n")
-                .doesNotContain("debian:bookworm-python3-venv").doesNotContain("3.11");
-        assertThat(context.buildArgs()).containsExactly(
-                Map.entry("TERRARIUM_BASE_IMAGE", "debian:bookworm-python3-venv"),
-                Map.entry("TERRARIUM_PYTHON", "3.11"),
-                Map.entry("TERRARIUM_ENV_0", "production"),
-                Map.entry("TERRARIUM_ENV_1", "8000"));
+        assertThat(context.dockerfile())
+                .contains("ARG TERRARIUM_BASE_IMAGE\nFROM ${TERRARIUM_BASE_IMAGE}\n")
+                .doesNotContain("debian:bookworm-python3-venv")
+                .doesNotContain("3.11");
+        assertThat(context.buildArgs())
+                .containsExactly(
+                        Map.entry("TERRARIUM_BASE_IMAGE", "debian:bookworm-python3-venv"),
+                        Map.entry("TERRARIUM_PYTHON", "3.11"),
+                        Map.entry("TERRARIUM_ENV_0", "production"),
+                        Map.entry("TERRARIUM_ENV_1", "8000"));
     }
 
     @Test
     void bakedVariablesAreDeclaredAfterEveryRunStepSoTheyCannotAffectTheBuild() {
         String dockerfile = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
 
-        assertThat(dockerfile.indexOf("ARG TERRARIUM_ENV_0")).isGreaterThan(dockerfile.lastIndexOf("\nRUN "));
-        assertThat(dockerfile).contains("ARG TERRARIUM_ENV_0\nENV GREETING=${TERRARIUM_ENV_0}\n"
-                + "ARG TERRARIUM_ENV_1\nENV MPLBACKEND=${TERRARIUM_ENV_1}\n");
+        assertThat(dockerfile.indexOf("ARG TERRARIUM_ENV_0"))
+                .isGreaterThan(dockerfile.lastIndexOf("\nRUN "));
+        assertThat(dockerfile)
+                .contains(
+                        "ARG TERRARIUM_ENV_0\nENV GREETING=${TERRARIUM_ENV_0}\n"
+                                + "ARG TERRARIUM_ENV_1\nENV MPLBACKEND=${TERRARIUM_ENV_1}\n");
         assertThat(dockerfile).doesNotContain("hello world").doesNotContain("Agg");
     }
 
@@ -88,92 +109,132 @@ class BuildContextGeneratorTest {
         ResolvedEnvironment environment = Fixtures.venvMinimal();
         environment.setEnv(List.of(new BakedEnvVar("EMPTY", null)));
 
-        assertThat(GENERATOR.generate(environment, Fixtures.HASH).buildArgs()).containsEntry("TERRARIUM_ENV_0", "");
+        assertThat(GENERATOR.generate(environment, Fixtures.HASH).buildArgs())
+                .containsEntry("TERRARIUM_ENV_0", "");
     }
 
     @Test
     void labelsCarryTheSpecHash() {
         String dockerfile = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
 
-        assertThat(dockerfile).contains("org.opencontainers.image.version=\"" + Fixtures.HASH + "\"")
+        assertThat(dockerfile)
+                .contains("org.opencontainers.image.version=\"" + Fixtures.HASH + "\"")
                 .contains("dev.terrarium.spec-hash=\"" + Fixtures.HASH + "\"")
                 .contains("org.opencontainers.image.title=")
-                .contains("org.opencontainers.image.description=\"Terrarium venv environment, Python "
-                        + "${TERRARIUM_PYTHON}\"");
+                .contains(
+                        "org.opencontainers.image.description=\"Terrarium venv environment, Python "
+                                + "${TERRARIUM_PYTHON}\"");
     }
 
     @Test
     void osPackagesGetTheirOwnLayerBeforeTheEnvironmentAndNoneWhenThereAreNone() {
         String withSystem = GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile();
-        String withoutSystem = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+        String withoutSystem =
+                GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
 
-        assertThat(withSystem).contains("COPY system-packages.txt /tmp/terrarium/system-packages.txt\n"
-                + "RUN apt-get update \\\n"
-                + "    && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/terrarium/system-packages.txt apt-get install");
-        assertThat(withSystem.indexOf("apt-get install")).isLessThan(withSystem.indexOf("FROM ${TERRARIUM_CONDA_IMAGE}"));
+        assertThat(withSystem)
+                .contains(
+                        "COPY system-packages.txt /tmp/terrarium/system-packages.txt\n"
+                                + "RUN apt-get update \\\n"
+                                + "    && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/terrarium/system-packages.txt apt-get install");
+        assertThat(withSystem.indexOf("apt-get install"))
+                .isLessThan(withSystem.indexOf("FROM ${TERRARIUM_CONDA_IMAGE}"));
         assertThat(withoutSystem).doesNotContain("apt-get").doesNotContain("system-packages.txt");
         assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).files())
                 .containsEntry(BuildContext.SYSTEM_PACKAGES_TXT, "curl\ngit=1:2.39.5-0+deb12u1\n");
     }
 
     @Test
-    void condaRequestListsChannelsPythonPackagesPipAndTheVirtualPackagesOfTheBaseImage() throws Exception {
+    void condaRequestListsChannelsPythonPackagesPipAndTheVirtualPackagesOfTheBaseImage()
+            throws Exception {
         JsonNode request = request(Fixtures.condaFull(), GENERATOR);
 
-        assertThat(JSON.convertValue(request, Map.class)).containsOnlyKeys("version", "specHash", "prefix",
-                "platform", "channels", "channelPriority", "specs", "pip", "virtualPackages", "packageCache",
-                "uvCache", "output");
+        assertThat(JSON.convertValue(request, Map.class))
+                .containsOnlyKeys(
+                        "version",
+                        "specHash",
+                        "prefix",
+                        "platform",
+                        "channels",
+                        "channelPriority",
+                        "specs",
+                        "pip",
+                        "virtualPackages",
+                        "packageCache",
+                        "uvCache",
+                        "output");
         assertThat(request.get("specHash").asText()).isEqualTo(Fixtures.HASH);
         assertThat(request.get("prefix").asText()).isEqualTo("/opt/conda");
-        assertThat(request.get("channels").toString()).isEqualTo("[{\"name\":\"conda-forge\"},{\"name\":\"bioconda\"}]");
-        assertThat(strings(request.get("specs"))).containsExactly("python=3.12", "numpy=1.26.4", "pandas>=2.2",
-                "scipy");
+        assertThat(request.get("channels").toString())
+                .isEqualTo("[{\"name\":\"conda-forge\"},{\"name\":\"bioconda\"}]");
+        assertThat(strings(request.get("specs")))
+                .containsExactly("python=3.12", "numpy=1.26.4", "pandas>=2.2", "scipy");
         assertThat(strings(request.get("pip"))).containsExactly("requests==2.32.3", "rich>=13");
         assertThat(request.get("channelPriority").asText()).isEqualTo("strict");
-        assertThat(request.get("virtualPackages").toString()).as("__glibc from the base image, no __cuda")
-                .isEqualTo("{\"linux\":\"4.18\",\"archspec\":\"x86_64\",\"glibcFile\":\"/tmp/terrarium/base-glibc\"}");
+        assertThat(request.get("virtualPackages").toString())
+                .as("__glibc from the base image, no __cuda")
+                .isEqualTo(
+                        "{\"linux\":\"4.18\",\"archspec\":\"x86_64\",\"glibcFile\":\"/tmp/terrarium/base-glibc\"}");
     }
 
     @Test
     void channelSettingsComeFromTheOptions() throws Exception {
-        BuildContextGenerator generator = new BuildContextGenerator(BuildContextOptions.defaults()
-                .withChannelPriority("Flexible").withChannelAlias("http://127.0.0.1:8080/channels/"));
+        BuildContextGenerator generator =
+                new BuildContextGenerator(
+                        BuildContextOptions.defaults()
+                                .withChannelPriority("Flexible")
+                                .withChannelAlias("http://127.0.0.1:8080/channels/"));
 
         JsonNode request = request(Fixtures.condaFull(), generator);
 
         assertThat(request.get("channelPriority").asText()).isEqualTo("flexible");
-        assertThat(request.get("channelAlias").asText()).isEqualTo("http://127.0.0.1:8080/channels/");
+        assertThat(request.get("channelAlias").asText())
+                .isEqualTo("http://127.0.0.1:8080/channels/");
     }
 
     @Test
     void condaBuildsSolveInTheBuilderImageAndCopyOnlyThePrefixAndTheLockIntoTheBaseImage() {
-        BuildContext context = new BuildContextGenerator(BuildContextOptions.defaults()
-                .withCondaImage("registry.example/terrarium/builder@sha256:" + "a".repeat(64)))
-                .generate(Fixtures.condaFull(), Fixtures.HASH);
+        BuildContext context =
+                new BuildContextGenerator(
+                                BuildContextOptions.defaults()
+                                        .withCondaImage(
+                                                "registry.example/terrarium/builder@sha256:"
+                                                        + "a".repeat(64)))
+                        .generate(Fixtures.condaFull(), Fixtures.HASH);
         String dockerfile = context.dockerfile();
 
-        assertThat(dockerfile).startsWith("# Generated by Terrarium.")
-                .contains("ARG TERRARIUM_BASE_IMAGE\nARG TERRARIUM_CONDA_IMAGE\nFROM ${TERRARIUM_BASE_IMAGE} AS base\n")
+        assertThat(dockerfile)
+                .startsWith("# Generated by Terrarium.")
+                .contains(
+                        "ARG TERRARIUM_BASE_IMAGE\nARG TERRARIUM_CONDA_IMAGE\nFROM ${TERRARIUM_BASE_IMAGE} AS base\n")
                 .contains("getconf GNU_LIBC_VERSION > /opt/terrarium/base-glibc")
-                .contains("FROM ${TERRARIUM_CONDA_IMAGE} AS conda\nUSER root\n"
-                        + "COPY conda-request.json /tmp/terrarium/conda-request.json\n"
-                        + "COPY --from=base /opt/terrarium/base-glibc /tmp/terrarium/base-glibc\n"
-                        + "RUN --mount=type=cache,target=/root/.cache/rattler,sharing=locked \\\n"
-                        + "    --mount=type=cache,target=/root/.cache/uv,sharing=locked \\\n"
-                        + "    /opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda "
-                        + "/tmp/terrarium/conda-request.json\n"
-                        + "FROM base\n"
-                        + "ARG TERRARIUM_PYTHON\n"
-                        + "LABEL org.opencontainers.image.title=\"terrarium-environment\" \\\n")
-                .contains("  dev.terrarium.spec-hash=\"" + Fixtures.HASH + "\"\n"
-                        + "COPY --from=conda /opt/conda /opt/conda\n"
-                        + "COPY --from=conda /tmp/terrarium/conda-out/ /opt/terrarium/\n"
-                        + "ENV PATH=/opt/conda/bin:$PATH CONDA_PREFIX=/opt/conda\n")
-                .doesNotContain("micromamba").doesNotContain("registry.example");
-        assertThat(context.buildArgs()).containsEntry("TERRARIUM_CONDA_IMAGE",
-                "registry.example/terrarium/builder@sha256:" + "a".repeat(64));
+                .contains(
+                        "FROM ${TERRARIUM_CONDA_IMAGE} AS conda\nUSER root\n"
+                                + "COPY conda-request.json /tmp/terrarium/conda-request.json\n"
+                                + "COPY --from=base /opt/terrarium/base-glibc /tmp/terrarium/base-glibc\n"
+                                + "RUN --mount=type=cache,target=/root/.cache/rattler,sharing=locked \\\n"
+                                + "    --mount=type=cache,target=/root/.cache/uv,sharing=locked \\\n"
+                                + "    /opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda "
+                                + "/tmp/terrarium/conda-request.json\n"
+                                + "FROM base\n"
+                                + "ARG TERRARIUM_PYTHON\n"
+                                + "LABEL org.opencontainers.image.title=\"terrarium-environment\" \\\n")
+                .contains(
+                        "  dev.terrarium.spec-hash=\""
+                                + Fixtures.HASH
+                                + "\"\n"
+                                + "COPY --from=conda /opt/conda /opt/conda\n"
+                                + "COPY --from=conda /tmp/terrarium/conda-out/ /opt/terrarium/\n"
+                                + "ENV PATH=/opt/conda/bin:$PATH CONDA_PREFIX=/opt/conda\n")
+                .doesNotContain("micromamba")
+                .doesNotContain("registry.example");
+        assertThat(context.buildArgs())
+                .containsEntry(
+                        "TERRARIUM_CONDA_IMAGE",
+                        "registry.example/terrarium/builder@sha256:" + "a".repeat(64));
         assertThat(dockerfile.indexOf("useradd")).isLessThan(dockerfile.indexOf("AS conda"));
-        assertThat(dockerfile.indexOf(Fixtures.HASH)).as("the base stage is the same for every spec")
+        assertThat(dockerfile.indexOf(Fixtures.HASH))
+                .as("the base stage is the same for every spec")
                 .isGreaterThan(dockerfile.indexOf("AS conda"));
     }
 
@@ -183,23 +244,36 @@ class BuildContextGeneratorTest {
         withoutPipList.setPip(List.of());
 
         assertThat(request(withoutPipList, GENERATOR).has("pip")).isFalse();
-        assertThat(strings(request(withoutPipList, GENERATOR).get("specs"))).containsExactly("python=3.12",
-                "numpy=1.26.4", "pandas>=2.2", "scipy");
+        assertThat(strings(request(withoutPipList, GENERATOR).get("specs")))
+                .containsExactly("python=3.12", "numpy=1.26.4", "pandas>=2.2", "scipy");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"python=3.12.4", "conda-forge::python >=3.12", "PYTHON", "python[version='>=3.12']"})
+    @ValueSource(
+            strings = {
+                "python=3.12.4",
+                "conda-forge::python >=3.12",
+                "PYTHON",
+                "python[version='>=3.12']"
+            })
     void pythonIsNotAddedWhenThePackagesAlreadyPinIt(String pythonSpec) throws Exception {
         ResolvedEnvironment environment = Fixtures.condaFull();
         environment.setPackages(List.of("numpy", pythonSpec));
         environment.setPip(List.of());
 
-        assertThat(strings(request(environment, GENERATOR).get("specs"))).containsExactly("numpy", pythonSpec);
+        assertThat(strings(request(environment, GENERATOR).get("specs")))
+                .containsExactly("numpy", pythonSpec);
     }
 
     @ParameterizedTest
-    @CsvSource({"numpy, numpy", "numpy=1.26, numpy", "conda-forge::numpy>=1, numpy", "pytorch[build=cuda*], pytorch",
-            "'python >=3.12', python", "pythonnet, pythonnet"})
+    @CsvSource({
+        "numpy, numpy",
+        "numpy=1.26, numpy",
+        "conda-forge::numpy>=1, numpy",
+        "pytorch[build=cuda*], pytorch",
+        "'python >=3.12', python",
+        "pythonnet, pythonnet"
+    })
     void condaPackageNameIsTheNameOfTheMatchSpec(String spec, String name) {
         assertThat(BuildContextGenerator.condaPackageName(spec)).isEqualTo(name);
     }
@@ -210,23 +284,29 @@ class BuildContextGeneratorTest {
 
         assertThat(context.dockerfile())
                 .contains("python3 -m venv --without-pip /opt/venv")
-                .contains("python3 -m venv /opt/terrarium/tools \\\n"
-                        + "    && /opt/terrarium/tools/bin/pip install --disable-pip-version-check uv==0.13.8\n")
-                .contains("RUN --mount=type=cache,target=/root/.cache/uv,sharing=locked \\\n"
-                        + "    UV_CACHE_DIR=/root/.cache/uv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
-                        + "/opt/terrarium/tools/bin/uv pip install --python /opt/venv/bin/python "
-                        + "-r /tmp/terrarium/requirements.txt\n")
-                .contains("/opt/terrarium/tools/bin/uv pip freeze --python /opt/venv/bin/python > /opt/terrarium/lock")
+                .contains(
+                        "python3 -m venv /opt/terrarium/tools \\\n"
+                                + "    && /opt/terrarium/tools/bin/pip install --disable-pip-version-check uv==0.13.8\n")
+                .contains(
+                        "RUN --mount=type=cache,target=/root/.cache/uv,sharing=locked \\\n"
+                                + "    UV_CACHE_DIR=/root/.cache/uv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
+                                + "/opt/terrarium/tools/bin/uv pip install --python /opt/venv/bin/python "
+                                + "-r /tmp/terrarium/requirements.txt\n")
+                .contains(
+                        "/opt/terrarium/tools/bin/uv pip freeze --python /opt/venv/bin/python > /opt/terrarium/lock")
                 .contains("ENV PATH=/opt/venv/bin:$PATH VIRTUAL_ENV=/opt/venv\n")
                 .doesNotContain("python3.");
-        assertThat(context.files()).containsEntry(BuildContext.REQUIREMENTS_TXT,
-                "numpy==2.1.3\nrequests[socks]>=2.31\n");
+        assertThat(context.files())
+                .containsEntry(
+                        BuildContext.REQUIREMENTS_TXT, "numpy==2.1.3\nrequests[socks]>=2.31\n");
     }
 
     @Test
     void uvVersionComesFromTheOptions() {
-        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().withUvVersion("0.9.1"))
-                .generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
+        String dockerfile =
+                new BuildContextGenerator(BuildContextOptions.defaults().withUvVersion("0.9.1"))
+                        .generate(Fixtures.venvMinimal(), Fixtures.HASH)
+                        .dockerfile();
 
         assertThat(dockerfile).contains(" uv==0.9.1\n");
     }
@@ -235,25 +315,35 @@ class BuildContextGeneratorTest {
     void venvChecksThePythonOfTheBaseImageAgainstTheSpecThroughTheBuildArgument() {
         String dockerfile = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH).dockerfile();
 
-        assertThat(dockerfile).contains("RUN python3 -c 'import sys; want = sys.argv[1];")
+        assertThat(dockerfile)
+                .contains("RUN python3 -c 'import sys; want = sys.argv[1];")
                 .contains("' \"$TERRARIUM_PYTHON\" \\\n    && python3 -m venv");
     }
 
     @Test
     void pipInstallerUsesTheVenvsOwnPipAndNoUv() {
-        String dockerfile = new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(Installer.PIP))
-                .generate(Fixtures.venvWithPip(), Fixtures.HASH).dockerfile();
+        String dockerfile =
+                new BuildContextGenerator(
+                                BuildContextOptions.defaults().withInstaller(Installer.PIP))
+                        .generate(Fixtures.venvWithPip(), Fixtures.HASH)
+                        .dockerfile();
 
-        assertThat(dockerfile).doesNotContain("uv").doesNotContain("--without-pip")
-                .contains("/opt/venv/bin/pip install --disable-pip-version-check -r /tmp/terrarium/requirements.txt")
-                .contains("/opt/venv/bin/pip freeze --disable-pip-version-check > /opt/terrarium/lock");
+        assertThat(dockerfile)
+                .doesNotContain("uv")
+                .doesNotContain("--without-pip")
+                .contains(
+                        "/opt/venv/bin/pip install --disable-pip-version-check -r /tmp/terrarium/requirements.txt")
+                .contains(
+                        "/opt/venv/bin/pip freeze --disable-pip-version-check > /opt/terrarium/lock");
     }
 
     @Test
     void venvWithoutRequirementsHasNoInstallStep() {
         BuildContext context = GENERATOR.generate(Fixtures.venvMinimal(), Fixtures.HASH);
 
-        assertThat(context.dockerfile()).doesNotContain("requirements.txt").doesNotContain("uv pip install");
+        assertThat(context.dockerfile())
+                .doesNotContain("requirements.txt")
+                .doesNotContain("uv pip install");
         assertThat(context.files()).doesNotContainKey(BuildContext.REQUIREMENTS_TXT);
     }
 
@@ -261,13 +351,15 @@ class BuildContextGeneratorTest {
     void lockStepPrintsMarkersWithoutEverSpellingTheMarkerOut() {
         String dockerfile = GENERATOR.generate(Fixtures.venvWithPip(), Fixtures.HASH).dockerfile();
 
-        assertThat(dockerfile).doesNotContain(LockMarkers.TOKEN)
+        assertThat(dockerfile)
+                .doesNotContain(LockMarkers.TOKEN)
                 .contains("printf 'terrarium-%s %s begin\\n' lock \"$h\"")
                 .contains("done < /opt/terrarium/lock");
         String lastRun = dockerfile.substring(dockerfile.lastIndexOf("\nRUN "));
         assertThat(lastRun).contains("uv pip freeze");
         assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile())
-                .as("terrarium-conda prints the lock itself").doesNotContain(LockMarkers.TOKEN);
+                .as("terrarium-conda prints the lock itself")
+                .doesNotContain(LockMarkers.TOKEN);
     }
 
     @Test
@@ -284,11 +376,17 @@ class BuildContextGeneratorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", "abc",
-            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0 "})
+    @ValueSource(
+            strings = {
+                "",
+                "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08",
+                "abc",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0 "
+            })
     void specHashMustBe64LowerCaseHexDigits(String hash) {
         assertThatThrownBy(() -> GENERATOR.generate(Fixtures.venvMinimal(), hash))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spec hash");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("spec hash");
     }
 
     @ParameterizedTest
@@ -298,7 +396,8 @@ class BuildContextGeneratorTest {
         environment.setPython(python);
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("python");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("python");
     }
 
     @ParameterizedTest
@@ -308,7 +407,8 @@ class BuildContextGeneratorTest {
         environment.setBaseImage(baseImage);
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseImage");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("baseImage");
     }
 
     @Test
@@ -317,23 +417,42 @@ class BuildContextGeneratorTest {
         environment.setManager(null);
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("manager");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("manager");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"curl; rm -rf /", "-oAPT::Update::Pre-Invoke::=id", "Curl", "curl wget", "curl\nwget",
-            "c", "curl=$(id)", "curl='1'", ""})
+    @ValueSource(
+            strings = {
+                "curl; rm -rf /",
+                "-oAPT::Update::Pre-Invoke::=id",
+                "Curl",
+                "curl wget",
+                "curl\nwget",
+                "c",
+                "curl=$(id)",
+                "curl='1'",
+                ""
+            })
     void systemPackagesMustBeDebianNames(String name) {
         ResolvedEnvironment environment = Fixtures.venvMinimal();
         environment.setSystem(List.of(name));
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("system");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("system");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"libc6:amd64", "git=1:2.39.5-0+deb12u1", "g++", "libstdc++6=12.2.0-14", "python3.11",
-            "openjdk-17-jre-headless=17.0.*"})
+    @ValueSource(
+            strings = {
+                "libc6:amd64",
+                "git=1:2.39.5-0+deb12u1",
+                "g++",
+                "libstdc++6=12.2.0-14",
+                "python3.11",
+                "openjdk-17-jre-headless=17.0.*"
+            })
     void debianNamesWithArchitectureAndVersionAreAccepted(String name) {
         ResolvedEnvironment environment = Fixtures.venvMinimal();
         environment.setSystem(List.of(name));
@@ -343,23 +462,45 @@ class BuildContextGeneratorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-r /etc/passwd", "--index-url=https://evil.example/simple", "requests\n--index-url x",
-            "requests\r\n-e .", "requests\u2028--extra-index-url https://evil.example", "requests\u0085-r x",
-            "requests\u000b-r x", "requests --index-url=https://evil.example", "requests # pinned later",
-            "requests\u00a0#x", "#requests", "requests \\", " ", "requests\u0000"})
+    @ValueSource(
+            strings = {
+                "-r /etc/passwd",
+                "--index-url=https://evil.example/simple",
+                "requests\n--index-url x",
+                "requests\r\n-e .",
+                "requests\u2028--extra-index-url https://evil.example",
+                "requests\u0085-r x",
+                "requests\u000b-r x",
+                "requests --index-url=https://evil.example",
+                "requests # pinned later",
+                "requests\u00a0#x",
+                "#requests",
+                "requests \\",
+                " ",
+                "requests\u0000"
+            })
     void pipRequirementsThatARequirementsFileWouldReadDifferentlyAreRefused(String requirement) {
-        for (ResolvedEnvironment environment : List.of(Fixtures.venvMinimal(), Fixtures.condaFull())) {
+        for (ResolvedEnvironment environment :
+                List.of(Fixtures.venvMinimal(), Fixtures.condaFull())) {
             environment.setPip(List.of(requirement));
 
             assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("pip");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("pip");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pkg @ https://example.com/pkg-1.0.tar.gz#sha256=abc", "foo>=1; python_version < \"3.13\"",
-            "requests[socks]>=2.31", "torch==2.5.1+cpu", "name @ git+https://example.com/r.git@v1#egg=name",
-            "x-y; platform_machine == \"x86-64\"", "naïve==1.0"})
+    @ValueSource(
+            strings = {
+                "pkg @ https://example.com/pkg-1.0.tar.gz#sha256=abc",
+                "foo>=1; python_version < \"3.13\"",
+                "requests[socks]>=2.31",
+                "torch==2.5.1+cpu",
+                "name @ git+https://example.com/r.git@v1#egg=name",
+                "x-y; platform_machine == \"x86-64\"",
+                "naïve==1.0"
+            })
     void validPep508RequirementsAreWrittenVerbatim(String requirement) {
         ResolvedEnvironment environment = Fixtures.venvMinimal();
         environment.setPip(List.of(requirement));
@@ -375,7 +516,8 @@ class BuildContextGeneratorTest {
         environment.setEnv(List.of(new BakedEnvVar(name, "x")));
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("identifier");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("identifier");
     }
 
     @Test
@@ -384,7 +526,8 @@ class BuildContextGeneratorTest {
         environment.setEnv(List.of(new BakedEnvVar("A", "x\u0000y")));
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NUL");
     }
 
     @Test
@@ -394,9 +537,11 @@ class BuildContextGeneratorTest {
         ResolvedEnvironment withPackages = Fixtures.venvMinimal();
         withPackages.setPackages(List.of("numpy"));
 
-        assertThat(GENERATOR.generate(withChannels, Fixtures.HASH).fileNames()).containsExactly("Dockerfile");
+        assertThat(GENERATOR.generate(withChannels, Fixtures.HASH).fileNames())
+                .containsExactly("Dockerfile");
         assertThatThrownBy(() -> GENERATOR.generate(withPackages, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packages");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("packages");
     }
 
     @Test
@@ -407,28 +552,53 @@ class BuildContextGeneratorTest {
         environment.setPackages(packages);
 
         assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("packages");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("packages");
     }
 
     @ParameterizedTest
     @CsvSource({"'', 10001", "0.13, 0", "'0.13.8; rm -rf /', 10001", "v0.13.8, 10001"})
     void optionsAreValidated(String uvVersion, int uid) {
-        assertThatThrownBy(() -> new BuildContextOptions(Installer.UV, uvVersion, uid,
-                BuildContextOptions.DEFAULT_CONDA_IMAGE, "strict", null))
+        assertThatThrownBy(
+                        () ->
+                                new BuildContextOptions(
+                                        Installer.UV,
+                                        uvVersion,
+                                        uid,
+                                        BuildContextOptions.DEFAULT_CONDA_IMAGE,
+                                        "strict",
+                                        null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
-    @CsvSource({"'builder:1 AS x', strict, ''", "'', strict, ''", "builder:1, fast, ''",
-            "builder:1, strict, 'ftp://example.com/'", "builder:1, strict, 'http://example.com/ x'"})
+    @CsvSource({
+        "'builder:1 AS x', strict, ''",
+        "'', strict, ''",
+        "builder:1, fast, ''",
+        "builder:1, strict, 'ftp://example.com/'",
+        "builder:1, strict, 'http://example.com/ x'"
+    })
     void condaOptionsAreValidated(String condaImage, String priority, String alias) {
-        assertThatThrownBy(() -> new BuildContextOptions(Installer.UV, "0.13.8", 10001, condaImage, priority,
-                alias.isEmpty() ? null : alias)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () ->
+                                new BuildContextOptions(
+                                        Installer.UV,
+                                        "0.13.8",
+                                        10001,
+                                        condaImage,
+                                        priority,
+                                        alias.isEmpty() ? null : alias))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static JsonNode request(ResolvedEnvironment environment, BuildContextGenerator generator)
-            throws Exception {
-        return JSON.readTree(generator.generate(environment, Fixtures.HASH).files().get(BuildContext.CONDA_REQUEST));
+    private static JsonNode request(
+            ResolvedEnvironment environment, BuildContextGenerator generator) throws Exception {
+        return JSON.readTree(
+                generator
+                        .generate(environment, Fixtures.HASH)
+                        .files()
+                        .get(BuildContext.CONDA_REQUEST));
     }
 
     private static List<String> strings(JsonNode array) {

@@ -22,14 +22,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * terrarium-conda, the installer of conda builds, run on this machine's python3 and py-rattler against the test
- * channels ({@link LocalCondaChannel}) with the request the generator writes, its paths moved to a temporary
- * directory: what the solver chooses, the lock it prints, the virtual packages it assumes, and how it fails. The same
- * program runs in the builder image in real builds; pip requirements (uv, an index) are left to those.
+ * terrarium-conda, the installer of conda builds, run on this machine's python3 and py-rattler
+ * against the test channels ({@link LocalCondaChannel}) with the request the generator writes, its
+ * paths moved to a temporary directory: what the solver chooses, the lock it prints, the virtual
+ * packages it assumes, and how it fails. The same program runs in the builder image in real builds;
+ * pip requirements (uv, an index) are left to those.
  */
 class CondaInstallerTest {
 
-    private static final Path INSTALLER = Path.of("images/builder/rootfs/opt/terrarium/bin/terrarium-conda");
+    private static final Path INSTALLER =
+            Path.of("images/builder/rootfs/opt/terrarium/bin/terrarium-conda");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalCondaChannel channel;
 
@@ -45,37 +47,63 @@ class CondaInstallerTest {
 
     @Test
     void theLockIsWhatTheSolverChoseInInstallOrderWithSha256(@TempDir Path work) throws Exception {
-        Run run = install(work, List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool", "pip"),
-                Map.of());
+        Run run =
+                install(
+                        work,
+                        List.of(
+                                "python 3.11.*",
+                                "terrarium-hello",
+                                "greet * fast*",
+                                "extra-tool",
+                                "pip"),
+                        Map.of());
 
         assertThat(run.exitCode()).as(run.output()).isZero();
-        ResolvedLock lock = LockExtractor.extract(run.output(), Fixtures.HASH, Manager.CONDA).orElseThrow();
+        ResolvedLock lock =
+                LockExtractor.extract(run.output(), Fixtures.HASH, Manager.CONDA).orElseThrow();
         List<String> records = lock.text().lines().filter(line -> line.startsWith("http")).toList();
-        assertThat(records).as("hello 2.0 needs python >=3.12; hello 1.0 constrains greet <1.6, so not 2.0; the glob "
-                + "picks the fast build over the higher build number; strict priority keeps greet 3.0 of extra out")
+        assertThat(records)
+                .as(
+                        "hello 2.0 needs python >=3.12; hello 1.0 constrains greet <1.6, so not 2.0; the glob "
+                                + "picks the fast build over the higher build number; strict priority keeps greet 3.0 of extra out")
                 .containsExactlyInAnyOrder(
                         channel.explicitLine("main/linux-64/python-3.11.2-0_debian.tar.bz2"),
                         channel.explicitLine("main/noarch/terrarium-hello-1.0-pyh0_0.conda"),
                         channel.explicitLine("main/noarch/greet-1.5-fast_0.conda"),
                         channel.explicitLine("main/noarch/pip-24.0-stub_0.conda"),
                         channel.explicitLine("extra/noarch/extra-tool-1.0-0.tar.bz2"));
-        assertThat(records.get(0)).as("python comes before the noarch: python package that needs it")
+        assertThat(records.get(0))
+                .as("python comes before the noarch: python package that needs it")
                 .contains("/python-3.11.2-");
         assertThat(records.indexOf(channel.explicitLine("main/noarch/greet-1.5-fast_0.conda")))
-                .isLessThan(records.indexOf(channel.explicitLine("main/noarch/terrarium-hello-1.0-pyh0_0.conda")));
-        assertThat(lock.text()).startsWith("# This file may be used to create an environment using:\n")
-                .contains("\n# platform: linux-64\n").contains("\n@EXPLICIT\n").doesNotContain("# pip ");
+                .isLessThan(
+                        records.indexOf(
+                                channel.explicitLine(
+                                        "main/noarch/terrarium-hello-1.0-pyh0_0.conda")));
+        assertThat(lock.text())
+                .startsWith("# This file may be used to create an environment using:\n")
+                .contains("\n# platform: linux-64\n")
+                .contains("\n@EXPLICIT\n")
+                .doesNotContain("# pip ");
         assertThat(lock.packages()).isEqualTo(5);
         assertThat(Files.readString(run.output(work).resolve("lock"))).isEqualTo(lock.text());
-        assertThat(Files.readString(run.output(work).resolve("explicit.txt"))).isEqualTo(lock.text());
+        assertThat(Files.readString(run.output(work).resolve("explicit.txt")))
+                .isEqualTo(lock.text());
 
         Path prefix = run.prefix(work);
-        assertThat(Files.readString(prefix.resolve("lib/python3.11/site-packages/terrarium_hello/__init__.py")))
+        assertThat(
+                        Files.readString(
+                                prefix.resolve(
+                                        "lib/python3.11/site-packages/terrarium_hello/__init__.py")))
                 .contains("VERSION = \"1.0\"");
         assertThat(prefix.resolve("share/greet/1.5-fast_0.txt")).exists();
-        assertThat(Files.readSymbolicLink(prefix.resolve("bin/python"))).isEqualTo(Path.of("/usr/bin/python3"));
+        assertThat(Files.readSymbolicLink(prefix.resolve("bin/python")))
+                .isEqualTo(Path.of("/usr/bin/python3"));
         assertThat(Files.readString(prefix.resolve("conda-meta/greet-1.5-fast_0.json")))
-                .contains("\"sha256\": \"" + channel.sha256("main/noarch/greet-1.5-fast_0.conda") + "\"");
+                .contains(
+                        "\"sha256\": \""
+                                + channel.sha256("main/noarch/greet-1.5-fast_0.conda")
+                                + "\"");
         assertThat(prefix.resolve(".lock")).doesNotExist();
     }
 
@@ -84,32 +112,40 @@ class CondaInstallerTest {
         Run run = install(work, List.of("python 3.11.*", "terrarium-hello", "greet >=2"), Map.of());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.output()).contains("terrarium-conda: the environment cannot be solved:")
-                .contains("terrarium-hello 1.0 would constrain").contains("greet <1.6")
+        assertThat(run.output())
+                .contains("terrarium-conda: the environment cannot be solved:")
+                .contains("terrarium-hello 1.0 would constrain")
+                .contains("greet <1.6")
                 .doesNotContain("terrarium-lock");
     }
 
     @Test
-    void virtualPackagesComeFromTheRequestNeverFromThisMachine(@TempDir Path work) throws Exception {
+    void virtualPackagesComeFromTheRequestNeverFromThisMachine(@TempDir Path work)
+            throws Exception {
         Run glibc = install(work.resolve("glibc"), List.of("needs-new-glibc"), Map.of());
         Run noCuda = install(work.resolve("no-cuda"), List.of("needs-cuda"), Map.of());
         Run cuda = install(work.resolve("cuda"), List.of("needs-cuda"), Map.of("cuda", "12.4"));
 
         assertThat(glibc.exitCode()).isEqualTo(1);
         assertThat(glibc.output()).contains("__glibc >=2.99");
-        assertThat(noCuda.exitCode()).as("no __cuda unless the request names a CUDA version").isEqualTo(1);
+        assertThat(noCuda.exitCode())
+                .as("no __cuda unless the request names a CUDA version")
+                .isEqualTo(1);
         assertThat(noCuda.output()).contains("__cuda >=12");
         assertThat(cuda.exitCode()).as(cuda.output()).isZero();
-        assertThat(cuda.output()).contains(channel.explicitLine("main/linux-64/needs-cuda-1.0-0.conda"));
+        assertThat(cuda.output())
+                .contains(channel.explicitLine("main/linux-64/needs-cuda-1.0-0.conda"));
     }
 
     @Test
     void channelPriorityDecidesWhichChannelAPackageComesFrom(@TempDir Path work) throws Exception {
         Run strict = install(work.resolve("strict"), List.of("greet"), Map.of());
-        Run disabled = install(work.resolve("disabled"), List.of("greet"), Map.of("priority", "disabled"));
+        Run disabled =
+                install(work.resolve("disabled"), List.of("greet"), Map.of("priority", "disabled"));
 
         assertThat(strict.output()).contains(channel.explicitLine("main/noarch/greet-2.0-0.conda"));
-        assertThat(disabled.output()).contains(channel.explicitLine("extra/noarch/greet-3.0-0.conda"));
+        assertThat(disabled.output())
+                .contains(channel.explicitLine("extra/noarch/greet-3.0-0.conda"));
     }
 
     private record Run(int exitCode, String output) {
@@ -122,15 +158,27 @@ class CondaInstallerTest {
         }
     }
 
-    /** The generator's request for these specs, its paths moved under {@code work}, run with this machine's python. */
-    private static Run install(Path work, List<String> packages, Map<String, String> settings) throws Exception {
-        ResolvedEnvironment environment = Fixtures.environment(Manager.CONDA, "3.11", "debian:bookworm-slim");
+    /**
+     * The generator's request for these specs, its paths moved under {@code work}, run with this
+     * machine's python.
+     */
+    private static Run install(Path work, List<String> packages, Map<String, String> settings)
+            throws Exception {
+        ResolvedEnvironment environment =
+                Fixtures.environment(Manager.CONDA, "3.11", "debian:bookworm-slim");
         environment.setChannels(List.of(LocalCondaChannel.MAIN, LocalCondaChannel.EXTRA));
         environment.setPackages(packages);
-        BuildContextOptions options = BuildContextOptions.defaults().withChannelAlias(channel.alias())
-                .withChannelPriority(settings.getOrDefault("priority", "strict"));
-        ObjectNode request = (ObjectNode) JSON.readTree(new BuildContextGenerator(options)
-                .generate(environment, Fixtures.HASH).files().get(BuildContext.CONDA_REQUEST));
+        BuildContextOptions options =
+                BuildContextOptions.defaults()
+                        .withChannelAlias(channel.alias())
+                        .withChannelPriority(settings.getOrDefault("priority", "strict"));
+        ObjectNode request =
+                (ObjectNode)
+                        JSON.readTree(
+                                new BuildContextGenerator(options)
+                                        .generate(environment, Fixtures.HASH)
+                                        .files()
+                                        .get(BuildContext.CONDA_REQUEST));
         Files.createDirectories(work);
         request.put("prefix", work.resolve("prefix").toString());
         request.put("output", work.resolve("out").toString());
@@ -146,8 +194,12 @@ class CondaInstallerTest {
         Path file = work.resolve("conda-request.json");
         Files.writeString(file, JSON.writeValueAsString(request));
         Path repo = LocalControlPlane.repoDir();
-        Commands.Result result = Commands.run(List.of("python3", repo.resolve(INSTALLER).toString(), file.toString()),
-                Map.of(), work, Duration.ofMinutes(2));
+        Commands.Result result =
+                Commands.run(
+                        List.of("python3", repo.resolve(INSTALLER).toString(), file.toString()),
+                        Map.of(),
+                        work,
+                        Duration.ofMinutes(2));
         return new Run(result.exitCode(), result.output());
     }
 }

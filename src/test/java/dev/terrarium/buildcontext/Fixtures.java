@@ -10,13 +10,16 @@ import java.util.List;
 public final class Fixtures {
 
     /** sha256 of "test". */
-    public static final String HASH = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-    public static final String OTHER_HASH = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
+    public static final String HASH =
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
-    private Fixtures() {
-    }
+    public static final String OTHER_HASH =
+            "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
 
-    public static ResolvedEnvironment environment(Manager manager, String python, String baseImage) {
+    private Fixtures() {}
+
+    public static ResolvedEnvironment environment(
+            Manager manager, String python, String baseImage) {
         ResolvedEnvironment environment = new ResolvedEnvironment();
         environment.setManager(manager);
         environment.setPython(python);
@@ -26,12 +29,16 @@ public final class Fixtures {
 
     /** conda with channels, packages, pip requirements, OS packages and baked variables. */
     public static ResolvedEnvironment condaFull() {
-        ResolvedEnvironment environment = environment(Manager.CONDA, "3.12", "debian:bookworm-slim");
+        ResolvedEnvironment environment =
+                environment(Manager.CONDA, "3.12", "debian:bookworm-slim");
         environment.setChannels(List.of("conda-forge", "bioconda"));
         environment.setPackages(List.of("numpy=1.26.4", "pandas>=2.2", "scipy"));
         environment.setPip(List.of("requests==2.32.3", "rich>=13"));
         environment.setSystem(List.of("curl", "git=1:2.39.5-0+deb12u1"));
-        environment.setEnv(List.of(new BakedEnvVar("GREETING", "hello world"), new BakedEnvVar("MPLBACKEND", "Agg")));
+        environment.setEnv(
+                List.of(
+                        new BakedEnvVar("GREETING", "hello world"),
+                        new BakedEnvVar("MPLBACKEND", "Agg")));
         return environment;
     }
 
@@ -40,12 +47,16 @@ public final class Fixtures {
         return environment(Manager.VENV, "3.12", "python:3.12-slim");
     }
 
-    /** venv on a Debian image with python3 and python3-venv, with OS packages and baked variables. */
+    /**
+     * venv on a Debian image with python3 and python3-venv, with OS packages and baked variables.
+     */
     public static ResolvedEnvironment venvSystemEnv() {
-        ResolvedEnvironment environment = environment(Manager.VENV, "3.11", "debian:bookworm-python3-venv");
+        ResolvedEnvironment environment =
+                environment(Manager.VENV, "3.11", "debian:bookworm-python3-venv");
         environment.setPip(List.of("flask==3.0.3", "gunicorn"));
         environment.setSystem(List.of("libpq5", "tini"));
-        environment.setEnv(List.of(new BakedEnvVar("APP_ENV", "production"), new BakedEnvVar("PORT", "8000")));
+        environment.setEnv(
+                List.of(new BakedEnvVar("APP_ENV", "production"), new BakedEnvVar("PORT", "8000")));
         return environment;
     }
 

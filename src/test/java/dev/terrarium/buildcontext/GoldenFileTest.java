@@ -18,10 +18,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Generated contexts compared byte for byte with src/test/resources/golden. Each case has one golden file per
- * context file ({@code <case>.Dockerfile}, {@code <case>.environment.yml}, …) and {@code <case>.build-args} with one
- * {@code NAME=VALUE} per line. After an intended change, rerun with {@code -Dterrarium.golden.update=true} and review
- * the diff.
+ * Generated contexts compared byte for byte with src/test/resources/golden. Each case has one
+ * golden file per context file ({@code <case>.Dockerfile}, {@code <case>.environment.yml}, …) and
+ * {@code <case>.build-args} with one {@code NAME=VALUE} per line. After an intended change, rerun
+ * with {@code -Dterrarium.golden.update=true} and review the diff.
  */
 class GoldenFileTest {
 
@@ -34,18 +34,26 @@ class GoldenFileTest {
                 Arguments.of("conda-full", Fixtures.condaFull(), defaults),
                 Arguments.of("venv-minimal", Fixtures.venvMinimal(), defaults),
                 Arguments.of("venv-system-env", Fixtures.venvSystemEnv(), defaults),
-                Arguments.of("venv-pip-installer", Fixtures.venvWithPip(), defaults.withInstaller(Installer.PIP)));
+                Arguments.of(
+                        "venv-pip-installer",
+                        Fixtures.venvWithPip(),
+                        defaults.withInstaller(Installer.PIP)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void contextMatchesGoldenFiles(String name, ResolvedEnvironment environment, BuildContextOptions options)
+    void contextMatchesGoldenFiles(
+            String name, ResolvedEnvironment environment, BuildContextOptions options)
             throws IOException {
-        BuildContext context = new BuildContextGenerator(options).generate(environment, Fixtures.HASH);
+        BuildContext context =
+                new BuildContextGenerator(options).generate(environment, Fixtures.HASH);
         Map<String, String> expected = new LinkedHashMap<>();
         context.files().forEach((file, content) -> expected.put(name + "." + file, content));
-        expected.put(name + ".build-args", context.buildArgs().entrySet().stream()
-                .map(arg -> arg.getKey() + "=" + arg.getValue() + "\n").collect(Collectors.joining()));
+        expected.put(
+                name + ".build-args",
+                context.buildArgs().entrySet().stream()
+                        .map(arg -> arg.getKey() + "=" + arg.getValue() + "\n")
+                        .collect(Collectors.joining()));
 
         if (UPDATE) {
             Files.createDirectories(GOLDEN);
@@ -53,14 +61,18 @@ class GoldenFileTest {
                 Files.delete(GOLDEN.resolve(stale));
             }
             for (Map.Entry<String, String> file : expected.entrySet()) {
-                Files.writeString(GOLDEN.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+                Files.writeString(
+                        GOLDEN.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             }
         }
 
         assertThat(goldenFilesOf(name)).containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (Map.Entry<String, String> file : expected.entrySet()) {
-            assertThat(file.getValue()).as(file.getKey())
-                    .isEqualTo(Files.readString(GOLDEN.resolve(file.getKey()), StandardCharsets.UTF_8));
+            assertThat(file.getValue())
+                    .as(file.getKey())
+                    .isEqualTo(
+                            Files.readString(
+                                    GOLDEN.resolve(file.getKey()), StandardCharsets.UTF_8));
         }
     }
 

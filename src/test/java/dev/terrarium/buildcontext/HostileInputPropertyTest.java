@@ -1,7 +1,5 @@
 package dev.terrarium.buildcontext;
 
-import dev.terrarium.builder.BuildRequest;
-import dev.terrarium.builder.BuilderPodSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +9,8 @@ import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.builder.BuildRequest;
+import dev.terrarium.builder.BuilderPodSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,37 +20,108 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated hostile strings in every user-controlled field. Each string carries a unique nonce; the Dockerfile and
- * the builders' shell scripts must contain no nonce at all, the environment files must read back to exactly the
- * input lists, and the build arguments must carry the values unchanged. A seed per case keeps failures reproducible.
+ * Generated hostile strings in every user-controlled field. Each string carries a unique nonce; the
+ * Dockerfile and the builders' shell scripts must contain no nonce at all, the environment files
+ * must read back to exactly the input lists, and the build arguments must carry the values
+ * unchanged. A seed per case keeps failures reproducible.
  */
 class HostileInputPropertyTest {
 
     private static final int CASES = 300;
     private static final String NONCE = "ZqX";
     private static final String[] FRAGMENTS = {
-        "'", "\"", "$(touch /tmp/pwned)", "`id`", ";", "&&", "||", "|", "\\", "\\n", "${HOME}", "$HOME", "$((1+1))",
-        "#", " #", "%s", "%n", "--", "-", ":", ": ", "- ", "{", "}", "[", "]", "*", "!", "&anchor", "*alias", "?",
-        ",", "=", "\t", " ", "é", "日本語", "🐍", "\u202e", "\u200b", "\u00a0", "\u2028", "\u0085", "\r\n", "\n",
-        "\nRUN id", "null", "~", "true", "0x1F", "1e3", "@", "terrarium-lock", "EOF", "<<EOF", ">", "<", "\u0007",
-        "'\"'", "\\\"", "${TERRARIUM_ENV_0}", "%", "!!binary", "---", "...",
+        "'",
+        "\"",
+        "$(touch /tmp/pwned)",
+        "`id`",
+        ";",
+        "&&",
+        "||",
+        "|",
+        "\\",
+        "\\n",
+        "${HOME}",
+        "$HOME",
+        "$((1+1))",
+        "#",
+        " #",
+        "%s",
+        "%n",
+        "--",
+        "-",
+        ":",
+        ": ",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "*",
+        "!",
+        "&anchor",
+        "*alias",
+        "?",
+        ",",
+        "=",
+        "\t",
+        " ",
+        "é",
+        "日本語",
+        "🐍",
+        "\u202e",
+        "\u200b",
+        "\u00a0",
+        "\u2028",
+        "\u0085",
+        "\r\n",
+        "\n",
+        "\nRUN id",
+        "null",
+        "~",
+        "true",
+        "0x1F",
+        "1e3",
+        "@",
+        "terrarium-lock",
+        "EOF",
+        "<<EOF",
+        ">",
+        "<",
+        "\u0007",
+        "'\"'",
+        "\\\"",
+        "${TERRARIUM_ENV_0}",
+        "%",
+        "!!binary",
+        "---",
+        "...",
     };
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void hostileValuesNeverReachTheDockerfileOrAShellScriptAndRoundTripThroughTheContext() throws Exception {
+    void hostileValuesNeverReachTheDockerfileOrAShellScriptAndRoundTripThroughTheContext()
+            throws Exception {
         int acceptedPip = 0;
         for (int seed = 0; seed < CASES; seed++) {
             Random random = new Random(seed);
             Nonces nonces = new Nonces(seed);
-            List<String> channels = List.of(hostile(random, nonces, s -> true), hostile(random, nonces, s -> true));
-            List<String> packages = List.of(hostile(random, nonces, s -> true), hostile(random, nonces, s -> true),
-                    hostile(random, nonces, s -> true));
-            List<String> pip = List.of(hostile(random, nonces, HostileInputPropertyTest::isRequirementLine),
-                    hostile(random, nonces, HostileInputPropertyTest::isRequirementLine));
-            String baseImage = hostile(random, nonces, s -> s.chars().noneMatch(Character::isWhitespace));
-            List<BakedEnvVar> env = List.of(new BakedEnvVar("FIRST", hostile(random, nonces, s -> true)),
-                    new BakedEnvVar("SECOND", hostile(random, nonces, s -> true)));
+            List<String> channels =
+                    List.of(hostile(random, nonces, s -> true), hostile(random, nonces, s -> true));
+            List<String> packages =
+                    List.of(
+                            hostile(random, nonces, s -> true),
+                            hostile(random, nonces, s -> true),
+                            hostile(random, nonces, s -> true));
+            List<String> pip =
+                    List.of(
+                            hostile(random, nonces, HostileInputPropertyTest::isRequirementLine),
+                            hostile(random, nonces, HostileInputPropertyTest::isRequirementLine));
+            String baseImage =
+                    hostile(random, nonces, s -> s.chars().noneMatch(Character::isWhitespace));
+            List<BakedEnvVar> env =
+                    List.of(
+                            new BakedEnvVar("FIRST", hostile(random, nonces, s -> true)),
+                            new BakedEnvVar("SECOND", hostile(random, nonces, s -> true)));
             acceptedPip += pip.size();
 
             for (Manager manager : Manager.values()) {
@@ -62,15 +133,21 @@ class HostileInputPropertyTest {
                 environment.setPip(pip);
                 environment.setSystem(List.of("curl"));
                 environment.setEnv(env);
-                for (BuildContextOptions options : List.of(BuildContextOptions.defaults(),
-                        BuildContextOptions.defaults().withInstaller(Installer.PIP))) {
-                    BuildContext context = new BuildContextGenerator(options).generate(environment, Fixtures.HASH);
+                for (BuildContextOptions options :
+                        List.of(
+                                BuildContextOptions.defaults(),
+                                BuildContextOptions.defaults().withInstaller(Installer.PIP))) {
+                    BuildContext context =
+                            new BuildContextGenerator(options).generate(environment, Fixtures.HASH);
                     String where = "seed " + seed + ", " + manager + ", " + options;
 
                     assertThat(context.dockerfile()).as(where).doesNotContain(NONCE);
-                    assertThat(context.dockerfile()).as(where)
-                            .isEqualTo(new BuildContextGenerator(options).generate(benign(environment), Fixtures.HASH)
-                                    .dockerfile());
+                    assertThat(context.dockerfile())
+                            .as(where)
+                            .isEqualTo(
+                                    new BuildContextGenerator(options)
+                                            .generate(benign(environment), Fixtures.HASH)
+                                            .dockerfile());
                     Map<String, String> buildArgs = new java.util.LinkedHashMap<>();
                     buildArgs.put("TERRARIUM_BASE_IMAGE", baseImage);
                     if (manager == Manager.CONDA) {
@@ -81,17 +158,24 @@ class HostileInputPropertyTest {
                     buildArgs.put("TERRARIUM_ENV_1", env.get(1).getValue());
                     assertThat(context.buildArgs()).as(where).containsExactlyEntriesOf(buildArgs);
                     if (manager == Manager.CONDA) {
-                        JsonNode request = JSON.readTree(context.files().get(BuildContext.CONDA_REQUEST));
+                        JsonNode request =
+                                JSON.readTree(context.files().get(BuildContext.CONDA_REQUEST));
                         List<String> specs = new ArrayList<>(List.of("python=3.12"));
                         specs.addAll(packages);
-                        assertThat(strings(request.get("channels").findValues("name"))).as(where)
+                        assertThat(strings(request.get("channels").findValues("name")))
+                                .as(where)
                                 .isEqualTo(channels);
                         assertThat(strings(request.get("specs"))).as(where).isEqualTo(specs);
                         assertThat(strings(request.get("pip"))).as(where).isEqualTo(pip);
-                        assertThat(request.get("specHash").asText()).as(where).isEqualTo(Fixtures.HASH);
+                        assertThat(request.get("specHash").asText())
+                                .as(where)
+                                .isEqualTo(Fixtures.HASH);
                     } else {
-                        assertThat(pythonSplitLines(context.files().get(BuildContext.REQUIREMENTS_TXT)))
-                                .as(where).isEqualTo(pip);
+                        assertThat(
+                                        pythonSplitLines(
+                                                context.files().get(BuildContext.REQUIREMENTS_TXT)))
+                                .as(where)
+                                .isEqualTo(pip);
                     }
                     for (BuildStrategy strategy : BuildStrategy.values()) {
                         assertBuilderCarriesArgumentsVerbatim(strategy, context, where);
@@ -112,12 +196,14 @@ class HostileInputPropertyTest {
             ResolvedEnvironment withSystem = Fixtures.venvMinimal();
             withSystem.setSystem(List.of("curl", hostile));
             assertThatThrownBy(() -> generator.generate(withSystem, Fixtures.HASH))
-                    .as("seed " + seed).isInstanceOf(IllegalArgumentException.class);
+                    .as("seed " + seed)
+                    .isInstanceOf(IllegalArgumentException.class);
 
             ResolvedEnvironment withVariable = Fixtures.venvMinimal();
             withVariable.setEnv(List.of(new BakedEnvVar("OK_" + seed + hostile, "x")));
             assertThatThrownBy(() -> generator.generate(withVariable, Fixtures.HASH))
-                    .as("seed " + seed).isInstanceOf(IllegalArgumentException.class);
+                    .as("seed " + seed)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -130,8 +216,14 @@ class HostileInputPropertyTest {
             ResolvedEnvironment environment = Fixtures.venvMinimal();
             environment.setPip(List.of("numpy", requirement));
             try {
-                String file = generator.generate(environment, Fixtures.HASH).files().get(BuildContext.REQUIREMENTS_TXT);
-                assertThat(pythonSplitLines(file)).as("seed " + seed).containsExactly("numpy", requirement);
+                String file =
+                        generator
+                                .generate(environment, Fixtures.HASH)
+                                .files()
+                                .get(BuildContext.REQUIREMENTS_TXT);
+                assertThat(pythonSplitLines(file))
+                        .as("seed " + seed)
+                        .containsExactly("numpy", requirement);
                 assertThat(isRequirementLine(requirement)).as("seed " + seed).isTrue();
             } catch (IllegalArgumentException e) {
                 refused++;
@@ -141,18 +233,26 @@ class HostileInputPropertyTest {
         assertThat(refused).isBetween(1, CASES - 1);
     }
 
-    private static void assertBuilderCarriesArgumentsVerbatim(BuildStrategy strategy, BuildContext context,
-            String where) {
-        BuildRequest request = BuildRequest.of("registry.example.com/terrarium/builder:1",
-                "registry.example.com/team/env:" + Fixtures.HASH, "ctx", context)
-                .withPushSecret("push");
+    private static void assertBuilderCarriesArgumentsVerbatim(
+            BuildStrategy strategy, BuildContext context, String where) {
+        BuildRequest request =
+                BuildRequest.of(
+                                "registry.example.com/terrarium/builder:1",
+                                "registry.example.com/team/env:" + Fixtures.HASH,
+                                "ctx",
+                                context)
+                        .withPushSecret("push");
         Container container = BuilderPodSpec.forStrategy(strategy).pod(request).container();
         for (String commandPart : container.getCommand()) {
             assertThat(commandPart).as(where + ", " + strategy).doesNotContain(NONCE);
         }
-        context.buildArgs().forEach((name, value) -> {
-            assertThat(container.getArgs()).as(where + ", " + strategy).contains(name + "=" + value);
-        });
+        context.buildArgs()
+                .forEach(
+                        (name, value) -> {
+                            assertThat(container.getArgs())
+                                    .as(where + ", " + strategy)
+                                    .contains(name + "=" + value);
+                        });
     }
 
     /** Python's str.splitlines, which pip uses to read a requirements file. */
@@ -207,12 +307,14 @@ class HostileInputPropertyTest {
 
     /** The same environment with every user value replaced by a plain word of the same role. */
     private static ResolvedEnvironment benign(ResolvedEnvironment hostile) {
-        ResolvedEnvironment environment = Fixtures.environment(hostile.getManager(), hostile.getPython(), "base:1");
+        ResolvedEnvironment environment =
+                Fixtures.environment(hostile.getManager(), hostile.getPython(), "base:1");
         environment.setChannels(hostile.getChannels().stream().map(c -> "channel").toList());
         environment.setPackages(hostile.getPackages().stream().map(p -> "package").toList());
         environment.setPip(hostile.getPip().stream().map(p -> "requirement").toList());
         environment.setSystem(hostile.getSystem());
-        environment.setEnv(hostile.getEnv().stream().map(v -> new BakedEnvVar(v.getName(), "value")).toList());
+        environment.setEnv(
+                hostile.getEnv().stream().map(v -> new BakedEnvVar(v.getName(), "value")).toList());
         return environment;
     }
 

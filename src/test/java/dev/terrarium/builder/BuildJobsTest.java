@@ -15,7 +15,8 @@ class BuildJobsTest {
 
     private static ImageBuild build(Long timeoutSeconds) {
         ImageBuild build = new ImageBuild();
-        build.setMetadata(new ObjectMetaBuilder().withName("ds-0123456789").withNamespace("team").build());
+        build.setMetadata(
+                new ObjectMetaBuilder().withName("ds-0123456789").withNamespace("team").build());
         ImageBuildSpec spec = new ImageBuildSpec();
         spec.setEnvironment("ds");
         spec.setSpecHash("0123456789abcdef".repeat(4));
@@ -36,8 +37,15 @@ class BuildJobsTest {
     void aDeadlineOutsideOneSecondToADayIsRefusedNamingTheField(long timeoutSeconds) {
         BuildJobs.Preparation preparation = BuildJobs.prepare(build(timeoutSeconds));
 
-        assertThat(preparation).isInstanceOfSatisfying(BuildJobs.Refused.class, refused -> assertThat(
-                refused.message()).contains("spec.build.timeoutSeconds", Long.toString(timeoutSeconds), "86400"));
+        assertThat(preparation)
+                .isInstanceOfSatisfying(
+                        BuildJobs.Refused.class,
+                        refused ->
+                                assertThat(refused.message())
+                                        .contains(
+                                                "spec.build.timeoutSeconds",
+                                                Long.toString(timeoutSeconds),
+                                                "86400"));
     }
 
     @ParameterizedTest

@@ -18,11 +18,25 @@ class BuildOutcomeTest {
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
     private static Job job(String condition, String reason, String message, Long deadlineSeconds) {
-        var builder = new JobBuilder().withNewMetadata().withName("env-0123456789").endMetadata()
-                .withNewSpec().withActiveDeadlineSeconds(deadlineSeconds).endSpec().withNewStatus().endStatus();
+        var builder =
+                new JobBuilder()
+                        .withNewMetadata()
+                        .withName("env-0123456789")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withActiveDeadlineSeconds(deadlineSeconds)
+                        .endSpec()
+                        .withNewStatus()
+                        .endStatus();
         if (condition != null) {
-            builder.editStatus().addNewCondition().withType(condition).withStatus("True").withReason(reason)
-                    .withMessage(message).endCondition().endStatus();
+            builder.editStatus()
+                    .addNewCondition()
+                    .withType(condition)
+                    .withStatus("True")
+                    .withReason(reason)
+                    .withMessage(message)
+                    .endCondition()
+                    .endStatus();
         }
         return builder.build();
     }
@@ -32,25 +46,54 @@ class BuildOutcomeTest {
     }
 
     private static PodBuilder pod(String name, String created) {
-        return new PodBuilder().withNewMetadata().withName(name).withCreationTimestamp(created).endMetadata()
-                .withNewStatus().endStatus();
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withCreationTimestamp(created)
+                .endMetadata()
+                .withNewStatus()
+                .endStatus();
     }
 
     private static Pod terminated(String name, int exitCode, String reason, String message) {
-        return pod(name, "2026-01-01T00:00:00Z").editStatus().withContainerStatuses(new ContainerStatusBuilder()
-                .withName(BuilderPod.CONTAINER_NAME).withNewState().withNewTerminated().withExitCode(exitCode)
-                .withReason(reason).withMessage(message).endTerminated().endState().build()).endStatus().build();
+        return pod(name, "2026-01-01T00:00:00Z")
+                .editStatus()
+                .withContainerStatuses(
+                        new ContainerStatusBuilder()
+                                .withName(BuilderPod.CONTAINER_NAME)
+                                .withNewState()
+                                .withNewTerminated()
+                                .withExitCode(exitCode)
+                                .withReason(reason)
+                                .withMessage(message)
+                                .endTerminated()
+                                .endState()
+                                .build())
+                .endStatus()
+                .build();
     }
 
     private static Pod waiting(String name, String reason, String message) {
-        return pod(name, "2026-01-01T00:00:00Z").editStatus().withContainerStatuses(new ContainerStatusBuilder()
-                .withName(BuilderPod.CONTAINER_NAME).withNewState().withNewWaiting().withReason(reason)
-                .withMessage(message).endWaiting().endState().build()).endStatus().build();
+        return pod(name, "2026-01-01T00:00:00Z")
+                .editStatus()
+                .withContainerStatuses(
+                        new ContainerStatusBuilder()
+                                .withName(BuilderPod.CONTAINER_NAME)
+                                .withNewState()
+                                .withNewWaiting()
+                                .withReason(reason)
+                                .withMessage(message)
+                                .endWaiting()
+                                .endState()
+                                .build())
+                .endStatus()
+                .build();
     }
 
     @Test
     void aJobWithoutPodOrConditionRuns() {
-        assertThat(BuildOutcome.of(running(), List.of(), IMAGE)).isEqualTo(new BuildOutcome.Running(null));
+        assertThat(BuildOutcome.of(running(), List.of(), IMAGE))
+                .isEqualTo(new BuildOutcome.Running(null));
     }
 
     @Test
@@ -60,13 +103,22 @@ class BuildOutcomeTest {
         job.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
         Duration limit = Duration.ofMinutes(2);
 
-        assertThat(BuildOutcome.notStarted(job, List.of(), limit, Instant.parse("2026-01-01T00:01:59Z"))).isEmpty();
-        BuildOutcome.Failed refused = BuildOutcome.notStarted(job, List.of(), limit,
-                Instant.parse("2026-01-01T00:02:00Z")).orElseThrow();
+        assertThat(
+                        BuildOutcome.notStarted(
+                                job, List.of(), limit, Instant.parse("2026-01-01T00:01:59Z")))
+                .isEmpty();
+        BuildOutcome.Failed refused =
+                BuildOutcome.notStarted(
+                                job, List.of(), limit, Instant.parse("2026-01-01T00:02:00Z"))
+                        .orElseThrow();
 
         assertThat(refused.reason()).isEqualTo("PodNotCreated");
-        assertThat(refused.message()).contains("env-0123456789 made no pod in 2m", "ResourceQuota",
-                "kubectl describe job env-0123456789 -n team", "terrarium.dev/rebuild");
+        assertThat(refused.message())
+                .contains(
+                        "env-0123456789 made no pod in 2m",
+                        "ResourceQuota",
+                        "kubectl describe job env-0123456789 -n team",
+                        "terrarium.dev/rebuild");
         assertThat(refused.stopJob()).isTrue();
         assertThat(refused.logPod()).isNull();
     }
@@ -75,20 +127,40 @@ class BuildOutcomeTest {
     void aPodThatNoNodeTakesPastTheLimitIsUnschedulable() {
         Job job = running();
         job.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
-        Pod pending = pod("env-0123456789-abcde", "2026-01-01T00:00:01Z").editStatus().addNewCondition()
-                .withType("PodScheduled").withStatus("False").withReason("Unschedulable")
-                .withMessage("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.")
-                .withLastTransitionTime("2026-01-01T00:00:02Z").endCondition().endStatus().build();
+        Pod pending =
+                pod("env-0123456789-abcde", "2026-01-01T00:00:01Z")
+                        .editStatus()
+                        .addNewCondition()
+                        .withType("PodScheduled")
+                        .withStatus("False")
+                        .withReason("Unschedulable")
+                        .withMessage(
+                                "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.")
+                        .withLastTransitionTime("2026-01-01T00:00:02Z")
+                        .endCondition()
+                        .endStatus()
+                        .build();
         Duration limit = Duration.ofMinutes(10);
 
-        assertThat(BuildOutcome.notStarted(job, List.of(pending), limit, Instant.parse("2026-01-01T00:10:01Z")))
+        assertThat(
+                        BuildOutcome.notStarted(
+                                job,
+                                List.of(pending),
+                                limit,
+                                Instant.parse("2026-01-01T00:10:01Z")))
                 .isEmpty();
-        BuildOutcome.Failed failed = BuildOutcome.notStarted(job, List.of(pending), limit,
-                Instant.parse("2026-01-01T00:10:02Z")).orElseThrow();
+        BuildOutcome.Failed failed =
+                BuildOutcome.notStarted(
+                                job, List.of(pending), limit, Instant.parse("2026-01-01T00:10:02Z"))
+                        .orElseThrow();
 
         assertThat(failed.reason()).isEqualTo("Unschedulable");
-        assertThat(failed.message()).contains("env-0123456789-abcde", "(for 10m)", "didn't match Pod's node",
-                "build.nodeSelector");
+        assertThat(failed.message())
+                .contains(
+                        "env-0123456789-abcde",
+                        "(for 10m)",
+                        "didn't match Pod's node",
+                        "build.nodeSelector");
         assertThat(failed.stopJob()).isTrue();
     }
 
@@ -97,25 +169,39 @@ class BuildOutcomeTest {
         Job job = running();
         job.getMetadata().setNamespace("team");
 
-        BuildOutcome.Failed quota = BuildOutcome.podRefused(job, "Error creating: pods \"env-0123456789-x\" is "
-                + "forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0");
-        BuildOutcome.Failed podSecurity = BuildOutcome.podRefused(job, "Error creating: pods \"env-0123456789-x\" "
-                + "is forbidden: violates PodSecurity \"restricted:latest\": seccompProfile");
-        BuildOutcome.Failed other = BuildOutcome.podRefused(job, "Error creating: pods \"x\" is forbidden: "
-                + "maximum cpu usage per Container is 1, but limit is 2");
+        BuildOutcome.Failed quota =
+                BuildOutcome.podRefused(
+                        job,
+                        "Error creating: pods \"env-0123456789-x\" is "
+                                + "forbidden: exceeded quota: no-pods, requested: pods=1, used: pods=0, limited: pods=0");
+        BuildOutcome.Failed podSecurity =
+                BuildOutcome.podRefused(
+                        job,
+                        "Error creating: pods \"env-0123456789-x\" "
+                                + "is forbidden: violates PodSecurity \"restricted:latest\": seccompProfile");
+        BuildOutcome.Failed other =
+                BuildOutcome.podRefused(
+                        job,
+                        "Error creating: pods \"x\" is forbidden: "
+                                + "maximum cpu usage per Container is 1, but limit is 2");
 
         assertThat(quota.reason()).isEqualTo("QuotaExceeded");
-        assertThat(quota.message()).contains("exceeded quota: no-pods", "ResourceQuota of namespace team");
+        assertThat(quota.message())
+                .contains("exceeded quota: no-pods", "ResourceQuota of namespace team");
         assertThat(podSecurity.reason()).isEqualTo("PodSecurity");
-        assertThat(podSecurity.message()).contains("violates PodSecurity",
-                "pod-security.kubernetes.io/enforce=privileged on namespace team");
+        assertThat(podSecurity.message())
+                .contains(
+                        "violates PodSecurity",
+                        "pod-security.kubernetes.io/enforce=privileged on namespace team");
         assertThat(other.reason()).isEqualTo("InvalidBuildPod");
         assertThat(other.message()).contains("maximum cpu usage per Container is 1");
-        assertThat(List.of(quota, podSecurity, other)).allSatisfy(f -> {
-            assertThat(f.stopJob()).isTrue();
-            assertThat(f.logPod()).isNull();
-            assertThat(f.message()).contains("terrarium.dev/rebuild");
-        });
+        assertThat(List.of(quota, podSecurity, other))
+                .allSatisfy(
+                        f -> {
+                            assertThat(f.stopJob()).isTrue();
+                            assertThat(f.logPod()).isNull();
+                            assertThat(f.message()).contains("terrarium.dev/rebuild");
+                        });
     }
 
     @Test
@@ -127,17 +213,28 @@ class BuildOutcomeTest {
         failed.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
         Job unstamped = running();
 
-        assertThat(BuildOutcome.notStarted(withPod, List.of(pod("p", "2026-01-01T00:00:01Z").build()),
-                Duration.ofMinutes(2), late)).isEmpty();
-        assertThat(BuildOutcome.notStarted(failed, List.of(), Duration.ofMinutes(2), late)).isEmpty();
-        assertThat(BuildOutcome.notStarted(unstamped, List.of(), Duration.ofMinutes(2), late)).isEmpty();
+        assertThat(
+                        BuildOutcome.notStarted(
+                                withPod,
+                                List.of(pod("p", "2026-01-01T00:00:01Z").build()),
+                                Duration.ofMinutes(2),
+                                late))
+                .isEmpty();
+        assertThat(BuildOutcome.notStarted(failed, List.of(), Duration.ofMinutes(2), late))
+                .isEmpty();
+        assertThat(BuildOutcome.notStarted(unstamped, List.of(), Duration.ofMinutes(2), late))
+                .isEmpty();
     }
 
     @Test
     void aRunningJobNamesItsNewestPod() {
-        List<Pod> pods = List.of(pod("old", "2026-01-01T00:00:00Z").build(), pod("new", "2026-01-01T00:05:00Z").build());
+        List<Pod> pods =
+                List.of(
+                        pod("old", "2026-01-01T00:00:00Z").build(),
+                        pod("new", "2026-01-01T00:05:00Z").build());
 
-        assertThat(BuildOutcome.of(running(), pods, IMAGE)).isEqualTo(new BuildOutcome.Running("new"));
+        assertThat(BuildOutcome.of(running(), pods, IMAGE))
+                .isEqualTo(new BuildOutcome.Running("new"));
     }
 
     @Test
@@ -146,22 +243,32 @@ class BuildOutcomeTest {
 
         BuildOutcome outcome = BuildOutcome.of(running(), List.of(pod), IMAGE);
 
-        assertThat(outcome).isEqualTo(new BuildOutcome.Failed("ImagePullBackOff",
-                "The builder image " + IMAGE + " cannot be pulled: manifest unknown", null, null, true));
+        assertThat(outcome)
+                .isEqualTo(
+                        new BuildOutcome.Failed(
+                                "ImagePullBackOff",
+                                "The builder image "
+                                        + IMAGE
+                                        + " cannot be pulled: manifest unknown",
+                                null,
+                                null,
+                                true));
     }
 
     @Test
     void aContainerCreatingIsStillRunning() {
         Pod pod = waiting("p", "ContainerCreating", null);
 
-        assertThat(BuildOutcome.of(running(), List.of(pod), IMAGE)).isEqualTo(new BuildOutcome.Running("p"));
+        assertThat(BuildOutcome.of(running(), List.of(pod), IMAGE))
+                .isEqualTo(new BuildOutcome.Running("p"));
     }
 
     @Test
     void aCompleteJobSucceedsWithTheDigestOfItsTerminationMessage() {
         Pod pod = terminated("p", 0, "Completed", DIGEST + "\n");
 
-        BuildOutcome outcome = BuildOutcome.of(job("Complete", null, null, 1800L), List.of(pod), IMAGE);
+        BuildOutcome outcome =
+                BuildOutcome.of(job("Complete", null, null, 1800L), List.of(pod), IMAGE);
 
         assertThat(outcome).isEqualTo(new BuildOutcome.Succeeded(DIGEST, "p"));
     }
@@ -170,8 +277,9 @@ class BuildOutcomeTest {
     void aCompleteJobWithoutDigestFailsWithItsLog() {
         Pod pod = terminated("p", 0, "Completed", null);
 
-        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Complete", null, null, 1800L),
-                List.of(pod), IMAGE);
+        BuildOutcome.Failed failed =
+                (BuildOutcome.Failed)
+                        BuildOutcome.of(job("Complete", null, null, 1800L), List.of(pod), IMAGE);
 
         assertThat(failed.reason()).isEqualTo("NoDigest");
         assertThat(failed.message()).contains("no termination message");
@@ -183,11 +291,20 @@ class BuildOutcomeTest {
     void aDeadlineNamesTheTimeoutInTheUsersUnits() {
         Pod pod = terminated("p", 137, "Error", null);
 
-        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Failed", "DeadlineExceeded",
-                "Job was active longer than specified deadline", 5400L), List.of(pod), IMAGE);
+        BuildOutcome.Failed failed =
+                (BuildOutcome.Failed)
+                        BuildOutcome.of(
+                                job(
+                                        "Failed",
+                                        "DeadlineExceeded",
+                                        "Job was active longer than specified deadline",
+                                        5400L),
+                                List.of(pod),
+                                IMAGE);
 
         assertThat(failed.reason()).isEqualTo("DeadlineExceeded");
-        assertThat(failed.message()).isEqualTo("The build ran longer than its timeout of 1h30m and was stopped.");
+        assertThat(failed.message())
+                .isEqualTo("The build ran longer than its timeout of 1h30m and was stopped.");
         assertThat(failed.exitCode()).isEqualTo(137);
     }
 
@@ -203,8 +320,16 @@ class BuildOutcomeTest {
     void anOutOfMemoryKillSaysWhichLimitToRaise() {
         Pod pod = terminated("p", 137, "OOMKilled", null);
 
-        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Failed", "BackoffLimitExceeded",
-                "Job has reached the specified backoff limit", 1800L), List.of(pod), IMAGE);
+        BuildOutcome.Failed failed =
+                (BuildOutcome.Failed)
+                        BuildOutcome.of(
+                                job(
+                                        "Failed",
+                                        "BackoffLimitExceeded",
+                                        "Job has reached the specified backoff limit",
+                                        1800L),
+                                List.of(pod),
+                                IMAGE);
 
         assertThat(failed.reason()).isEqualTo("OOMKilled");
         assertThat(failed.message()).contains("build.resources.limits.memory").contains("137");
@@ -215,10 +340,24 @@ class BuildOutcomeTest {
     void anyOtherFailureGivesTheExitCodeAndTheJobsMessage() {
         Pod pod = terminated("p", 3, "Error", null);
 
-        BuildOutcome.Failed failed = (BuildOutcome.Failed) BuildOutcome.of(job("Failed", "BackoffLimitExceeded",
-                "Job has reached the specified backoff limit", 1800L), List.of(pod), IMAGE);
+        BuildOutcome.Failed failed =
+                (BuildOutcome.Failed)
+                        BuildOutcome.of(
+                                job(
+                                        "Failed",
+                                        "BackoffLimitExceeded",
+                                        "Job has reached the specified backoff limit",
+                                        1800L),
+                                List.of(pod),
+                                IMAGE);
 
-        assertThat(failed).isEqualTo(new BuildOutcome.Failed("Error",
-                "The builder exited with code 3 (Job has reached the specified backoff limit).", 3, "p", false));
+        assertThat(failed)
+                .isEqualTo(
+                        new BuildOutcome.Failed(
+                                "Error",
+                                "The builder exited with code 3 (Job has reached the specified backoff limit).",
+                                3,
+                                "p",
+                                false));
     }
 }

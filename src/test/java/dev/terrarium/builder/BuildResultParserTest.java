@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BuildResultParserTest {
 
-    private static final String DIGEST = "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3";
+    private static final String DIGEST =
+            "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3";
+
     @Test
     void aBareDigestAsBuildahWritesIt() {
         assertThat(BuildResultParser.digest(DIGEST)).isEqualTo(DIGEST);
@@ -27,22 +29,25 @@ class BuildResultParserTest {
     @ValueSource(strings = {" \n"})
     void anEmptyMessageIsRefused(String message) {
         assertThatThrownBy(() -> BuildResultParser.digest(message))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no termination message");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no termination message");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "sha256:19FFEAB6F8BC9293AC2C3FDF94EBE28396254C993AEA0B5A542CFB02E0883FA3",
-        "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa",
-        "sha512:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3",
-        "19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3",
-        "registry.example.com/team/env@sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3",
-        "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3\nsha256:"
-                + "2937f66a9722f7f4a2df583de2f8cb97fc9196059a410e7f00072fc918930e66",
-        "error: failed to solve: process did not complete successfully: exit code: 1",
-        "{\"containerimage.digest\": \"sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3\"}",
-    })
+    @ValueSource(
+            strings = {
+                "sha256:19FFEAB6F8BC9293AC2C3FDF94EBE28396254C993AEA0B5A542CFB02E0883FA3",
+                "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa",
+                "sha512:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3",
+                "19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3",
+                "registry.example.com/team/env@sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3",
+                "sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3\nsha256:"
+                        + "2937f66a9722f7f4a2df583de2f8cb97fc9196059a410e7f00072fc918930e66",
+                "error: failed to solve: process did not complete successfully: exit code: 1",
+                "{\"containerimage.digest\": \"sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3\"}",
+            })
     void anythingButOneDigestIsRefused(String message) {
-        assertThatThrownBy(() -> BuildResultParser.digest(message)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BuildResultParser.digest(message))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

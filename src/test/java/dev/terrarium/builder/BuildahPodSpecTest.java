@@ -22,38 +22,55 @@ class BuildahPodSpecTest {
     void buildArgvCarriesEveryFlagAndBuildArgumentAsItsOwnEntry() {
         Container container = spec.pod(PodFixtures.request().withPushSecret("push")).container();
 
-        assertThat(container.getArgs()).containsExactly(
-                "--storage-driver=vfs", "--isolation=chroot", "--layers",
-                "--authfile=/workspace/push-secret/config.json",
-                "--file=/workspace/context/Dockerfile",
-                "--tag=" + PodFixtures.TARGET,
-                "--build-arg", "TERRARIUM_BASE_IMAGE=mambaorg/micromamba:2.0.5",
-                "--build-arg", "TERRARIUM_ENV_0=it's $(id) `x`; a,b=c\nnext",
-                "/workspace/context");
+        assertThat(container.getArgs())
+                .containsExactly(
+                        "--storage-driver=vfs",
+                        "--isolation=chroot",
+                        "--layers",
+                        "--authfile=/workspace/push-secret/config.json",
+                        "--file=/workspace/context/Dockerfile",
+                        "--tag=" + PodFixtures.TARGET,
+                        "--build-arg",
+                        "TERRARIUM_BASE_IMAGE=mambaorg/micromamba:2.0.5",
+                        "--build-arg",
+                        "TERRARIUM_ENV_0=it's $(id) `x`; a,b=c\nnext",
+                        "/workspace/context");
     }
 
     @Test
     void scriptBuildsWithTheArgumentsThenPushesTheImageFromTheEnvironment() {
         Container container = spec.pod(PodFixtures.request()).container();
 
-        assertThat(container.getCommand()).hasSize(4).startsWith("/bin/sh", "-c").endsWith("buildah-build");
-        assertThat(container.getCommand().get(2)).isEqualTo("set -eu\n"
-                + "buildah build \"$@\"\n"
-                + "buildah push --storage-driver=vfs --digestfile=/dev/termination-log "
-                + "\"$TERRARIUM_IMAGE\" \"docker://$TERRARIUM_IMAGE\"\n");
+        assertThat(container.getCommand())
+                .hasSize(4)
+                .startsWith("/bin/sh", "-c")
+                .endsWith("buildah-build");
+        assertThat(container.getCommand().get(2))
+                .isEqualTo(
+                        "set -eu\n"
+                                + "buildah build \"$@\"\n"
+                                + "buildah push --storage-driver=vfs --digestfile=/dev/termination-log "
+                                + "\"$TERRARIUM_IMAGE\" \"docker://$TERRARIUM_IMAGE\"\n");
         assertThat(PodFixtures.env(container, "TERRARIUM_IMAGE")).contains(PodFixtures.TARGET);
     }
 
     @Test
     void scriptVariesOnlyWithTheSecretAndTheRegistrysTls() {
-        String script = spec.pod(PodFixtures.request().withPushSecret("push").withInsecureRegistry(true))
-                .container().getCommand().get(2);
+        String script =
+                spec.pod(PodFixtures.request().withPushSecret("push").withInsecureRegistry(true))
+                        .container()
+                        .getCommand()
+                        .get(2);
 
-        assertThat(script).contains("buildah push --storage-driver=vfs --authfile=/workspace/push-secret/config.json "
-                + "--tls-verify=false --digestfile=/dev/termination-log ");
+        assertThat(script)
+                .contains(
+                        "buildah push --storage-driver=vfs --authfile=/workspace/push-secret/config.json "
+                                + "--tls-verify=false --digestfile=/dev/termination-log ");
         assertThat(script).doesNotContain(PodFixtures.TARGET).doesNotContain("push\"");
-        assertThat(spec.pod(PodFixtures.request()).container().getCommand().get(2)).doesNotContain("tls-verify");
-        assertThat(spec.pod(PodFixtures.request()).container().getArgs()).noneMatch(a -> a.contains("authfile"));
+        assertThat(spec.pod(PodFixtures.request()).container().getCommand().get(2))
+                .doesNotContain("tls-verify");
+        assertThat(spec.pod(PodFixtures.request()).container().getArgs())
+                .noneMatch(a -> a.contains("authfile"));
     }
 
     @Test
@@ -61,12 +78,22 @@ class BuildahPodSpecTest {
         assumeThat(Files.isExecutable(Path.of("/bin/sh"))).isTrue();
         Path fakeBuildah = directory.resolve("buildah");
         Path record = directory.resolve("calls");
-        Files.writeString(fakeBuildah, "#!/bin/sh\nfor arg; do printf '%s\\0' \"$arg\"; done >> " + record
-                + "\nprintf '\\n' >> " + record + "\n");
+        Files.writeString(
+                fakeBuildah,
+                "#!/bin/sh\nfor arg; do printf '%s\\0' \"$arg\"; done >> "
+                        + record
+                        + "\nprintf '\\n' >> "
+                        + record
+                        + "\n");
         fakeBuildah.toFile().setExecutable(true);
         Container container = spec.pod(PodFixtures.request()).container();
-        String script = container.getCommand().get(2).replace("--digestfile=/dev/termination-log",
-                "--digestfile=" + directory.resolve("digest"));
+        String script =
+                container
+                        .getCommand()
+                        .get(2)
+                        .replace(
+                                "--digestfile=/dev/termination-log",
+                                "--digestfile=" + directory.resolve("digest"));
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "buildah-build"));
         command.addAll(container.getArgs());
 
@@ -83,8 +110,8 @@ class BuildahPodSpecTest {
         expectedBuild.addAll(container.getArgs());
         assertThat(calls).hasSize(2);
         assertThat(List.of(calls.get(0).strip().split("\0"))).isEqualTo(expectedBuild);
-        assertThat(List.of(calls.get(1).strip().split("\0"))).endsWith(PodFixtures.TARGET,
-                "docker://" + PodFixtures.TARGET);
+        assertThat(List.of(calls.get(1).strip().split("\0")))
+                .endsWith(PodFixtures.TARGET, "docker://" + PodFixtures.TARGET);
     }
 
     @Test
@@ -97,7 +124,8 @@ class BuildahPodSpecTest {
         assertThat(security.getPrivileged()).isFalse();
         assertThat(security.getAllowPrivilegeEscalation()).isTrue();
         assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
-        assertThat(security.getCapabilities().getAdd()).containsExactlyInAnyOrder("SETUID", "SETGID", "SETFCAP");
+        assertThat(security.getCapabilities().getAdd())
+                .containsExactlyInAnyOrder("SETUID", "SETGID", "SETFCAP");
         assertThat(security.getSeccompProfile().getType()).isEqualTo("Unconfined");
         assertThat(security.getAppArmorProfile().getType()).isEqualTo("Unconfined");
     }
@@ -106,8 +134,11 @@ class BuildahPodSpecTest {
     void storageLivesInAnEmptyDirInTheBuildUsersHome() {
         BuilderPod pod = spec.pod(PodFixtures.request());
 
-        assertThat(PodFixtures.mountAt(pod.container(), "/home/build/.local/share/containers").orElseThrow()
-                .getName()).isEqualTo("buildah-storage");
+        assertThat(
+                        PodFixtures.mountAt(pod.container(), "/home/build/.local/share/containers")
+                                .orElseThrow()
+                                .getName())
+                .isEqualTo("buildah-storage");
         assertThat(PodFixtures.env(pod.container(), "HOME")).contains("/home/build");
     }
 }

@@ -30,12 +30,16 @@ class BuilderPodContractTest {
     @ParameterizedTest
     @EnumSource(BuildStrategy.class)
     void theDigestGoesToTheTerminationLogReadFromTheFileOnly(BuildStrategy strategy) {
-        Container container = BuilderPodSpec.forStrategy(strategy).pod(PodFixtures.request()).container();
+        Container container =
+                BuilderPodSpec.forStrategy(strategy).pod(PodFixtures.request()).container();
 
         assertThat(container.getName()).isEqualTo(BuilderPod.CONTAINER_NAME);
         assertThat(container.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
         assertThat(container.getTerminationMessagePolicy()).isEqualTo("File");
-        assertThat(String.join(" ", container.getCommand()) + " " + String.join(" ", container.getArgs()))
+        assertThat(
+                        String.join(" ", container.getCommand())
+                                + " "
+                                + String.join(" ", container.getArgs()))
                 .contains("/dev/termination-log");
     }
 
@@ -48,23 +52,33 @@ class BuilderPodContractTest {
         assertThat(context.getConfigMap().getName()).isEqualTo(PodFixtures.CONFIG_MAP);
         assertThat(PodFixtures.volume(pod, "context-dir").orElseThrow().getEmptyDir()).isNotNull();
         for (String file : PodFixtures.request().contextFiles()) {
-            VolumeMount mount = PodFixtures.mountAt(pod.container(), "/workspace/context/" + file).orElseThrow();
+            VolumeMount mount =
+                    PodFixtures.mountAt(pod.container(), "/workspace/context/" + file)
+                            .orElseThrow();
             assertThat(mount.getName()).isEqualTo("context");
             assertThat(mount.getSubPath()).isEqualTo(file);
             assertThat(mount.getReadOnly()).isTrue();
         }
-        assertThat(PodFixtures.mountAt(pod.container(), "/workspace/context").orElseThrow().getName())
+        assertThat(
+                        PodFixtures.mountAt(pod.container(), "/workspace/context")
+                                .orElseThrow()
+                                .getName())
                 .isEqualTo("context-dir");
     }
 
     @ParameterizedTest
     @EnumSource(BuildStrategy.class)
     void everyMountRefersToAVolumeOfThePodAndNoneIsLeftOver(BuildStrategy strategy) {
-        BuilderPod pod = BuilderPodSpec.forStrategy(strategy).pod(PodFixtures.request().withPushSecret("push"));
+        BuilderPod pod =
+                BuilderPodSpec.forStrategy(strategy)
+                        .pod(PodFixtures.request().withPushSecret("push"));
 
-        Set<String> volumes = pod.volumes().stream().map(Volume::getName).collect(Collectors.toSet());
-        Set<String> mounted = pod.container().getVolumeMounts().stream().map(VolumeMount::getName)
-                .collect(Collectors.toSet());
+        Set<String> volumes =
+                pod.volumes().stream().map(Volume::getName).collect(Collectors.toSet());
+        Set<String> mounted =
+                pod.container().getVolumeMounts().stream()
+                        .map(VolumeMount::getName)
+                        .collect(Collectors.toSet());
         assertThat(mounted).isEqualTo(volumes);
         assertThat(volumes).hasSize(pod.volumes().size());
     }
@@ -74,13 +88,19 @@ class BuilderPodContractTest {
     void thePushSecretIsMountedOnlyWhenThereIsOne(BuildStrategy strategy) {
         BuilderPodSpec spec = BuilderPodSpec.forStrategy(strategy);
 
-        Volume secret = PodFixtures.volume(spec.pod(PodFixtures.request().withPushSecret("push")), "push-secret")
-                .orElseThrow();
+        Volume secret =
+                PodFixtures.volume(
+                                spec.pod(PodFixtures.request().withPushSecret("push")),
+                                "push-secret")
+                        .orElseThrow();
         assertThat(secret.getSecret().getSecretName()).isEqualTo("push");
-        assertThat(secret.getSecret().getItems()).singleElement().satisfies(item -> {
-            assertThat(item.getKey()).isEqualTo(".dockerconfigjson");
-            assertThat(item.getPath()).isEqualTo("config.json");
-        });
+        assertThat(secret.getSecret().getItems())
+                .singleElement()
+                .satisfies(
+                        item -> {
+                            assertThat(item.getKey()).isEqualTo(".dockerconfigjson");
+                            assertThat(item.getPath()).isEqualTo("config.json");
+                        });
         assertThat(PodFixtures.volume(spec.pod(PodFixtures.request()), "push-secret")).isEmpty();
     }
 
@@ -89,8 +109,10 @@ class BuilderPodContractTest {
     void imageAndResourcesComeFromTheRequest(BuildStrategy strategy) {
         BuilderPodSpec spec = BuilderPodSpec.forStrategy(strategy);
 
-        assertThat(spec.pod(PodFixtures.request()).container().getImage()).isEqualTo(PodFixtures.BUILDER_IMAGE);
-        Container custom = spec.pod(PodFixtures.request().withResources(PodFixtures.RESOURCES)).container();
+        assertThat(spec.pod(PodFixtures.request()).container().getImage())
+                .isEqualTo(PodFixtures.BUILDER_IMAGE);
+        Container custom =
+                spec.pod(PodFixtures.request().withResources(PodFixtures.RESOURCES)).container();
         assertThat(custom.getResources()).isEqualTo(PodFixtures.RESOURCES);
     }
 
@@ -109,7 +131,12 @@ class BuilderPodContractTest {
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getEnableServiceLinks()).isFalse();
-        assertThat(pod.getContainers()).singleElement().extracting(Container::getName).isEqualTo("build");
-        assertThat(pod.getVolumes()).extracting(Volume::getName).contains("context", "context-dir", "buildah-storage");
+        assertThat(pod.getContainers())
+                .singleElement()
+                .extracting(Container::getName)
+                .isEqualTo("build");
+        assertThat(pod.getVolumes())
+                .extracting(Volume::getName)
+                .contains("context", "context-dir", "buildah-storage");
     }
 }

@@ -15,7 +15,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
-/** A reconcile context that holds a Workload and the Environments in its namespace, and nothing else. */
+/**
+ * A reconcile context that holds a Workload and the Environments in its namespace, and nothing
+ * else.
+ */
 final class FakeContext implements Context<Workload> {
 
     private final Workload primary;
@@ -35,7 +38,8 @@ final class FakeContext implements Context<Workload> {
     @SuppressWarnings("unchecked")
     public <R> Set<R> getSecondaryResources(Class<R> type) {
         if (type != Environment.class) {
-            throw new UnsupportedOperationException("secondary resources of " + type.getSimpleName());
+            throw new UnsupportedOperationException(
+                    "secondary resources of " + type.getSimpleName());
         }
         return (Set<R>) environments;
     }

@@ -1,9 +1,5 @@
 package dev.terrarium.dependent;
 
-import dev.terrarium.workload.WorkloadImage;
-import dev.terrarium.workload.WorkloadJobs;
-import dev.terrarium.workload.WorkloadPods;
-import dev.terrarium.workload.Workloads;
 import static dev.terrarium.workload.Workloads.NEW;
 import static dev.terrarium.workload.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +9,10 @@ import dev.terrarium.api.Environment;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPort;
+import dev.terrarium.workload.WorkloadImage;
+import dev.terrarium.workload.WorkloadJobs;
+import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.Workloads;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Service;
@@ -25,11 +25,13 @@ import org.junit.jupiter.api.Test;
 class WorkloadDependentsTest {
 
     private static Deployment deployment(Workload workload, Environment... environments) {
-        return new WorkloadDeploymentDependent().desired(workload, new FakeContext(workload, environments));
+        return new WorkloadDeploymentDependent()
+                .desired(workload, new FakeContext(workload, environments));
     }
 
     private static Job job(Workload workload, Environment... environments) {
-        return new WorkloadJobDependent().desired(workload, new FakeContext(workload, environments));
+        return new WorkloadJobDependent()
+                .desired(workload, new FakeContext(workload, environments));
     }
 
     private static Workload batch() {
@@ -41,20 +43,26 @@ class WorkloadDependentsTest {
 
     @Test
     void theDeploymentRunsTheEnvironmentsImageWithItsPullSecret() {
-        Deployment deployment = deployment(Workloads.onEnvironment("web", "ds"),
-                Workloads.environment("other", OLD, null, null), Workloads.environment("ds", NEW, "push", "pull"));
+        Deployment deployment =
+                deployment(
+                        Workloads.onEnvironment("web", "ds"),
+                        Workloads.environment("other", OLD, null, null),
+                        Workloads.environment("ds", NEW, "push", "pull"));
 
         assertThat(deployment.getMetadata().getName()).isEqualTo("web");
         assertThat(deployment.getMetadata().getNamespace()).isEqualTo("team");
-        assertThat(deployment.getMetadata().getLabels()).containsEntry("terrarium.dev/workload", "web");
+        assertThat(deployment.getMetadata().getLabels())
+                .containsEntry("terrarium.dev/workload", "web");
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
                 .containsExactlyEntriesOf(WorkloadPods.selector("web"));
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(NEW);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(NEW);
         assertThat(deployment.getSpec().getTemplate().getSpec().getImagePullSecrets())
                 .containsExactly(new LocalObjectReference("pull"));
-        assertThat(deployment.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Always");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getRestartPolicy())
+                .isEqualTo("Always");
     }
 
     @Test
@@ -67,7 +75,8 @@ class WorkloadDependentsTest {
 
     @Test
     void withoutReplicasInTheSpecTheDeploymentLeavesTheCountToAnAutoscaler() {
-        assertThat(deployment(Workloads.onImage("web", "nginx:1.27")).getSpec().getReplicas()).isNull();
+        assertThat(deployment(Workloads.onImage("web", "nginx:1.27")).getSpec().getReplicas())
+                .isNull();
     }
 
     @Test
@@ -83,7 +92,8 @@ class WorkloadDependentsTest {
     void aWorkloadWithoutAnyImageIsNotDeployed() {
         Workload workload = Workloads.onEnvironment("web", "ds");
 
-        assertThatThrownBy(() -> deployment(workload, Workloads.environment("ds", null, null, null)))
+        assertThatThrownBy(
+                        () -> deployment(workload, Workloads.environment("ds", null, null, null)))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -94,16 +104,20 @@ class WorkloadDependentsTest {
         dns.setProtocol("UDP");
         workload.getSpec().setPorts(List.of(new WorkloadPort("http", 8000, 80), dns));
 
-        Service service = new WorkloadServiceDependent().desired(workload, new FakeContext(workload));
+        Service service =
+                new WorkloadServiceDependent().desired(workload, new FakeContext(workload));
 
         assertThat(service.getMetadata().getName()).isEqualTo("web");
-        assertThat(service.getMetadata().getLabels()).containsEntry("terrarium.dev/workload", "web");
+        assertThat(service.getMetadata().getLabels())
+                .containsEntry("terrarium.dev/workload", "web");
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
-        assertThat(service.getSpec().getSelector()).containsExactlyEntriesOf(WorkloadPods.selector("web"));
+        assertThat(service.getSpec().getSelector())
+                .containsExactlyEntriesOf(WorkloadPods.selector("web"));
         List<ServicePort> ports = service.getSpec().getPorts();
         assertThat(ports).extracting(ServicePort::getName).containsExactly("http", "dns");
         assertThat(ports).extracting(ServicePort::getPort).containsExactly(80, 5353);
-        assertThat(ports).extracting(ServicePort::getTargetPort)
+        assertThat(ports)
+                .extracting(ServicePort::getTargetPort)
                 .containsExactly(new IntOrString("http"), new IntOrString("dns"));
         assertThat(ports).extracting(ServicePort::getProtocol).containsExactly("TCP", "UDP");
     }
@@ -147,8 +161,14 @@ class WorkloadDependentsTest {
 
     @Test
     void theJobNameChangesWithTheImage() {
-        assertThat(job(batch(), Workloads.environment("ds", NEW, null, null)).getMetadata().getName())
-                .isNotEqualTo(job(batch(), Workloads.environment("ds", OLD, null, null)).getMetadata().getName());
+        assertThat(
+                        job(batch(), Workloads.environment("ds", NEW, null, null))
+                                .getMetadata()
+                                .getName())
+                .isNotEqualTo(
+                        job(batch(), Workloads.environment("ds", OLD, null, null))
+                                .getMetadata()
+                                .getName());
     }
 
     @Test
@@ -166,6 +186,7 @@ class WorkloadDependentsTest {
         Workload workload = batch();
         Job job = job(workload, Workloads.environment("ds", NEW, null, null));
 
-        assertThat(job.getMetadata().getName()).isEqualTo(WorkloadJobs.name(workload, new WorkloadImage(NEW, null)));
+        assertThat(job.getMetadata().getName())
+                .isEqualTo(WorkloadJobs.name(workload, new WorkloadImage(NEW, null)));
     }
 }

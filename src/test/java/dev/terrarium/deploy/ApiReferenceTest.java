@@ -41,15 +41,34 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** docs/api.md names everything the API and the operator settings have, so that it cannot fall behind them. */
+/**
+ * docs/api.md names everything the API and the operator settings have, so that it cannot fall
+ * behind them.
+ */
 class ApiReferenceTest {
 
-    private static final List<Class<?>> API_CLASSES = List.of(EnvironmentSpec.class, EnvironmentStatus.class,
-            EnvironmentFiles.class, ConfigMapSource.class, EnvironmentOutput.class, BuildOptions.class,
-            Retention.class, BakedEnvVar.class, LockStatus.class, ImageBuildSpec.class, ImageBuildStatus.class,
-            ResolvedEnvironment.class, BuildSettings.class, BuildFailure.class, WorkloadSpec.class,
-            WorkloadStatus.class, WorkloadPort.class, Condition.class);
-    private static final List<Class<?>> KINDS = List.of(Environment.class, ImageBuild.class, Workload.class);
+    private static final List<Class<?>> API_CLASSES =
+            List.of(
+                    EnvironmentSpec.class,
+                    EnvironmentStatus.class,
+                    EnvironmentFiles.class,
+                    ConfigMapSource.class,
+                    EnvironmentOutput.class,
+                    BuildOptions.class,
+                    Retention.class,
+                    BakedEnvVar.class,
+                    LockStatus.class,
+                    ImageBuildSpec.class,
+                    ImageBuildStatus.class,
+                    ResolvedEnvironment.class,
+                    BuildSettings.class,
+                    BuildFailure.class,
+                    WorkloadSpec.class,
+                    WorkloadStatus.class,
+                    WorkloadPort.class,
+                    Condition.class);
+    private static final List<Class<?>> KINDS =
+            List.of(Environment.class, ImageBuild.class, Workload.class);
 
     private static String reference;
 
@@ -60,7 +79,9 @@ class ApiReferenceTest {
 
     /** `name`, or a dotted path ending in it: `output.image`, `ports[].name`. */
     private static boolean mentions(String name) {
-        return Pattern.compile("`(?:[^`\\s]*[.\\]])?" + Pattern.quote(name) + "`").matcher(reference).find();
+        return Pattern.compile("`(?:[^`\\s]*[.\\]])?" + Pattern.quote(name) + "`")
+                .matcher(reference)
+                .find();
     }
 
     @Test
@@ -68,8 +89,9 @@ class ApiReferenceTest {
         for (Class<?> type : API_CLASSES) {
             for (Field field : type.getDeclaredFields()) {
                 if (field.isAnnotationPresent(JsonPropertyDescription.class)) {
-                    assertThat(mentions(field.getName())).as("%s.%s in docs/api.md", type.getSimpleName(),
-                            field.getName()).isTrue();
+                    assertThat(mentions(field.getName()))
+                            .as("%s.%s in docs/api.md", type.getSimpleName(), field.getName())
+                            .isTrue();
                 }
             }
         }
@@ -100,9 +122,11 @@ class ApiReferenceTest {
             for (String shortName : kind.getAnnotation(ShortNames.class).value()) {
                 assertThat(mentions(shortName)).as("short name %s", shortName).isTrue();
             }
-            for (AdditionalPrinterColumn column : kind.getAnnotationsByType(AdditionalPrinterColumn.class)) {
-                assertThat(mentions(column.name().toUpperCase(Locale.ROOT))).as("column %s of %s", column.name(),
-                        kind.getSimpleName()).isTrue();
+            for (AdditionalPrinterColumn column :
+                    kind.getAnnotationsByType(AdditionalPrinterColumn.class)) {
+                assertThat(mentions(column.name().toUpperCase(Locale.ROOT)))
+                        .as("column %s of %s", column.name(), kind.getSimpleName())
+                        .isTrue();
             }
         }
     }
@@ -110,10 +134,19 @@ class ApiReferenceTest {
     @Test
     void everyOperatorSettingIsListedWithItsEnvironmentVariableAndDefault() {
         for (OperatorSettings setting : OperatorSettings.all()) {
-            String row = reference.lines().filter(line -> line.startsWith("| `" + setting.key() + "` |")).findFirst()
-                    .orElseThrow(() -> new AssertionError(setting.key() + " has no row in docs/api.md"));
+            String row =
+                    reference
+                            .lines()
+                            .filter(line -> line.startsWith("| `" + setting.key() + "` |"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new AssertionError(
+                                                    setting.key() + " has no row in docs/api.md"));
             assertThat(row).contains("`" + setting.envVar() + "`");
-            setting.defaultValue().ifPresent(value -> assertThat(row).as(setting.key()).contains("`" + value + "`"));
+            setting.defaultValue()
+                    .ifPresent(
+                            value -> assertThat(row).as(setting.key()).contains("`" + value + "`"));
         }
     }
 }

@@ -23,9 +23,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The manifests under deploy/ as a cluster would receive them: rendered by the real kubectl (the one
- * hack/build-binaries.sh builds), without a cluster; and the Helm chart they are generated from, rendered by the real
- * helm (hack/build-helm.sh).
+ * The manifests under deploy/ as a cluster would receive them: rendered by the real kubectl (the
+ * one hack/build-binaries.sh builds), without a cluster; and the Helm chart they are generated
+ * from, rendered by the real helm (hack/build-helm.sh).
  */
 final class Manifests {
 
@@ -38,8 +38,7 @@ final class Manifests {
 
     private static Map<String, String> paths;
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     static Path repo() {
         return LocalControlPlane.repoDir();
@@ -80,8 +79,10 @@ final class Manifests {
     }
 
     static JsonNode one(List<JsonNode> objects, String kind, String name) {
-        List<JsonNode> found = ofKind(objects, kind).stream()
-                .filter(o -> name.equals(o.path("metadata").path("name").asText())).toList();
+        List<JsonNode> found =
+                ofKind(objects, kind).stream()
+                        .filter(o -> name.equals(o.path("metadata").path("name").asText()))
+                        .toList();
         assertThat(found).as("%s/%s in the rendered manifests", kind, name).hasSize(1);
         return found.get(0);
     }
@@ -96,8 +97,10 @@ final class Manifests {
         List<String> command = new ArrayList<>();
         command.add(kubectlBinary().toString());
         command.addAll(List.of(args));
-        return Commands.run(command, Map.of("KUBECONFIG", "/dev/null"), repo(), Duration.ofMinutes(2))
-                .requireSuccess(command).output();
+        return Commands.run(
+                        command, Map.of("KUBECONFIG", "/dev/null"), repo(), Duration.ofMinutes(2))
+                .requireSuccess(command)
+                .output();
     }
 
     static Path kubectlBinary() {
@@ -112,12 +115,13 @@ final class Manifests {
     }
 
     /**
-     * The helm that hack/build-helm.sh builds. Never skipped when missing: make test builds it (make binaries), and
-     * without it nothing shows that deploy/ is what the chart renders.
+     * The helm that hack/build-helm.sh builds. Never skipped when missing: make test builds it
+     * (make binaries), and without it nothing shows that deploy/ is what the chart renders.
      */
     static Path helmBinary() {
         Path helm = Path.of(path("HELM"));
-        assertThat(Files.isExecutable(helm)).as("%s is missing; make binaries (hack/build-helm.sh) builds it", helm)
+        assertThat(Files.isExecutable(helm))
+                .as("%s is missing; make binaries (hack/build-helm.sh) builds it", helm)
                 .isTrue();
         return helm;
     }
@@ -127,31 +131,58 @@ final class Manifests {
         List<String> command = new ArrayList<>();
         command.add(helmBinary().toString());
         command.addAll(args);
-        return Commands.run(command, Map.of("KUBECONFIG", "/dev/null", "HELM_CACHE_HOME",
-                repo().resolve("target/helm/cache").toString(), "HELM_CONFIG_HOME",
-                repo().resolve("target/helm/config").toString(), "HELM_DATA_HOME",
-                repo().resolve("target/helm/data").toString()), repo(), Duration.ofMinutes(2));
+        return Commands.run(
+                command,
+                Map.of(
+                        "KUBECONFIG",
+                        "/dev/null",
+                        "HELM_CACHE_HOME",
+                        repo().resolve("target/helm/cache").toString(),
+                        "HELM_CONFIG_HOME",
+                        repo().resolve("target/helm/config").toString(),
+                        "HELM_DATA_HOME",
+                        repo().resolve("target/helm/data").toString()),
+                repo(),
+                Duration.ofMinutes(2));
     }
 
-    /** The objects that {@code helm template terrarium <chart> -n terrarium-system <args>} prints. */
+    /**
+     * The objects that {@code helm template terrarium <chart> -n terrarium-system <args>} prints.
+     */
     static List<JsonNode> renderChart(String... args) {
-        List<String> command = new ArrayList<>(List.of("template", RELEASE, repo().resolve(CHART).toString(),
-                "--namespace", NAMESPACE));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "template",
+                                RELEASE,
+                                repo().resolve(CHART).toString(),
+                                "--namespace",
+                                NAMESPACE));
         command.addAll(List.of(args));
         Commands.Result result = helm(command);
-        assertThat(result.exitCode()).as("helm %s\n%s", String.join(" ", command), result.output()).isZero();
+        assertThat(result.exitCode())
+                .as("helm %s\n%s", String.join(" ", command), result.output())
+                .isZero();
         return parseAll(result.output());
     }
 
     /** KEY=value lines of hack/cluster.sh paths. */
     static synchronized String path(String key) {
         if (paths == null) {
-            List<String> command = List.of("bash", repo().resolve("hack/cluster.sh").toString(), "paths");
-            String output = Commands.run(command, Map.of(), repo(), Duration.ofMinutes(1)).requireSuccess(command)
-                    .output();
+            List<String> command =
+                    List.of("bash", repo().resolve("hack/cluster.sh").toString(), "paths");
+            String output =
+                    Commands.run(command, Map.of(), repo(), Duration.ofMinutes(1))
+                            .requireSuccess(command)
+                            .output();
             paths = new HashMap<>();
-            Stream.of(output.split("\n")).filter(line -> line.contains("=")).forEach(line -> paths.put(
-                    line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1).strip()));
+            Stream.of(output.split("\n"))
+                    .filter(line -> line.contains("="))
+                    .forEach(
+                            line ->
+                                    paths.put(
+                                            line.substring(0, line.indexOf('=')),
+                                            line.substring(line.indexOf('=') + 1).strip()));
         }
         String value = paths.get(key);
         assertThat(value).as("%s in hack/cluster.sh paths", key).isNotBlank();
@@ -159,8 +190,8 @@ final class Manifests {
     }
 
     /**
-     * Skips a test whose tool is missing on a developer's machine (make test installs and builds them all), but
-     * fails it in CI, where a skip would hide that the tool was never installed.
+     * Skips a test whose tool is missing on a developer's machine (make test installs and builds
+     * them all), but fails it in CI, where a skip would hide that the tool was never installed.
      */
     static void requireTool(boolean present, String message) {
         if (System.getenv("CI") == null) {

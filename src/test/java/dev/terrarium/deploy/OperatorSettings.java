@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every leaf of {@link TerrariumConfig}, with its property key, its environment variable and its default, with
- * {@value #VERSION_EXPRESSION} expanded as Quarkus expands it: to the pom's version.
+ * Every leaf of {@link TerrariumConfig}, with its property key, its environment variable and its
+ * default, with {@value #VERSION_EXPRESSION} expanded as Quarkus expands it: to the pom's version.
  */
 record OperatorSettings(String key, String envVar, Optional<String> defaultValue) {
 
@@ -38,8 +38,17 @@ record OperatorSettings(String key, String envVar, Optional<String> defaultValue
                 collect(type, key, into);
             } else {
                 WithDefault fallback = method.getAnnotation(WithDefault.class);
-                into.add(new OperatorSettings(key, envVar(key), Optional.ofNullable(fallback).map(WithDefault::value)
-                        .map(value -> value.replace(VERSION_EXPRESSION, projectVersion()))));
+                into.add(
+                        new OperatorSettings(
+                                key,
+                                envVar(key),
+                                Optional.ofNullable(fallback)
+                                        .map(WithDefault::value)
+                                        .map(
+                                                value ->
+                                                        value.replace(
+                                                                VERSION_EXPRESSION,
+                                                                projectVersion()))));
             }
         }
     }
@@ -49,7 +58,10 @@ record OperatorSettings(String key, String envVar, Optional<String> defaultValue
         return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
-    /** SmallRye's environment variable for a key: every non-alphanumeric character an underscore, upper case. */
+    /**
+     * SmallRye's environment variable for a key: every non-alphanumeric character an underscore,
+     * upper case.
+     */
     static String envVar(String key) {
         return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
@@ -58,8 +70,10 @@ record OperatorSettings(String key, String envVar, Optional<String> defaultValue
     static String projectVersion() {
         try {
             String pom = Files.readString(Manifests.repo().resolve("pom.xml"));
-            Matcher version = Pattern.compile(
-                    "<artifactId>terrarium-operator</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+            Matcher version =
+                    Pattern.compile(
+                                    "<artifactId>terrarium-operator</artifactId>\\s*<version>([^<]+)</version>")
+                            .matcher(pom);
             if (!version.find()) {
                 throw new IllegalStateException("pom.xml names no version of terrarium-operator");
             }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 class LogTailTest {
 
     private static String numbered(int from, int to) {
-        return IntStream.rangeClosed(from, to).mapToObj(i -> "line " + i).collect(Collectors.joining("\n"));
+        return IntStream.rangeClosed(from, to)
+                .mapToObj(i -> "line " + i)
+                .collect(Collectors.joining("\n"));
     }
 
     @Test
@@ -42,7 +44,9 @@ class LogTailTest {
     void longLinesAreCut() {
         String tail = LogTail.last("x".repeat(100_000) + "\nend", 40);
 
-        assertThat(tail.lines().findFirst().orElseThrow()).hasSize(LogTail.MAX_LINE_LENGTH).endsWith("…");
+        assertThat(tail.lines().findFirst().orElseThrow())
+                .hasSize(LogTail.MAX_LINE_LENGTH)
+                .endsWith("…");
         assertThat(tail).endsWith("\nend");
     }
 

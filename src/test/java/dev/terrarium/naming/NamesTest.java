@@ -14,13 +14,15 @@ class NamesTest {
 
     private static final String HASH = "0123456789abcdef".repeat(4);
     private static final String OTHER_HASH = "fedcba9876543210".repeat(4);
-    private static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    private static final String DNS_SUBDOMAIN =
+            "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     private static final String LONGEST = "e".repeat(253);
     private static final String LABEL_VALUE = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
 
     /**
-     * Valid object names (DNS-1123 subdomains) of every length up to max, with dashes and dots in every place they
-     * may stand, including where a cut would land, and the shortest and longest ones.
+     * Valid object names (DNS-1123 subdomains) of every length up to max, with dashes and dots in
+     * every place they may stand, including where a cut would land, and the shortest and longest
+     * ones.
      */
     private static List<String> validNames(int max, long seed) {
         Random random = new Random(seed);
@@ -50,22 +52,42 @@ class NamesTest {
         for (String environment : validNames(Environment.MAX_NAME, 1)) {
             for (String token : new String[] {null, "2026-03-01"}) {
                 String build = Names.imageBuild(environment, HASH, token);
-                assertThat(build).as(environment).hasSizeLessThanOrEqualTo(Names.MAX_BUILD_NAME)
-                        .matches(DNS_SUBDOMAIN).matches(LABEL_VALUE);
-                assertThat(Names.buildContext(build)).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
-                assertThat(Names.buildLock(build)).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
-                assertThat(Names.event(build, "18b2f3a9c1d2e3f4abc")).hasSizeLessThanOrEqualTo(253)
+                assertThat(build)
+                        .as(environment)
+                        .hasSizeLessThanOrEqualTo(Names.MAX_BUILD_NAME)
+                        .matches(DNS_SUBDOMAIN)
+                        .matches(LABEL_VALUE);
+                assertThat(Names.buildContext(build))
+                        .hasSizeLessThanOrEqualTo(253)
                         .matches(DNS_SUBDOMAIN);
-                for (Map.Entry<String, String> label : Labels.forBuildLock(environment, build).entrySet()) {
-                    assertThat(label.getValue()).as(label.getKey()).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE);
+                assertThat(Names.buildLock(build))
+                        .hasSizeLessThanOrEqualTo(253)
+                        .matches(DNS_SUBDOMAIN);
+                assertThat(Names.event(build, "18b2f3a9c1d2e3f4abc"))
+                        .hasSizeLessThanOrEqualTo(253)
+                        .matches(DNS_SUBDOMAIN);
+                for (Map.Entry<String, String> label :
+                        Labels.forBuildLock(environment, build).entrySet()) {
+                    assertThat(label.getValue())
+                            .as(label.getKey())
+                            .hasSizeLessThanOrEqualTo(63)
+                            .matches(LABEL_VALUE);
                 }
             }
-            assertThat(Names.environmentLock(environment)).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
-            assertThat(Names.builderServiceAccount(environment)).hasSizeLessThanOrEqualTo(253)
+            assertThat(Names.environmentLock(environment))
+                    .hasSizeLessThanOrEqualTo(253)
+                    .matches(DNS_SUBDOMAIN);
+            assertThat(Names.builderServiceAccount(environment))
+                    .hasSizeLessThanOrEqualTo(253)
                     .matches(DNS_SUBDOMAIN);
             assertThat(Names.event(environment, "18b2f3a9c1d2e3f4abc")).matches(DNS_SUBDOMAIN);
-            Labels.forEnvironment(environment).values().forEach(value -> assertThat(value)
-                    .hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+            Labels.forEnvironment(environment)
+                    .values()
+                    .forEach(
+                            value ->
+                                    assertThat(value)
+                                            .hasSizeLessThanOrEqualTo(63)
+                                            .matches(LABEL_VALUE));
         }
     }
 
@@ -73,16 +95,27 @@ class NamesTest {
     void everyNameDerivedFromAValidWorkloadNameIsValid() {
         for (String workload : validNames(Workload.MAX_NAME, 2)) {
             String job = Names.workloadJob(workload, HASH);
-            assertThat(job).as(workload).hasSizeLessThanOrEqualTo(52).matches(DNS_SUBDOMAIN).matches(LABEL_VALUE);
-            Labels.forWorkload(workload).values().forEach(value -> assertThat(value)
-                    .hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+            assertThat(job)
+                    .as(workload)
+                    .hasSizeLessThanOrEqualTo(52)
+                    .matches(DNS_SUBDOMAIN)
+                    .matches(LABEL_VALUE);
+            Labels.forWorkload(workload)
+                    .values()
+                    .forEach(
+                            value ->
+                                    assertThat(value)
+                                            .hasSizeLessThanOrEqualTo(63)
+                                            .matches(LABEL_VALUE));
             assertThat(Names.event(workload, "18b2f3a9c1d2e3f4abc")).matches(DNS_SUBDOMAIN);
         }
     }
 
     @Test
     void anEventNameKeepsItsUniqueSuffixForTheLongestObjectName() {
-        assertThat(Names.event(LONGEST, "18b2f3a9c1d2e3f4abc")).hasSize(253).endsWith(".18b2f3a9c1d2e3f4abc")
+        assertThat(Names.event(LONGEST, "18b2f3a9c1d2e3f4abc"))
+                .hasSize(253)
+                .endsWith(".18b2f3a9c1d2e3f4abc")
                 .matches(DNS_SUBDOMAIN);
         assertThat(Names.event("ds", "1a")).isEqualTo("ds.1a");
     }
@@ -107,8 +140,12 @@ class NamesTest {
         for (String environment : new String[] {dashAtCut, dotAtCut, dashesAtCut}) {
             for (String token : new String[] {null, "again"}) {
                 String name = Names.imageBuild(environment, HASH, token);
-                assertThat(name).hasSizeLessThanOrEqualTo(52).matches(DNS_SUBDOMAIN).doesNotContain("--")
-                        .doesNotContain(".-").doesNotEndWith("-");
+                assertThat(name)
+                        .hasSizeLessThanOrEqualTo(52)
+                        .matches(DNS_SUBDOMAIN)
+                        .doesNotContain("--")
+                        .doesNotContain(".-")
+                        .doesNotEndWith("-");
             }
         }
     }
@@ -119,28 +156,33 @@ class NamesTest {
 
         assertThat(Names.imageBuild("ds", HASH, "")).isEqualTo(plain);
         assertThat(Names.imageBuild("ds", HASH, "2026-03-01")).matches("ds-0123456789-[0-9a-f]{5}");
-        assertThat(Names.imageBuild("ds", HASH, "2026-03-01")).isNotEqualTo(Names.imageBuild("ds", HASH,
-                "2026-03-02"));
+        assertThat(Names.imageBuild("ds", HASH, "2026-03-01"))
+                .isNotEqualTo(Names.imageBuild("ds", HASH, "2026-03-02"));
     }
 
     @Test
     void imageBuildNamesAreDeterministicAndFollowTheHash() {
-        assertThat(Names.imageBuild(LONGEST, HASH, "t")).isEqualTo(Names.imageBuild(LONGEST, HASH, "t"));
-        assertThat(Names.imageBuild("ds", HASH, null)).isNotEqualTo(Names.imageBuild("ds", OTHER_HASH, null));
+        assertThat(Names.imageBuild(LONGEST, HASH, "t"))
+                .isEqualTo(Names.imageBuild(LONGEST, HASH, "t"));
+        assertThat(Names.imageBuild("ds", HASH, null))
+                .isNotEqualTo(Names.imageBuild("ds", OTHER_HASH, null));
     }
 
     @Test
     void aWorkloadJobNameStaysWithin52CharactersAndIsValid() {
         assertThat(Names.workloadJob("batch", HASH)).isEqualTo("batch-01234567");
         assertThat(Names.workloadJob("w".repeat(253), HASH)).hasSize(52).endsWith("-01234567");
-        assertThat(Names.workloadJob("a".repeat(42) + "-" + "b".repeat(100), HASH)).matches(DNS_SUBDOMAIN)
+        assertThat(Names.workloadJob("a".repeat(42) + "-" + "b".repeat(100), HASH))
+                .matches(DNS_SUBDOMAIN)
                 .doesNotContain("--");
     }
 
     @Test
     void workloadJobNamesAreDeterministicAndFollowTheHash() {
-        assertThat(Names.workloadJob("w".repeat(253), HASH)).isEqualTo(Names.workloadJob("w".repeat(253), HASH));
-        assertThat(Names.workloadJob("batch", HASH)).isNotEqualTo(Names.workloadJob("batch", OTHER_HASH));
+        assertThat(Names.workloadJob("w".repeat(253), HASH))
+                .isEqualTo(Names.workloadJob("w".repeat(253), HASH));
+        assertThat(Names.workloadJob("batch", HASH))
+                .isNotEqualTo(Names.workloadJob("batch", OTHER_HASH));
     }
 
     @Test

@@ -12,11 +12,17 @@ class LeaderElectionTest {
     @Test
     void theSdkNeverExitsOnItsOwnSoThatShutdownCanReleaseTheLease() {
         List<String> calls = new ArrayList<>();
-        var configuration = LeaderElection.configuration("terrarium-system", "terrarium-operator", "pod-a",
-                new LeaderCallbacks(() -> calls.add("start"), () -> calls.add("stop"), calls::add));
+        var configuration =
+                LeaderElection.configuration(
+                        "terrarium-system",
+                        "terrarium-operator",
+                        "pod-a",
+                        new LeaderCallbacks(
+                                () -> calls.add("start"), () -> calls.add("stop"), calls::add));
 
         assertThat(configuration.isExitOnStopLeading())
-                .as("an SDK that exits from its callback deadlocks inside the JVM's shutdown").isFalse();
+                .as("an SDK that exits from its callback deadlocks inside the JVM's shutdown")
+                .isFalse();
         assertThat(configuration.getLeaseNamespace()).contains("terrarium-system");
         assertThat(configuration.getLeaseName()).isEqualTo("terrarium-operator");
         assertThat(configuration.getIdentity()).contains("pod-a");

@@ -39,32 +39,45 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real conda builds through the operator's own build Job, on the node the harness plays ({@link RealBuildNode}):
- * the build pod runs from the project's builder image, whose terrarium-conda solves the Environment's match specs
- * with py-rattler against the test channels ({@link LocalCondaChannel#shared()}, the operator's channel alias in
- * the tests), installs them, installs the pip section with uv from PyPI, and prints the exact lock; the image goes
- * to the local registry and a Workload runs it. The packages are synthetic (see src/test/python/conda_channel.py).
+ * Real conda builds through the operator's own build Job, on the node the harness plays ({@link
+ * RealBuildNode}): the build pod runs from the project's builder image, whose terrarium-conda
+ * solves the Environment's match specs with py-rattler against the test channels ({@link
+ * LocalCondaChannel#shared()}, the operator's channel alias in the tests), installs them, installs
+ * the pip section with uv from PyPI, and prints the exact lock; the image goes to the local
+ * registry and a Workload runs it. The packages are synthetic (see
+ * src/test/python/conda_channel.py).
  */
 @TerrariumTest
 class CondaRealBuildIT {
 
     private static final Duration REAL_BUILD = Duration.ofMinutes(10);
 
-    /** The base image made by hack/base-image.sh (Debian bookworm, Python 3.11, which the test python links to). */
+    /**
+     * The base image made by hack/base-image.sh (Debian bookworm, Python 3.11, which the test
+     * python links to).
+     */
     private static String baseImage;
+
     private static LocalCondaChannel channel;
 
     @BeforeAll
     static void startTheRealBuildNode() {
         LocalControlPlane plane = LocalControlPlane.get();
         RealBuildNode.get();
-        List<String> command = List.of("bash", plane.repo().resolve("hack/base-image.sh").toString(),
-                plane.registry());
-        String output = Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
-                .requireSuccess(command).output().strip();
+        List<String> command =
+                List.of(
+                        "bash",
+                        plane.repo().resolve("hack/base-image.sh").toString(),
+                        plane.registry());
+        String output =
+                Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
+                        .requireSuccess(command)
+                        .output()
+                        .strip();
         baseImage = output.substring(output.lastIndexOf('\n') + 1);
         channel = LocalCondaChannel.shared();
-        assertThat(OperatorProcess.get().settings()).as("the operator finds the test channels by their names")
+        assertThat(OperatorProcess.get().settings())
+                .as("the operator finds the test channels by their names")
                 .containsEntry("TERRARIUM_CONDA_CHANNEL_ALIAS", channel.alias());
     }
 
@@ -84,82 +97,159 @@ class CondaRealBuildIT {
     }
 
     private static Toleration onTheRealNode() {
-        return new TolerationBuilder().withKey(RealBuildNode.LABEL).withOperator("Exists").withEffect("NoSchedule")
+        return new TolerationBuilder()
+                .withKey(RealBuildNode.LABEL)
+                .withOperator("Exists")
+                .withEffect("NoSchedule")
                 .build();
     }
 
     @Test
     void aCondaEnvironmentIsSolvedFromTheChannelsBuiltPushedLockedAndRun(TestNamespace ns) {
-        // A repository of its own, so an image pushed by an earlier run is not a cache hit for this one.
-        String repository = ns.plane().registry() + "/conda-" + UUID.randomUUID().toString().substring(0, 8);
-        ns.client().resource(Objects.pushingTo(realConda("conda",
-                List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool", "pip"),
-                List.of("six==1.16.0")), repository, null)).create();
+        // A repository of its own, so an image pushed by an earlier run is not a cache hit for this
+        // one.
+        String repository =
+                ns.plane().registry() + "/conda-" + UUID.randomUUID().toString().substring(0, 8);
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                realConda(
+                                        "conda",
+                                        List.of(
+                                                "python 3.11.*",
+                                                "terrarium-hello",
+                                                "greet * fast*",
+                                                "extra-tool",
+                                                "pip"),
+                                        List.of("six==1.16.0")),
+                                repository,
+                                null))
+                .create();
 
-        Environment ready = awaitEnvironment(ns.client(), ns.name(), "conda",
-                e -> e.getStatus().getPhase() == EnvironmentPhase.Ready
-                        || e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
-        ImageBuild build = ns.client().resources(ImageBuild.class).withName(ready.getStatus().getLatestBuild()).get();
-        assertThat(ready.getStatus().getPhase()).as("%s", build.getStatus().getFailure() == null ? ""
-                : build.getStatus().getFailure().getLogTail()).isEqualTo(EnvironmentPhase.Ready);
+        Environment ready =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "conda",
+                        e ->
+                                e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                        || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                        REAL_BUILD);
+        ImageBuild build =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(ready.getStatus().getLatestBuild())
+                        .get();
+        assertThat(ready.getStatus().getPhase())
+                .as(
+                        "%s",
+                        build.getStatus().getFailure() == null
+                                ? ""
+                                : build.getStatus().getFailure().getLogTail())
+                .isEqualTo(EnvironmentPhase.Ready);
         String builderImage = ProjectImages.builder(ns.plane());
         assertThat(build.getSpec().getBuild().getBuilderImage()).isEqualTo(builderImage);
-        assertThat(build.getSpec().getBuild().getCondaImage()).as("the conda stage runs in the builder image")
+        assertThat(build.getSpec().getBuild().getCondaImage())
+                .as("the conda stage runs in the builder image")
                 .isEqualTo(builderImage);
-        Pod pod = ns.client().pods().withLabel(Labels.IMAGE_BUILD, build.getMetadata().getName()).list().getItems()
-                .get(0);
+        Pod pod =
+                ns.client()
+                        .pods()
+                        .withLabel(Labels.IMAGE_BUILD, build.getMetadata().getName())
+                        .list()
+                        .getItems()
+                        .get(0);
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealBuildNode.NAME);
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(builderImage);
         assertThat(ns.kubectl().run("logs", "job/" + ready.getStatus().getLatestBuild()))
                 .as("kubectl logs of the build Job is the real buildah output")
                 .contains("terrarium-conda", "terrarium-lock " + ready.getStatus().getSpecHash());
 
-        String digestInRegistry = new RegistryClient(Set.of("127.0.0.1"))
-                .manifestDigest(ImageReference.parse(repository + ":" + ready.getStatus().getSpecHash()),
-                        Credentials.ANONYMOUS).orElseThrow();
+        String digestInRegistry =
+                new RegistryClient(Set.of("127.0.0.1"))
+                        .manifestDigest(
+                                ImageReference.parse(
+                                        repository + ":" + ready.getStatus().getSpecHash()),
+                                Credentials.ANONYMOUS)
+                        .orElseThrow();
         assertThat(ready.getStatus().getImage()).isEqualTo(repository + "@" + digestInRegistry);
 
         String lock = ns.client().configMaps().withName("conda-lock").get().getData().get("lock");
-        assertThat(lock).as("what the solver chose, with sha256: the pin keeps hello 2.0 out, hello 1.0's constraint "
-                        + "keeps greet 2.0 out, the glob picks the fast build, strict priority keeps greet 3.0 out")
-                .contains("\n@EXPLICIT\n",
+        assertThat(lock)
+                .as(
+                        "what the solver chose, with sha256: the pin keeps hello 2.0 out, hello 1.0's constraint "
+                                + "keeps greet 2.0 out, the glob picks the fast build, strict priority keeps greet 3.0 out")
+                .contains(
+                        "\n@EXPLICIT\n",
                         channel.explicitLine("main/linux-64/python-3.11.2-0_debian.tar.bz2"),
                         channel.explicitLine("main/noarch/terrarium-hello-1.0-pyh0_0.conda"),
                         channel.explicitLine("main/noarch/greet-1.5-fast_0.conda"),
                         channel.explicitLine("main/noarch/pip-24.0-stub_0.conda"),
                         channel.explicitLine("extra/noarch/extra-tool-1.0-0.tar.bz2"))
-                .as("the pip section, installed by uv").contains("\n# pip six")
+                .as("the pip section, installed by uv")
+                .contains("\n# pip six")
                 .doesNotContain("greet-2.0", "greet-3.0", "terrarium-hello-2.0", "slow_1");
         assertThat(ready.getStatus().getLock().getPackages()).isEqualTo(6);
 
         Workload hello = workload("hello", "conda");
         hello.getSpec().setMode(WorkloadMode.Job);
-        hello.getSpec().setCommand(List.of("python", "-c",
-                "import six, terrarium_hello; assert terrarium_hello.VERSION == '1.0', terrarium_hello.VERSION"));
+        hello.getSpec()
+                .setCommand(
+                        List.of(
+                                "python",
+                                "-c",
+                                "import six, terrarium_hello; assert terrarium_hello.VERSION == '1.0', terrarium_hello.VERSION"));
         hello.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
         hello.getSpec().setTolerations(List.of(onTheRealNode()));
         ns.client().resource(hello).create();
-        Workload done = awaitWorkload(ns.client(), ns.name(), "hello",
-                w -> w.getStatus().getPhase() == WorkloadPhase.Succeeded
-                        || w.getStatus().getPhase() == WorkloadPhase.Failed, Duration.ofMinutes(3));
-        assertThat(done.getStatus().getPhase()).as("the image's python imports the conda and the pip package: %s",
-                done.getStatus().getLogTail()).isEqualTo(WorkloadPhase.Succeeded);
+        Workload done =
+                awaitWorkload(
+                        ns.client(),
+                        ns.name(),
+                        "hello",
+                        w ->
+                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
+                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
+                        Duration.ofMinutes(3));
+        assertThat(done.getStatus().getPhase())
+                .as(
+                        "the image's python imports the conda and the pip package: %s",
+                        done.getStatus().getLogTail())
+                .isEqualTo(WorkloadPhase.Succeeded);
     }
 
     @Test
     void anUnsatisfiableSpecFailsWithTheSolversOwnExplanation(TestNamespace ns) {
-        ns.client().resource(realConda("unsolvable", List.of("python 3.11.*", "terrarium-hello", "greet >=2"),
-                null)).create();
+        ns.client()
+                .resource(
+                        realConda(
+                                "unsolvable",
+                                List.of("python 3.11.*", "terrarium-hello", "greet >=2"),
+                                null))
+                .create();
 
-        Environment failed = awaitEnvironment(ns.client(), ns.name(), "unsolvable",
-                e -> e.getStatus().getPhase() == EnvironmentPhase.Failed
-                        || e.getStatus().getPhase() == EnvironmentPhase.Ready, REAL_BUILD);
+        Environment failed =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "unsolvable",
+                        e ->
+                                e.getStatus().getPhase() == EnvironmentPhase.Failed
+                                        || e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                        REAL_BUILD);
 
         assertThat(failed.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
-        var failure = ns.client().resources(ImageBuild.class).withName(failed.getStatus().getLatestBuild()).get()
-                .getStatus().getFailure();
+        var failure =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(failed.getStatus().getLatestBuild())
+                        .get()
+                        .getStatus()
+                        .getFailure();
         assertThat(failure.getReason()).isEqualTo("Error");
-        assertThat(failure.getLogTail()).contains("terrarium-conda: the environment cannot be solved:")
-                .contains("terrarium-hello 1.0 would constrain").contains("greet <1.6");
+        assertThat(failure.getLogTail())
+                .contains("terrarium-conda: the environment cannot be solved:")
+                .contains("terrarium-hello 1.0 would constrain")
+                .contains("greet <1.6");
     }
 }

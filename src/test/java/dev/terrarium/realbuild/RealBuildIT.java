@@ -38,11 +38,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real builds, as the pod spec says: the operator (started with the project's builder image as
- * {@code TERRARIUM_BUILDS_IMAGE}, by digest, see OperatorProcess.testSettings) writes the buildah build Job; its pod,
- * placed on the node that the harness plays ({@link RealBuildNode}), runs from that image, pulled from the local
- * registry, with the pod's own command, user (build, 1000) and capabilities: rootless buildah installs from PyPI
- * with uv, pushes to the local registry and prints the lock that the operator reads back. Nothing of this machine's
- * own buildah takes part. Conda Environments are built for real by {@link CondaRealBuildIT}.
+ * {@code TERRARIUM_BUILDS_IMAGE}, by digest, see OperatorProcess.testSettings) writes the buildah
+ * build Job; its pod, placed on the node that the harness plays ({@link RealBuildNode}), runs from
+ * that image, pulled from the local registry, with the pod's own command, user (build, 1000) and
+ * capabilities: rootless buildah installs from PyPI with uv, pushes to the local registry and
+ * prints the lock that the operator reads back. Nothing of this machine's own buildah takes part.
+ * Conda Environments are built for real by {@link CondaRealBuildIT}.
  */
 @TerrariumTest
 class RealBuildIT {
@@ -51,6 +52,7 @@ class RealBuildIT {
 
     /** The venv base image made by hack/base-image.sh (debootstrap), pinned by digest. */
     private static String baseImage;
+
     /** The project's builder image that the operator names in build pods. */
     private static String builderImage;
 
@@ -58,10 +60,16 @@ class RealBuildIT {
     static void startTheRealBuildNode() {
         LocalControlPlane plane = LocalControlPlane.get();
         RealBuildNode.get();
-        List<String> command = List.of("bash", plane.repo().resolve("hack/base-image.sh").toString(),
-                plane.registry());
-        String output = Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
-                .requireSuccess(command).output().strip();
+        List<String> command =
+                List.of(
+                        "bash",
+                        plane.repo().resolve("hack/base-image.sh").toString(),
+                        plane.registry());
+        String output =
+                Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
+                        .requireSuccess(command)
+                        .output()
+                        .strip();
         baseImage = output.substring(output.lastIndexOf('\n') + 1);
         builderImage = ProjectImages.builder(plane);
     }
@@ -74,99 +82,206 @@ class RealBuildIT {
         BuildOptions build = new BuildOptions();
         build.setStrategy(BuildStrategy.BUILDAH);
         build.setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        build.setTolerations(List.of(new TolerationBuilder().withKey(RealBuildNode.LABEL).withOperator("Exists")
-                .withEffect("NoSchedule").build()));
+        build.setTolerations(
+                List.of(
+                        new TolerationBuilder()
+                                .withKey(RealBuildNode.LABEL)
+                                .withOperator("Exists")
+                                .withEffect("NoSchedule")
+                                .build()));
         spec.setBuild(build);
         return Objects.environment(name, spec);
     }
 
     @Test
     void aVenvEnvironmentIsBuiltPushedLockedCachedAndRun(TestNamespace ns) {
-        String[] requirements = {"requests[socks]==2.32.3", "rich==13.9.4", "packaging==24.2", "six==1.16.0",
-            "tomli==2.2.1; python_version < \"3.12\"", "typing-extensions==4.12.2; python_version >= \"3.14\""};
-        // A repository of its own, so an image pushed by an earlier run is not a cache hit for this one.
-        String repository = ns.plane().registry() + "/real-" + UUID.randomUUID().toString().substring(0, 8);
+        String[] requirements = {
+            "requests[socks]==2.32.3",
+            "rich==13.9.4",
+            "packaging==24.2",
+            "six==1.16.0",
+            "tomli==2.2.1; python_version < \"3.12\"",
+            "typing-extensions==4.12.2; python_version >= \"3.14\""
+        };
+        // A repository of its own, so an image pushed by an earlier run is not a cache hit for this
+        // one.
+        String repository =
+                ns.plane().registry() + "/real-" + UUID.randomUUID().toString().substring(0, 8);
         Instant started = Instant.now();
-        ns.client().resource(Objects.pushingTo(realVenv("real", requirements), repository, null)).create();
+        ns.client()
+                .resource(Objects.pushingTo(realVenv("real", requirements), repository, null))
+                .create();
 
-        Environment ready = awaitEnvironment(ns.client(), ns.name(), "real",
-                e -> e.getStatus().getPhase() == EnvironmentPhase.Ready
-                        || e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
-        System.out.printf("real build: Environment %s in %d s%n", ready.getStatus().getPhase(),
-                Duration.between(started, Instant.now()).toSeconds());
-        assertThat(ns.kubectl().run("wait", "--for=condition=Ready", "environment/real", "--timeout=10s"))
+        Environment ready =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "real",
+                        e ->
+                                e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                        || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                        REAL_BUILD);
+        System.out.printf(
+                "real build: Environment %s in %d s%n",
+                ready.getStatus().getPhase(), Duration.between(started, Instant.now()).toSeconds());
+        assertThat(
+                        ns.kubectl()
+                                .run(
+                                        "wait",
+                                        "--for=condition=Ready",
+                                        "environment/real",
+                                        "--timeout=10s"))
                 .contains("condition met");
         assertThat(ns.kubectl().run("logs", "job/" + ready.getStatus().getLatestBuild()))
                 .as("kubectl logs of the build Job is the real buildah output")
-                .contains("STEP 1/", "uv pip install", "terrarium-lock " + ready.getStatus().getSpecHash());
-        ImageBuild build = ns.client().resources(ImageBuild.class).withName(ready.getStatus().getLatestBuild()).get();
-        assertThat(ready.getStatus().getPhase()).as("%s", build.getStatus().getFailure() == null ? ""
-                : build.getStatus().getFailure().getLogTail()).isEqualTo(EnvironmentPhase.Ready);
+                .contains(
+                        "STEP 1/",
+                        "uv pip install",
+                        "terrarium-lock " + ready.getStatus().getSpecHash());
+        ImageBuild build =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(ready.getStatus().getLatestBuild())
+                        .get();
+        assertThat(ready.getStatus().getPhase())
+                .as(
+                        "%s",
+                        build.getStatus().getFailure() == null
+                                ? ""
+                                : build.getStatus().getFailure().getLogTail())
+                .isEqualTo(EnvironmentPhase.Ready);
         assertThat(build.getStatus().getCacheHit()).isFalse();
         assertThat(build.getSpec().getBuild().getBuilderImage()).isEqualTo(builderImage);
         assertBuiltInTheBuilderImage(ns, ready.getStatus().getLatestBuild());
 
-        String digestInRegistry = new RegistryClient(Set.of("127.0.0.1"))
-                .manifestDigest(ImageReference.parse(repository + ":" + ready.getStatus().getSpecHash()),
-                        Credentials.ANONYMOUS).orElseThrow();
+        String digestInRegistry =
+                new RegistryClient(Set.of("127.0.0.1"))
+                        .manifestDigest(
+                                ImageReference.parse(
+                                        repository + ":" + ready.getStatus().getSpecHash()),
+                                Credentials.ANONYMOUS)
+                        .orElseThrow();
         assertThat(ready.getStatus().getImage()).isEqualTo(repository + "@" + digestInRegistry);
 
         String lock = ns.client().configMaps().withName("real-lock").get().getData().get("lock");
-        assertThat(lock).contains("requests==2.32.3", "rich==13.9.4", "packaging==24.2", "six==1.16.0",
-                "tomli==2.2.1")
-                .as("transitive dependencies resolved by uv").contains("urllib3==", "idna==", "certifi==",
-                        "charset-normalizer==", "pysocks==", "markdown-it-py==", "pygments==", "mdurl==")
+        assertThat(lock)
+                .contains(
+                        "requests==2.32.3",
+                        "rich==13.9.4",
+                        "packaging==24.2",
+                        "six==1.16.0",
+                        "tomli==2.2.1")
+                .as("transitive dependencies resolved by uv")
+                .contains(
+                        "urllib3==",
+                        "idna==",
+                        "certifi==",
+                        "charset-normalizer==",
+                        "pysocks==",
+                        "markdown-it-py==",
+                        "pygments==",
+                        "mdurl==")
                 .doesNotContain("typing-extensions");
         assertThat(ready.getStatus().getLock().getPackages()).isGreaterThanOrEqualTo(13);
 
         String otherNamespace = "real-copy-" + UUID.randomUUID().toString().substring(0, 6);
         var admin = ns.plane().adminClient();
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName(otherNamespace).endMetadata().build())
+        admin.resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(otherNamespace)
+                                .endMetadata()
+                                .build())
                 .create();
         try {
             admin.resource(Objects.pushingTo(realVenv("copy", requirements), repository, null))
-                    .inNamespace(otherNamespace).create();
-            Environment copy = awaitEnvironment(admin, otherNamespace, "copy",
-                    e -> e.getStatus().getPhase() == EnvironmentPhase.Ready, Duration.ofSeconds(60));
-            ImageBuild hit = admin.resources(ImageBuild.class).inNamespace(otherNamespace)
-                    .withName(copy.getStatus().getLatestBuild()).get();
+                    .inNamespace(otherNamespace)
+                    .create();
+            Environment copy =
+                    awaitEnvironment(
+                            admin,
+                            otherNamespace,
+                            "copy",
+                            e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                            Duration.ofSeconds(60));
+            ImageBuild hit =
+                    admin.resources(ImageBuild.class)
+                            .inNamespace(otherNamespace)
+                            .withName(copy.getStatus().getLatestBuild())
+                            .get();
             assertThat(hit.getStatus().getCacheHit()).isTrue();
             assertThat(copy.getStatus().getImage()).isEqualTo(ready.getStatus().getImage());
-            assertThat(admin.batch().v1().jobs().inNamespace(otherNamespace).list().getItems()).isEmpty();
-            ConfigMap copiedLock = admin.configMaps().inNamespace(otherNamespace).withName("copy-lock").get();
+            assertThat(admin.batch().v1().jobs().inNamespace(otherNamespace).list().getItems())
+                    .isEmpty();
+            ConfigMap copiedLock =
+                    admin.configMaps().inNamespace(otherNamespace).withName("copy-lock").get();
             assertThat(copiedLock.getData().get("lock")).contains("requests==2.32.3", "urllib3==");
         } finally {
             admin.namespaces().withName(otherNamespace).delete();
         }
 
         ns.client().resource(workload("real-app", "real")).create();
-        awaitWorkload(ns.client(), ns.name(), "real-app", w -> w.getStatus().getPhase() == WorkloadPhase.Running,
+        awaitWorkload(
+                ns.client(),
+                ns.name(),
+                "real-app",
+                w -> w.getStatus().getPhase() == WorkloadPhase.Running,
                 Duration.ofSeconds(90));
-        assertThat(ns.client().apps().deployments().withName("real-app").get().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImage()).isEqualTo(repository + "@" + digestInRegistry);
+        assertThat(
+                        ns.client()
+                                .apps()
+                                .deployments()
+                                .withName("real-app")
+                                .get()
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getImage())
+                .isEqualTo(repository + "@" + digestInRegistry);
     }
 
     @Test
     void aPackageThatDoesNotExistFailsWithTheResolversOwnError(TestNamespace ns) {
-        String missing = "terrarium-no-such-package-" + UUID.randomUUID().toString().substring(0, 8);
+        String missing =
+                "terrarium-no-such-package-" + UUID.randomUUID().toString().substring(0, 8);
         ns.client().resource(realVenv("missing", "six==1.16.0", missing + "==1.0")).create();
 
-        Environment failed = awaitEnvironment(ns.client(), ns.name(), "missing",
-                e -> e.getStatus().getPhase() == EnvironmentPhase.Failed, REAL_BUILD);
+        Environment failed =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "missing",
+                        e -> e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                        REAL_BUILD);
 
-        var failure = ns.client().resources(ImageBuild.class).withName(failed.getStatus().getLatestBuild()).get()
-                .getStatus().getFailure();
+        var failure =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(failed.getStatus().getLatestBuild())
+                        .get()
+                        .getStatus()
+                        .getFailure();
         assertThat(failure.getReason()).isEqualTo("Error");
         assertThat(failure.getExitCode()).isNotZero();
-        assertThat(failure.getLogTail()).contains(missing).contains("not found in the package registry");
+        assertThat(failure.getLogTail())
+                .contains(missing)
+                .contains("not found in the package registry");
     }
 
     /**
-     * The build Job's pod ran on the test node from the project's builder image, by the digest the operator was
-     * given, as the non-root build user, with no API token and no privileges.
+     * The build Job's pod ran on the test node from the project's builder image, by the digest the
+     * operator was given, as the non-root build user, with no API token and no privileges.
      */
     private static void assertBuiltInTheBuilderImage(TestNamespace ns, String buildName) {
-        Pod pod = ns.client().pods().withLabel(Labels.IMAGE_BUILD, buildName).list().getItems().get(0);
+        Pod pod =
+                ns.client()
+                        .pods()
+                        .withLabel(Labels.IMAGE_BUILD, buildName)
+                        .list()
+                        .getItems()
+                        .get(0);
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealBuildNode.NAME);
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
         var container = pod.getSpec().getContainers().get(0);

@@ -11,54 +11,68 @@ class AuthChallengeTest {
 
     @Test
     void bearerChallengeAsDistributionSendsIt() {
-        List<AuthChallenge> challenges = AuthChallenge.parse(
-                "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
-                        + "scope=\"repository:library/python:pull\"");
+        List<AuthChallenge> challenges =
+                AuthChallenge.parse(
+                        "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
+                                + "scope=\"repository:library/python:pull\"");
 
-        assertThat(challenges).singleElement().satisfies(challenge -> {
-            assertThat(challenge.scheme()).isEqualTo("Bearer");
-            assertThat(challenge.parameters()).containsExactly(
-                    Map.entry("realm", "https://auth.docker.io/token"),
-                    Map.entry("service", "registry.docker.io"),
-                    Map.entry("scope", "repository:library/python:pull"));
-            assertThat(challenge.token68()).isNull();
-        });
+        assertThat(challenges)
+                .singleElement()
+                .satisfies(
+                        challenge -> {
+                            assertThat(challenge.scheme()).isEqualTo("Bearer");
+                            assertThat(challenge.parameters())
+                                    .containsExactly(
+                                            Map.entry("realm", "https://auth.docker.io/token"),
+                                            Map.entry("service", "registry.docker.io"),
+                                            Map.entry("scope", "repository:library/python:pull"));
+                            assertThat(challenge.token68()).isNull();
+                        });
     }
 
     @Test
     void quotedValuesKeepCommasEqualsSignsAndEscapes() {
-        AuthChallenge challenge = AuthChallenge.parse(
-                "Bearer realm=\"https://auth.example/token?a=1,b=2\", scope=\"repository:a:pull,push "
-                        + "repository:b:pull\", error=\"say \\\"no\\\" \\\\ twice\"").get(0);
+        AuthChallenge challenge =
+                AuthChallenge.parse(
+                                "Bearer realm=\"https://auth.example/token?a=1,b=2\", scope=\"repository:a:pull,push "
+                                        + "repository:b:pull\", error=\"say \\\"no\\\" \\\\ twice\"")
+                        .get(0);
 
         assertThat(challenge.parameter("realm")).contains("https://auth.example/token?a=1,b=2");
-        assertThat(challenge.parameter("scope")).contains("repository:a:pull,push repository:b:pull");
+        assertThat(challenge.parameter("scope"))
+                .contains("repository:a:pull,push repository:b:pull");
         assertThat(challenge.parameter("error")).contains("say \"no\" \\ twice");
     }
 
     @Test
     void severalChallengesInOneHeader() {
-        List<AuthChallenge> challenges = AuthChallenge.parse(
-                "Basic realm=\"Registry Realm\", Bearer realm=\"https://t.example/token\",service=\"reg\"");
+        List<AuthChallenge> challenges =
+                AuthChallenge.parse(
+                        "Basic realm=\"Registry Realm\", Bearer realm=\"https://t.example/token\",service=\"reg\"");
 
         assertThat(challenges).extracting(AuthChallenge::scheme).containsExactly("Basic", "Bearer");
-        assertThat(challenges.get(0).parameters()).containsExactly(Map.entry("realm", "Registry Realm"));
-        assertThat(challenges.get(1).parameters()).containsExactly(
-                Map.entry("realm", "https://t.example/token"), Map.entry("service", "reg"));
+        assertThat(challenges.get(0).parameters())
+                .containsExactly(Map.entry("realm", "Registry Realm"));
+        assertThat(challenges.get(1).parameters())
+                .containsExactly(
+                        Map.entry("realm", "https://t.example/token"), Map.entry("service", "reg"));
     }
 
     @Test
     void challengeWithoutParametersFollowedByAnother() {
         List<AuthChallenge> challenges = AuthChallenge.parse("Negotiate, Basic realm=\"r\"");
 
-        assertThat(challenges).extracting(AuthChallenge::scheme).containsExactly("Negotiate", "Basic");
+        assertThat(challenges)
+                .extracting(AuthChallenge::scheme)
+                .containsExactly("Negotiate", "Basic");
         assertThat(challenges.get(0).parameters()).isEmpty();
         assertThat(challenges.get(1).parameter("realm")).contains("r");
     }
 
     @Test
     void token68FormIsKeptApartFromParameters() {
-        List<AuthChallenge> challenges = AuthChallenge.parse("Negotiate YIIBhwYGKwYBBQUCoII=, Basic realm=\"r\"");
+        List<AuthChallenge> challenges =
+                AuthChallenge.parse("Negotiate YIIBhwYGKwYBBQUCoII=, Basic realm=\"r\"");
 
         assertThat(challenges.get(0).token68()).isEqualTo("YIIBhwYGKwYBBQUCoII=");
         assertThat(challenges.get(0).parameters()).isEmpty();
@@ -67,8 +81,9 @@ class AuthChallengeTest {
 
     @Test
     void unquotedValuesWhitespaceAndCaseAreTolerated() {
-        AuthChallenge challenge = AuthChallenge.parse("  bearer   Realm = https://t.example/token ,\tSERVICE=reg  ")
-                .get(0);
+        AuthChallenge challenge =
+                AuthChallenge.parse("  bearer   Realm = https://t.example/token ,\tSERVICE=reg  ")
+                        .get(0);
 
         assertThat(challenge.isScheme("Bearer")).isTrue();
         assertThat(challenge.parameter("realm")).contains("https://t.example/token");
@@ -85,8 +100,11 @@ class AuthChallengeTest {
 
     @Test
     void severalHeaderLinesAreConcatenated() {
-        List<AuthChallenge> challenges = AuthChallenge.parseAll(List.of(
-                "Basic realm=\"a\"", "Bearer realm=\"b\",scope=\"repository:x:pull\""));
+        List<AuthChallenge> challenges =
+                AuthChallenge.parseAll(
+                        List.of(
+                                "Basic realm=\"a\"",
+                                "Bearer realm=\"b\",scope=\"repository:x:pull\""));
 
         assertThat(challenges).extracting(AuthChallenge::scheme).containsExactly("Basic", "Bearer");
         assertThat(challenges.get(1).parameter("scope")).contains("repository:x:pull");

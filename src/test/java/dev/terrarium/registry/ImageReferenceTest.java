@@ -13,21 +13,24 @@ class ImageReferenceTest {
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
     @ParameterizedTest
-    @CsvSource(nullValues = "-", value = {
-        "python,                              docker.io,        library/python,   latest, -",
-        "python:3.12-slim,                    docker.io,        library/python,   3.12-slim, -",
-        "bitnami/redis:7,                     docker.io,        bitnami/redis,    7,      -",
-        "docker.io/python,                    docker.io,        library/python,   latest, -",
-        "index.docker.io/library/python:3,    docker.io,        library/python,   3,      -",
-        "registry-1.docker.io/org/app,        docker.io,        org/app,          latest, -",
-        "localhost/app,                       localhost,        app,              latest, -",
-        "localhost:5000/team/env:abc123,      localhost:5000,   team/env,         abc123, -",
-        "127.0.0.1:5000/terrarium/ds:0f3a,    127.0.0.1:5000,   terrarium/ds,     0f3a,   -",
-        "GHCR.io/org/app:v1,                  ghcr.io,          org/app,          v1,     -",
-        "[::1]:5000/app:1,                    [::1]:5000,       app,              1,      -",
-        "quay.io/a/b/c__d.e-f:tag_1.0,        quay.io,          a/b/c__d.e-f,     tag_1.0, -",
-    })
-    void parsesAndNormalises(String text, String registry, String repository, String tag, String digest) {
+    @CsvSource(
+            nullValues = "-",
+            value = {
+                "python,                              docker.io,        library/python,   latest, -",
+                "python:3.12-slim,                    docker.io,        library/python,   3.12-slim, -",
+                "bitnami/redis:7,                     docker.io,        bitnami/redis,    7,      -",
+                "docker.io/python,                    docker.io,        library/python,   latest, -",
+                "index.docker.io/library/python:3,    docker.io,        library/python,   3,      -",
+                "registry-1.docker.io/org/app,        docker.io,        org/app,          latest, -",
+                "localhost/app,                       localhost,        app,              latest, -",
+                "localhost:5000/team/env:abc123,      localhost:5000,   team/env,         abc123, -",
+                "127.0.0.1:5000/terrarium/ds:0f3a,    127.0.0.1:5000,   terrarium/ds,     0f3a,   -",
+                "GHCR.io/org/app:v1,                  ghcr.io,          org/app,          v1,     -",
+                "[::1]:5000/app:1,                    [::1]:5000,       app,              1,      -",
+                "quay.io/a/b/c__d.e-f:tag_1.0,        quay.io,          a/b/c__d.e-f,     tag_1.0, -",
+            })
+    void parsesAndNormalises(
+            String text, String registry, String repository, String tag, String digest) {
         ImageReference reference = ImageReference.parse(text);
 
         assertThat(reference).isEqualTo(new ImageReference(registry, repository, tag, digest));
@@ -61,17 +64,32 @@ class ImageReferenceTest {
         ImageReference base = ImageReference.parse("127.0.0.1:5000/terrarium/ds");
 
         assertThat(base.withTag("0f3a").toString()).isEqualTo("127.0.0.1:5000/terrarium/ds:0f3a");
-        assertThat(base.withDigest(DIGEST).toString()).isEqualTo("127.0.0.1:5000/terrarium/ds@" + DIGEST);
-        assertThatThrownBy(() -> base.withTag("bad tag")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(base.withDigest(DIGEST).toString())
+                .isEqualTo("127.0.0.1:5000/terrarium/ds@" + DIGEST);
+        assertThatThrownBy(() -> base.withTag("bad tag"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", "  ", "Python", "python:bad tag", "python:-lead", "org//app", "org/app/", "/app",
-        "app@sha256:abc", "app@sha256:" + "AB" + "ab", "reg.io/App", "reg.io:port/app", "app@" + "md5:x"
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "  ",
+                "Python",
+                "python:bad tag",
+                "python:-lead",
+                "org//app",
+                "org/app/",
+                "/app",
+                "app@sha256:abc",
+                "app@sha256:" + "AB" + "ab",
+                "reg.io/App",
+                "reg.io:port/app",
+                "app@" + "md5:x"
+            })
     void rejectsInvalidReferences(String text) {
-        assertThatThrownBy(() -> ImageReference.parse(text)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ImageReference.parse(text))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -25,21 +25,34 @@ class LayerArchiveTest {
     void findsAFileInAGzipLayerWhateverTheLeadingSlashes() throws IOException {
         byte[] layer = gzip(TestImages.tar(Map.of("opt/terrarium/lock", "numpy==1.26.4\n")));
 
-        assertThat(content(LayerArchive.lookup(layer, "opt/terrarium/lock", LIMIT))).isEqualTo("numpy==1.26.4\n");
-        assertThat(content(LayerArchive.lookup(layer, "/opt/terrarium/lock", LIMIT))).isEqualTo("numpy==1.26.4\n");
-        assertThat(LayerArchive.lookup(layer, "opt/terrarium/other", LIMIT)).isInstanceOf(LayerArchive.Absent.class);
+        assertThat(content(LayerArchive.lookup(layer, "opt/terrarium/lock", LIMIT)))
+                .isEqualTo("numpy==1.26.4\n");
+        assertThat(content(LayerArchive.lookup(layer, "/opt/terrarium/lock", LIMIT)))
+                .isEqualTo("numpy==1.26.4\n");
+        assertThat(LayerArchive.lookup(layer, "opt/terrarium/other", LIMIT))
+                .isInstanceOf(LayerArchive.Absent.class);
     }
 
     @Test
     void whiteoutsHideTheFileOrItsParent() throws IOException {
-        assertThat(hiddenBecause(Map.of("opt/terrarium/.wh.lock", ""))).isEqualTo("whiteout opt/terrarium/.wh.lock");
-        assertThat(hiddenBecause(Map.of("opt/.wh.terrarium", ""))).isEqualTo("whiteout opt/.wh.terrarium");
+        assertThat(hiddenBecause(Map.of("opt/terrarium/.wh.lock", "")))
+                .isEqualTo("whiteout opt/terrarium/.wh.lock");
+        assertThat(hiddenBecause(Map.of("opt/.wh.terrarium", "")))
+                .isEqualTo("whiteout opt/.wh.terrarium");
         assertThat(hiddenBecause(Map.of("opt/terrarium/.wh..wh..opq", "")))
                 .isEqualTo("opaque whiteout opt/terrarium/.wh..wh..opq");
-        assertThat(LayerArchive.lookup(TestImages.tar(Map.of("opt/terrarium/.wh.lock2", "")), "opt/terrarium/lock",
-                LIMIT)).isInstanceOf(LayerArchive.Absent.class);
-        assertThat(LayerArchive.lookup(TestImages.tar(Map.of("opt/other/.wh..wh..opq", "")),
-                "opt/terrarium/lock", LIMIT)).isInstanceOf(LayerArchive.Absent.class);
+        assertThat(
+                        LayerArchive.lookup(
+                                TestImages.tar(Map.of("opt/terrarium/.wh.lock2", "")),
+                                "opt/terrarium/lock",
+                                LIMIT))
+                .isInstanceOf(LayerArchive.Absent.class);
+        assertThat(
+                        LayerArchive.lookup(
+                                TestImages.tar(Map.of("opt/other/.wh..wh..opq", "")),
+                                "opt/terrarium/lock",
+                                LIMIT))
+                .isInstanceOf(LayerArchive.Absent.class);
     }
 
     @Test
@@ -78,7 +91,10 @@ class LayerArchiveTest {
                 .hasMessageContaining("checksum");
     }
 
-    /** GNU tar writes long names as 'L' entries (gnu) or PAX 'x' headers (pax), as image builders do. */
+    /**
+     * GNU tar writes long names as 'L' entries (gnu) or PAX 'x' headers (pax), as image builders
+     * do.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gnu", "pax", "ustar"})
     void readsArchivesOfGnuTar(String format, @TempDir Path root) throws Exception {
@@ -89,21 +105,33 @@ class LayerArchiveTest {
         Files.writeString(root.resolve("content/opt/terrarium/short"), "short content");
         Files.createSymbolicLink(root.resolve("content/opt/terrarium/link"), Path.of("short"));
         Path archive = root.resolve("layer.tar");
-        Process tar = new ProcessBuilder("tar", "--format=" + format, "-C", root.resolve("content").toString(),
-                "-cf", archive.toString(), ".").redirectErrorStream(true).start();
+        Process tar =
+                new ProcessBuilder(
+                                "tar",
+                                "--format=" + format,
+                                "-C",
+                                root.resolve("content").toString(),
+                                "-cf",
+                                archive.toString(),
+                                ".")
+                        .redirectErrorStream(true)
+                        .start();
         String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(tar.waitFor()).as(output).isZero();
         byte[] layer = Files.readAllBytes(archive);
 
         assertThat(content(LayerArchive.lookup(layer, deep, LIMIT))).isEqualTo("deep content");
-        assertThat(content(LayerArchive.lookup(layer, "opt/terrarium/short", LIMIT))).isEqualTo("short content");
+        assertThat(content(LayerArchive.lookup(layer, "opt/terrarium/short", LIMIT)))
+                .isEqualTo("short content");
         assertThatThrownBy(() -> LayerArchive.lookup(layer, "opt/terrarium/link", LIMIT))
                 .hasMessageContaining("symbolic link to short");
-        assertThat(LayerArchive.lookup(layer, "opt/terrarium", LIMIT)).isInstanceOf(LayerArchive.Hidden.class);
+        assertThat(LayerArchive.lookup(layer, "opt/terrarium", LIMIT))
+                .isInstanceOf(LayerArchive.Hidden.class);
     }
 
     private static String hiddenBecause(Map<String, String> files) throws IOException {
-        LayerArchive.Lookup lookup = LayerArchive.lookup(TestImages.tar(files), "opt/terrarium/lock", LIMIT);
+        LayerArchive.Lookup lookup =
+                LayerArchive.lookup(TestImages.tar(files), "opt/terrarium/lock", LIMIT);
         assertThat(lookup).isInstanceOf(LayerArchive.Hidden.class);
         return ((LayerArchive.Hidden) lookup).reason();
     }

@@ -26,8 +26,13 @@ class RealRegistryBasicAuthTest {
     @BeforeAll
     static void startRegistryAndPush() {
         registry = TestRegistry.startWithHtpasswd(ALICE.username(), ALICE.password());
-        pushedDigest = TestImages.push(registry.hostPort(), "team/env", "0f3a", Map.of("opt/terrarium/lock", "pinned"),
-                ALICE);
+        pushedDigest =
+                TestImages.push(
+                        registry.hostPort(),
+                        "team/env",
+                        "0f3a",
+                        Map.of("opt/terrarium/lock", "pinned"),
+                        ALICE);
         image = ImageReference.parse(registry.hostPort() + "/team/env:0f3a");
     }
 
@@ -43,14 +48,20 @@ class RealRegistryBasicAuthTest {
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
 
         assertThatThrownBy(() -> client.manifestDigest(image, Credentials.ANONYMOUS))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.isAuthenticationFailure()).isTrue();
-                    assertThat(e.errorCode()).isEqualTo("UNAUTHORIZED");
-                    assertThat(e.registryMessage()).isEqualTo("authentication required");
-                    assertThat(e.getMessage()).contains("HTTP 401", image.toString(), "without credentials",
-                            "authentication required");
-                });
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.isAuthenticationFailure()).isTrue();
+                            assertThat(e.errorCode()).isEqualTo("UNAUTHORIZED");
+                            assertThat(e.registryMessage()).isEqualTo("authentication required");
+                            assertThat(e.getMessage())
+                                    .contains(
+                                            "HTTP 401",
+                                            image.toString(),
+                                            "without credentials",
+                                            "authentication required");
+                        });
     }
 
     @Test
@@ -66,13 +77,24 @@ class RealRegistryBasicAuthTest {
     void aWrongPasswordFails() {
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
 
-        assertThatThrownBy(() -> client.manifestDigest(image, Credentials.basic("alice", "battery staple")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("as user alice").doesNotContain("battery staple");
-                });
-        assertThatThrownBy(() -> client.manifestDigest(image, Credentials.basic("mallory", "correct horse")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThatThrownBy(
+                        () ->
+                                client.manifestDigest(
+                                        image, Credentials.basic("alice", "battery staple")))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.getMessage())
+                                    .contains("as user alice")
+                                    .doesNotContain("battery staple");
+                        });
+        assertThatThrownBy(
+                        () ->
+                                client.manifestDigest(
+                                        image, Credentials.basic("mallory", "correct horse")))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
     }
 
     @Test
@@ -82,21 +104,32 @@ class RealRegistryBasicAuthTest {
         ImageReference target = image.withTag("pushed");
 
         assertThatThrownBy(() -> tiny.push(client, target, Credentials.ANONYMOUS))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("without credentials");
-                });
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.getMessage()).contains("without credentials");
+                        });
         assertThat(tiny.push(client, target, ALICE)).isEqualTo(tiny.digest());
-        assertThat(client.readFileFromImage(target, ALICE, "opt/terrarium/lock")).contains("pushed as alice");
+        assertThat(client.readFileFromImage(target, ALICE, "opt/terrarium/lock"))
+                .contains("pushed as alice");
     }
 
     @Test
     void credentialsComeFromAPullSecretsDockerConfig() {
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
-        String auth = Base64.getEncoder().encodeToString("alice:correct horse".getBytes(StandardCharsets.UTF_8));
-        DockerConfig config = DockerConfig.parse("{\"auths\":{\"" + registry.hostPort() + "\":{\"auth\":\"" + auth
-                + "\"}}}");
+        String auth =
+                Base64.getEncoder()
+                        .encodeToString("alice:correct horse".getBytes(StandardCharsets.UTF_8));
+        DockerConfig config =
+                DockerConfig.parse(
+                        "{\"auths\":{\""
+                                + registry.hostPort()
+                                + "\":{\"auth\":\""
+                                + auth
+                                + "\"}}}");
 
-        assertThat(client.manifestDigest(image, config.credentialsFor(image))).contains(pushedDigest);
+        assertThat(client.manifestDigest(image, config.credentialsFor(image)))
+                .contains(pushedDigest);
     }
 }

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bearer token flow against docker-registry in {@code auth: token} mode: the registry verifies the JWTs that
- * {@link TestRegistryTokenServer} signs (RS256, certificate in {@code x5c}, chained to its {@code rootcertbundle}),
- * and grants only the access the token lists.
+ * The bearer token flow against docker-registry in {@code auth: token} mode: the registry verifies
+ * the JWTs that {@link TestRegistryTokenServer} signs (RS256, certificate in {@code x5c}, chained
+ * to its {@code rootcertbundle}), and grants only the access the token lists.
  */
 class RealRegistryTokenAuthTest {
 
@@ -36,11 +36,21 @@ class RealRegistryTokenAuthTest {
 
     @BeforeAll
     static void startRegistryAndPush() {
-        tokenServer = TestRegistryTokenServer.start(BOB.username(), BOB.password(), BOBS_REFRESH_TOKEN);
-        registry = TestRegistry.startWithTokenAuth(tokenServer.realm(), TestRegistryTokenServer.SERVICE,
-                TestRegistryTokenServer.ISSUER);
+        tokenServer =
+                TestRegistryTokenServer.start(BOB.username(), BOB.password(), BOBS_REFRESH_TOKEN);
+        registry =
+                TestRegistry.startWithTokenAuth(
+                        tokenServer.realm(),
+                        TestRegistryTokenServer.SERVICE,
+                        TestRegistryTokenServer.ISSUER);
         tokenServer.signWith(registry.tokenKey(), registry.tokenCertificate());
-        pushedDigest = TestImages.push(registry.hostPort(), "team/env", "0f3a", Map.of(LOCK, "scipy==1.14.1\n"), BOB);
+        pushedDigest =
+                TestImages.push(
+                        registry.hostPort(),
+                        "team/env",
+                        "0f3a",
+                        Map.of(LOCK, "scipy==1.14.1\n"),
+                        BOB);
         image = ImageReference.parse(registry.hostPort() + "/team/env:0f3a");
     }
 
@@ -78,19 +88,25 @@ class RealRegistryTokenAuthTest {
         assertThat(tokenServer.requests().subList(before, tokenServer.requests().size()))
                 .containsExactly("GET scope=repository:team/pushed:pull,push");
         assertThat(client.readFileFromImage(target, BOB, LOCK)).contains("pushed with a token");
-        assertThatThrownBy(() -> TinyImage.of(Map.of(LOCK, "anonymous")).push(client, target.withTag("2"),
-                Credentials.ANONYMOUS))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("insufficient_scope");
-                });
+        assertThatThrownBy(
+                        () ->
+                                TinyImage.of(Map.of(LOCK, "anonymous"))
+                                        .push(client, target.withTag("2"), Credentials.ANONYMOUS))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.getMessage()).contains("insufficient_scope");
+                        });
     }
 
     @Test
     void anIdentityTokenIsExchangedForAnAccessToken() {
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
 
-        assertThat(client.manifestDigest(image, Credentials.identityToken("<token>", BOBS_REFRESH_TOKEN)))
+        assertThat(
+                        client.manifestDigest(
+                                image, Credentials.identityToken("<token>", BOBS_REFRESH_TOKEN)))
                 .contains(pushedDigest);
         assertThat(tokenServer.requests()).contains("POST scope=repository:team/env:pull");
     }
@@ -100,11 +116,14 @@ class RealRegistryTokenAuthTest {
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
 
         assertThatThrownBy(() -> client.manifestDigest(image, Credentials.ANONYMOUS))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.errorCode()).isEqualTo("UNAUTHORIZED");
-                    assertThat(e.getMessage()).contains("without credentials", "insufficient_scope");
-                });
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.errorCode()).isEqualTo("UNAUTHORIZED");
+                            assertThat(e.getMessage())
+                                    .contains("without credentials", "insufficient_scope");
+                        });
     }
 
     @Test
@@ -112,11 +131,16 @@ class RealRegistryTokenAuthTest {
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
 
         assertThatThrownBy(() -> client.manifestDigest(image, Credentials.basic("bob", "wrong")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.getMessage()).contains("token endpoint " + tokenServer.realm(), "as user bob");
-                    assertThat(e.registryMessage()).contains("invalid username, password or refresh token");
-                });
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.getMessage())
+                                    .contains(
+                                            "token endpoint " + tokenServer.realm(), "as user bob");
+                            assertThat(e.registryMessage())
+                                    .contains("invalid username, password or refresh token");
+                        });
     }
 
     @Test
@@ -124,18 +148,24 @@ class RealRegistryTokenAuthTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         Path forgedKey = dir.resolve("forged.key");
-        Files.writeString(forgedKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                forgedKey,
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(
+                                        generator.generateKeyPair().getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
 
         tokenServer.signWith(forgedKey, registry.tokenCertificate());
         try {
             assertThatThrownBy(() -> client.manifestDigest(image, BOB))
-                    .isInstanceOfSatisfying(RegistryException.class, e -> {
-                        assertThat(e.status()).isEqualTo(401);
-                        assertThat(e.getMessage()).contains("invalid_token");
-                    });
+                    .isInstanceOfSatisfying(
+                            RegistryException.class,
+                            e -> {
+                                assertThat(e.status()).isEqualTo(401);
+                                assertThat(e.getMessage()).contains("invalid_token");
+                            });
         } finally {
             tokenServer.signWith(registry.tokenKey(), registry.tokenCertificate());
         }

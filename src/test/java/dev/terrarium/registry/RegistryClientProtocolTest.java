@@ -30,16 +30,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client's HTTP behaviour against a scripted server, for what a real registry cannot be made to do on demand:
- * omit the digest header, fail, stall, redirect blobs, issue tokens with chosen lifetimes.
+ * The client's HTTP behaviour against a scripted server, for what a real registry cannot be made to
+ * do on demand: omit the digest header, fail, stall, redirect blobs, issue tokens with chosen
+ * lifetimes.
  */
 class RegistryClientProtocolTest {
 
-    private static final byte[] MANIFEST = ("{\"schemaVersion\":2,"
-            + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MANIFEST =
+            ("{\"schemaVersion\":2,"
+                            + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\"}")
+                    .getBytes(StandardCharsets.UTF_8);
     private static final String MANIFEST_DIGEST = TestImages.sha256(MANIFEST);
-    private static final String BASIC_ALICE = "Basic " + Base64.getEncoder()
-            .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+    private static final String BASIC_ALICE =
+            "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
 
     private final List<Server> servers = new CopyOnWriteArrayList<>();
     private final MutableClock clock = new MutableClock();
@@ -52,30 +57,49 @@ class RegistryClientProtocolTest {
     @Test
     void headAcceptsIndexesAndManifestsAndReturnsTheDigestHeader() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/1.0", exchange -> {
-            exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
-            respond(exchange, 200, new byte[0]);
-        });
+        registry.route(
+                "/v2/team/app/manifests/1.0",
+                exchange -> {
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+                    respond(exchange, 200, new byte[0]);
+                });
 
-        assertThat(client(registry).manifestDigest(image(registry, "team/app:1.0"), Credentials.ANONYMOUS))
+        assertThat(
+                        client(registry)
+                                .manifestDigest(
+                                        image(registry, "team/app:1.0"), Credentials.ANONYMOUS))
                 .contains(MANIFEST_DIGEST);
-        assertThat(registry.requests()).singleElement().satisfies(request -> {
-            assertThat(request.method()).isEqualTo("HEAD");
-            assertThat(request.accept()).contains(
-                    "application/vnd.oci.image.index.v1+json",
-                    "application/vnd.oci.image.manifest.v1+json",
-                    "application/vnd.docker.distribution.manifest.list.v2+json",
-                    "application/vnd.docker.distribution.manifest.v2+json");
-        });
+        assertThat(registry.requests())
+                .singleElement()
+                .satisfies(
+                        request -> {
+                            assertThat(request.method()).isEqualTo("HEAD");
+                            assertThat(request.accept())
+                                    .contains(
+                                            "application/vnd.oci.image.index.v1+json",
+                                            "application/vnd.oci.image.manifest.v1+json",
+                                            "application/vnd.docker.distribution.manifest.list.v2+json",
+                                            "application/vnd.docker.distribution.manifest.v2+json");
+                        });
     }
 
     @Test
     void withoutTheDigestHeaderTheDigestIsTheSha256OfTheManifest() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/1.0", exchange -> respond(exchange, 200,
-                exchange.getRequestMethod().equals("GET") ? MANIFEST : new byte[0]));
+        registry.route(
+                "/v2/team/app/manifests/1.0",
+                exchange ->
+                        respond(
+                                exchange,
+                                200,
+                                exchange.getRequestMethod().equals("GET")
+                                        ? MANIFEST
+                                        : new byte[0]));
 
-        assertThat(client(registry).manifestDigest(image(registry, "team/app:1.0"), Credentials.ANONYMOUS))
+        assertThat(
+                        client(registry)
+                                .manifestDigest(
+                                        image(registry, "team/app:1.0"), Credentials.ANONYMOUS))
                 .contains(MANIFEST_DIGEST);
         assertThat(registry.requests()).extracting(Request::method).containsExactly("HEAD", "GET");
     }
@@ -83,40 +107,59 @@ class RegistryClientProtocolTest {
     @Test
     void registryErrorsCarryStatusCodeAndMessage() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/1.0", exchange -> respond(exchange, 503,
-                exchange.getRequestMethod().equals("GET")
-                        ? "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"storage backend down\"}]}"
-                                .getBytes(StandardCharsets.UTF_8)
-                        : new byte[0]));
+        registry.route(
+                "/v2/team/app/manifests/1.0",
+                exchange ->
+                        respond(
+                                exchange,
+                                503,
+                                exchange.getRequestMethod().equals("GET")
+                                        ? "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"storage backend down\"}]}"
+                                                .getBytes(StandardCharsets.UTF_8)
+                                        : new byte[0]));
 
-        assertThatThrownBy(() -> client(registry).manifestDigest(image(registry, "team/app:1.0"),
-                Credentials.ANONYMOUS))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(503);
-                    assertThat(e.errorCode()).isEqualTo("UNAVAILABLE");
-                    assertThat(e.registryMessage()).isEqualTo("storage backend down");
-                    assertThat(e.getMessage()).contains("HTTP 503", "storage backend down", "team/app:1.0");
-                });
+        assertThatThrownBy(
+                        () ->
+                                client(registry)
+                                        .manifestDigest(
+                                                image(registry, "team/app:1.0"),
+                                                Credentials.ANONYMOUS))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(503);
+                            assertThat(e.errorCode()).isEqualTo("UNAVAILABLE");
+                            assertThat(e.registryMessage()).isEqualTo("storage backend down");
+                            assertThat(e.getMessage())
+                                    .contains("HTTP 503", "storage backend down", "team/app:1.0");
+                        });
     }
 
     @Test
     void basicAuthIsRememberedAfterTheFirstChallenge() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/", exchange -> {
-            if (!BASIC_ALICE.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
-                respond(exchange, 401, new byte[0]);
-                return;
-            }
-            exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
-            respond(exchange, 200, new byte[0]);
-        });
+        registry.route(
+                "/v2/team/app/manifests/",
+                exchange -> {
+                    if (!BASIC_ALICE.equals(
+                            exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        exchange.getResponseHeaders()
+                                .set("WWW-Authenticate", "Basic realm=\"fake\"");
+                        respond(exchange, 401, new byte[0]);
+                        return;
+                    }
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+                    respond(exchange, 200, new byte[0]);
+                });
         RegistryClient client = client(registry);
         Credentials alice = Credentials.basic("alice", "s3cret");
 
-        assertThat(client.manifestDigest(image(registry, "team/app:1"), alice)).contains(MANIFEST_DIGEST);
-        assertThat(client.manifestDigest(image(registry, "team/app:2"), alice)).contains(MANIFEST_DIGEST);
-        assertThat(registry.requests()).extracting(Request::authorization)
+        assertThat(client.manifestDigest(image(registry, "team/app:1"), alice))
+                .contains(MANIFEST_DIGEST);
+        assertThat(client.manifestDigest(image(registry, "team/app:2"), alice))
+                .contains(MANIFEST_DIGEST);
+        assertThat(registry.requests())
+                .extracting(Request::authorization)
                 .containsExactly(null, BASIC_ALICE, BASIC_ALICE);
     }
 
@@ -125,12 +168,21 @@ class RegistryClientProtocolTest {
         Server registry = server();
         AtomicInteger issued = new AtomicInteger();
         List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
-        registry.route("/token", exchange -> {
-            Map<String, String> query = decodeForm(exchange.getRequestURI().getRawQuery());
-            query.put("authorization", exchange.getRequestHeaders().getFirst("Authorization"));
-            tokenRequests.add(query);
-            respondJson(exchange, 200, "{\"token\":\"tok-" + issued.incrementAndGet() + "\",\"expires_in\":100}");
-        });
+        registry.route(
+                "/token",
+                exchange -> {
+                    Map<String, String> query = decodeForm(exchange.getRequestURI().getRawQuery());
+                    query.put(
+                            "authorization",
+                            exchange.getRequestHeaders().getFirst("Authorization"));
+                    tokenRequests.add(query);
+                    respondJson(
+                            exchange,
+                            200,
+                            "{\"token\":\"tok-"
+                                    + issued.incrementAndGet()
+                                    + "\",\"expires_in\":100}");
+                });
         routeBearerProtectedManifests(registry);
         RegistryClient client = client(registry);
         Credentials alice = Credentials.basic("alice", "s3cret");
@@ -138,11 +190,15 @@ class RegistryClientProtocolTest {
 
         assertThat(client.manifestDigest(app, alice)).contains(MANIFEST_DIGEST);
         assertThat(client.manifestDigest(app.withTag("2"), alice)).contains(MANIFEST_DIGEST);
-        assertThat(tokenRequests).singleElement().satisfies(request -> {
-            assertThat(request).containsEntry("service", "fake-registry")
-                    .containsEntry("scope", "repository:team/app:pull")
-                    .containsEntry("authorization", BASIC_ALICE);
-        });
+        assertThat(tokenRequests)
+                .singleElement()
+                .satisfies(
+                        request -> {
+                            assertThat(request)
+                                    .containsEntry("service", "fake-registry")
+                                    .containsEntry("scope", "repository:team/app:pull")
+                                    .containsEntry("authorization", BASIC_ALICE);
+                        });
 
         clock.advance(Duration.ofSeconds(94));
         client.manifestDigest(app, alice);
@@ -165,8 +221,13 @@ class RegistryClientProtocolTest {
     void tokensWithoutExpiresInLiveSixtySeconds() {
         Server registry = server();
         AtomicInteger issued = new AtomicInteger();
-        registry.route("/token", exchange -> respondJson(exchange, 200,
-                "{\"access_token\":\"tok-" + issued.incrementAndGet() + "\"}"));
+        registry.route(
+                "/token",
+                exchange ->
+                        respondJson(
+                                exchange,
+                                200,
+                                "{\"access_token\":\"tok-" + issued.incrementAndGet() + "\"}"));
         routeBearerProtectedManifests(registry);
         RegistryClient client = client(registry);
         ImageReference app = image(registry, "team/app:1");
@@ -185,8 +246,15 @@ class RegistryClientProtocolTest {
     void aTokenTheRegistryRejectsIsReplacedOnce() {
         Server registry = server();
         AtomicInteger issued = new AtomicInteger();
-        registry.route("/token", exchange -> respondJson(exchange, 200,
-                "{\"token\":\"tok-" + issued.incrementAndGet() + "\",\"expires_in\":300}"));
+        registry.route(
+                "/token",
+                exchange ->
+                        respondJson(
+                                exchange,
+                                200,
+                                "{\"token\":\"tok-"
+                                        + issued.incrementAndGet()
+                                        + "\",\"expires_in\":300}"));
         routeBearerProtectedManifests(registry);
         RegistryClient client = client(registry);
         ImageReference app = image(registry, "team/app:1");
@@ -196,84 +264,131 @@ class RegistryClientProtocolTest {
 
         assertThat(client.manifestDigest(app, Credentials.ANONYMOUS)).contains(MANIFEST_DIGEST);
         assertThat(issued).hasValue(2);
-        assertThat(registry.requests()).extracting(Request::authorization).endsWith("Bearer tok-1", "Bearer tok-2");
+        assertThat(registry.requests())
+                .extracting(Request::authorization)
+                .endsWith("Bearer tok-1", "Bearer tok-2");
     }
 
     @Test
     void identityTokensAreExchangedWithARefreshTokenGrant() {
         Server registry = server();
         List<Map<String, String>> grants = new CopyOnWriteArrayList<>();
-        registry.route("/token", exchange -> {
-            grants.add(decodeForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            grants.get(grants.size() - 1).put("method", exchange.getRequestMethod());
-            respondJson(exchange, 200, "{\"access_token\":\"tok-1\",\"expires_in\":300}");
-        });
+        registry.route(
+                "/token",
+                exchange -> {
+                    grants.add(
+                            decodeForm(
+                                    new String(
+                                            exchange.getRequestBody().readAllBytes(),
+                                            StandardCharsets.UTF_8)));
+                    grants.get(grants.size() - 1).put("method", exchange.getRequestMethod());
+                    respondJson(exchange, 200, "{\"access_token\":\"tok-1\",\"expires_in\":300}");
+                });
         routeBearerProtectedManifests(registry);
 
-        assertThat(client(registry).manifestDigest(image(registry, "team/app:1"),
-                Credentials.identityToken("00000000-0000-0000-0000-000000000000", "refresh-123")))
+        assertThat(
+                        client(registry)
+                                .manifestDigest(
+                                        image(registry, "team/app:1"),
+                                        Credentials.identityToken(
+                                                "00000000-0000-0000-0000-000000000000",
+                                                "refresh-123")))
                 .contains(MANIFEST_DIGEST);
-        assertThat(grants).singleElement().satisfies(grant -> assertThat(grant)
-                .containsEntry("method", "POST")
-                .containsEntry("grant_type", "refresh_token")
-                .containsEntry("refresh_token", "refresh-123")
-                .containsEntry("service", "fake-registry")
-                .containsEntry("scope", "repository:team/app:pull"));
+        assertThat(grants)
+                .singleElement()
+                .satisfies(
+                        grant ->
+                                assertThat(grant)
+                                        .containsEntry("method", "POST")
+                                        .containsEntry("grant_type", "refresh_token")
+                                        .containsEntry("refresh_token", "refresh-123")
+                                        .containsEntry("service", "fake-registry")
+                                        .containsEntry("scope", "repository:team/app:pull"));
     }
 
     @Test
     void aTokenEndpointRefusalIsReportedWithItsMessage() {
         Server registry = server();
-        registry.route("/token", exchange -> respondJson(exchange, 401,
-                "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"incorrect username or password\"}]}"));
+        registry.route(
+                "/token",
+                exchange ->
+                        respondJson(
+                                exchange,
+                                401,
+                                "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"incorrect username or password\"}]}"));
         routeBearerProtectedManifests(registry);
 
-        assertThatThrownBy(() -> client(registry).manifestDigest(image(registry, "team/app:1"),
-                Credentials.basic("alice", "wrong")))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(401);
-                    assertThat(e.isAuthenticationFailure()).isTrue();
-                    assertThat(e.registryMessage()).isEqualTo("incorrect username or password");
-                    assertThat(e.getMessage()).contains("token endpoint", "as user alice",
-                            "repository:team/app:pull").doesNotContain("wrong");
-                });
+        assertThatThrownBy(
+                        () ->
+                                client(registry)
+                                        .manifestDigest(
+                                                image(registry, "team/app:1"),
+                                                Credentials.basic("alice", "wrong")))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(401);
+                            assertThat(e.isAuthenticationFailure()).isTrue();
+                            assertThat(e.registryMessage())
+                                    .isEqualTo("incorrect username or password");
+                            assertThat(e.getMessage())
+                                    .contains(
+                                            "token endpoint",
+                                            "as user alice",
+                                            "repository:team/app:pull")
+                                    .doesNotContain("wrong");
+                        });
     }
 
     @Test
     void plainHttpIsUsedOnlyForRegistriesNamedInsecure() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/1", exchange -> {
-            exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
-            respond(exchange, 200, new byte[0]);
-        });
+        registry.route(
+                "/v2/team/app/manifests/1",
+                exchange -> {
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+                    respond(exchange, 200, new byte[0]);
+                });
         ImageReference app = image(registry, "team/app:1");
 
-        RegistryClient hostOnly = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024, clock);
+        RegistryClient hostOnly =
+                new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024, clock);
         assertThat(hostOnly.manifestDigest(app, Credentials.ANONYMOUS)).contains(MANIFEST_DIGEST);
 
-        RegistryClient otherPort = new RegistryClient(Set.of("127.0.0.1:1"), Duration.ofSeconds(1), 1024, clock);
+        RegistryClient otherPort =
+                new RegistryClient(Set.of("127.0.0.1:1"), Duration.ofSeconds(1), 1024, clock);
         assertThatThrownBy(() -> otherPort.manifestDigest(app, Credentials.ANONYMOUS))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(RegistryException.NO_STATUS);
-                    assertThat(e.getMessage()).contains("HEAD https://" + registry.hostPort());
-                });
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(RegistryException.NO_STATUS);
+                            assertThat(e.getMessage())
+                                    .contains("HEAD https://" + registry.hostPort());
+                        });
     }
 
     @Test
     void aStalledRegistryTimesOut() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/1", exchange -> {
-            try {
-                Thread.sleep(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            respond(exchange, 200, new byte[0]);
-        });
-        RegistryClient client = new RegistryClient(Set.of(registry.hostPort()), Duration.ofMillis(300), 1024, clock);
+        registry.route(
+                "/v2/team/app/manifests/1",
+                exchange -> {
+                    try {
+                        Thread.sleep(3000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    respond(exchange, 200, new byte[0]);
+                });
+        RegistryClient client =
+                new RegistryClient(
+                        Set.of(registry.hostPort()), Duration.ofMillis(300), 1024, clock);
 
         long start = System.nanoTime();
-        assertThatThrownBy(() -> client.manifestDigest(image(registry, "team/app:1"), Credentials.ANONYMOUS))
+        assertThatThrownBy(
+                        () ->
+                                client.manifestDigest(
+                                        image(registry, "team/app:1"), Credentials.ANONYMOUS))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("timed out");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
@@ -287,28 +402,48 @@ class RegistryClientProtocolTest {
         Server storage = server();
         storage.route("/bucket/layer", exchange -> respond(exchange, 200, layer));
         Server registry = server();
-        registry.route("/v2/team/app/", exchange -> {
-            if (!BASIC_ALICE.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
-                respond(exchange, 401, new byte[0]);
-            } else if (exchange.getRequestURI().getPath().equals("/v2/team/app/manifests/1")) {
-                exchange.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.manifest.v1+json");
-                respond(exchange, 200, manifest);
-            } else if (exchange.getRequestURI().getPath().equals("/v2/team/app/blobs/" + layerDigest)) {
-                exchange.getResponseHeaders().set("Location", "http://" + storage.hostPort() + "/bucket/layer?sig=x");
-                respond(exchange, 307, new byte[0]);
-            } else {
-                respond(exchange, 404, new byte[0]);
-            }
-        });
-        RegistryClient client = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024 * 1024, clock);
+        registry.route(
+                "/v2/team/app/",
+                exchange -> {
+                    if (!BASIC_ALICE.equals(
+                            exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        exchange.getResponseHeaders()
+                                .set("WWW-Authenticate", "Basic realm=\"fake\"");
+                        respond(exchange, 401, new byte[0]);
+                    } else if (exchange.getRequestURI()
+                            .getPath()
+                            .equals("/v2/team/app/manifests/1")) {
+                        exchange.getResponseHeaders()
+                                .set("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+                        respond(exchange, 200, manifest);
+                    } else if (exchange.getRequestURI()
+                            .getPath()
+                            .equals("/v2/team/app/blobs/" + layerDigest)) {
+                        exchange.getResponseHeaders()
+                                .set(
+                                        "Location",
+                                        "http://" + storage.hostPort() + "/bucket/layer?sig=x");
+                        respond(exchange, 307, new byte[0]);
+                    } else {
+                        respond(exchange, 404, new byte[0]);
+                    }
+                });
+        RegistryClient client =
+                new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024 * 1024, clock);
 
-        assertThat(client.readFileFromImage(image(registry, "team/app:1"), Credentials.basic("alice", "s3cret"),
-                "/opt/terrarium/lock")).contains("requests==2.32.3\n");
-        assertThat(storage.requests()).singleElement().satisfies(request -> {
-            assertThat(request.authorization()).isNull();
-            assertThat(request.query()).isEqualTo("sig=x");
-        });
+        assertThat(
+                        client.readFileFromImage(
+                                image(registry, "team/app:1"),
+                                Credentials.basic("alice", "s3cret"),
+                                "/opt/terrarium/lock"))
+                .contains("requests==2.32.3\n");
+        assertThat(storage.requests())
+                .singleElement()
+                .satisfies(
+                        request -> {
+                            assertThat(request.authorization()).isNull();
+                            assertThat(request.query()).isEqualTo("sig=x");
+                        });
     }
 
     @Test
@@ -319,9 +454,13 @@ class RegistryClientProtocolTest {
         Server registry = server();
         registry.route("/v2/team/app/manifests/1", exchange -> respond(exchange, 200, manifest));
         registry.route("/v2/team/app/blobs/", exchange -> respond(exchange, 200, layer));
-        RegistryClient client = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 4096, clock);
+        RegistryClient client =
+                new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 4096, clock);
 
-        assertThatThrownBy(() -> client.readFileFromImage(image(registry, "team/app:1"), Credentials.ANONYMOUS, "a"))
+        assertThatThrownBy(
+                        () ->
+                                client.readFileFromImage(
+                                        image(registry, "team/app:1"), Credentials.ANONYMOUS, "a"))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("larger than the limit of 4096 bytes");
     }
@@ -331,12 +470,18 @@ class RegistryClientProtocolTest {
         byte[] manifest = imageManifest("sha256:" + "0".repeat(64), 5000);
         Server registry = server();
         registry.route("/v2/team/app/manifests/1", exchange -> respond(exchange, 200, manifest));
-        RegistryClient client = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 4096, clock);
+        RegistryClient client =
+                new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 4096, clock);
 
-        assertThatThrownBy(() -> client.readFileFromImage(image(registry, "team/app:1"), Credentials.ANONYMOUS, "a"))
+        assertThatThrownBy(
+                        () ->
+                                client.readFileFromImage(
+                                        image(registry, "team/app:1"), Credentials.ANONYMOUS, "a"))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("5000 bytes, more than the limit of 4096");
-        assertThat(registry.requests()).extracting(Request::path).containsExactly("/v2/team/app/manifests/1");
+        assertThat(registry.requests())
+                .extracting(Request::path)
+                .containsExactly("/v2/team/app/manifests/1");
     }
 
     @Test
@@ -345,11 +490,16 @@ class RegistryClientProtocolTest {
         Server registry = server();
         registry.route("/v2/team/app/blobs/", exchange -> respond(exchange, 200, blob));
 
-        assertThat(client(registry).pushBlob(image(registry, "team/app:1"), Credentials.ANONYMOUS, blob))
+        assertThat(
+                        client(registry)
+                                .pushBlob(
+                                        image(registry, "team/app:1"), Credentials.ANONYMOUS, blob))
                 .isEqualTo(TestImages.sha256(blob));
-        assertThat(registry.requests()).extracting(Request::method, Request::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("HEAD", "/v2/team/app/blobs/"
-                        + TestImages.sha256(blob)));
+        assertThat(registry.requests())
+                .extracting(Request::method, Request::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "HEAD", "/v2/team/app/blobs/" + TestImages.sha256(blob)));
     }
 
     @Test
@@ -358,36 +508,59 @@ class RegistryClientProtocolTest {
         String digest = TestImages.sha256(blob);
         Server registry = server();
         List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
-        registry.route("/token", exchange -> {
-            tokenRequests.add(decodeForm(exchange.getRequestURI().getRawQuery()));
-            respondJson(exchange, 200, "{\"token\":\"tok-push\",\"expires_in\":300}");
-        });
-        registry.route("/v2/", exchange -> {
-            if (!"Bearer tok-push".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + registry.hostPort()
-                        + "/token\",service=\"fake-registry\",scope=\"repository:team/app:pull,push\"");
-                respondJson(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}");
-            } else if (exchange.getRequestMethod().equals("HEAD")) {
-                respond(exchange, 404, new byte[0]);
-            } else if (exchange.getRequestMethod().equals("POST")) {
-                exchange.getResponseHeaders().set("Location", "/v2/team/app/blobs/uploads/u-1?_state=abc");
-                respond(exchange, 202, new byte[0]);
-            } else {
-                exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
-                respond(exchange, 201, new byte[0]);
-            }
-        });
+        registry.route(
+                "/token",
+                exchange -> {
+                    tokenRequests.add(decodeForm(exchange.getRequestURI().getRawQuery()));
+                    respondJson(exchange, 200, "{\"token\":\"tok-push\",\"expires_in\":300}");
+                });
+        registry.route(
+                "/v2/",
+                exchange -> {
+                    if (!"Bearer tok-push"
+                            .equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        exchange.getResponseHeaders()
+                                .set(
+                                        "WWW-Authenticate",
+                                        "Bearer realm=\"http://"
+                                                + registry.hostPort()
+                                                + "/token\",service=\"fake-registry\",scope=\"repository:team/app:pull,push\"");
+                        respondJson(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}");
+                    } else if (exchange.getRequestMethod().equals("HEAD")) {
+                        respond(exchange, 404, new byte[0]);
+                    } else if (exchange.getRequestMethod().equals("POST")) {
+                        exchange.getResponseHeaders()
+                                .set("Location", "/v2/team/app/blobs/uploads/u-1?_state=abc");
+                        respond(exchange, 202, new byte[0]);
+                    } else {
+                        exchange.getResponseHeaders().set("Docker-Content-Digest", digest);
+                        respond(exchange, 201, new byte[0]);
+                    }
+                });
 
-        assertThat(client(registry).pushBlob(image(registry, "team/app:1"), Credentials.basic("alice", "s3cret"),
-                blob)).isEqualTo(digest);
-        assertThat(tokenRequests).singleElement().satisfies(request ->
-                assertThat(request).containsEntry("scope", "repository:team/app:pull,push"));
-        List<Request> authorized = registry.requests().stream()
-                .filter(request -> "Bearer tok-push".equals(request.authorization())).toList();
+        assertThat(
+                        client(registry)
+                                .pushBlob(
+                                        image(registry, "team/app:1"),
+                                        Credentials.basic("alice", "s3cret"),
+                                        blob))
+                .isEqualTo(digest);
+        assertThat(tokenRequests)
+                .singleElement()
+                .satisfies(
+                        request ->
+                                assertThat(request)
+                                        .containsEntry("scope", "repository:team/app:pull,push"));
+        List<Request> authorized =
+                registry.requests().stream()
+                        .filter(request -> "Bearer tok-push".equals(request.authorization()))
+                        .toList();
         assertThat(authorized).extracting(Request::method).containsExactly("HEAD", "POST", "PUT");
         Request put = authorized.get(2);
         assertThat(put.path()).isEqualTo("/v2/team/app/blobs/uploads/u-1");
-        assertThat(decodeForm(put.query())).containsEntry("_state", "abc").containsEntry("digest", digest);
+        assertThat(decodeForm(put.query()))
+                .containsEntry("_state", "abc")
+                .containsEntry("digest", digest);
         assertThat(put.contentType()).isEqualTo("application/octet-stream");
         assertThat(put.body()).isEqualTo(blob);
     }
@@ -398,47 +571,68 @@ class RegistryClientProtocolTest {
         Server storage = server();
         storage.route("/upload", exchange -> respond(exchange, 201, new byte[0]));
         Server registry = server();
-        registry.route("/v2/team/app/blobs/", exchange -> {
-            if (!BASIC_ALICE.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
-                respond(exchange, 401, new byte[0]);
-            } else if (exchange.getRequestMethod().equals("HEAD")) {
-                respond(exchange, 404, new byte[0]);
-            } else {
-                exchange.getResponseHeaders().set("Location", "http://" + storage.hostPort() + "/upload?id=7");
-                respond(exchange, 202, new byte[0]);
-            }
-        });
-        RegistryClient client = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024, clock);
+        registry.route(
+                "/v2/team/app/blobs/",
+                exchange -> {
+                    if (!BASIC_ALICE.equals(
+                            exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        exchange.getResponseHeaders()
+                                .set("WWW-Authenticate", "Basic realm=\"fake\"");
+                        respond(exchange, 401, new byte[0]);
+                    } else if (exchange.getRequestMethod().equals("HEAD")) {
+                        respond(exchange, 404, new byte[0]);
+                    } else {
+                        exchange.getResponseHeaders()
+                                .set("Location", "http://" + storage.hostPort() + "/upload?id=7");
+                        respond(exchange, 202, new byte[0]);
+                    }
+                });
+        RegistryClient client =
+                new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(5), 1024, clock);
 
         client.pushBlob(image(registry, "team/app:1"), Credentials.basic("alice", "s3cret"), blob);
 
-        assertThat(storage.requests()).singleElement().satisfies(request -> {
-            assertThat(request.method()).isEqualTo("PUT");
-            assertThat(request.authorization()).isNull();
-            assertThat(request.body()).isEqualTo(blob);
-        });
+        assertThat(storage.requests())
+                .singleElement()
+                .satisfies(
+                        request -> {
+                            assertThat(request.method()).isEqualTo("PUT");
+                            assertThat(request.authorization()).isNull();
+                            assertThat(request.body()).isEqualTo(blob);
+                        });
     }
 
     @Test
     void aRefusedUploadReportsTheRegistrysError() {
         Server registry = server();
-        registry.route("/v2/team/app/blobs/", exchange -> {
-            if (exchange.getRequestMethod().equals("HEAD")) {
-                respond(exchange, 404, new byte[0]);
-            } else {
-                respondJson(exchange, 403, "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to "
-                        + "the resource is denied\"}]}");
-            }
-        });
-
-        assertThatThrownBy(() -> client(registry).pushBlob(image(registry, "team/app:1"), Credentials.ANONYMOUS,
-                new byte[] {1}))
-                .isInstanceOfSatisfying(RegistryException.class, e -> {
-                    assertThat(e.status()).isEqualTo(403);
-                    assertThat(e.errorCode()).isEqualTo("DENIED");
-                    assertThat(e.getMessage()).contains("POST /v2/team/app/blobs/uploads/");
+        registry.route(
+                "/v2/team/app/blobs/",
+                exchange -> {
+                    if (exchange.getRequestMethod().equals("HEAD")) {
+                        respond(exchange, 404, new byte[0]);
+                    } else {
+                        respondJson(
+                                exchange,
+                                403,
+                                "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to "
+                                        + "the resource is denied\"}]}");
+                    }
                 });
+
+        assertThatThrownBy(
+                        () ->
+                                client(registry)
+                                        .pushBlob(
+                                                image(registry, "team/app:1"),
+                                                Credentials.ANONYMOUS,
+                                                new byte[] {1}))
+                .isInstanceOfSatisfying(
+                        RegistryException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(403);
+                            assertThat(e.errorCode()).isEqualTo("DENIED");
+                            assertThat(e.getMessage()).contains("POST /v2/team/app/blobs/uploads/");
+                        });
     }
 
     @Test
@@ -446,94 +640,170 @@ class RegistryClientProtocolTest {
         Server elsewhere = server();
         elsewhere.route("/", exchange -> respond(exchange, 200, new byte[0]));
         Server registry = server();
-        registry.route("/v2/team/app/manifests/1", exchange -> {
-            exchange.getResponseHeaders().set("Location", "http://" + elsewhere.hostPort() + "/moved");
-            respond(exchange, 302, new byte[0]);
-        });
+        registry.route(
+                "/v2/team/app/manifests/1",
+                exchange -> {
+                    exchange.getResponseHeaders()
+                            .set("Location", "http://" + elsewhere.hostPort() + "/moved");
+                    respond(exchange, 302, new byte[0]);
+                });
 
-        assertThatThrownBy(() -> client(registry).putManifest(image(registry, "team/app:1"), Credentials.ANONYMOUS,
-                "application/vnd.oci.image.manifest.v1+json", MANIFEST))
-                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(302));
+        assertThatThrownBy(
+                        () ->
+                                client(registry)
+                                        .putManifest(
+                                                image(registry, "team/app:1"),
+                                                Credentials.ANONYMOUS,
+                                                "application/vnd.oci.image.manifest.v1+json",
+                                                MANIFEST))
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.status()).isEqualTo(302));
         assertThat(elsewhere.requests()).isEmpty();
     }
 
     @Test
     void aManifestIsPutWithItsMediaTypeAndTheReportedDigestIsChecked() {
         Server registry = server();
-        registry.route("/v2/team/app/manifests/good", exchange -> {
-            exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
-            respond(exchange, 201, new byte[0]);
-        });
-        registry.route("/v2/team/app/manifests/bad", exchange -> {
-            exchange.getResponseHeaders().set("Docker-Content-Digest", "sha256:" + "0".repeat(64));
-            respond(exchange, 201, new byte[0]);
-        });
+        registry.route(
+                "/v2/team/app/manifests/good",
+                exchange -> {
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+                    respond(exchange, 201, new byte[0]);
+                });
+        registry.route(
+                "/v2/team/app/manifests/bad",
+                exchange -> {
+                    exchange.getResponseHeaders()
+                            .set("Docker-Content-Digest", "sha256:" + "0".repeat(64));
+                    respond(exchange, 201, new byte[0]);
+                });
         RegistryClient client = client(registry);
         String mediaType = "application/vnd.oci.image.manifest.v1+json";
 
-        assertThat(client.putManifest(image(registry, "team/app:good"), Credentials.ANONYMOUS, mediaType, MANIFEST))
+        assertThat(
+                        client.putManifest(
+                                image(registry, "team/app:good"),
+                                Credentials.ANONYMOUS,
+                                mediaType,
+                                MANIFEST))
                 .isEqualTo(MANIFEST_DIGEST);
-        assertThat(registry.requests()).singleElement().satisfies(request -> {
-            assertThat(request.method()).isEqualTo("PUT");
-            assertThat(request.contentType()).isEqualTo(mediaType);
-            assertThat(request.body()).isEqualTo(MANIFEST);
-        });
-        assertThatThrownBy(() -> client.putManifest(image(registry, "team/app:bad"), Credentials.ANONYMOUS, mediaType,
-                MANIFEST))
+        assertThat(registry.requests())
+                .singleElement()
+                .satisfies(
+                        request -> {
+                            assertThat(request.method()).isEqualTo("PUT");
+                            assertThat(request.contentType()).isEqualTo(mediaType);
+                            assertThat(request.body()).isEqualTo(MANIFEST);
+                        });
+        assertThatThrownBy(
+                        () ->
+                                client.putManifest(
+                                        image(registry, "team/app:bad"),
+                                        Credentials.ANONYMOUS,
+                                        mediaType,
+                                        MANIFEST))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("stored manifest " + MANIFEST_DIGEST)
                 .hasMessageContaining("as sha256:" + "0".repeat(64));
-        assertThatThrownBy(() -> client.putManifest(image(registry, "team/app@sha256:" + "1".repeat(64)),
-                Credentials.ANONYMOUS, mediaType, MANIFEST))
+        assertThatThrownBy(
+                        () ->
+                                client.putManifest(
+                                        image(registry, "team/app@sha256:" + "1".repeat(64)),
+                                        Credentials.ANONYMOUS,
+                                        mediaType,
+                                        MANIFEST))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hashes to " + MANIFEST_DIGEST);
     }
 
     @Test
     void aManifestIsReadAsStoredAndCheckedAgainstItsDigest() {
-        byte[] spaced = ("{ \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\" }")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] spaced =
+                ("{ \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\" }")
+                        .getBytes(StandardCharsets.UTF_8);
         String spacedDigest = TestImages.sha256(spaced);
         Server registry = server();
-        registry.route("/v2/team/app/manifests/", exchange -> {
-            String reference = exchange.getRequestURI().getPath().substring("/v2/team/app/manifests/".length());
-            switch (reference) {
-                case "1" -> {
-                    exchange.getResponseHeaders().set("Docker-Content-Digest", spacedDigest);
-                    respond(exchange, 200, spaced);
-                }
-                case "lying" -> {
-                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
-                    respond(exchange, 200, spaced);
-                }
-                case "untyped" -> {
-                    exchange.getResponseHeaders().set("Content-Type",
-                            "application/vnd.docker.distribution.manifest.v2+json; charset=utf-8");
-                    respond(exchange, 200, "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
-                }
-                default -> respond(exchange, reference.equals(MANIFEST_DIGEST) ? 200 : 404, spaced);
-            }
-        });
+        registry.route(
+                "/v2/team/app/manifests/",
+                exchange -> {
+                    String reference =
+                            exchange.getRequestURI()
+                                    .getPath()
+                                    .substring("/v2/team/app/manifests/".length());
+                    switch (reference) {
+                        case "1" -> {
+                            exchange.getResponseHeaders()
+                                    .set("Docker-Content-Digest", spacedDigest);
+                            respond(exchange, 200, spaced);
+                        }
+                        case "lying" -> {
+                            exchange.getResponseHeaders()
+                                    .set("Docker-Content-Digest", MANIFEST_DIGEST);
+                            respond(exchange, 200, spaced);
+                        }
+                        case "untyped" -> {
+                            exchange.getResponseHeaders()
+                                    .set(
+                                            "Content-Type",
+                                            "application/vnd.docker.distribution.manifest.v2+json; charset=utf-8");
+                            respond(
+                                    exchange,
+                                    200,
+                                    "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8));
+                        }
+                        default ->
+                                respond(
+                                        exchange,
+                                        reference.equals(MANIFEST_DIGEST) ? 200 : 404,
+                                        spaced);
+                    }
+                });
         RegistryClient client = client(registry);
 
         assertThat(client.getManifest(image(registry, "team/app:1"), Credentials.ANONYMOUS, 4096))
-                .hasValueSatisfying(manifest -> {
-                    assertThat(manifest.content()).isEqualTo(spaced);
-                    assertThat(manifest.digest()).isEqualTo(spacedDigest);
-                    assertThat(manifest.mediaType()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
-                });
-        assertThat(client.getManifest(image(registry, "team/app:untyped"), Credentials.ANONYMOUS, 4096))
-                .hasValueSatisfying(manifest -> assertThat(manifest.mediaType())
-                        .isEqualTo("application/vnd.docker.distribution.manifest.v2+json"));
-        assertThat(client.getManifest(image(registry, "team/app:absent"), Credentials.ANONYMOUS, 4096)).isEmpty();
-        assertThatThrownBy(() -> client.getManifest(image(registry, "team/app:lying"), Credentials.ANONYMOUS, 4096))
+                .hasValueSatisfying(
+                        manifest -> {
+                            assertThat(manifest.content()).isEqualTo(spaced);
+                            assertThat(manifest.digest()).isEqualTo(spacedDigest);
+                            assertThat(manifest.mediaType())
+                                    .isEqualTo("application/vnd.oci.image.manifest.v1+json");
+                        });
+        assertThat(
+                        client.getManifest(
+                                image(registry, "team/app:untyped"), Credentials.ANONYMOUS, 4096))
+                .hasValueSatisfying(
+                        manifest ->
+                                assertThat(manifest.mediaType())
+                                        .isEqualTo(
+                                                "application/vnd.docker.distribution.manifest.v2+json"));
+        assertThat(
+                        client.getManifest(
+                                image(registry, "team/app:absent"), Credentials.ANONYMOUS, 4096))
+                .isEmpty();
+        assertThatThrownBy(
+                        () ->
+                                client.getManifest(
+                                        image(registry, "team/app:lying"),
+                                        Credentials.ANONYMOUS,
+                                        4096))
                 .isInstanceOf(RegistryException.class)
-                .hasMessageContaining("should be " + MANIFEST_DIGEST + " but its content hashes to " + spacedDigest);
-        assertThatThrownBy(() -> client.getManifest(image(registry, "team/app@" + MANIFEST_DIGEST),
-                Credentials.ANONYMOUS, 4096))
+                .hasMessageContaining(
+                        "should be "
+                                + MANIFEST_DIGEST
+                                + " but its content hashes to "
+                                + spacedDigest);
+        assertThatThrownBy(
+                        () ->
+                                client.getManifest(
+                                        image(registry, "team/app@" + MANIFEST_DIGEST),
+                                        Credentials.ANONYMOUS,
+                                        4096))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("content hashes to " + spacedDigest);
-        assertThatThrownBy(() -> client.getManifest(image(registry, "team/app:1"), Credentials.ANONYMOUS, 16))
+        assertThatThrownBy(
+                        () ->
+                                client.getManifest(
+                                        image(registry, "team/app:1"), Credentials.ANONYMOUS, 16))
                 .isInstanceOf(RegistryException.class)
                 .hasMessageContaining("larger than the limit of 16 bytes");
     }
@@ -557,34 +827,59 @@ class RegistryClientProtocolTest {
                 .hasMessageContaining("does not match its digest");
     }
 
-    /** Manifests that need {@code Bearer tok-N} for a token not revoked, with the challenge distribution sends. */
+    /**
+     * Manifests that need {@code Bearer tok-N} for a token not revoked, with the challenge
+     * distribution sends.
+     */
     private static void routeBearerProtectedManifests(Server registry) {
-        registry.route("/v2/", exchange -> {
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.startsWith("Bearer tok-")
-                    || Integer.parseInt(authorization.substring("Bearer tok-".length())) <= registry.revokedUpTo()) {
-                String repository = exchange.getRequestURI().getPath().replaceFirst("^/v2/(.*)/manifests/.*$", "$1");
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"http://" + registry.hostPort()
-                        + "/token\",service=\"fake-registry\",scope=\"repository:" + repository + ":pull\"");
-                respondJson(exchange, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication "
-                        + "required\"}]}");
-                return;
-            }
-            exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
-            respond(exchange, 200, new byte[0]);
-        });
+        registry.route(
+                "/v2/",
+                exchange -> {
+                    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+                    if (authorization == null
+                            || !authorization.startsWith("Bearer tok-")
+                            || Integer.parseInt(authorization.substring("Bearer tok-".length()))
+                                    <= registry.revokedUpTo()) {
+                        String repository =
+                                exchange.getRequestURI()
+                                        .getPath()
+                                        .replaceFirst("^/v2/(.*)/manifests/.*$", "$1");
+                        exchange.getResponseHeaders()
+                                .set(
+                                        "WWW-Authenticate",
+                                        "Bearer realm=\"http://"
+                                                + registry.hostPort()
+                                                + "/token\",service=\"fake-registry\",scope=\"repository:"
+                                                + repository
+                                                + ":pull\"");
+                        respondJson(
+                                exchange,
+                                401,
+                                "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication "
+                                        + "required\"}]}");
+                        return;
+                    }
+                    exchange.getResponseHeaders().set("Docker-Content-Digest", MANIFEST_DIGEST);
+                    respond(exchange, 200, new byte[0]);
+                });
     }
 
     private static byte[] imageManifest(String layerDigest, long layerSize) {
         return ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
-                + "1".repeat(64) + "\",\"size\":2},\"layers\":[{\"mediaType\":"
-                + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layerDigest + "\",\"size\":"
-                + layerSize + "}]}").getBytes(StandardCharsets.UTF_8);
+                        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
+                        + "1".repeat(64)
+                        + "\",\"size\":2},\"layers\":[{\"mediaType\":"
+                        + "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+                        + layerDigest
+                        + "\",\"size\":"
+                        + layerSize
+                        + "}]}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private RegistryClient client(Server registry) {
-        return new RegistryClient(Set.of(registry.hostPort()), Duration.ofSeconds(5), 1024 * 1024, clock);
+        return new RegistryClient(
+                Set.of(registry.hostPort()), Duration.ofSeconds(5), 1024 * 1024, clock);
     }
 
     private static ImageReference image(Server registry, String repositoryAndTag) {
@@ -608,7 +903,8 @@ class RegistryClientProtocolTest {
         }
     }
 
-    private static void respondJson(HttpExchange exchange, int status, String json) throws IOException {
+    private static void respondJson(HttpExchange exchange, int status, String json)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         respond(exchange, status, json.getBytes(StandardCharsets.UTF_8));
     }
@@ -618,8 +914,11 @@ class RegistryClientProtocolTest {
         if (form != null && !form.isEmpty()) {
             for (String pair : form.split("&")) {
                 String[] nameValue = pair.split("=", 2);
-                fields.put(URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
-                        nameValue.length < 2 ? "" : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
+                fields.put(
+                        URLDecoder.decode(nameValue[0], StandardCharsets.UTF_8),
+                        nameValue.length < 2
+                                ? ""
+                                : URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
             }
         }
         return fields;
@@ -633,16 +932,24 @@ class RegistryClientProtocolTest {
         return out.toByteArray();
     }
 
-    private record Request(String method, String path, String query, String accept, String authorization,
-            String contentType, byte[] body) {
-    }
+    private record Request(
+            String method,
+            String path,
+            String query,
+            String accept,
+            String authorization,
+            String contentType,
+            byte[] body) {}
 
     @FunctionalInterface
     private interface Handler {
         void handle(HttpExchange exchange) throws IOException;
     }
 
-    /** A loopback HTTP server with handlers by path prefix (longest first) that records every request. */
+    /**
+     * A loopback HTTP server with handlers by path prefix (longest first) that records every
+     * request.
+     */
     private static final class Server implements AutoCloseable {
         private final HttpServer http;
         private final Map<String, Handler> routes = new LinkedHashMap<>();
@@ -651,7 +958,9 @@ class RegistryClientProtocolTest {
 
         Server() {
             try {
-                http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                http =
+                        HttpServer.create(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -685,15 +994,24 @@ class RegistryClientProtocolTest {
                 String path = exchange.getRequestURI().getPath();
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 exchange.setStreams(new ByteArrayInputStream(body), null);
-                requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
-                        exchange.getRequestHeaders().getFirst("Accept"),
-                        exchange.getRequestHeaders().getFirst("Authorization"),
-                        exchange.getRequestHeaders().getFirst("Content-Type"), body));
-                Handler handler = routes.entrySet().stream()
-                        .filter(route -> path.startsWith(route.getKey()))
-                        .max((a, b) -> Integer.compare(a.getKey().length(), b.getKey().length()))
-                        .map(Map.Entry::getValue)
-                        .orElse(null);
+                requests.add(
+                        new Request(
+                                exchange.getRequestMethod(),
+                                path,
+                                exchange.getRequestURI().getRawQuery(),
+                                exchange.getRequestHeaders().getFirst("Accept"),
+                                exchange.getRequestHeaders().getFirst("Authorization"),
+                                exchange.getRequestHeaders().getFirst("Content-Type"),
+                                body));
+                Handler handler =
+                        routes.entrySet().stream()
+                                .filter(route -> path.startsWith(route.getKey()))
+                                .max(
+                                        (a, b) ->
+                                                Integer.compare(
+                                                        a.getKey().length(), b.getKey().length()))
+                                .map(Map.Entry::getValue)
+                                .orElse(null);
                 if (handler == null) {
                     respond(exchange, 404, new byte[0]);
                 } else {

@@ -11,7 +11,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CondaMatchSpecTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiterString = " -> ", textBlock = """
+    @CsvSource(
+            delimiterString = " -> ",
+            textBlock =
+                    """
             numpy                                   -> numpy
             NumPy                                   -> numpy
             '  numpy  '                             -> numpy
@@ -74,16 +77,31 @@ class CondaMatchSpecTest {
 
     @Test
     void equalMeaningsPrintEqually() {
-        List<String> spellings = List.of("NumPy==1.26.4", "numpy 1.26.4", "numpy[version='==1.26.4']",
-                "numpy[version=1.26.4]", "numpy == 1.26.4", "numpy==1.26.4 *");
-        assertThat(spellings).extracting(s -> CondaMatchSpec.parse(s).canonical()).containsOnly("numpy ==1.26.4");
-        assertThat(spellings).extracting(CondaMatchSpec::parse).containsOnly(CondaMatchSpec.parse("numpy==1.26.4"));
+        List<String> spellings =
+                List.of(
+                        "NumPy==1.26.4",
+                        "numpy 1.26.4",
+                        "numpy[version='==1.26.4']",
+                        "numpy[version=1.26.4]",
+                        "numpy == 1.26.4",
+                        "numpy==1.26.4 *");
+        assertThat(spellings)
+                .extracting(s -> CondaMatchSpec.parse(s).canonical())
+                .containsOnly("numpy ==1.26.4");
+        assertThat(spellings)
+                .extracting(CondaMatchSpec::parse)
+                .containsOnly(CondaMatchSpec.parse("numpy==1.26.4"));
     }
 
     @Test
     void canonicalFormParsesBackToItself() {
-        for (String text : List.of("conda-forge/linux-64::numpy <2,>=1.26 py312_0", "numpy * py*", "numpy ==1.2|==1.3",
-                "python 3.12.*", "numpy 1.11.1.*|==1.11.3")) {
+        for (String text :
+                List.of(
+                        "conda-forge/linux-64::numpy <2,>=1.26 py312_0",
+                        "numpy * py*",
+                        "numpy ==1.2|==1.3",
+                        "python 3.12.*",
+                        "numpy 1.11.1.*|==1.11.3")) {
             assertThat(CondaMatchSpec.parse(text).canonical()).isEqualTo(text);
         }
     }
@@ -101,7 +119,10 @@ class CondaMatchSpecTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} at column {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             ''                                 | expected a package name                                      | 1
             numpy>>1                           | expected a version after ">"                                 | 7
             numpy >=                           | expected a version after ">="                                | 9
@@ -140,7 +161,8 @@ class CondaMatchSpecTest {
             Conda_Forge!::numpy                | invalid channel "Conda_Forge!": channel names are letters, digits, ".", "_" and "-" | 1
             """)
     void refusesWithAPosition(String text, String reason, int column) {
-        SpecSyntaxException error = catchThrowableOfType(() -> CondaMatchSpec.parse(text), SpecSyntaxException.class);
+        SpecSyntaxException error =
+                catchThrowableOfType(() -> CondaMatchSpec.parse(text), SpecSyntaxException.class);
         assertThat(error).as(text).isNotNull();
         assertThat(error.reason()).isEqualTo(reason);
         assertThat(error.column()).isEqualTo(column);
@@ -149,12 +171,22 @@ class CondaMatchSpecTest {
 
     @Test
     void refusesNewlinesAndControlCharactersOnPurpose() {
-        for (String text : List.of("numpy\n", "numpy\r\nscipy", "num\tpy", "numpy\u0000", "numpy\u202e", "nümpy")) {
-            SpecSyntaxException error = catchThrowableOfType(() -> CondaMatchSpec.parse(text),
-                    SpecSyntaxException.class);
+        for (String text :
+                List.of(
+                        "numpy\n",
+                        "numpy\r\nscipy",
+                        "num\tpy",
+                        "numpy\u0000",
+                        "numpy\u202e",
+                        "nümpy")) {
+            SpecSyntaxException error =
+                    catchThrowableOfType(
+                            () -> CondaMatchSpec.parse(text), SpecSyntaxException.class);
             assertThat(error).as(Violation.quote(text)).isNotNull();
             assertThat(error.deliberate()).isTrue();
-            assertThat(error.reason()).containsPattern("(newline|control character|non-ASCII character) U\\+[0-9A-F]{4}");
+            assertThat(error.reason())
+                    .containsPattern(
+                            "(newline|control character|non-ASCII character) U\\+[0-9A-F]{4}");
         }
     }
 }

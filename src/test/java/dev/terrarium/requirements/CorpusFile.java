@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a test corpus: one entry per line, "#" lines and blank lines skipped, and the escapes {@code \\}, {@code \t},
- * {@code \n} and {@code \\uXXXX} decoded so that invisible characters stay visible in the file.
+ * Reads a test corpus: one entry per line, "#" lines and blank lines skipped, and the escapes
+ * {@code \\}, {@code \t}, {@code \n} and {@code \\uXXXX} decoded so that invisible characters stay
+ * visible in the file.
  */
 final class CorpusFile {
 
-    private CorpusFile() {
-    }
+    private CorpusFile() {}
 
     static List<String> lines(String resource) {
         try (InputStream in = CorpusFile.class.getResourceAsStream(resource)) {
@@ -21,7 +21,8 @@ final class CorpusFile {
                 throw new IllegalStateException("missing test resource " + resource);
             }
             List<String> entries = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
+            for (String line :
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
                 if (!line.isEmpty() && !line.startsWith("#")) {
                     entries.add(unescape(line));
                 }

@@ -49,14 +49,18 @@ class EnvironmentNormalizerTest {
 
     @Test
     void packagesMakeACondaEnvironmentWithEveryDefaultExplicit() {
-        ResolvedEnvironment env = resolve(spec(packages("NumPy==1.26.4", "pandas", "numpy 1.26.4"),
-                pip("Requests >= 2.31")));
+        ResolvedEnvironment env =
+                resolve(
+                        spec(
+                                packages("NumPy==1.26.4", "pandas", "numpy 1.26.4"),
+                                pip("Requests >= 2.31")));
 
         assertThat(env.getManager()).isEqualTo(Manager.CONDA);
         assertThat(env.getPython()).isEqualTo("3.12");
         assertThat(env.getBaseImage()).isEqualTo("mambaorg/micromamba:2.0.5");
         assertThat(env.getChannels()).containsExactly("conda-forge");
-        assertThat(env.getPackages()).containsExactly("numpy ==1.26.4", "pandas", "pip", "python 3.12.*");
+        assertThat(env.getPackages())
+                .containsExactly("numpy ==1.26.4", "pandas", "pip", "python 3.12.*");
         assertThat(env.getPip()).containsExactly("requests>=2.31");
         assertThat(env.getSystem()).isEmpty();
         assertThat(env.getEnv()).isEmpty();
@@ -84,8 +88,11 @@ class EnvironmentNormalizerTest {
 
     @Test
     void channelsKeepTheirOrderWithoutDuplicates() {
-        ResolvedEnvironment env = resolve(spec(channels("bioconda", "Conda-Forge", "bioconda", "nodefaults"),
-                packages("samtools")));
+        ResolvedEnvironment env =
+                resolve(
+                        spec(
+                                channels("bioconda", "Conda-Forge", "bioconda", "nodefaults"),
+                                packages("samtools")));
         assertThat(env.getChannels()).containsExactly("bioconda", "conda-forge");
         assertThat(env.getManager()).isEqualTo(Manager.CONDA);
     }
@@ -114,18 +121,26 @@ class EnvironmentNormalizerTest {
     void aPythonPackageNarrowerThanThePythonVersionIsKeptBesideThePin() {
         assertThat(resolve(spec(python("3.12"), packages("python>=3.12.3", "numpy"))).getPackages())
                 .containsExactly("numpy", "python 3.12.*,>=3.12.3");
-        assertThat(resolve(spec(packages("conda-forge::python 3.12.* *_cpython", "numpy"))).getPackages())
+        assertThat(
+                        resolve(spec(packages("conda-forge::python 3.12.* *_cpython", "numpy")))
+                                .getPackages())
                 .containsExactly("conda-forge::python 3.12.* *_cpython", "numpy");
     }
 
     @Test
     void numbersTooLargeForAnyPythonAreRefusedWithoutOverflowing() {
-        assertThat(refusals(spec(python("3.99999999999"), pip("flask")))).singleElement().asString()
+        assertThat(refusals(spec(python("3.99999999999"), pip("flask"))))
+                .singleElement()
+                .asString()
                 .startsWith("spec.python \"3.99999999999\"");
-        assertThat(refusals(spec(packages("numpy", "python>=3.99999999999")))).singleElement().asString()
+        assertThat(refusals(spec(packages("numpy", "python>=3.99999999999"))))
+                .singleElement()
+                .asString()
                 .startsWith("spec.packages[1] \"python>=3.99999999999\"");
-        assertThat(refusals(spec(python("3.12"), packages("numpy", "python 3.2147483647.*")))).singleElement()
-                .asString().startsWith("spec.packages[1] \"python 3.2147483647.*\"");
+        assertThat(refusals(spec(python("3.12"), packages("numpy", "python 3.2147483647.*"))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.packages[1] \"python 3.2147483647.*\"");
     }
 
     @Test
@@ -133,56 +148,80 @@ class EnvironmentNormalizerTest {
         assertThat(refusals(spec(python("3.12"), packages("numpy", "python=3.11"))))
                 .containsExactly("spec.packages[1] \"python=3.11\": contradicts spec.python 3.12");
         assertThat(refusals(spec(packages("numpy", "python>=3.13"))))
-                .containsExactly("spec.packages[1] \"python>=3.13\": does not name one python version, and the "
-                        + "default python 3.12 does not satisfy it; set spec.python");
+                .containsExactly(
+                        "spec.packages[1] \"python>=3.13\": does not name one python version, and the "
+                                + "default python 3.12 does not satisfy it; set spec.python");
         assertThat(refusals(spec(packages("numpy", "python 3.12.*,<3.12"))))
-                .containsExactly("spec.packages[1] \"python 3.12.*,<3.12\": no python version satisfies it");
+                .containsExactly(
+                        "spec.packages[1] \"python 3.12.*,<3.12\": no python version satisfies it");
         assertThat(refusals(spec(packages("numpy", "python=2.7"))))
-                .containsExactly("spec.packages[1] \"python=2.7\": python 2.7 is not supported; use a python 3 "
-                        + "version such as 3.12");
+                .containsExactly(
+                        "spec.packages[1] \"python=2.7\": python 2.7 is not supported; use a python 3 "
+                                + "version such as 3.12");
         assertThat(refusals(spec(packages("numpy", "python 3.13.0rc1"))))
-                .containsExactly("spec.packages[1] \"python 3.13.0rc1\": python versions must be numeric, such as "
-                        + "3.12 or 3.12.4");
+                .containsExactly(
+                        "spec.packages[1] \"python 3.13.0rc1\": python versions must be numeric, such as "
+                                + "3.12 or 3.12.4");
         assertThat(refusals(spec(python("3.12"), packages("numpy", "python 3.12.1|3.11.*"))))
-                .containsExactly("spec.packages[1] \"python 3.12.1|3.11.*\": python 3.12 satisfies only some of these "
-                        + "alternatives; pin python to one version with spec.python");
+                .containsExactly(
+                        "spec.packages[1] \"python 3.12.1|3.11.*\": python 3.12 satisfies only some of these "
+                                + "alternatives; pin python to one version with spec.python");
         assertThat(refusals(spec(python("3.12"), pip("python==3.11", "flask"))))
-                .containsExactly("spec.pip[0] \"python==3.11\": python is installed by the manager, not by pip; set "
-                        + "spec.python instead");
+                .containsExactly(
+                        "spec.pip[0] \"python==3.11\": python is installed by the manager, not by pip; set "
+                                + "spec.python instead");
         assertThat(refusals(spec(python("3.012"), pip("flask"))))
-                .containsExactly("spec.python \"3.012\": expected a python 3 version as X.Y or X.Y.Z, such as 3.12 or "
-                        + "3.12.4");
+                .containsExactly(
+                        "spec.python \"3.012\": expected a python 3 version as X.Y or X.Y.Z, such as 3.12 or "
+                                + "3.12.4");
     }
 
     @Test
     void refusesAPackagePinnedTwice() {
         assertThat(refusals(spec(packages("numpy==1.26", "scipy", "NumPy==1.25"))))
-                .containsExactly("spec.packages[2] \"NumPy==1.25\": numpy is pinned twice with different versions, "
-                        + "here and at spec.packages[0] \"numpy==1.26\"; list it once");
+                .containsExactly(
+                        "spec.packages[2] \"NumPy==1.25\": numpy is pinned twice with different versions, "
+                                + "here and at spec.packages[0] \"numpy==1.26\"; list it once");
         assertThat(refusals(spec(pip("requests>=2", "requests<3"))))
-                .containsExactly("spec.pip[1] \"requests<3\": requests is pinned twice with different versions, here "
-                        + "and at spec.pip[0] \"requests>=2\"; list it once");
+                .containsExactly(
+                        "spec.pip[1] \"requests<3\": requests is pinned twice with different versions, here "
+                                + "and at spec.pip[0] \"requests>=2\"; list it once");
         assertThat(refusals(spec(packages("numpy==1.26"), pip("numpy==1.25"))))
-                .containsExactly("spec.pip[0] \"numpy==1.25\": numpy is pinned twice with different versions, here "
-                        + "and at spec.packages[0] \"numpy==1.26\"; list it once");
+                .containsExactly(
+                        "spec.pip[0] \"numpy==1.25\": numpy is pinned twice with different versions, here "
+                                + "and at spec.packages[0] \"numpy==1.26\"; list it once");
         assertThat(refusals(spec(packages("python=3.11", "python=3.12", "numpy"))))
-                .containsExactly("spec.packages[1] \"python=3.12\": python is pinned twice with different versions, "
-                        + "here and at spec.packages[0] \"python=3.11\"; list it once");
+                .containsExactly(
+                        "spec.packages[1] \"python=3.12\": python is pinned twice with different versions, "
+                                + "here and at spec.packages[0] \"python=3.11\"; list it once");
     }
 
     @Test
     void mergesDuplicatesAndBareNamesButKeepsAlternativesUnderMarkers() {
-        ResolvedEnvironment env = resolve(spec(packages("numpy", "numpy>=1.26", "NUMPY >= 1.26"),
-                pip("requests", "requests[socks]>=2.31", "requests>=2.31", "requests >=2.31",
-                        "numpy==1.26.4; python_version < \"3.13\"", "numpy==2.1; python_version >= \"3.13\"")));
+        ResolvedEnvironment env =
+                resolve(
+                        spec(
+                                packages("numpy", "numpy>=1.26", "NUMPY >= 1.26"),
+                                pip(
+                                        "requests",
+                                        "requests[socks]>=2.31",
+                                        "requests>=2.31",
+                                        "requests >=2.31",
+                                        "numpy==1.26.4; python_version < \"3.13\"",
+                                        "numpy==2.1; python_version >= \"3.13\"")));
         assertThat(env.getPackages()).containsExactly("numpy >=1.26", "pip", "python 3.12.*");
-        assertThat(env.getPip()).containsExactly("numpy==1.26.4; python_version < \"3.13\"",
-                "numpy==2.1; python_version >= \"3.13\"", "requests>=2.31", "requests[socks]>=2.31");
+        assertThat(env.getPip())
+                .containsExactly(
+                        "numpy==1.26.4; python_version < \"3.13\"",
+                        "numpy==2.1; python_version >= \"3.13\"",
+                        "requests>=2.31",
+                        "requests[socks]>=2.31");
     }
 
     @Test
     void acceptsCondaAndPipPinsThatAgree() {
-        ResolvedEnvironment env = resolve(spec(packages("numpy=1.26"), pip("numpy==1.26.4", "scipy==1.13.0")));
+        ResolvedEnvironment env =
+                resolve(spec(packages("numpy=1.26"), pip("numpy==1.26.4", "scipy==1.13.0")));
         assertThat(env.getPip()).containsExactly("numpy==1.26.4", "scipy==1.13.0");
         assertThat(resolve(spec(packages("scipy==1.13"), pip("scipy==1.13.0"))).getPip())
                 .containsExactly("scipy==1.13.0");
@@ -190,37 +229,68 @@ class EnvironmentNormalizerTest {
 
     @Test
     void namesTheFieldTheIndexAndTheOffendingText() {
-        NormalizationResult result = normalizer.normalize(spec(pip("flask", "numpy", "pandas", "requests>>2")), null,
-                DEFAULTS);
-        assertThat(result.violations()).containsExactly(new Violation("spec.pip[3]",
-                "spec.pip[3] \"requests>>2\": expected a version specifier after \"requests\" at column 9"));
+        NormalizationResult result =
+                normalizer.normalize(
+                        spec(pip("flask", "numpy", "pandas", "requests>>2")), null, DEFAULTS);
+        assertThat(result.violations())
+                .containsExactly(
+                        new Violation(
+                                "spec.pip[3]",
+                                "spec.pip[3] \"requests>>2\": expected a version specifier after \"requests\" at column 9"));
 
-        assertThat(refusals(spec(requirementsTxt("flask\n\n# base\n-r base.txt\nrequests==2.31.0 --hash=sha256:ab\n"))))
-                .containsExactly("spec.files.requirementsTxt line 4 \"-r base.txt\": options and includes are not "
+        assertThat(
+                        refusals(
+                                spec(
+                                        requirementsTxt(
+                                                "flask\n\n# base\n-r base.txt\nrequests==2.31.0 --hash=sha256:ab\n"))))
+                .containsExactly(
+                        "spec.files.requirementsTxt line 4 \"-r base.txt\": options and includes are not "
                                 + "supported; list the requirements themselves",
                         "spec.files.requirementsTxt line 5 \"requests==2.31.0 --hash=sha256:ab\": expected \",\", \";\" "
                                 + "or the end after \"==2.31.0\" at column 18 (options such as --hash are not "
                                 + "supported; list the requirement alone)");
         assertThat(refusals(spec(packages("numpy; rm -rf /"))))
-                .containsExactly("spec.packages[0] \"numpy; rm -rf /\": unexpected \";\" (shell metacharacters have "
-                        + "no place here) at column 6");
+                .containsExactly(
+                        "spec.packages[0] \"numpy; rm -rf /\": unexpected \";\" (shell metacharacters have "
+                                + "no place here) at column 6");
         assertThat(refusals(spec(pip("flask\nnumpy"))))
-                .containsExactly("spec.pip[0] \"flask\\nnumpy\": newline U+000A is not allowed at column 6");
+                .containsExactly(
+                        "spec.pip[0] \"flask\\nnumpy\": newline U+000A is not allowed at column 6");
     }
 
     @Test
     void collectsEveryViolation() {
-        NormalizationResult result = normalizer.normalize(spec(manager(Manager.VENV), packages("numpy>>1"),
-                pip("requests>>2", "-e ."), system("Bad Name"), env("1X", "v", "OK", "a\u0007b"),
-                baseImage("Not An Image")), null, DEFAULTS);
-        assertThat(result.violations()).extracting(Violation::field).containsExactlyInAnyOrder("spec.manager",
-                "spec.packages[0]", "spec.pip[0]", "spec.pip[1]", "spec.system[0]", "spec.env[0].name",
-                "spec.env[1].value", "spec.baseImage");
+        NormalizationResult result =
+                normalizer.normalize(
+                        spec(
+                                manager(Manager.VENV),
+                                packages("numpy>>1"),
+                                pip("requests>>2", "-e ."),
+                                system("Bad Name"),
+                                env("1X", "v", "OK", "a\u0007b"),
+                                baseImage("Not An Image")),
+                        null,
+                        DEFAULTS);
+        assertThat(result.violations())
+                .extracting(Violation::field)
+                .containsExactlyInAnyOrder(
+                        "spec.manager",
+                        "spec.packages[0]",
+                        "spec.pip[0]",
+                        "spec.pip[1]",
+                        "spec.system[0]",
+                        "spec.env[0].name",
+                        "spec.env[1].value",
+                        "spec.baseImage");
     }
 
     @Test
     void readsAnEnvironmentYml() {
-        ResolvedEnvironment env = resolve(spec(environmentYml("""
+        ResolvedEnvironment env =
+                resolve(
+                        spec(
+                                environmentYml(
+                                        """
                 name: ds
                 channels: [bioconda, conda-forge]
                 dependencies:
@@ -238,27 +308,35 @@ class EnvironmentNormalizerTest {
 
     @Test
     void refusesAnEnvironmentYmlWithVariablesOrBadEntries() {
-        assertThat(refusals(spec(environmentYml("""
+        assertThat(
+                        refusals(
+                                spec(
+                                        environmentYml(
+                                                """
                 dependencies:
                   - numpy>>1
                   - pip: ["requests>>2"]
                 variables: {A: b}
-                """)))).containsExactly(
-                "spec.files.environmentYml: key \"variables\" is not supported; set spec.env instead",
-                "spec.files.environmentYml dependencies[0] \"numpy>>1\": expected a version after \">\" at column 7",
-                "spec.files.environmentYml dependencies[1].pip[0] \"requests>>2\": expected a version specifier after "
-                        + "\"requests\" at column 9");
+                """))))
+                .containsExactly(
+                        "spec.files.environmentYml: key \"variables\" is not supported; set spec.env instead",
+                        "spec.files.environmentYml dependencies[0] \"numpy>>1\": expected a version after \">\" at column 7",
+                        "spec.files.environmentYml dependencies[1].pip[0] \"requests>>2\": expected a version specifier after "
+                                + "\"requests\" at column 9");
         assertThat(refusals(spec(python("3.12"), environmentYml("dependencies: [numpy]"))))
-                .containsExactly("spec.python: must not be set together with files.environmentYml: the file says "
-                        + "which python it wants");
+                .containsExactly(
+                        "spec.python: must not be set together with files.environmentYml: the file says "
+                                + "which python it wants");
         assertThat(refusals(spec(manager(Manager.VENV), environmentYml("dependencies: [numpy]"))))
-                .containsExactly("spec.manager: venv cannot install conda packages, channels or an environment.yml; "
-                        + "use manager: conda, or list the packages in pip");
+                .containsExactly(
+                        "spec.manager: venv cannot install conda packages, channels or an environment.yml; "
+                                + "use manager: conda, or list the packages in pip");
     }
 
     @Test
     void readsARequirementsTxtAsAVenvEnvironment() {
-        ResolvedEnvironment env = resolve(spec(python("3.11"), requirementsTxt("Flask>=3  # web\nnumpy\n")));
+        ResolvedEnvironment env =
+                resolve(spec(python("3.11"), requirementsTxt("Flask>=3  # web\nnumpy\n")));
         assertThat(env.getManager()).isEqualTo(Manager.VENV);
         assertThat(env.getPip()).containsExactly("flask>=3", "numpy");
         assertThat(env.getBaseImage()).isEqualTo("python:3.11-slim");
@@ -266,38 +344,50 @@ class EnvironmentNormalizerTest {
 
     @Test
     void readsTheFileOfAConfigMapByTheEndingOfItsKey() {
-        ResolvedEnvironment yml = resolve(spec(fromConfigMap("deps", "environment.yaml")), "dependencies: [numpy]");
+        ResolvedEnvironment yml =
+                resolve(spec(fromConfigMap("deps", "environment.yaml")), "dependencies: [numpy]");
         assertThat(yml.getManager()).isEqualTo(Manager.CONDA);
         assertThat(yml.getPackages()).containsExactly("numpy", "python 3.12.*");
-        ResolvedEnvironment txt = resolve(spec(fromConfigMap("deps", "requirements.txt")), "numpy\n");
+        ResolvedEnvironment txt =
+                resolve(spec(fromConfigMap("deps", "requirements.txt")), "numpy\n");
         assertThat(txt.getManager()).isEqualTo(Manager.VENV);
         assertThat(txt.getPip()).containsExactly("numpy");
 
         assertThat(refusals(spec(fromConfigMap("deps", "requirements.txt")), null))
-                .containsExactly("spec.fromConfigMap: ConfigMap \"deps\" has no key \"requirements.txt\"");
+                .containsExactly(
+                        "spec.fromConfigMap: ConfigMap \"deps\" has no key \"requirements.txt\"");
         assertThat(refusals(spec(fromConfigMap("deps", "requirements.txt")), "-r other.txt\n"))
-                .containsExactly("spec.fromConfigMap line 1 \"-r other.txt\": options and includes are not supported; "
-                        + "list the requirements themselves");
+                .containsExactly(
+                        "spec.fromConfigMap line 1 \"-r other.txt\": options and includes are not supported; "
+                                + "list the requirements themselves");
     }
 
     @Test
     void refusesMoreThanOneSource() {
         assertThat(refusals(spec(pip("flask"), requirementsTxt("numpy"))))
-                .containsExactly("spec: at most one environment source may be set: the fields (packages, channels, "
-                        + "pip), files, or fromConfigMap");
-        assertThat(refusals(spec(requirementsTxt("numpy"), s -> s.getFiles().setEnvironmentYml("dependencies: []"))))
-                .containsExactly("spec.files: exactly one of environmentYml or requirementsTxt must be set");
+                .containsExactly(
+                        "spec: at most one environment source may be set: the fields (packages, channels, "
+                                + "pip), files, or fromConfigMap");
+        assertThat(
+                        refusals(
+                                spec(
+                                        requirementsTxt("numpy"),
+                                        s -> s.getFiles().setEnvironmentYml("dependencies: []"))))
+                .containsExactly(
+                        "spec.files: exactly one of environmentYml or requirementsTxt must be set");
     }
 
     @Test
     void refusesAnEnvironmentThatInstallsNothing() {
-        String nothing = "spec: the environment installs nothing: list conda packages, pip requirements or system "
-                + "packages";
+        String nothing =
+                "spec: the environment installs nothing: list conda packages, pip requirements or system "
+                        + "packages";
         assertThat(refusals(spec())).containsExactly(nothing);
         assertThat(refusals(spec(python("3.12")))).containsExactly(nothing);
         assertThat(refusals(spec(packages("python=3.12")))).containsExactly(nothing);
         assertThat(refusals(spec(requirementsTxt("# nothing yet\n")))).containsExactly(nothing);
-        assertThat(refusals(spec(environmentYml("dependencies: [python=3.12]")))).containsExactly(nothing);
+        assertThat(refusals(spec(environmentYml("dependencies: [python=3.12]"))))
+                .containsExactly(nothing);
         assertThat(resolve(spec(system("curl"))).getManager()).isEqualTo(Manager.VENV);
     }
 
@@ -305,23 +395,42 @@ class EnvironmentNormalizerTest {
     void normalisesSystemPackagesAndRefusesNamesThatAreNotDebianPackages() {
         assertThat(resolve(spec(system("Curl", "git=1:2.39.2-1", "curl", "libssl3"))).getSystem())
                 .containsExactly("curl", "git=1:2.39.2-1", "libssl3");
-        assertThat(refusals(spec(system("curl;rm", "a", "curl=1", "curl=2", "libfoo_bar")))).containsExactly(
-                "spec.system[0] \"curl;rm\": unexpected \";\" (shell metacharacters have no place here) at column 5",
-                "spec.system[1] \"a\": expected a Debian package name (lower-case letters, digits, \"+\", \"-\" and "
-                        + "\".\", at least two) with an optional =version at column 1",
-                "spec.system[4] \"libfoo_bar\": unexpected \"_\" at column 7",
-                "spec.system[3] \"curl=2\": curl is pinned twice with different versions, here and at spec.system[2] "
-                        + "\"curl=1\"; list it once");
+        assertThat(refusals(spec(system("curl;rm", "a", "curl=1", "curl=2", "libfoo_bar"))))
+                .containsExactly(
+                        "spec.system[0] \"curl;rm\": unexpected \";\" (shell metacharacters have no place here) at column 5",
+                        "spec.system[1] \"a\": expected a Debian package name (lower-case letters, digits, \"+\", \"-\" and "
+                                + "\".\", at least two) with an optional =version at column 1",
+                        "spec.system[4] \"libfoo_bar\": unexpected \"_\" at column 7",
+                        "spec.system[3] \"curl=2\": curl is pinned twice with different versions, here and at spec.system[2] "
+                                + "\"curl=1\"; list it once");
     }
 
     @Test
     void sortsBakedVariablesAndRefusesControlCharactersAndConflicts() {
-        ResolvedEnvironment env = resolve(spec(pip("flask"), env("ZED", "1", "ALPHA", "x y", "ZED", "1", "EMPTY", null)));
-        assertThat(env.getEnv()).extracting(v -> v.getName() + "=" + v.getValue())
+        ResolvedEnvironment env =
+                resolve(
+                        spec(
+                                pip("flask"),
+                                env("ZED", "1", "ALPHA", "x y", "ZED", "1", "EMPTY", null)));
+        assertThat(env.getEnv())
+                .extracting(v -> v.getName() + "=" + v.getValue())
                 .containsExactly("ALPHA=x y", "EMPTY=", "ZED=1");
 
-        assertThat(refusals(spec(pip("flask"), env("A", "line\nbreak", "B", "1", "B", "2", "bad-name", "x"))))
-                .containsExactly("spec.env[0].value \"line\\nbreak\": control character U+000A at column 5 is not "
+        assertThat(
+                        refusals(
+                                spec(
+                                        pip("flask"),
+                                        env(
+                                                "A",
+                                                "line\nbreak",
+                                                "B",
+                                                "1",
+                                                "B",
+                                                "2",
+                                                "bad-name",
+                                                "x"))))
+                .containsExactly(
+                        "spec.env[0].value \"line\\nbreak\": control character U+000A at column 5 is not "
                                 + "allowed",
                         "spec.env[2].name \"B\": set twice with different values",
                         "spec.env[3].name \"bad-name\": expected letters, digits and underscores, not starting with a "
@@ -331,21 +440,27 @@ class EnvironmentNormalizerTest {
     @Test
     void refusesBadChannelsAndBaseImagesAndKeepsAGoodBaseImage() {
         assertThat(refusals(spec(channels("https://conda.example.com/main"), packages("numpy"))))
-                .containsExactly("spec.channels[0] \"https://conda.example.com/main\": expected a conda channel name "
-                        + "such as conda-forge or bioconda (letters, digits, \".\", \"_\", \"-\", at most 128 "
-                        + "characters); channel URLs are not supported");
-        assertThat(refusals(spec(pip("flask"), baseImage("python:3.12 && rm -rf /")))).containsExactly(
-                "spec.baseImage \"python:3.12 && rm -rf /\": expected an image reference such as "
-                        + "registry.example.com/team/image:tag, optionally pinned by @sha256:<digest>");
+                .containsExactly(
+                        "spec.channels[0] \"https://conda.example.com/main\": expected a conda channel name "
+                                + "such as conda-forge or bioconda (letters, digits, \".\", \"_\", \"-\", at most 128 "
+                                + "characters); channel URLs are not supported");
+        assertThat(refusals(spec(pip("flask"), baseImage("python:3.12 && rm -rf /"))))
+                .containsExactly(
+                        "spec.baseImage \"python:3.12 && rm -rf /\": expected an image reference such as "
+                                + "registry.example.com/team/image:tag, optionally pinned by @sha256:<digest>");
         String pinned = "registry.example.com:5000/base/python@sha256:" + "a".repeat(64);
         assertThat(resolve(spec(pip("flask"), baseImage(pinned))).getBaseImage()).isEqualTo(pinned);
     }
 
     @Test
     void refusesEntriesLongerThanTheLimits() {
-        assertThat(refusals(spec(packages("a".repeat(257))))).singleElement().asString()
+        assertThat(refusals(spec(packages("a".repeat(257)))))
+                .singleElement()
+                .asString()
                 .endsWith(": longer than 256 characters");
-        assertThat(refusals(spec(pip("a".repeat(513))))).singleElement().asString()
+        assertThat(refusals(spec(pip("a".repeat(513)))))
+                .singleElement()
+                .asString()
                 .endsWith(": longer than 512 characters");
     }
 

@@ -15,7 +15,9 @@ class EnvironmentYmlTest {
     @Test
     void readsChannelsCondaPackagesAndThePipList() {
         List<Violation> violations = new ArrayList<>();
-        EnvironmentYml yml = EnvironmentYml.parse("""
+        EnvironmentYml yml =
+                EnvironmentYml.parse(
+                        """
                 name: ds
                 channels:
                   - conda-forge
@@ -28,39 +30,59 @@ class EnvironmentYmlTest {
                       - requests>=2.31
                       - pandas==2.2.2; python_version >= "3.10"
                 prefix: /opt/conda/envs/ds
-                """, FIELD, violations);
+                """,
+                        FIELD,
+                        violations);
 
         assertThat(violations).isEmpty();
-        assertThat(yml.channels()).extracting(SourcedText::text).containsExactly("conda-forge", "bioconda");
-        assertThat(yml.packages()).extracting(SourcedText::text).containsExactly("python=3.12", "numpy>=1.26,<2",
-                "pip");
-        assertThat(yml.packages()).extracting(SourcedText::where).containsExactly(FIELD + " dependencies[0]",
-                FIELD + " dependencies[1]", FIELD + " dependencies[2]");
-        assertThat(yml.pip()).extracting(SourcedText::text).containsExactly("requests>=2.31",
-                "pandas==2.2.2; python_version >= \"3.10\"");
-        assertThat(yml.pip()).extracting(SourcedText::where).containsExactly(FIELD + " dependencies[3].pip[0]",
-                FIELD + " dependencies[3].pip[1]");
+        assertThat(yml.channels())
+                .extracting(SourcedText::text)
+                .containsExactly("conda-forge", "bioconda");
+        assertThat(yml.packages())
+                .extracting(SourcedText::text)
+                .containsExactly("python=3.12", "numpy>=1.26,<2", "pip");
+        assertThat(yml.packages())
+                .extracting(SourcedText::where)
+                .containsExactly(
+                        FIELD + " dependencies[0]",
+                        FIELD + " dependencies[1]",
+                        FIELD + " dependencies[2]");
+        assertThat(yml.pip())
+                .extracting(SourcedText::text)
+                .containsExactly("requests>=2.31", "pandas==2.2.2; python_version >= \"3.10\"");
+        assertThat(yml.pip())
+                .extracting(SourcedText::where)
+                .containsExactly(
+                        FIELD + " dependencies[3].pip[0]", FIELD + " dependencies[3].pip[1]");
     }
 
     @Test
     void refusesUnknownKeysWithAdvice() {
         List<Violation> violations = new ArrayList<>();
-        EnvironmentYml.parse("""
+        EnvironmentYml.parse(
+                """
                 dependencies: [numpy]
                 variables:
                   OMP_NUM_THREADS: "1"
                 platforms: [linux-64]
-                """, FIELD, violations);
+                """,
+                FIELD,
+                violations);
 
-        assertThat(violations).extracting(Violation::message).containsExactly(
-                FIELD + ": key \"variables\" is not supported; set spec.env instead",
-                FIELD + ": key \"platforms\" is not supported; only name, channels, dependencies and prefix are read");
+        assertThat(violations)
+                .extracting(Violation::message)
+                .containsExactly(
+                        FIELD + ": key \"variables\" is not supported; set spec.env instead",
+                        FIELD
+                                + ": key \"platforms\" is not supported; only name, channels, dependencies and prefix are read");
     }
 
     @Test
     void refusesEntriesOfTheWrongShape() {
         List<Violation> violations = new ArrayList<>();
-        EnvironmentYml yml = EnvironmentYml.parse("""
+        EnvironmentYml yml =
+                EnvironmentYml.parse(
+                        """
                 channels: conda-forge
                 dependencies:
                   - numpy
@@ -70,25 +92,35 @@ class EnvironmentYmlTest {
                   - pip: [flask]
                   - pip:
                       - {name: x}
-                """, FIELD, violations);
+                """,
+                        FIELD,
+                        violations);
 
         assertThat(yml.packages()).extracting(SourcedText::text).containsExactly("numpy");
         assertThat(yml.pip()).extracting(SourcedText::text).containsExactly("requests", "flask");
-        assertThat(violations).extracting(Violation::message).containsExactly(
-                FIELD + ": channels must be a list",
-                FIELD + ": dependencies[1]: expected a match spec string or a pip: list, found the number 3.12",
-                FIELD + ": dependencies[2]: expected a match spec string or a pip: list, found a mapping with keys "
-                        + "[conda]",
-                FIELD + ": dependencies[4]: only one pip list is allowed",
-                FIELD + ": dependencies[5]: only one pip list is allowed",
-                FIELD + ": dependencies[5].pip[0]: expected a pip requirement, found a mapping with keys [name]");
+        assertThat(violations)
+                .extracting(Violation::message)
+                .containsExactly(
+                        FIELD + ": channels must be a list",
+                        FIELD
+                                + ": dependencies[1]: expected a match spec string or a pip: list, found the number 3.12",
+                        FIELD
+                                + ": dependencies[2]: expected a match spec string or a pip: list, found a mapping with keys "
+                                + "[conda]",
+                        FIELD + ": dependencies[4]: only one pip list is allowed",
+                        FIELD + ": dependencies[5]: only one pip list is allowed",
+                        FIELD
+                                + ": dependencies[5].pip[0]: expected a pip requirement, found a mapping with keys [name]");
     }
 
     @Test
     void reportsInvalidYamlWithItsPosition() {
         List<Violation> violations = new ArrayList<>();
         EnvironmentYml.parse("dependencies:\n  - numpy\n - [unclosed\n", FIELD, violations);
-        assertThat(violations).singleElement().extracting(Violation::message).asString()
+        assertThat(violations)
+                .singleElement()
+                .extracting(Violation::message)
+                .asString()
                 .startsWith(FIELD + ": not valid YAML at line ");
     }
 
@@ -98,15 +130,31 @@ class EnvironmentYmlTest {
         EnvironmentYml.parse("dependencies: [numpy]\ndependencies: [scipy]\n", FIELD, violations);
         EnvironmentYml.parse("- numpy\n", FIELD, violations);
         EnvironmentYml.parse("# only a comment\n", FIELD, violations);
-        assertThat(violations).extracting(Violation::message).satisfiesExactly(
-                m -> assertThat(m).startsWith(FIELD + ": not valid YAML").contains("Duplicate field 'dependencies'"),
-                m -> assertThat(m).isEqualTo(FIELD + ": expected a mapping with the keys name, channels and "
-                        + "dependencies"),
-                m -> assertThat(m).isEqualTo(FIELD + ": the file is empty; it needs dependencies"));
+        assertThat(violations)
+                .extracting(Violation::message)
+                .satisfiesExactly(
+                        m ->
+                                assertThat(m)
+                                        .startsWith(FIELD + ": not valid YAML")
+                                        .contains("Duplicate field 'dependencies'"),
+                        m ->
+                                assertThat(m)
+                                        .isEqualTo(
+                                                FIELD
+                                                        + ": expected a mapping with the keys name, channels and "
+                                                        + "dependencies"),
+                        m ->
+                                assertThat(m)
+                                        .isEqualTo(
+                                                FIELD
+                                                        + ": the file is empty; it needs dependencies"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             'dependencies: !!python/object/apply:os.system [''id'']'             | 1 | !!python/object/apply:os.system
             'name: x\ndependencies:\n  - !!python/name:os.system numpy'         | 3 | !!python/name:os.system
             'dependencies:\n  - numpy\n  - pip:\n    - !!str requests'         | 4 | !!str
@@ -117,9 +165,18 @@ class EnvironmentYmlTest {
         List<Violation> violations = new ArrayList<>();
         EnvironmentYml yml = EnvironmentYml.parse(text.replace("\\n", "\n"), FIELD, violations);
 
-        assertThat(violations).singleElement().extracting(Violation::message).asString()
-                .isEqualTo(FIELD + ": line " + line + ": the YAML tag " + tag + " is not allowed; environment.yml "
-                        + "holds plain strings, lists and mappings");
+        assertThat(violations)
+                .singleElement()
+                .extracting(Violation::message)
+                .asString()
+                .isEqualTo(
+                        FIELD
+                                + ": line "
+                                + line
+                                + ": the YAML tag "
+                                + tag
+                                + " is not allowed; environment.yml "
+                                + "holds plain strings, lists and mappings");
         assertThat(yml.packages()).isEmpty();
         assertThat(yml.pip()).isEmpty();
     }

@@ -15,19 +15,29 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bad input must be refused, never crash the operator: parsers throw nothing but {@link SpecSyntaxException}, and
- * normalisation returns violations instead of throwing. Checked on strings mutated at random (seeded) from valid
- * ones.
+ * Bad input must be refused, never crash the operator: parsers throw nothing but {@link
+ * SpecSyntaxException}, and normalisation returns violations instead of throwing. Checked on
+ * strings mutated at random (seeded) from valid ones.
  */
 class MalformedInputTest {
 
     private static final int ROUNDS = 3000;
-    private static final String ALPHABET = " \t\n=<>!~,|*.[]()'\":;/@#$`\\-_+0123456789abcdefpyXY\u00e9";
-    private static final List<String> CONDA = List.of("numpy", "numpy==1.26.4", "numpy >=1.26,<2",
-            "conda-forge/linux-64::numpy=1.26=py312_0", "numpy[version='>=1.26',build=py*]", "python 3.12.*|3.11.*",
-            "numpy 1!2.0 py312_0", "numpy ~=1.26.2");
-    private static final List<String> SYSTEM = List.of("curl", "git=1:2.39.2-1", "libssl3=3.0.11-1~deb12u2");
-    private static final String YML = """
+    private static final String ALPHABET =
+            " \t\n=<>!~,|*.[]()'\":;/@#$`\\-_+0123456789abcdefpyXY\u00e9";
+    private static final List<String> CONDA =
+            List.of(
+                    "numpy",
+                    "numpy==1.26.4",
+                    "numpy >=1.26,<2",
+                    "conda-forge/linux-64::numpy=1.26=py312_0",
+                    "numpy[version='>=1.26',build=py*]",
+                    "python 3.12.*|3.11.*",
+                    "numpy 1!2.0 py312_0",
+                    "numpy ~=1.26.2");
+    private static final List<String> SYSTEM =
+            List.of("curl", "git=1:2.39.2-1", "libssl3=3.0.11-1~deb12u2");
+    private static final String YML =
+            """
             name: ds
             channels: [conda-forge]
             dependencies:
@@ -36,7 +46,8 @@ class MalformedInputTest {
               - pip:
                   - requests[socks]>=2.31; python_version >= "3.8"
             """;
-    private static final String TXT = "# deps\nrequests>=2.31  # web\nnumpy==1.26.*\\\n ; os_name == 'posix'\n-r x\n";
+    private static final String TXT =
+            "# deps\nrequests>=2.31  # web\nnumpy==1.26.*\\\n ; os_name == 'posix'\n-r x\n";
 
     private final Random random = new Random(0x7e77a);
 
@@ -51,17 +62,33 @@ class MalformedInputTest {
     @Test
     void normalisationReportsViolationsInsteadOfThrowing() {
         for (int i = 0; i < ROUNDS / 10; i++) {
-            NormalizationResult yml = new EnvironmentNormalizer().normalize(spec(environmentYml(mutate(YML))), null,
-                    DEFAULTS);
-            NormalizationResult txt = new EnvironmentNormalizer().normalize(spec(requirementsTxt(mutate(TXT))), null,
-                    DEFAULTS);
-            NormalizationResult fields = new EnvironmentNormalizer().normalize(spec(
-                    packages(mutate(CONDA.get(random.nextInt(CONDA.size()))), "python " + mutate("3.12.*")),
-                    pip(mutate("requests[socks]>=2.31; python_version >= \"3.8\"")), system(mutate("curl=7.88"))),
-                    null, DEFAULTS);
+            NormalizationResult yml =
+                    new EnvironmentNormalizer()
+                            .normalize(spec(environmentYml(mutate(YML))), null, DEFAULTS);
+            NormalizationResult txt =
+                    new EnvironmentNormalizer()
+                            .normalize(spec(requirementsTxt(mutate(TXT))), null, DEFAULTS);
+            NormalizationResult fields =
+                    new EnvironmentNormalizer()
+                            .normalize(
+                                    spec(
+                                            packages(
+                                                    mutate(CONDA.get(random.nextInt(CONDA.size()))),
+                                                    "python " + mutate("3.12.*")),
+                                            pip(
+                                                    mutate(
+                                                            "requests[socks]>=2.31; python_version >= \"3.8\"")),
+                                            system(mutate("curl=7.88"))),
+                                    null,
+                                    DEFAULTS);
             for (NormalizationResult result : List.of(yml, txt, fields)) {
                 assertThat(result.isResolved() || !result.violations().isEmpty()).isTrue();
-                result.violations().forEach(v -> assertThat(v.message()).startsWith(v.field()).doesNotContain("\n"));
+                result.violations()
+                        .forEach(
+                                v ->
+                                        assertThat(v.message())
+                                                .startsWith(v.field())
+                                                .doesNotContain("\n"));
             }
         }
     }

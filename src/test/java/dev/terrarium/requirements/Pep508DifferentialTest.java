@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Compares the PEP 508 parser with Python's {@code packaging} on a hand-written corpus and on strings fuzzed from
- * it: both must accept and refuse the same strings and, when they accept, agree on the name, extras, specifiers, URL
- * and marker. The only allowed difference is a refusal on purpose ({@link SpecSyntaxException#deliberate()}) of a
- * string packaging accepts; the strings known to be refused that way are listed, with reasons, in stricter.txt.
+ * Compares the PEP 508 parser with Python's {@code packaging} on a hand-written corpus and on
+ * strings fuzzed from it: both must accept and refuse the same strings and, when they accept, agree
+ * on the name, extras, specifiers, URL and marker. The only allowed difference is a refusal on
+ * purpose ({@link SpecSyntaxException#deliberate()}) of a string packaging accepts; the strings
+ * known to be refused that way are listed, with reasons, in stricter.txt.
  */
 class Pep508DifferentialTest {
 
@@ -32,9 +33,47 @@ class Pep508DifferentialTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 0x508L;
     private static final int FUZZED_STRINGS = 600;
-    private static final List<String> SNIPPETS = List.of(" and ", " or ", " not in ", " in ", "(", ")", ",", ";",
-            ".*", "===", "==", "~=", "!=", "<", ">", "[", "]", "@", "'", "\"", " ", "-", "_", ".", "+local", "a1",
-            "!", "post", "dev", "rc", "v", "extra", "python_version", "os.name", "1", "*", "https://", "$", "\\");
+    private static final List<String> SNIPPETS =
+            List.of(
+                    " and ",
+                    " or ",
+                    " not in ",
+                    " in ",
+                    "(",
+                    ")",
+                    ",",
+                    ";",
+                    ".*",
+                    "===",
+                    "==",
+                    "~=",
+                    "!=",
+                    "<",
+                    ">",
+                    "[",
+                    "]",
+                    "@",
+                    "'",
+                    "\"",
+                    " ",
+                    "-",
+                    "_",
+                    ".",
+                    "+local",
+                    "a1",
+                    "!",
+                    "post",
+                    "dev",
+                    "rc",
+                    "v",
+                    "extra",
+                    "python_version",
+                    "os.name",
+                    "1",
+                    "*",
+                    "https://",
+                    "$",
+                    "\\");
 
     @Test
     void agreesWithPackagingOnTheCorpusAndOnFuzzedStrings() {
@@ -57,14 +96,23 @@ class Pep508DifferentialTest {
                     if (e.deliberate()) {
                         deliberate++;
                     } else {
-                        disagreements.add(describe(text, "packaging accepts it, Terrarium refuses: " + e.getMessage()));
+                        disagreements.add(
+                                describe(
+                                        text,
+                                        "packaging accepts it, Terrarium refuses: "
+                                                + e.getMessage()));
                     }
                 }
                 continue;
             }
             if (!verdict.get("valid").asBoolean()) {
-                disagreements.add(describe(text, "packaging refuses it (" + verdict.get("error").asText()
-                        + "), Terrarium accepts it as " + ours.canonical()));
+                disagreements.add(
+                        describe(
+                                text,
+                                "packaging refuses it ("
+                                        + verdict.get("error").asText()
+                                        + "), Terrarium accepts it as "
+                                        + ours.canonical()));
                 continue;
             }
             valid++;
@@ -78,26 +126,33 @@ class Pep508DifferentialTest {
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(200);
         assertThat(strings).hasSizeGreaterThanOrEqualTo(800);
         assertThat(valid).as("strings both accept").isGreaterThan(200);
-        assertThat(strings.size() - valid - deliberate).as("strings both refuse").isGreaterThan(200);
+        assertThat(strings.size() - valid - deliberate)
+                .as("strings both refuse")
+                .isGreaterThan(200);
     }
 
     @Test
     void refusesOnPurposeWhatPackagingAccepts() {
         List<String> lines = CorpusFile.lines("/pep508/stricter.txt");
-        List<String> reasons = lines.stream().map(line -> line.substring(0, line.indexOf(" | "))).toList();
-        List<String> strings = lines.stream().map(line -> line.substring(line.indexOf(" | ") + 3)).toList();
+        List<String> reasons =
+                lines.stream().map(line -> line.substring(0, line.indexOf(" | "))).toList();
+        List<String> strings =
+                lines.stream().map(line -> line.substring(line.indexOf(" | ") + 3)).toList();
         List<JsonNode> verdicts = oracle(strings);
 
         for (int i = 0; i < strings.size(); i++) {
             String text = strings.get(i);
             assertThat(reasons.get(i)).as("reason for %s", text).isNotBlank();
-            assertThat(verdicts.get(i).get("valid").asBoolean()).as("packaging accepts %s", describe(text, ""))
+            assertThat(verdicts.get(i).get("valid").asBoolean())
+                    .as("packaging accepts %s", describe(text, ""))
                     .isTrue();
-            SpecSyntaxException refusal = catchThrowableOfType(() -> Pep508Requirement.parse(text),
-                    SpecSyntaxException.class);
+            SpecSyntaxException refusal =
+                    catchThrowableOfType(
+                            () -> Pep508Requirement.parse(text), SpecSyntaxException.class);
             assertThat(refusal).as("Terrarium refuses %s", describe(text, "")).isNotNull();
-            assertThat(refusal.deliberate()).as("refusal of %s is deliberate: %s", describe(text, ""),
-                    refusal.getMessage()).isTrue();
+            assertThat(refusal.deliberate())
+                    .as("refusal of %s is deliberate: %s", describe(text, ""), refusal.getMessage())
+                    .isTrue();
         }
     }
 
@@ -110,7 +165,8 @@ class Pep508DifferentialTest {
             return "extras " + ours.extras() + " vs packaging " + extras;
         }
         List<String> specifiers = strings(verdict.get("specifiers"));
-        List<String> ourSpecifiers = ours.specifiers().stream().map(Pep440Specifier::canonical).toList();
+        List<String> ourSpecifiers =
+                ours.specifiers().stream().map(Pep440Specifier::canonical).toList();
         if (!ourSpecifiers.equals(specifiers)) {
             return "specifiers " + ourSpecifiers + " vs packaging " + specifiers;
         }
@@ -127,7 +183,10 @@ class Pep508DifferentialTest {
             try {
                 reparsed = Pep508Requirement.parse("x; " + theirs).marker().canonical();
             } catch (SpecSyntaxException e) {
-                return "packaging prints the marker as " + theirs + ", which Terrarium refuses: " + e.getMessage();
+                return "packaging prints the marker as "
+                        + theirs
+                        + ", which Terrarium refuses: "
+                        + e.getMessage();
             }
             if (!reparsed.equals(ours.marker().canonical())) {
                 return "marker " + ours.marker().canonical() + " vs packaging " + theirs;
@@ -136,7 +195,10 @@ class Pep508DifferentialTest {
         return null;
     }
 
-    /** Strings made from the corpus strings Terrarium accepts by inserting, deleting and swapping characters. */
+    /**
+     * Strings made from the corpus strings Terrarium accepts by inserting, deleting and swapping
+     * characters.
+     */
     private static List<String> fuzz(List<String> corpus) {
         List<String> seeds = new ArrayList<>();
         for (String text : corpus) {
@@ -184,12 +246,16 @@ class Pep508DifferentialTest {
     private static List<JsonNode> oracle(List<String> strings) {
         requirePackaging();
         try {
-            Process process = new ProcessBuilder("python3", ORACLE.toString()).redirectErrorStream(false).start();
+            Process process =
+                    new ProcessBuilder("python3", ORACLE.toString())
+                            .redirectErrorStream(false)
+                            .start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(JSON.writeValueAsBytes(strings));
             }
             byte[] out = process.getInputStream().readAllBytes();
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err =
+                    new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 fail("the packaging oracle failed: " + err);
             }
@@ -206,18 +272,27 @@ class Pep508DifferentialTest {
     }
 
     private static void requirePackaging() {
-        assertThat(Files.isRegularFile(ORACLE)).as("oracle script %s (run the tests from the project root)", ORACLE)
+        assertThat(Files.isRegularFile(ORACLE))
+                .as("oracle script %s (run the tests from the project root)", ORACLE)
                 .isTrue();
         try {
-            Process check = new ProcessBuilder("python3", "-c", "import packaging.requirements")
-                    .redirectErrorStream(true).start();
-            String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Process check =
+                    new ProcessBuilder("python3", "-c", "import packaging.requirements")
+                            .redirectErrorStream(true)
+                            .start();
+            String output =
+                    new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
-                fail("this test needs python3 with the packaging module; run: pip install packaging\n" + output);
+                fail(
+                        "this test needs python3 with the packaging module; run: pip install packaging\n"
+                                + output);
             }
         } catch (IOException e) {
-            fail("this test needs python3 with the packaging module; install python3, then run: pip install "
-                    + "packaging (" + e.getMessage() + ")");
+            fail(
+                    "this test needs python3 with the packaging module; install python3, then run: pip install "
+                            + "packaging ("
+                            + e.getMessage()
+                            + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

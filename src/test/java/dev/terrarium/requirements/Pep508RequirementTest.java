@@ -11,7 +11,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class Pep508RequirementTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiterString = " -> ", textBlock = """
+    @CsvSource(
+            delimiterString = " -> ",
+            textBlock =
+                    """
             requests                                          -> requests
             Zope.Interface                                    -> zope-interface
             oslo__concurrency                                 -> oslo-concurrency
@@ -60,20 +63,23 @@ class Pep508RequirementTest {
 
     @Test
     void canonicalFormParsesBackToItself() {
-        for (String text : List.of("requests[security,socks]<3,>=2.31; python_version >= \"3.8\"",
-                "pip @ https://example.com/pip.whl ; os_name == \"nt\"",
-                "x; (os_name == \"a\" or os_name == \"c\") and os_name == \"b\"")) {
+        for (String text :
+                List.of(
+                        "requests[security,socks]<3,>=2.31; python_version >= \"3.8\"",
+                        "pip @ https://example.com/pip.whl ; os_name == \"nt\"",
+                        "x; (os_name == \"a\" or os_name == \"c\") and os_name == \"b\"")) {
             assertThat(Pep508Requirement.parse(text).canonical()).isEqualTo(text);
         }
     }
 
     @Test
     void exposesTheParts() {
-        Pep508Requirement requirement = Pep508Requirement.parse("Requests[Socks] >= 2.31, <3 ; extra == 'x'");
+        Pep508Requirement requirement =
+                Pep508Requirement.parse("Requests[Socks] >= 2.31, <3 ; extra == 'x'");
         assertThat(requirement.name()).isEqualTo("requests");
         assertThat(requirement.extras()).containsExactly("socks");
-        assertThat(requirement.specifiers()).containsExactly(new Pep440Specifier("<", "3"),
-                new Pep440Specifier(">=", "2.31"));
+        assertThat(requirement.specifiers())
+                .containsExactly(new Pep440Specifier("<", "3"), new Pep440Specifier(">=", "2.31"));
         assertThat(requirement.specifierText()).isEqualTo("<3,>=2.31");
         assertThat(requirement.url()).isNull();
         assertThat(requirement.marker()).isInstanceOf(Pep508Marker.Comparison.class);
@@ -81,7 +87,10 @@ class Pep508RequirementTest {
     }
 
     @ParameterizedTest(name = "{0}: {1} at column {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             requests>>2                   | expected a version specifier after "requests"                        | 9
             requests>=2,<<3               | expected a version specifier after ","                               | 13
             requests>=2.*                 | invalid version specifier ">=2.*": .* can only follow == or !=        | 9
@@ -103,8 +112,9 @@ class Pep508RequirementTest {
             pip @ https://x/p.whl extra   | expected ";" after the URL and a space                               | 23
             """)
     void refusesWithAPosition(String text, String reason, int column) {
-        SpecSyntaxException error = catchThrowableOfType(() -> Pep508Requirement.parse(text),
-                SpecSyntaxException.class);
+        SpecSyntaxException error =
+                catchThrowableOfType(
+                        () -> Pep508Requirement.parse(text), SpecSyntaxException.class);
         assertThat(error).as(text).isNotNull();
         assertThat(error.reason()).isEqualTo(reason);
         assertThat(error.column()).isEqualTo(column);
@@ -112,7 +122,10 @@ class Pep508RequirementTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             pip @ ftp://example.com/pip.whl              | URLs must start with http://, https://, git+http:// or git+https://
             pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with http://, https://, git+http:// or git+https://
             pip @ ./pip.whl                              | URLs must start with http://, https://, git+http:// or git+https://
@@ -130,8 +143,9 @@ class Pep508RequirementTest {
             requests; os_name == "${HOME}"               | "$" is not allowed in marker strings
             """)
     void refusesOnPurpose(String text, String reason) {
-        SpecSyntaxException error = catchThrowableOfType(() -> Pep508Requirement.parse(text),
-                SpecSyntaxException.class);
+        SpecSyntaxException error =
+                catchThrowableOfType(
+                        () -> Pep508Requirement.parse(text), SpecSyntaxException.class);
         assertThat(error).as(text).isNotNull();
         assertThat(error.reason()).isEqualTo(reason);
         assertThat(error.deliberate()).isTrue();
@@ -139,10 +153,16 @@ class Pep508RequirementTest {
 
     @Test
     void refusesBackslashesNewlinesAndControlCharactersOnPurpose() {
-        for (String text : List.of("requests; os_name == \"a\\\\b\"", "requests\n", "requests\t>=2",
-                "requests; os_name == \"\u00e9\"", "requests\u0000")) {
-            SpecSyntaxException error = catchThrowableOfType(() -> Pep508Requirement.parse(text),
-                    SpecSyntaxException.class);
+        for (String text :
+                List.of(
+                        "requests; os_name == \"a\\\\b\"",
+                        "requests\n",
+                        "requests\t>=2",
+                        "requests; os_name == \"\u00e9\"",
+                        "requests\u0000")) {
+            SpecSyntaxException error =
+                    catchThrowableOfType(
+                            () -> Pep508Requirement.parse(text), SpecSyntaxException.class);
             assertThat(error).as(Violation.quote(text)).isNotNull();
             assertThat(error.deliberate()).isTrue();
         }
@@ -153,7 +173,11 @@ class Pep508RequirementTest {
         String deepest = "x; " + "(".repeat(200) + "os_name == \"a\"" + ")".repeat(200);
         assertThat(Pep508Requirement.parse(deepest).canonical()).isEqualTo("x; os_name == \"a\"");
         String tooDeep = "x; " + "(".repeat(201) + "os_name == \"a\"" + ")".repeat(201);
-        assertThat(catchThrowableOfType(() -> Pep508Requirement.parse(tooDeep), SpecSyntaxException.class).reason())
+        assertThat(
+                        catchThrowableOfType(
+                                        () -> Pep508Requirement.parse(tooDeep),
+                                        SpecSyntaxException.class)
+                                .reason())
                 .isEqualTo("markers are nested more than 200 levels deep");
     }
 }

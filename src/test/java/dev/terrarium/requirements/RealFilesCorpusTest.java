@@ -28,33 +28,41 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs Terrarium's own reading of every file in the real-file corpus (src/test/resources/real-files, listed with its
- * source and the reference tools' verdicts in manifest.yaml) and prints the two verdicts side by side.
+ * Runs Terrarium's own reading of every file in the real-file corpus
+ * (src/test/resources/real-files, listed with its source and the reference tools' verdicts in
+ * manifest.yaml) and prints the two verdicts side by side.
  *
- * <p>environment.yml and requirements.txt files go in as {@code files.environmentYml} / {@code files.requirementsTxt}.
- * Terrarium has no input for lock files yet, so they go in the way a user would bring one today: as the key of a
- * ConfigMap named after the file. Today every file must be accepted, or refused with a message that quotes a line
- * of the file; a lock file must never be accepted as something else.
+ * <p>environment.yml and requirements.txt files go in as {@code files.environmentYml} / {@code
+ * files.requirementsTxt}. Terrarium has no input for lock files yet, so they go in the way a user
+ * would bring one today: as the key of a ConfigMap named after the file. Today every file must be
+ * accepted, or refused with a message that quotes a line of the file; a lock file must never be
+ * accepted as something else.
  */
 class RealFilesCorpusTest {
 
     private static final String ROOT = "/real-files/";
-    private static final Set<String> KINDS = Set.of("environment.yml", "requirements.txt", "conda-explicit",
-            "conda-lock", "pylock");
+    private static final Set<String> KINDS =
+            Set.of("environment.yml", "requirements.txt", "conda-explicit", "conda-lock", "pylock");
     private static final Set<String> LOCK_KINDS = Set.of("conda-explicit", "conda-lock", "pylock");
-    private static final Set<String> TOOL_VERDICTS = Set.of("accept", "accept-with-warnings", "refuse");
+    private static final Set<String> TOOL_VERDICTS =
+            Set.of("accept", "accept-with-warnings", "refuse");
     private static final Set<String> NOT_CORPUS = Set.of("manifest.yaml", "verdicts.py");
+
     /**
-     * Hosts a corpus file may name: source repositories, web pages, the placeholders of redacted indexes, and
-     * environment variables that the tools fill in.
+     * Hosts a corpus file may name: source repositories, web pages, the placeholders of redacted
+     * indexes, and environment variables that the tools fill in.
      */
-    private static final Pattern ALLOWED_HOST = Pattern.compile(
-            "github\\.com|bitbucket\\.org|pytorch\\.org|tinyurl\\.com|ultralytics\\.com|www\\.pypi-mirrors\\.org"
-                    + "|([a-z0-9-]+\\.)*index\\.example|\\$\\{?[A-Za-z_][A-Za-z0-9_]*}?");
-    private static final Pattern URL_HOST = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\\s]*@)?([^/\\s:'\"]+)");
+    private static final Pattern ALLOWED_HOST =
+            Pattern.compile(
+                    "github\\.com|bitbucket\\.org|pytorch\\.org|tinyurl\\.com|ultralytics\\.com|www\\.pypi-mirrors\\.org"
+                            + "|([a-z0-9-]+\\.)*index\\.example|\\$\\{?[A-Za-z_][A-Za-z0-9_]*}?");
+
+    private static final Pattern URL_HOST =
+            Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/\\s]*@)?([^/\\s:'\"]+)");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern TOP_LEVEL_KEY = Pattern.compile("^spec\\.[A-Za-z.]+: ([a-z_]+) ");
-    private static final Pattern ENTRY_REFERENCE = Pattern.compile("( line \\d+ | [a-z]+\\[\\d+\\]\\S* )\"");
+    private static final Pattern ENTRY_REFERENCE =
+            Pattern.compile("( line \\d+ | [a-z]+\\[\\d+\\]\\S* )\"");
 
     private static List<JsonNode> entries;
 
@@ -67,34 +75,52 @@ class RealFilesCorpusTest {
 
     @Test
     void theManifestListsEveryFileWithItsSourceAndVerdict() throws IOException, URISyntaxException {
-        Path root = Path.of(RealFilesCorpusTest.class.getResource(ROOT + "manifest.yaml").toURI()).getParent();
+        Path root =
+                Path.of(RealFilesCorpusTest.class.getResource(ROOT + "manifest.yaml").toURI())
+                        .getParent();
         Set<String> onDisk;
         try (Stream<Path> files = Files.walk(root)) {
-            onDisk = files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(p -> !NOT_CORPUS.contains(p)).collect(Collectors.toCollection(TreeSet::new));
+            onDisk =
+                    files.filter(Files::isRegularFile)
+                            .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                            .filter(p -> !NOT_CORPUS.contains(p))
+                            .collect(Collectors.toCollection(TreeSet::new));
         }
         Set<String> listed = new TreeSet<>();
         Set<String> ids = new HashSet<>();
         for (JsonNode entry : entries) {
             String id = entry.path("id").asText();
             assertThat(ids.add(id)).as("id %s is unique", id).isTrue();
-            assertThat(listed.add(entry.path("path").asText())).as("path of %s listed once", id).isTrue();
+            assertThat(listed.add(entry.path("path").asText()))
+                    .as("path of %s listed once", id)
+                    .isTrue();
             assertThat(entry.path("kind").asText()).as("kind of %s", id).isIn(KINDS);
-            assertThat(entry.at("/source/repository").asText()).as("source repository of %s", id)
+            assertThat(entry.at("/source/repository").asText())
+                    .as("source repository of %s", id)
                     .matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
             assertThat(entry.at("/source/path").asText()).as("source path of %s", id).isNotBlank();
-            assertThat(entry.at("/source/commit").asText()).as("source commit of %s", id).matches("[0-9a-f]{40}");
-            assertThat(entry.at("/verdict/tool").asText()).as("tool verdict of %s", id).isIn(TOOL_VERDICTS);
+            assertThat(entry.at("/source/commit").asText())
+                    .as("source commit of %s", id)
+                    .matches("[0-9a-f]{40}");
+            assertThat(entry.at("/verdict/tool").asText())
+                    .as("tool verdict of %s", id)
+                    .isIn(TOOL_VERDICTS);
             assertThat(entry.path("features").size()).as("features of %s", id).isPositive();
         }
         for (JsonNode entry : entries) {
-            entry.path("includes").forEach(include -> assertThat(ids).as("includes of %s", entry.path("id").asText())
-                    .contains(include.asText()));
+            entry.path("includes")
+                    .forEach(
+                            include ->
+                                    assertThat(ids)
+                                            .as("includes of %s", entry.path("id").asText())
+                                            .contains(include.asText()));
         }
         assertThat(listed).as("files listed in manifest.yaml").isEqualTo(onDisk);
         assertThat(entries).hasSizeGreaterThanOrEqualTo(45);
         for (String kind : KINDS) {
-            assertThat(entries).as("files of kind %s", kind).anyMatch(e -> e.path("kind").asText().equals(kind));
+            assertThat(entries)
+                    .as("files of kind %s", kind)
+                    .anyMatch(e -> e.path("kind").asText().equals(kind));
         }
     }
 
@@ -103,7 +129,9 @@ class RealFilesCorpusTest {
         for (JsonNode entry : entries) {
             Matcher url = URL_HOST.matcher(text(entry));
             while (url.find()) {
-                assertThat(url.group(1)).as("host in %s", entry.path("path").asText()).matches(ALLOWED_HOST);
+                assertThat(url.group(1))
+                        .as("host in %s", entry.path("path").asText())
+                        .matches(ALLOWED_HOST);
             }
         }
     }
@@ -117,18 +145,33 @@ class RealFilesCorpusTest {
             String id = entry.path("id").asText();
             String kind = entry.path("kind").asText();
             String text = text(entry);
-            NormalizationResult result = new EnvironmentNormalizer().normalize(spec(entry, text), text,
-                    Specs.DEFAULTS);
+            NormalizationResult result =
+                    new EnvironmentNormalizer().normalize(spec(entry, text), text, Specs.DEFAULTS);
             List<String> messages = result.violations().stream().map(Violation::message).toList();
             String verdict = result.isResolved() ? "accept" : "refuse";
             accepted += result.isResolved() ? 1 : 0;
             String toolVerdict = entry.at("/verdict/tool").asText();
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-40s %-16s %-21s %-7s %s", id, kind,
-                    toolVerdict, verdict, messages.isEmpty() ? "" : messages.get(0)));
-            messages.stream().skip(1).forEach(m -> row.append(System.lineSeparator()).append(" ".repeat(88)).append(m));
+            StringBuilder row =
+                    new StringBuilder(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%-40s %-16s %-21s %-7s %s",
+                                    id,
+                                    kind,
+                                    toolVerdict,
+                                    verdict,
+                                    messages.isEmpty() ? "" : messages.get(0)));
+            messages.stream()
+                    .skip(1)
+                    .forEach(
+                            m ->
+                                    row.append(System.lineSeparator())
+                                            .append(" ".repeat(88))
+                                            .append(m));
             table.put(id, row.toString());
             if (toolVerdict.equals("refuse") && result.isResolved()) {
-                problems.add(id + ": the reference tools refuse this file and Terrarium accepts it");
+                problems.add(
+                        id + ": the reference tools refuse this file and Terrarium accepts it");
             }
             if (LOCK_KINDS.contains(kind)) {
                 if (result.isResolved()) {
@@ -138,27 +181,44 @@ class RealFilesCorpusTest {
                 problems.addAll(unquoted(id, messages, text));
             }
         }
-        System.out.println(String.format(Locale.ROOT, "%-40s %-16s %-21s %-7s %s", "id", "kind", "tool verdict",
-                "ours", "Terrarium's first message"));
+        System.out.println(
+                String.format(
+                        Locale.ROOT,
+                        "%-40s %-16s %-21s %-7s %s",
+                        "id",
+                        "kind",
+                        "tool verdict",
+                        "ours",
+                        "Terrarium's first message"));
         table.values().forEach(System.out::println);
-        long toolsAccept = entries.stream().filter(e -> !e.at("/verdict/tool").asText().equals("refuse")).count();
-        System.out.printf(Locale.ROOT, "%d files: the tools accept %d, Terrarium accepts %d%n", entries.size(),
-                toolsAccept, accepted);
+        long toolsAccept =
+                entries.stream()
+                        .filter(e -> !e.at("/verdict/tool").asText().equals("refuse"))
+                        .count();
+        System.out.printf(
+                Locale.ROOT,
+                "%d files: the tools accept %d, Terrarium accepts %d%n",
+                entries.size(),
+                toolsAccept,
+                accepted);
 
         assertThat(problems).as("files accepted wrongly or refused without quoting them").isEmpty();
         assertThat(accepted).as("files Terrarium accepts").isPositive();
     }
 
     /**
-     * The messages of a refusal that quote nothing from the file: every message about an entry (a line or a list
-     * item) must quote that entry, and at least one message must quote something the file contains.
+     * The messages of a refusal that quote nothing from the file: every message about an entry (a
+     * line or a list item) must quote that entry, and at least one message must quote something the
+     * file contains.
      */
     private static List<String> unquoted(String id, List<String> messages, String text) {
         String joined = text.replace("\\\r\n", "").replace("\\\n", "");
         List<String> problems = new ArrayList<>();
         boolean anyQuote = false;
         for (String message : messages) {
-            boolean quotes = quotedStrings(message).stream().anyMatch(joined::contains) || namesKey(message, text);
+            boolean quotes =
+                    quotedStrings(message).stream().anyMatch(joined::contains)
+                            || namesKey(message, text);
             anyQuote |= quotes;
             if (ENTRY_REFERENCE.matcher(message).find() && !quotes) {
                 problems.add(id + ": " + message);
@@ -171,15 +231,21 @@ class RealFilesCorpusTest {
     }
 
     /**
-     * True when a message about a whole field names the top-level YAML key it is about, as in {@code
-     * spec.files.environmentYml: channels must be a list}: the line {@code channels:} is the line at fault.
+     * True when a message about a whole field names the top-level YAML key it is about, as in
+     * {@code spec.files.environmentYml: channels must be a list}: the line {@code channels:} is the
+     * line at fault.
      */
     private static boolean namesKey(String message, String text) {
         Matcher key = TOP_LEVEL_KEY.matcher(message);
-        return key.find() && Pattern.compile("(?m)^" + Pattern.quote(key.group(1)) + ":").matcher(text).find();
+        return key.find()
+                && Pattern.compile("(?m)^" + Pattern.quote(key.group(1)) + ":")
+                        .matcher(text)
+                        .find();
     }
 
-    /** The double-quoted strings of a message, unescaped as {@link Violation#quote} escapes them. */
+    /**
+     * The double-quoted strings of a message, unescaped as {@link Violation#quote} escapes them.
+     */
     private static List<String> quotedStrings(String message) {
         List<String> strings = new ArrayList<>();
         Matcher quoted = QUOTED.matcher(message);
@@ -218,7 +284,9 @@ class RealFilesCorpusTest {
         return switch (entry.path("kind").asText()) {
             case "environment.yml" -> Specs.spec(Specs.environmentYml(text));
             case "requirements.txt" -> Specs.spec(Specs.requirementsTxt(text));
-            default -> Specs.spec(Specs.fromConfigMap("lock", path.substring(path.lastIndexOf('/') + 1)));
+            default ->
+                    Specs.spec(
+                            Specs.fromConfigMap("lock", path.substring(path.lastIndexOf('/') + 1)));
         };
     }
 

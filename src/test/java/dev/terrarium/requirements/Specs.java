@@ -13,11 +13,14 @@ import java.util.function.Consumer;
 /** Builders of Environment specs for tests. */
 final class Specs {
 
-    static final NormalizationDefaults DEFAULTS = new NormalizationDefaults("3.12", "mambaorg/micromamba:2.0.5",
-            "python:{python}-slim", List.of("conda-forge"));
+    static final NormalizationDefaults DEFAULTS =
+            new NormalizationDefaults(
+                    "3.12",
+                    "mambaorg/micromamba:2.0.5",
+                    "python:{python}-slim",
+                    List.of("conda-forge"));
 
-    private Specs() {
-    }
+    private Specs() {}
 
     @SafeVarargs
     static EnvironmentSpec spec(Consumer<EnvironmentSpec>... settings) {

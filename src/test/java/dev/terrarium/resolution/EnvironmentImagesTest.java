@@ -1,6 +1,5 @@
 package dev.terrarium.resolution;
 
-import dev.terrarium.workload.Workloads;
 import static dev.terrarium.workload.Workloads.NEW;
 import static dev.terrarium.workload.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.ImageBuildStatus;
+import dev.terrarium.workload.Workloads;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -18,10 +18,15 @@ class EnvironmentImagesTest {
 
     private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static ImageBuild build(String name, int createdMinute, ImageBuildPhase phase, String image) {
+    private static ImageBuild build(
+            String name, int createdMinute, ImageBuildPhase phase, String image) {
         ImageBuild build = new ImageBuild();
-        build.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team")
-                .withCreationTimestamp(EPOCH.plusSeconds(60L * createdMinute).toString()).build());
+        build.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace("team")
+                        .withCreationTimestamp(EPOCH.plusSeconds(60L * createdMinute).toString())
+                        .build());
         ImageBuildStatus status = new ImageBuildStatus();
         status.setPhase(phase);
         status.setImage(image);
@@ -38,7 +43,9 @@ class EnvironmentImagesTest {
         ImageBuild current = build("ds-new", 2, ImageBuildPhase.Succeeded, NEW);
         ImageBuild previous = build("ds-old", 1, ImageBuildPhase.Succeeded, OLD);
 
-        assertThat(EnvironmentImages.imageBuild(pointingAt(OLD), "ds-new", List.of(previous, current)))
+        assertThat(
+                        EnvironmentImages.imageBuild(
+                                pointingAt(OLD), "ds-new", List.of(previous, current)))
                 .containsSame(current);
     }
 
@@ -48,7 +55,9 @@ class EnvironmentImagesTest {
         ImageBuild previous = build("ds-old", 1, ImageBuildPhase.Succeeded, OLD);
         ImageBuild unrelated = build("ds-other", 3, ImageBuildPhase.Succeeded, NEW);
 
-        assertThat(EnvironmentImages.imageBuild(pointingAt(OLD), "ds-new", List.of(current, unrelated, previous)))
+        assertThat(
+                        EnvironmentImages.imageBuild(
+                                pointingAt(OLD), "ds-new", List.of(current, unrelated, previous)))
                 .containsSame(previous);
     }
 
@@ -57,7 +66,9 @@ class EnvironmentImagesTest {
         ImageBuild current = build("ds-new", 2, ImageBuildPhase.Failed, null);
         ImageBuild previous = build("ds-old", 1, ImageBuildPhase.Succeeded, OLD);
 
-        assertThat(EnvironmentImages.imageBuild(pointingAt(OLD), "ds-new", List.of(current, previous)))
+        assertThat(
+                        EnvironmentImages.imageBuild(
+                                pointingAt(OLD), "ds-new", List.of(current, previous)))
                 .containsSame(previous);
     }
 
@@ -75,13 +86,17 @@ class EnvironmentImagesTest {
         ImageBuild current = build("ds-new", 2, ImageBuildPhase.Running, null);
         ImageBuild other = build("ds-old", 1, ImageBuildPhase.Succeeded, OLD);
 
-        assertThat(EnvironmentImages.imageBuild(pointingAt(null), "ds-new", List.of(current, other))).isEmpty();
+        assertThat(
+                        EnvironmentImages.imageBuild(
+                                pointingAt(null), "ds-new", List.of(current, other)))
+                .isEmpty();
     }
 
     @Test
     void aPreviousImageWhoseBuildIsGoneGivesNothing() {
         ImageBuild current = build("ds-new", 2, ImageBuildPhase.Queued, null);
 
-        assertThat(EnvironmentImages.imageBuild(pointingAt(OLD), "ds-new", List.of(current))).isEmpty();
+        assertThat(EnvironmentImages.imageBuild(pointingAt(OLD), "ds-new", List.of(current)))
+                .isEmpty();
     }
 }

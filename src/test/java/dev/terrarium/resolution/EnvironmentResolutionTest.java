@@ -10,8 +10,8 @@ import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
-import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.buildcontext.BuildContext;
+import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
@@ -139,8 +139,12 @@ class EnvironmentResolutionTest {
         EnvironmentSpec spec = new EnvironmentSpec();
         spec.setPip(List.of(pip));
         Environment environment = new Environment();
-        environment.setMetadata(new ObjectMetaBuilder().withName("api").withNamespace("team").withGeneration(1L)
-                .build());
+        environment.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName("api")
+                        .withNamespace("team")
+                        .withGeneration(1L)
+                        .build());
         environment.setSpec(spec);
         return environment;
     }
@@ -155,7 +159,10 @@ class EnvironmentResolutionTest {
 
         assertThat(conda.build().getStrategy()).isEqualTo(BuildStrategy.BUILDAH);
         assertThat(conda.build().getCondaImage()).isEqualTo(BUILDER_IMAGE);
-        assertThat(EnvironmentResolution.resolve(condaEnvironment, null, config(BUILDER_IMAGE + "-other")).specHash())
+        assertThat(
+                        EnvironmentResolution.resolve(
+                                        condaEnvironment, null, config(BUILDER_IMAGE + "-other"))
+                                .specHash())
                 .as("the builder image is part of a conda build's hash")
                 .isNotEqualTo(conda.specHash());
         assertThat(conda.build().getChannelPriority()).isEqualTo("strict");
@@ -172,7 +179,8 @@ class EnvironmentResolutionTest {
         build.setSpec(spec);
         build.setMetadata(new ObjectMetaBuilder().withName(conda.buildName()).build());
         BuildContext context = BuildJobs.prepared(build).context();
-        assertThat(context.buildArgs()).containsEntry("TERRARIUM_CONDA_IMAGE", conda.build().getCondaImage());
+        assertThat(context.buildArgs())
+                .containsEntry("TERRARIUM_CONDA_IMAGE", conda.build().getCondaImage());
         assertThat(context.files().get(BuildContext.CONDA_REQUEST))
                 .contains("\"channelAlias\" : \"http://127.0.0.1:8080/\"")
                 .contains("\"channelPriority\" : \"strict\"");
@@ -187,7 +195,8 @@ class EnvironmentResolutionTest {
         EnvironmentResolution resolution = resolve(environment("requests==2.32.3"));
 
         assertThat(resolution.valid()).isTrue();
-        assertThat(resolution.buildName()).isEqualTo("api-" + resolution.specHash().substring(0, 10));
+        assertThat(resolution.buildName())
+                .isEqualTo("api-" + resolution.specHash().substring(0, 10));
         assertThat(resolution.repository()).isEqualTo("127.0.0.1:5001/terrarium/environments");
         assertThat(resolution.build().getStrategy()).isEqualTo(BuildStrategy.BUILDAH);
         assertThat(resolution.build().getBuilderImage()).isEqualTo(BUILDER_IMAGE);
@@ -211,7 +220,9 @@ class EnvironmentResolutionTest {
         EnvironmentResolution second = resolve(elsewhere);
 
         assertThat(second.specHash()).isEqualTo(first.specHash());
-        assertThat(second.buildName()).startsWith(first.buildName() + "-").isNotEqualTo(first.buildName());
+        assertThat(second.buildName())
+                .startsWith(first.buildName() + "-")
+                .isNotEqualTo(first.buildName());
         assertThat(second.repository()).isEqualTo("registry.example.com/team/envs");
         assertThat(second.build().getInsecureRegistry()).isFalse();
     }
@@ -229,7 +240,9 @@ class EnvironmentResolutionTest {
         String name = resolve(plain).buildName();
         assertThat(resolve(roomier).buildName()).isNotEqualTo(name);
         assertThat(resolve(roomier).build().getTimeoutSeconds()).isEqualTo(3600L);
-        assertThat(resolve(rebuilt).buildName()).isNotEqualTo(name).isNotEqualTo(resolve(roomier).buildName());
+        assertThat(resolve(rebuilt).buildName())
+                .isNotEqualTo(name)
+                .isNotEqualTo(resolve(roomier).buildName());
         assertThat(resolve(rebuilt).specHash()).isEqualTo(resolve(plain).specHash());
     }
 
@@ -243,13 +256,15 @@ class EnvironmentResolutionTest {
         fromConfigMap.getSpec().setFromConfigMap(source);
 
         EnvironmentResolution missing = resolve(fromConfigMap);
-        EnvironmentResolution present = EnvironmentResolution.resolve(fromConfigMap, "requests==2.32.3\n", CONFIG);
+        EnvironmentResolution present =
+                EnvironmentResolution.resolve(fromConfigMap, "requests==2.32.3\n", CONFIG);
 
         assertThat(missing.valid()).isFalse();
         assertThat(missing.violations()).isEmpty();
         assertThat(missing.missingSource()).contains("envs", "requirements.txt");
         assertThat(present.valid()).isTrue();
-        assertThat(present.specHash()).isEqualTo(resolve(environment("requests==2.32.3")).specHash());
+        assertThat(present.specHash())
+                .isEqualTo(resolve(environment("requests==2.32.3")).specHash());
     }
 
     @Test
@@ -268,7 +283,8 @@ class EnvironmentResolutionTest {
         String otherImage = "127.0.0.1:5001/terrarium/builder@sha256:" + "a".repeat(64);
 
         EnvironmentResolution resolution = resolve(environment);
-        EnvironmentResolution withOtherImage = EnvironmentResolution.resolve(environment, null, config(otherImage));
+        EnvironmentResolution withOtherImage =
+                EnvironmentResolution.resolve(environment, null, config(otherImage));
 
         assertThat(resolution.build().getBuilderImage()).isEqualTo(BUILDER_IMAGE);
         assertThat(withOtherImage.build().getBuilderImage()).isEqualTo(otherImage);
@@ -278,8 +294,13 @@ class EnvironmentResolutionTest {
     @Test
     void theOperatorRefusesToStartWithABuilderImageThatIsNoImageReference() {
         assertThat(EnvironmentResolver.checked(CONFIG)).isSameAs(CONFIG);
-        for (String invalid : List.of("", "Builder:1.0", "terrarium/builder:bad tag", " terrarium/builder:1.0",
-                "terrarium/builder@sha256:short")) {
+        for (String invalid :
+                List.of(
+                        "",
+                        "Builder:1.0",
+                        "terrarium/builder:bad tag",
+                        " terrarium/builder:1.0",
+                        "terrarium/builder@sha256:short")) {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> EnvironmentResolver.checked(config(invalid)))
                     .withMessageContaining("terrarium.builds.image (TERRARIUM_BUILDS_IMAGE)");
@@ -297,7 +318,8 @@ class EnvironmentResolutionTest {
             EnvironmentResolution resolution = resolve(slow);
 
             assertThat(resolution.valid()).as(timeout).isFalse();
-            assertThat(resolution.violationMessage()).contains("spec.build.timeout", timeout, "24h");
+            assertThat(resolution.violationMessage())
+                    .contains("spec.build.timeout", timeout, "24h");
         }
         Environment day = environment("requests==2.32.3");
         BuildOptions options = new BuildOptions();

@@ -29,11 +29,18 @@ class BuildPlanTest {
     private static final String HASH_A = "a".repeat(64);
     private static final String HASH_B = "b".repeat(64);
 
-    static ImageBuild build(String namespace, String name, int createdSecond, String hash, ImageBuildPhase phase) {
+    static ImageBuild build(
+            String namespace, String name, int createdSecond, String hash, ImageBuildPhase phase) {
         ImageBuild build = new ImageBuild();
-        build.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name)
-                .withCreationTimestamp(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(createdSecond).toString())
-                .build());
+        build.setMetadata(
+                new ObjectMetaBuilder()
+                        .withNamespace(namespace)
+                        .withName(name)
+                        .withCreationTimestamp(
+                                Instant.parse("2026-01-01T00:00:00Z")
+                                        .plusSeconds(createdSecond)
+                                        .toString())
+                        .build());
         ImageBuildSpec spec = new ImageBuildSpec();
         spec.setRepository("registry.test/envs");
         spec.setSpecHash(hash);
@@ -53,7 +60,8 @@ class BuildPlanTest {
     void aLoneBuildStarts() {
         ImageBuild self = build("a", "env-1", 0, HASH_A, null);
 
-        assertThat(BuildPlan.decide(self, List.of(self), Set.of(), ROOMY)).isInstanceOf(Start.class);
+        assertThat(BuildPlan.decide(self, List.of(self), Set.of(), ROOMY))
+                .isInstanceOf(Start.class);
     }
 
     @Test
@@ -70,7 +78,8 @@ class BuildPlanTest {
         ImageBuild failed = build("other", "env-1", 0, HASH_A, ImageBuildPhase.Failed);
         ImageBuild self = build("a", "env-1", 10, HASH_A, null);
 
-        assertThat(BuildPlan.decide(self, List.of(failed, self), Set.of(), ROOMY)).isInstanceOf(Start.class);
+        assertThat(BuildPlan.decide(self, List.of(failed, self), Set.of(), ROOMY))
+                .isInstanceOf(Start.class);
     }
 
     @Test
@@ -88,7 +97,8 @@ class BuildPlanTest {
         ImageBuild older = build("x", "env", 0, HASH_A, null);
         ImageBuild running = build("y", "env", 5, HASH_A, ImageBuildPhase.Running);
 
-        assertThat(BuildPlan.decide(older, List.of(older, running), Set.of(), ROOMY)).isEqualTo(new Follow(running));
+        assertThat(BuildPlan.decide(older, List.of(older, running), Set.of(), ROOMY))
+                .isEqualTo(new Follow(running));
     }
 
     @Test
@@ -96,7 +106,8 @@ class BuildPlanTest {
         ImageBuild leader = build("x", "env", 0, HASH_A, ImageBuildPhase.Failed);
         ImageBuild follower = build("y", "env", 5, HASH_A, ImageBuildPhase.Queued);
 
-        assertThat(BuildPlan.decide(follower, List.of(leader, follower), Set.of(), ROOMY)).isInstanceOf(Start.class);
+        assertThat(BuildPlan.decide(follower, List.of(leader, follower), Set.of(), ROOMY))
+                .isInstanceOf(Start.class);
     }
 
     @Test
@@ -113,7 +124,12 @@ class BuildPlanTest {
         ImageBuild first = build("a", "first", 0, HASH_B, ImageBuildPhase.Queued);
         ImageBuild second = build("b", "second", 5, HASH_A, null);
 
-        assertThat(BuildPlan.decide(second, List.of(first, second), Set.of("a/first"), new Limits(1, 1)))
+        assertThat(
+                        BuildPlan.decide(
+                                second,
+                                List.of(first, second),
+                                Set.of("a/first"),
+                                new Limits(1, 1)))
                 .isInstanceOf(Wait.class);
     }
 
@@ -121,26 +137,34 @@ class BuildPlanTest {
     void concurrentDecisionsNeverAdmitMoreThanTheLimit() throws Exception {
         List<ImageBuild> all = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            all.add(build("ns-" + (i % 4), "b-" + i, i, Integer.toHexString(i).repeat(64).substring(0, 64), null));
+            all.add(
+                    build(
+                            "ns-" + (i % 4),
+                            "b-" + i,
+                            i,
+                            Integer.toHexString(i).repeat(64).substring(0, 64),
+                            null));
         }
         BuildSlots slots = new BuildSlots();
         ConcurrentLinkedQueue<String> started = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
         for (ImageBuild build : all) {
-            pool.submit(() -> {
-                go.await();
-                if (slots.decide(build, all, new Limits(5, 2)) instanceof Start) {
-                    started.add(BuildPlan.key(build));
-                }
-                return null;
-            });
+            pool.submit(
+                    () -> {
+                        go.await();
+                        if (slots.decide(build, all, new Limits(5, 2)) instanceof Start) {
+                            started.add(BuildPlan.key(build));
+                        }
+                        return null;
+                    });
         }
         go.countDown();
         pool.shutdown();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
         assertThat(started).hasSize(5);
-        assertThat(started.stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count()).isGreaterThan(2);
+        assertThat(started.stream().map(k -> k.substring(0, k.indexOf('/'))).distinct().count())
+                .isGreaterThan(2);
     }
 }

@@ -21,17 +21,21 @@ class BuildQueueTest {
 
     @Test
     void admitsUpToTheClusterLimitInArrivalOrder() {
-        List<Waiting> queue = List.of(waiting("a", "b3", 3), waiting("a", "b1", 1), waiting("a", "b2", 2));
+        List<Waiting> queue =
+                List.of(waiting("a", "b3", 3), waiting("a", "b1", 1), waiting("a", "b2", 2));
 
-        assertThat(BuildQueue.admit(Map.of(), queue, new Limits(2, 5))).extracting(Waiting::name)
+        assertThat(BuildQueue.admit(Map.of(), queue, new Limits(2, 5)))
+                .extracting(Waiting::name)
                 .containsExactly("b1", "b2");
     }
 
     @Test
     void respectsThePerNamespaceLimit() {
-        List<Waiting> queue = List.of(waiting("a", "a1", 1), waiting("a", "a2", 2), waiting("a", "a3", 3));
+        List<Waiting> queue =
+                List.of(waiting("a", "a1", 1), waiting("a", "a2", 2), waiting("a", "a3", 3));
 
-        assertThat(BuildQueue.admit(Map.of("a", 1), queue, new Limits(10, 2))).extracting(Waiting::name)
+        assertThat(BuildQueue.admit(Map.of("a", 1), queue, new Limits(10, 2)))
+                .extracting(Waiting::name)
                 .containsExactly("a1");
     }
 
@@ -39,7 +43,8 @@ class BuildQueueTest {
     void countsRunningBuildsAgainstTheClusterLimit() {
         List<Waiting> queue = List.of(waiting("a", "a1", 1), waiting("b", "b1", 2));
 
-        assertThat(BuildQueue.admit(Map.of("c", 3), queue, new Limits(4, 3))).extracting(Waiting::name)
+        assertThat(BuildQueue.admit(Map.of("c", 3), queue, new Limits(4, 3)))
+                .extracting(Waiting::name)
                 .containsExactly("a1");
         assertThat(BuildQueue.admit(Map.of("c", 4), queue, new Limits(4, 3))).isEmpty();
     }
@@ -68,14 +73,17 @@ class BuildQueueTest {
 
         List<Waiting> admitted = BuildQueue.admit(Map.of(), queue, new Limits(6, 5));
 
-        assertThat(admitted).extracting(Waiting::name).containsExactly("a0", "b0", "c0", "a1", "b1", "c1");
+        assertThat(admitted)
+                .extracting(Waiting::name)
+                .containsExactly("a0", "b0", "c0", "a1", "b1", "c1");
     }
 
     @Test
     void theEarliestHeadWinsBetweenEquallyBusyNamespaces() {
         List<Waiting> queue = List.of(waiting("a", "late", 50), waiting("b", "early", 10));
 
-        assertThat(BuildQueue.admit(Map.of("a", 1, "b", 1), queue, new Limits(3, 3))).extracting(Waiting::name)
+        assertThat(BuildQueue.admit(Map.of("a", 1, "b", 1), queue, new Limits(3, 3)))
+                .extracting(Waiting::name)
                 .containsExactly("early");
     }
 

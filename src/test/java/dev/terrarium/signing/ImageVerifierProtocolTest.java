@@ -25,8 +25,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The verifier against a scripted registry, for what docker-registry cannot be made to serve: a blob whose body
- * is far larger than its descriptor says (a real registry checks digests on upload).
+ * The verifier against a scripted registry, for what docker-registry cannot be made to serve: a
+ * blob whose body is far larger than its descriptor says (a real registry checks digests on
+ * upload).
  */
 class ImageVerifierProtocolTest {
 
@@ -54,25 +55,39 @@ class ImageVerifierProtocolTest {
 
     @Test
     void aPayloadThatUnderstatesItsSizeIsCutOffAndAGenuineSignatureBesideItStillVerifies() {
-        ImageReference image = ImageReference.parse("127.0.0.1:" + server.getAddress().getPort()
-                + "/team/env@sha256:" + "4".repeat(64));
+        ImageReference image =
+                ImageReference.parse(
+                        "127.0.0.1:"
+                                + server.getAddress().getPort()
+                                + "/team/env@sha256:"
+                                + "4".repeat(64));
         byte[] payload = SimpleSigningPayload.forImage(image, "h1").toBytes();
-        byte[] forgedPayload = "{\"critical\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        SignatureManifest.Layer endless = SignatureManifest.signatureLayer(forgedPayload, KEY.sign(forgedPayload));
-        SignatureManifest.Layer genuine = SignatureManifest.signatureLayer(payload, KEY.sign(payload));
+        byte[] forgedPayload =
+                "{\"critical\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        SignatureManifest.Layer endless =
+                SignatureManifest.signatureLayer(forgedPayload, KEY.sign(forgedPayload));
+        SignatureManifest.Layer genuine =
+                SignatureManifest.signatureLayer(payload, KEY.sign(payload));
         endlessBlob = endless.digest();
         blobs.put(genuine.digest(), payload);
-        manifests.put(SignatureManifest.tagFor(image.digest()),
+        manifests.put(
+                SignatureManifest.tagFor(image.digest()),
                 SignatureManifest.write(List.of(endless), null).manifest());
-        RegistryClient client = new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(20), 1 << 20);
+        RegistryClient client =
+                new RegistryClient(Set.of("127.0.0.1"), Duration.ofSeconds(20), 1 << 20);
         ImageVerifier verifier = new ImageVerifier(client);
 
         assertThat(verifier.verify(image, "h1", List.of(KEY.publicKey()), Credentials.ANONYMOUS))
-                .satisfies(rejected(Verification.Reason.INVALID_SIGNATURE_MANIFEST,
-                        "larger than the limit of " + ImageVerifier.MAX_PAYLOAD_BYTES + " bytes"));
+                .satisfies(
+                        rejected(
+                                Verification.Reason.INVALID_SIGNATURE_MANIFEST,
+                                "larger than the limit of "
+                                        + ImageVerifier.MAX_PAYLOAD_BYTES
+                                        + " bytes"));
         assertThat(streamedBytes.get()).isLessThan(ONE_GIGABYTE / 16);
 
-        manifests.put(SignatureManifest.tagFor(image.digest()),
+        manifests.put(
+                SignatureManifest.tagFor(image.digest()),
                 SignatureManifest.write(List.of(endless, genuine), null).manifest());
         assertThat(verifier.verify(image, "h1", List.of(KEY.publicKey()), Credentials.ANONYMOUS))
                 .isEqualTo(new Verification.Verified(KEY.keyId()));

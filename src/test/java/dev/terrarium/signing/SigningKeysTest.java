@@ -31,37 +31,52 @@ class SigningKeysTest {
     void thePublicKeyPemIsLaidOutAsCosignPub() {
         String pem = SigningKey.generate().publicKeyPem();
 
-        assertThat(pem).startsWith("-----BEGIN PUBLIC KEY-----\n").endsWith("\n-----END PUBLIC KEY-----\n");
+        assertThat(pem)
+                .startsWith("-----BEGIN PUBLIC KEY-----\n")
+                .endsWith("\n-----END PUBLIC KEY-----\n");
         assertThat(pem.lines().toList()).hasSize(4).element(1).asString().hasSize(64);
         assertThat(pem).doesNotContain("\r");
-        assertThat(TrustedKey.fromPem(CosignSample.PUBLIC_KEY_PEM).pem()).isEqualTo(CosignSample.PUBLIC_KEY_PEM);
+        assertThat(TrustedKey.fromPem(CosignSample.PUBLIC_KEY_PEM).pem())
+                .isEqualTo(CosignSample.PUBLIC_KEY_PEM);
     }
 
     @Test
     void thePrivateKeyPemIsUnencryptedPkcs8() {
         String pem = SigningKey.generate().privateKeyPem();
 
-        assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("\n-----END PRIVATE KEY-----\n");
+        assertThat(pem)
+                .startsWith("-----BEGIN PRIVATE KEY-----\n")
+                .endsWith("\n-----END PRIVATE KEY-----\n");
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-        // PKCS#8 v0 with the id-ecPublicKey algorithm (1.2.840.10045.2.1) and the prime256v1 curve (1.2.840.10045.3.1.7).
-        assertThat(HexFormat.of().formatHex(der)).startsWith("3041020100301306072a8648ce3d020106082a8648ce3d030107");
+        // PKCS#8 v0 with the id-ecPublicKey algorithm (1.2.840.10045.2.1) and the prime256v1 curve
+        // (1.2.840.10045.3.1.7).
+        assertThat(HexFormat.of().formatHex(der))
+                .startsWith("3041020100301306072a8648ce3d020106082a8648ce3d030107");
     }
 
     @Test
     void theKeyIdIsTheSha256OfTheDerPublicKey() throws Exception {
         TrustedKey cosignKey = TrustedKey.fromPem(CosignSample.PUBLIC_KEY_PEM);
-        byte[] der = Base64.getMimeDecoder().decode(CosignSample.PUBLIC_KEY_PEM
-                .replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", ""));
+        byte[] der =
+                Base64.getMimeDecoder()
+                        .decode(
+                                CosignSample.PUBLIC_KEY_PEM
+                                        .replace("-----BEGIN PUBLIC KEY-----", "")
+                                        .replace("-----END PUBLIC KEY-----", ""));
 
         assertThat(cosignKey.keyId())
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der)))
+                .isEqualTo(
+                        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der)))
                 .hasSize(64);
         assertThat(SigningKey.generate().keyId()).isNotEqualTo(SigningKey.generate().keyId());
     }
 
     @Test
     void aPemBlockIsFoundAmongOtherTextAndCrLfLines() {
-        String wrapped = "# cosign.pub of the operator\r\n" + CosignSample.PUBLIC_KEY_PEM.replace("\n", "\r\n") + "\r\n";
+        String wrapped =
+                "# cosign.pub of the operator\r\n"
+                        + CosignSample.PUBLIC_KEY_PEM.replace("\n", "\r\n")
+                        + "\r\n";
 
         assertThat(TrustedKey.fromPem(wrapped).pem()).isEqualTo(CosignSample.PUBLIC_KEY_PEM);
     }
@@ -85,45 +100,72 @@ class SigningKeysTest {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
 
-        assertThatThrownBy(() -> SigningKeys.parsePublicKeyPem(SigningKeys.publicKeyPem(pair.getPublic())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another curve than P-256");
-        assertThatThrownBy(() -> SigningKeys.parsePrivateKeyPem(SigningKeys.pem("PRIVATE KEY",
-                pair.getPrivate().getEncoded())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another curve than P-256");
-        assertThatThrownBy(() -> SigningKeys.parsePublicKeyPem(SigningKeys.publicKeyPem(
-                rsa.generateKeyPair().getPublic())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an EC public key");
+        assertThatThrownBy(
+                        () ->
+                                SigningKeys.parsePublicKeyPem(
+                                        SigningKeys.publicKeyPem(pair.getPublic())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another curve than P-256");
+        assertThatThrownBy(
+                        () ->
+                                SigningKeys.parsePrivateKeyPem(
+                                        SigningKeys.pem(
+                                                "PRIVATE KEY", pair.getPrivate().getEncoded())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another curve than P-256");
+        assertThatThrownBy(
+                        () ->
+                                SigningKeys.parsePublicKeyPem(
+                                        SigningKeys.publicKeyPem(
+                                                rsa.generateKeyPair().getPublic())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an EC public key");
     }
 
     @Test
     void otherPrivateKeyFormatsAreRefusedWithWhatToDo() {
         String body = "\nAAAA\n";
 
-        assertThatThrownBy(() -> SigningKeys.parsePrivateKeyPem("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"
-                + body + "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"))
+        assertThatThrownBy(
+                        () ->
+                                SigningKeys.parsePrivateKeyPem(
+                                        "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"
+                                                + body
+                                                + "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("found ENCRYPTED SIGSTORE PRIVATE KEY")
                 .hasMessageContaining("cosign's encrypted key format is not imported");
-        assertThatThrownBy(() -> SigningKeys.parsePrivateKeyPem("-----BEGIN EC PRIVATE KEY-----" + body
-                + "-----END EC PRIVATE KEY-----\n"))
+        assertThatThrownBy(
+                        () ->
+                                SigningKeys.parsePrivateKeyPem(
+                                        "-----BEGIN EC PRIVATE KEY-----"
+                                                + body
+                                                + "-----END EC PRIVATE KEY-----\n"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
         assertThatThrownBy(() -> SigningKeys.parsePrivateKeyPem(CosignSample.PUBLIC_KEY_PEM))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected a PEM PRIVATE KEY block, found PUBLIC KEY");
         assertThatThrownBy(() -> SigningKeys.parsePublicKeyPem("not a key"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no PEM PUBLIC KEY block");
-        assertThatThrownBy(() -> SigningKeys.parsePublicKeyPem("-----BEGIN PUBLIC KEY-----\nAAAA\n"
-                + "-----END PUBLIC KEY-----"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an EC public key");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no PEM PUBLIC KEY block");
+        assertThatThrownBy(
+                        () ->
+                                SigningKeys.parsePublicKeyPem(
+                                        "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+                                                + "-----END PUBLIC KEY-----"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an EC public key");
         assertThatThrownBy(() -> SigningKeys.parsePublicKeyPem("x".repeat(20_000)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than a key takes");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("more than a key takes");
     }
 
     @Test
     void aPrivateKeyThatDoesNotParseLeavesNoKeyMaterialInTheMessage() {
         String pem = SigningKey.generate().privateKeyPem();
-        String broken = pem.replace("-----BEGIN PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----\nMIIB");
+        String broken =
+                pem.replace("-----BEGIN PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----\nMIIB");
         String body = pem.lines().skip(1).limit(1).findFirst().orElseThrow();
 
         assertThatThrownBy(() -> SigningKeys.parsePrivateKeyPem(broken))
@@ -150,9 +192,15 @@ class SigningKeysTest {
     void cosignsOwnSignatureVerifiesWithItsPublicKey() {
         TrustedKey cosignKey = TrustedKey.fromPem(CosignSample.PUBLIC_KEY_PEM);
 
-        assertThat(cosignKey.verifies(CosignSample.PAYLOAD.getBytes(StandardCharsets.UTF_8),
-                Base64.getDecoder().decode(CosignSample.SIGNATURE))).isTrue();
-        assertThat(((ECPublicKey) SigningKeys.parsePublicKeyPem(CosignSample.PUBLIC_KEY_PEM)).getW()).isNotNull();
+        assertThat(
+                        cosignKey.verifies(
+                                CosignSample.PAYLOAD.getBytes(StandardCharsets.UTF_8),
+                                Base64.getDecoder().decode(CosignSample.SIGNATURE)))
+                .isTrue();
+        assertThat(
+                        ((ECPublicKey) SigningKeys.parsePublicKeyPem(CosignSample.PUBLIC_KEY_PEM))
+                                .getW())
+                .isNotNull();
     }
 
     @Test
@@ -160,7 +208,9 @@ class SigningKeysTest {
         SigningKey key = SigningKey.generate();
         String secretLine = key.privateKeyPem().lines().skip(1).findFirst().orElseThrow();
 
-        assertThat(key.toString()).isEqualTo("SigningKey[" + key.keyId() + "]").doesNotContain(secretLine);
+        assertThat(key.toString())
+                .isEqualTo("SigningKey[" + key.keyId() + "]")
+                .doesNotContain(secretLine);
         assertThat(key.publicKey().toString()).isEqualTo("TrustedKey[" + key.keyId() + "]");
     }
 }

@@ -13,12 +13,12 @@ import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.naming.Names;
+import dev.terrarium.requirements.Violation;
 import dev.terrarium.resolution.EnvironmentLocks;
 import dev.terrarium.resolution.EnvironmentResolution;
-import dev.terrarium.status.EnvironmentStatusBuilder.Observation;
-import dev.terrarium.requirements.Violation;
 import dev.terrarium.status.Conditions.Health;
-import dev.terrarium.naming.Names;
+import dev.terrarium.status.EnvironmentStatusBuilder.Observation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -39,8 +39,12 @@ class EnvironmentStatusBuilderTest {
 
     private static Environment environment(String previousImage) {
         Environment environment = new Environment();
-        environment.setMetadata(new ObjectMetaBuilder().withName("ds").withNamespace("team").withGeneration(5L)
-                .build());
+        environment.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName("ds")
+                        .withNamespace("team")
+                        .withGeneration(5L)
+                        .build());
         environment.setSpec(new EnvironmentSpec());
         if (previousImage != null) {
             EnvironmentStatus status = new EnvironmentStatus();
@@ -58,18 +62,31 @@ class EnvironmentStatusBuilderTest {
         resolved.setManager(Manager.CONDA);
         resolved.setPython("3.12");
         resolved.setPackages(List.of("numpy==1.26.4"));
-        return new EnvironmentResolution(resolved, HASH, BUILD, REPOSITORY, null, null, List.of(), null);
+        return new EnvironmentResolution(
+                resolved, HASH, BUILD, REPOSITORY, null, null, List.of(), null);
     }
 
     private static EnvironmentResolution invalid(Violation... violations) {
-        return new EnvironmentResolution(null, null, null, null, null, null, List.of(violations), null);
+        return new EnvironmentResolution(
+                null, null, null, null, null, null, List.of(violations), null);
     }
 
-    private static ImageBuild build(String name, String specHash, ImageBuildPhase phase, String image,
-            Health health, String reason, String message) {
+    private static ImageBuild build(
+            String name,
+            String specHash,
+            ImageBuildPhase phase,
+            String image,
+            Health health,
+            String reason,
+            String message) {
         ImageBuild build = new ImageBuild();
-        build.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team").withGeneration(1L)
-                .withCreationTimestamp(T0.toString()).build());
+        build.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace("team")
+                        .withGeneration(1L)
+                        .withCreationTimestamp(T0.toString())
+                        .build());
         ImageBuildSpec spec = new ImageBuildSpec();
         spec.setEnvironment("ds");
         spec.setSpecHash(specHash);
@@ -79,45 +96,82 @@ class EnvironmentStatusBuilderTest {
         status.setPhase(phase);
         status.setImage(image);
         if (health != null) {
-            status.setConditions(Conditions.merge(null, Conditions.kstatus(1, health, reason, message), T0));
+            status.setConditions(
+                    Conditions.merge(null, Conditions.kstatus(1, health, reason, message), T0));
         }
         build.setStatus(status);
         return build;
     }
 
     private static ImageBuild oldBuild() {
-        return build(OLD_BUILD, OLD_HASH, ImageBuildPhase.Succeeded, OLD, Health.READY, "Built", "Image built.");
+        return build(
+                OLD_BUILD,
+                OLD_HASH,
+                ImageBuildPhase.Succeeded,
+                OLD,
+                Health.READY,
+                "Built",
+                "Image built.");
     }
 
     private static ImageBuild succeeded(boolean cacheHit) {
-        ImageBuild build = build(BUILD, HASH, ImageBuildPhase.Succeeded, NEW, Health.READY,
-                cacheHit ? "CacheHit" : "Built", "Image " + NEW + " ready.");
+        ImageBuild build =
+                build(
+                        BUILD,
+                        HASH,
+                        ImageBuildPhase.Succeeded,
+                        NEW,
+                        Health.READY,
+                        cacheHit ? "CacheHit" : "Built",
+                        "Image " + NEW + " ready.");
         build.getStatus().setCacheHit(cacheHit);
         return build;
     }
 
     private static ImageBuild failed() {
-        ImageBuild build = build(BUILD, HASH, ImageBuildPhase.Failed, null, Health.STALLED, "OOMKilled",
-                "The builder ran out of memory.");
-        build.getStatus().setFailure(ImageBuildStatusBuilder.failure("OOMKilled",
-                "The builder ran out of memory (exit code 137); give it more in spec.build.resources.", 137,
-                "Killed"));
+        ImageBuild build =
+                build(
+                        BUILD,
+                        HASH,
+                        ImageBuildPhase.Failed,
+                        null,
+                        Health.STALLED,
+                        "OOMKilled",
+                        "The builder ran out of memory.");
+        build.getStatus()
+                .setFailure(
+                        ImageBuildStatusBuilder.failure(
+                                "OOMKilled",
+                                "The builder ran out of memory (exit code 137); give it more in spec.build.resources.",
+                                137,
+                                "Killed"));
         return build;
     }
 
-    private static EnvironmentStatus status(Environment environment, EnvironmentResolution resolution,
-            ImageBuild current, ImageBuild imageBuild) {
-        return EnvironmentStatusBuilder.build(new Observation(environment, resolution, Optional.ofNullable(current),
-                Optional.ofNullable(imageBuild), Optional.empty()), T0);
+    private static EnvironmentStatus status(
+            Environment environment,
+            EnvironmentResolution resolution,
+            ImageBuild current,
+            ImageBuild imageBuild) {
+        return EnvironmentStatusBuilder.build(
+                new Observation(
+                        environment,
+                        resolution,
+                        Optional.ofNullable(current),
+                        Optional.ofNullable(imageBuild),
+                        Optional.empty()),
+                T0);
     }
 
     private static Condition condition(EnvironmentStatus status, String type) {
         return Conditions.find(status.getConditions(), type);
     }
 
-    private static void assertHealth(EnvironmentStatus status, String trueCondition, String reason) {
+    private static void assertHealth(
+            EnvironmentStatus status, String trueCondition, String reason) {
         for (String type : List.of(Condition.READY, Condition.RECONCILING, Condition.STALLED)) {
-            assertThat(condition(status, type).getStatus()).as(type)
+            assertThat(condition(status, type).getStatus())
+                    .as(type)
                     .isEqualTo(type.equals(trueCondition) ? Condition.TRUE : Condition.FALSE);
         }
         assertThat(condition(status, Condition.READY).getReason()).isEqualTo(reason);
@@ -129,21 +183,30 @@ class EnvironmentStatusBuilderTest {
 
     @Test
     void anInvalidSpecIsStalledWithAMessageNamingTheField() {
-        EnvironmentStatus status = status(environment(null), invalid(
-                Violation.of("spec.python", "\"2.6\" is not a supported Python version"),
-                Violation.of("spec.build.timeout", "\"0s\" must be longer than zero")), null, null);
+        EnvironmentStatus status =
+                status(
+                        environment(null),
+                        invalid(
+                                Violation.of(
+                                        "spec.python", "\"2.6\" is not a supported Python version"),
+                                Violation.of(
+                                        "spec.build.timeout", "\"0s\" must be longer than zero")),
+                        null,
+                        null);
 
         assertThat(status.getPhase()).isEqualTo(EnvironmentPhase.Invalid);
         assertHealth(status, Condition.STALLED, "InvalidSpec");
-        assertThat(readyMessage(status)).isEqualTo("spec.python: \"2.6\" is not a supported Python version; "
-                + "spec.build.timeout: \"0s\" must be longer than zero");
+        assertThat(readyMessage(status))
+                .isEqualTo(
+                        "spec.python: \"2.6\" is not a supported Python version; "
+                                + "spec.build.timeout: \"0s\" must be longer than zero");
         assertThat(status.getLatestBuild()).isNull();
     }
 
     @Test
     void anInvalidSpecKeepsThePreviousImage() {
-        EnvironmentStatus status = status(environment(OLD), invalid(Violation.of("spec.pip[0]", "bad")), null,
-                null);
+        EnvironmentStatus status =
+                status(environment(OLD), invalid(Violation.of("spec.pip[0]", "bad")), null, null);
 
         assertThat(status.getImage()).isEqualTo(OLD);
         assertThat(status.getImageSpecHash()).isEqualTo(OLD_HASH);
@@ -151,15 +214,24 @@ class EnvironmentStatusBuilderTest {
 
     @Test
     void aMissingConfigMapSourceKeepsTheEnvironmentPending() {
-        EnvironmentResolution missing = new EnvironmentResolution(null, null, null, null, null, null, List.of(),
-                "ConfigMap conda-files with key environment.yml does not exist in this namespace "
-                        + "(spec.fromConfigMap).");
+        EnvironmentResolution missing =
+                new EnvironmentResolution(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        "ConfigMap conda-files with key environment.yml does not exist in this namespace "
+                                + "(spec.fromConfigMap).");
 
         EnvironmentStatus status = status(environment(null), missing, null, null);
 
         assertThat(status.getPhase()).isEqualTo(EnvironmentPhase.Pending);
         assertHealth(status, Condition.RECONCILING, "SourceNotFound");
-        assertThat(readyMessage(status)).contains("ConfigMap conda-files with key environment.yml")
+        assertThat(readyMessage(status))
+                .contains("ConfigMap conda-files with key environment.yml")
                 .endsWith("Waiting for it.");
     }
 
@@ -190,21 +262,38 @@ class EnvironmentStatusBuilderTest {
 
     @Test
     void aQueuedBuildMakesTheEnvironmentBuildingWithTheBuildsMessage() {
-        ImageBuild queued = build(BUILD, HASH, ImageBuildPhase.Queued, null, Health.RECONCILING, "WaitingForSlot",
-                "Waiting for a build slot: 2 builds ahead in this namespace.");
+        ImageBuild queued =
+                build(
+                        BUILD,
+                        HASH,
+                        ImageBuildPhase.Queued,
+                        null,
+                        Health.RECONCILING,
+                        "WaitingForSlot",
+                        "Waiting for a build slot: 2 builds ahead in this namespace.");
 
         EnvironmentStatus status = status(environment(null), valid(), queued, null);
 
         assertThat(status.getPhase()).isEqualTo(EnvironmentPhase.Building);
         assertHealth(status, Condition.RECONCILING, "Queued");
-        assertThat(readyMessage(status)).isEqualTo("ImageBuild " + BUILD
-                + ": Waiting for a build slot: 2 builds ahead in this namespace.");
+        assertThat(readyMessage(status))
+                .isEqualTo(
+                        "ImageBuild "
+                                + BUILD
+                                + ": Waiting for a build slot: 2 builds ahead in this namespace.");
     }
 
     @Test
     void aRunningBuildKeepsAndMentionsThePreviousImage() {
-        ImageBuild running = build(BUILD, HASH, ImageBuildPhase.Running, null, Health.RECONCILING, "Building",
-                "Build Job " + BUILD + " runs.");
+        ImageBuild running =
+                build(
+                        BUILD,
+                        HASH,
+                        ImageBuildPhase.Running,
+                        null,
+                        Health.RECONCILING,
+                        "Building",
+                        "Build Job " + BUILD + " runs.");
 
         EnvironmentStatus status = status(environment(OLD), valid(), running, oldBuild());
 
@@ -212,7 +301,8 @@ class EnvironmentStatusBuilderTest {
         assertHealth(status, Condition.RECONCILING, "Building");
         assertThat(status.getImage()).isEqualTo(OLD);
         assertThat(status.getImageSpecHash()).isEqualTo(OLD_HASH);
-        assertThat(readyMessage(status)).contains("Build Job " + BUILD + " runs.")
+        assertThat(readyMessage(status))
+                .contains("Build Job " + BUILD + " runs.")
                 .contains("The previous image " + OLD + " stays in use.");
     }
 
@@ -256,8 +346,13 @@ class EnvironmentStatusBuilderTest {
         assertThat(status.getPhase()).isEqualTo(EnvironmentPhase.Failed);
         assertHealth(status, Condition.STALLED, "BuildFailed");
         assertThat(status.getImage()).isEqualTo(OLD);
-        assertThat(readyMessage(status)).contains("ImageBuild " + BUILD + " failed: OOMKilled: The builder ran out "
-                + "of memory (exit code 137)").contains("The previous image " + OLD + " stays in use.");
+        assertThat(readyMessage(status))
+                .contains(
+                        "ImageBuild "
+                                + BUILD
+                                + " failed: OOMKilled: The builder ran out "
+                                + "of memory (exit code 137)")
+                .contains("The previous image " + OLD + " stays in use.");
     }
 
     @Test
@@ -273,9 +368,16 @@ class EnvironmentStatusBuilderTest {
     void theLockOfTheImageBuildIsNamedInTheStatus() {
         ImageBuild done = succeeded(false);
 
-        EnvironmentStatus status = EnvironmentStatusBuilder.build(new Observation(environment(null), valid(),
-                Optional.of(done), Optional.of(done), Optional.of(new EnvironmentLocks.Lock("numpy=1.26.4", 42, NEW,
-                        BUILD))), T0);
+        EnvironmentStatus status =
+                EnvironmentStatusBuilder.build(
+                        new Observation(
+                                environment(null),
+                                valid(),
+                                Optional.of(done),
+                                Optional.of(done),
+                                Optional.of(
+                                        new EnvironmentLocks.Lock("numpy=1.26.4", 42, NEW, BUILD))),
+                        T0);
 
         assertThat(status.getLock().getConfigMap()).isEqualTo(Names.environmentLock("ds"));
         assertThat(status.getLock().getPackages()).isEqualTo(42);
@@ -286,15 +388,22 @@ class EnvironmentStatusBuilderTest {
         EnvironmentStatus status = status(environment(null), valid(), null, null);
 
         assertThat(status.getObservedGeneration()).isEqualTo(5L);
-        assertThat(status.getConditions()).extracting(Condition::getObservedGeneration).containsOnly(5L);
+        assertThat(status.getConditions())
+                .extracting(Condition::getObservedGeneration)
+                .containsOnly(5L);
     }
 
     @Test
     void anEnvironmentAtRestGetsBackTheStatusItAlreadyHas() {
         Environment environment = environment(OLD);
         ImageBuild done = succeeded(false);
-        Observation seen = new Observation(environment, valid(), Optional.of(done), Optional.of(done),
-                Optional.empty());
+        Observation seen =
+                new Observation(
+                        environment,
+                        valid(),
+                        Optional.of(done),
+                        Optional.of(done),
+                        Optional.empty());
         EnvironmentStatus settled = EnvironmentStatusBuilder.build(seen, T0);
         environment.setStatus(settled);
 
@@ -306,16 +415,33 @@ class EnvironmentStatusBuilderTest {
     @Test
     void aFinishedBuildFlipsTheTransitionTimesOfReadyAndReconcilingOnly() {
         Environment environment = environment(OLD);
-        ImageBuild running = build(BUILD, HASH, ImageBuildPhase.Running, null, Health.RECONCILING, "Building",
-                "Build Job runs.");
+        ImageBuild running =
+                build(
+                        BUILD,
+                        HASH,
+                        ImageBuildPhase.Running,
+                        null,
+                        Health.RECONCILING,
+                        "Building",
+                        "Build Job runs.");
         environment.setStatus(status(environment, valid(), running, oldBuild()));
         ImageBuild done = succeeded(false);
 
-        EnvironmentStatus ready = EnvironmentStatusBuilder.build(new Observation(environment, valid(),
-                Optional.of(done), Optional.of(done), Optional.empty()), T1);
+        EnvironmentStatus ready =
+                EnvironmentStatusBuilder.build(
+                        new Observation(
+                                environment,
+                                valid(),
+                                Optional.of(done),
+                                Optional.of(done),
+                                Optional.empty()),
+                        T1);
 
-        assertThat(condition(ready, Condition.READY).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(condition(ready, Condition.RECONCILING).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(condition(ready, Condition.STALLED).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(condition(ready, Condition.READY).getLastTransitionTime())
+                .isEqualTo(T1.toString());
+        assertThat(condition(ready, Condition.RECONCILING).getLastTransitionTime())
+                .isEqualTo(T1.toString());
+        assertThat(condition(ready, Condition.STALLED).getLastTransitionTime())
+                .isEqualTo(T0.toString());
     }
 }

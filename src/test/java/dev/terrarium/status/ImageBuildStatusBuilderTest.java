@@ -22,8 +22,12 @@ class ImageBuildStatusBuilderTest {
 
     private static ImageBuild build(ImageBuildStatus status) {
         ImageBuild build = new ImageBuild();
-        build.setMetadata(new ObjectMetaBuilder().withName("ds-aaaaaaaaaa").withNamespace("team").withGeneration(1L)
-                .build());
+        build.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName("ds-aaaaaaaaaa")
+                        .withNamespace("team")
+                        .withGeneration(1L)
+                        .build());
         ImageBuildSpec spec = new ImageBuildSpec();
         spec.setRepository("registry.test/envs");
         spec.setSpecHash("a".repeat(64));
@@ -46,7 +50,8 @@ class ImageBuildStatusBuilderTest {
 
     private static void assertHealth(ImageBuildStatus status, String trueCondition, String reason) {
         for (String type : List.of(Condition.READY, Condition.RECONCILING, Condition.STALLED)) {
-            assertThat(condition(status, type).getStatus()).as(type)
+            assertThat(condition(status, type).getStatus())
+                    .as(type)
                     .isEqualTo(type.equals(trueCondition) ? Condition.TRUE : Condition.FALSE);
         }
         assertThat(condition(status, Condition.READY).getReason()).isEqualTo(reason);
@@ -54,8 +59,13 @@ class ImageBuildStatusBuilderTest {
 
     @Test
     void aQueuedBuildIsReconciling() {
-        ImageBuildStatus status = ImageBuildStatusBuilder.queued(fresh(), "ds-bbbbbbbbbb", "WaitingForEqualBuild",
-                "Waiting for the equal build ds-bbbbbbbbbb.", T0);
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.queued(
+                        fresh(),
+                        "ds-bbbbbbbbbb",
+                        "WaitingForEqualBuild",
+                        "Waiting for the equal build ds-bbbbbbbbbb.",
+                        T0);
 
         assertThat(status.getPhase()).isEqualTo(ImageBuildPhase.Queued);
         assertThat(status.getSharedBuild()).isEqualTo("ds-bbbbbbbbbb");
@@ -67,9 +77,13 @@ class ImageBuildStatusBuilderTest {
 
     @Test
     void aRunningBuildRecordsItsJobAndStartTime() {
-        ImageBuild queued = build(ImageBuildStatusBuilder.queued(fresh(), "ds-bbbbbbbbbb", "Queued", "Queued.", T0));
+        ImageBuild queued =
+                build(
+                        ImageBuildStatusBuilder.queued(
+                                fresh(), "ds-bbbbbbbbbb", "Queued", "Queued.", T0));
 
-        ImageBuildStatus status = ImageBuildStatusBuilder.running(queued, "ds-aaaaaaaaaa", T0.plusSeconds(5));
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.running(queued, "ds-aaaaaaaaaa", T0.plusSeconds(5));
 
         assertThat(status.getPhase()).isEqualTo(ImageBuildPhase.Running);
         assertThat(status.getJobName()).isEqualTo("ds-aaaaaaaaaa");
@@ -84,8 +98,9 @@ class ImageBuildStatusBuilderTest {
     void aSucceededBuildPinsTheImageByDigest() {
         LockStatus lock = new LockStatus("ds-aaaaaaaaaa-lock", 12);
 
-        ImageBuildStatus status = ImageBuildStatusBuilder.succeeded(running(), DIGEST, false, null, lock,
-                T0.plusSeconds(3723));
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.succeeded(
+                        running(), DIGEST, false, null, lock, T0.plusSeconds(3723));
 
         assertThat(status.getPhase()).isEqualTo(ImageBuildPhase.Succeeded);
         assertThat(status.getDigest()).isEqualTo(DIGEST);
@@ -101,32 +116,45 @@ class ImageBuildStatusBuilderTest {
 
     @Test
     void aCacheHitWithoutJobSucceedsInNoTime() {
-        ImageBuildStatus status = ImageBuildStatusBuilder.succeeded(fresh(), DIGEST, true, null, null, T0);
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.succeeded(fresh(), DIGEST, true, null, null, T0);
 
         assertThat(status.getCacheHit()).isTrue();
         assertThat(status.getDuration()).isEqualTo("0s");
         assertThat(status.getCompletionTime()).isEqualTo("2026-03-01T10:00:00Z");
         assertHealth(status, Condition.READY, "CacheHit");
-        assertThat(condition(status, Condition.READY).getMessage()).contains("found in the registry")
+        assertThat(condition(status, Condition.READY).getMessage())
+                .contains("found in the registry")
                 .contains("The resolved lock could not be read.");
     }
 
     @Test
     void anImageTakenFromAnEqualBuildNamesIt() {
-        ImageBuildStatus status = ImageBuildStatusBuilder.succeeded(fresh(), DIGEST, true, "ds-bbbbbbbbbb",
-                new LockStatus("ds-bbbbbbbbbb-lock", 3), T0);
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.succeeded(
+                        fresh(),
+                        DIGEST,
+                        true,
+                        "ds-bbbbbbbbbb",
+                        new LockStatus("ds-bbbbbbbbbb-lock", 3),
+                        T0);
 
         assertThat(status.getSharedBuild()).isEqualTo("ds-bbbbbbbbbb");
         assertThat(condition(status, Condition.READY).getMessage())
-                .isEqualTo("Image registry.test/envs@" + DIGEST + " taken from the equal build ds-bbbbbbbbbb.");
+                .isEqualTo(
+                        "Image registry.test/envs@"
+                                + DIGEST
+                                + " taken from the equal build ds-bbbbbbbbbb.");
     }
 
     @Test
     void aFailedBuildIsStalledAndTellsHowToRetry() {
-        BuildFailure failure = ImageBuildStatusBuilder.failure("OOMKilled", "The builder ran out of memory.", 137,
-                "Killed");
+        BuildFailure failure =
+                ImageBuildStatusBuilder.failure(
+                        "OOMKilled", "The builder ran out of memory.", 137, "Killed");
 
-        ImageBuildStatus status = ImageBuildStatusBuilder.failed(running(), failure, null, T0.plusSeconds(59));
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.failed(running(), failure, null, T0.plusSeconds(59));
 
         assertThat(status.getPhase()).isEqualTo(ImageBuildPhase.Failed);
         assertThat(status.getFailure()).isSameAs(failure);
@@ -135,16 +163,24 @@ class ImageBuildStatusBuilderTest {
         assertThat(status.getCompletionTime()).isEqualTo("2026-03-01T10:00:59Z");
         assertThat(status.getImage()).isNull();
         assertHealth(status, Condition.STALLED, "OOMKilled");
-        assertThat(condition(status, Condition.STALLED).getMessage()).startsWith("The builder ran out of memory.")
-                .contains("not retried").contains("terrarium.dev/rebuild");
+        assertThat(condition(status, Condition.STALLED).getMessage())
+                .startsWith("The builder ran out of memory.")
+                .contains("not retried")
+                .contains("terrarium.dev/rebuild");
     }
 
     @Test
     void aSuccessClearsAnEarlierFailure() {
-        ImageBuild failedBefore = build(ImageBuildStatusBuilder.failed(running(),
-                ImageBuildStatusBuilder.failure("Error", "exit 1", 1, null), null, T0));
+        ImageBuild failedBefore =
+                build(
+                        ImageBuildStatusBuilder.failed(
+                                running(),
+                                ImageBuildStatusBuilder.failure("Error", "exit 1", 1, null),
+                                null,
+                                T0));
 
-        ImageBuildStatus status = ImageBuildStatusBuilder.succeeded(failedBefore, DIGEST, true, null, null, T0);
+        ImageBuildStatus status =
+                ImageBuildStatusBuilder.succeeded(failedBefore, DIGEST, true, null, null, T0);
 
         assertThat(status.getFailure()).isNull();
     }
@@ -157,7 +193,8 @@ class ImageBuildStatusBuilderTest {
 
         assertThat(build.getStatus().getPhase()).isEqualTo(ImageBuildPhase.Running);
         assertThat(build.getStatus().getDigest()).isNull();
-        assertThat(condition(build.getStatus(), Condition.READY).getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(condition(build.getStatus(), Condition.READY).getStatus())
+                .isEqualTo(Condition.FALSE);
     }
 
     @Test
@@ -165,8 +202,10 @@ class ImageBuildStatusBuilderTest {
         assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ZERO)).isEqualTo("0s");
         assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofSeconds(59))).isEqualTo("59s");
         assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofSeconds(60))).isEqualTo("1m0s");
-        assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofSeconds(3600))).isEqualTo("1h0m0s");
-        assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofSeconds(3723))).isEqualTo("1h2m3s");
+        assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofSeconds(3600)))
+                .isEqualTo("1h0m0s");
+        assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofSeconds(3723)))
+                .isEqualTo("1h2m3s");
         assertThat(ImageBuildStatusBuilder.humanDuration(Duration.ofMillis(1999))).isEqualTo("1s");
     }
 

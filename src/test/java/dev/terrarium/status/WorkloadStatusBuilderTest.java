@@ -13,9 +13,9 @@ import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.api.WorkloadSpec;
 import dev.terrarium.api.WorkloadStatus;
-import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.status.WorkloadStatusBuilder.JobOutcome;
 import dev.terrarium.status.WorkloadStatusBuilder.Observation;
+import dev.terrarium.workload.WorkloadImage;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -38,8 +38,12 @@ class WorkloadStatusBuilderTest {
 
     private static Workload workload(WorkloadMode mode, WorkloadPort... ports) {
         Workload workload = new Workload();
-        workload.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("team").withGeneration(GENERATION)
-                .build());
+        workload.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName("web")
+                        .withNamespace("team")
+                        .withGeneration(GENERATION)
+                        .build());
         WorkloadSpec spec = new WorkloadSpec();
         spec.setEnvironment("ds");
         spec.setMode(mode);
@@ -62,8 +66,12 @@ class WorkloadStatusBuilderTest {
 
     private static Environment environment(EnvironmentPhase phase, String image) {
         Environment environment = new Environment();
-        environment.setMetadata(new ObjectMetaBuilder().withName("ds").withNamespace("team").withGeneration(1L)
-                .build());
+        environment.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName("ds")
+                        .withNamespace("team")
+                        .withGeneration(1L)
+                        .build());
         environment.setSpec(new EnvironmentSpec());
         EnvironmentStatus status = new EnvironmentStatus();
         status.setPhase(phase);
@@ -75,57 +83,122 @@ class WorkloadStatusBuilderTest {
 
     private static Environment refused(EnvironmentPhase phase, String readyMessage) {
         Environment environment = environment(phase, null);
-        environment.getStatus().setConditions(Conditions.merge(null,
-                Conditions.kstatus(1, Conditions.Health.STALLED,
-                        phase == EnvironmentPhase.Invalid ? "InvalidSpec" : "BuildFailed", readyMessage), T0));
+        environment
+                .getStatus()
+                .setConditions(
+                        Conditions.merge(
+                                null,
+                                Conditions.kstatus(
+                                        1,
+                                        Conditions.Health.STALLED,
+                                        phase == EnvironmentPhase.Invalid
+                                                ? "InvalidSpec"
+                                                : "BuildFailed",
+                                        readyMessage),
+                                T0));
         return environment;
     }
 
-    private static DeploymentBuilder deploymentBuilder(String image, int desired, int total, int updated,
-            int ready) {
+    private static DeploymentBuilder deploymentBuilder(
+            String image, int desired, int total, int updated, int ready) {
         return new DeploymentBuilder()
-                .withNewMetadata().withName("web").withNamespace("team").withGeneration(4L).endMetadata()
-                .withNewSpec().withReplicas(desired)
-                .withNewTemplate().withNewSpec().addNewContainer().withName("main").withImage(image).endContainer()
-                .endSpec().endTemplate()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("team")
+                .withGeneration(4L)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(desired)
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("main")
+                .withImage(image)
+                .endContainer()
                 .endSpec()
-                .withNewStatus().withObservedGeneration(4L).withReplicas(total).withUpdatedReplicas(updated)
-                .withReadyReplicas(ready).endStatus();
+                .endTemplate()
+                .endSpec()
+                .withNewStatus()
+                .withObservedGeneration(4L)
+                .withReplicas(total)
+                .withUpdatedReplicas(updated)
+                .withReadyReplicas(ready)
+                .endStatus();
     }
 
-    private static Deployment deployment(String image, int desired, int total, int updated, int ready) {
+    private static Deployment deployment(
+            String image, int desired, int total, int updated, int ready) {
         return deploymentBuilder(image, desired, total, updated, ready).build();
     }
 
     private static JobBuilder jobBuilder(String image) {
         return new JobBuilder()
-                .withNewMetadata().withName("web-0a1b2c3d").withNamespace("team").withGeneration(1L).endMetadata()
-                .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("main").withImage(image)
-                .endContainer().endSpec().endTemplate().endSpec();
+                .withNewMetadata()
+                .withName("web-0a1b2c3d")
+                .withNamespace("team")
+                .withGeneration(1L)
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("main")
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec();
     }
 
     private static Job finishedJob(String type, String message) {
-        return jobBuilder(NEW).withNewStatus().withConditions(new JobConditionBuilder().withType(type)
-                .withStatus("True").withReason(type.equals("Failed") ? "BackoffLimitExceeded" : null)
-                .withMessage(message).build()).endStatus().build();
+        return jobBuilder(NEW)
+                .withNewStatus()
+                .withConditions(
+                        new JobConditionBuilder()
+                                .withType(type)
+                                .withStatus("True")
+                                .withReason(type.equals("Failed") ? "BackoffLimitExceeded" : null)
+                                .withMessage(message)
+                                .build())
+                .endStatus()
+                .build();
     }
 
-    private static WorkloadStatus serviceStatus(Workload workload, Optional<Environment> environment,
-            Deployment deployment) {
-        return WorkloadStatusBuilder.build(new Observation(workload, environment,
-                Optional.of(new WorkloadImage(NEW, null)), Optional.ofNullable(deployment), Optional.empty(),
-                JobOutcome.NONE), T0);
+    private static WorkloadStatus serviceStatus(
+            Workload workload, Optional<Environment> environment, Deployment deployment) {
+        return WorkloadStatusBuilder.build(
+                new Observation(
+                        workload,
+                        environment,
+                        Optional.of(new WorkloadImage(NEW, null)),
+                        Optional.ofNullable(deployment),
+                        Optional.empty(),
+                        JobOutcome.NONE),
+                T0);
     }
 
     private static WorkloadStatus jobStatus(Workload workload, Job job, JobOutcome outcome) {
-        return WorkloadStatusBuilder.build(new Observation(workload, Optional.of(environment(EnvironmentPhase.Ready,
-                NEW)), Optional.of(new WorkloadImage(NEW, null)), Optional.empty(), Optional.ofNullable(job),
-                outcome), T0);
+        return WorkloadStatusBuilder.build(
+                new Observation(
+                        workload,
+                        Optional.of(environment(EnvironmentPhase.Ready, NEW)),
+                        Optional.of(new WorkloadImage(NEW, null)),
+                        Optional.empty(),
+                        Optional.ofNullable(job),
+                        outcome),
+                T0);
     }
 
     private static WorkloadStatus waiting(Optional<Environment> environment) {
-        return WorkloadStatusBuilder.build(new Observation(service(), environment, Optional.empty(),
-                Optional.empty(), Optional.empty(), JobOutcome.NONE), T0);
+        return WorkloadStatusBuilder.build(
+                new Observation(
+                        service(),
+                        environment,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        JobOutcome.NONE),
+                T0);
     }
 
     private static Condition condition(WorkloadStatus status, String type) {
@@ -134,7 +207,8 @@ class WorkloadStatusBuilderTest {
 
     private static void assertHealth(WorkloadStatus status, String trueCondition, String reason) {
         for (String type : List.of(Condition.READY, Condition.RECONCILING, Condition.STALLED)) {
-            assertThat(condition(status, type).getStatus()).as(type)
+            assertThat(condition(status, type).getStatus())
+                    .as(type)
                     .isEqualTo(type.equals(trueCondition) ? Condition.TRUE : Condition.FALSE);
         }
         assertThat(condition(status, Condition.READY).getReason()).isEqualTo(reason);
@@ -155,18 +229,24 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void anInvalidEnvironmentWithoutImageStallsTheWorkload() {
-        WorkloadStatus status = waiting(Optional.of(refused(EnvironmentPhase.Invalid,
-                "spec.python: \"2.6\" is not a supported Python version")));
+        WorkloadStatus status =
+                waiting(
+                        Optional.of(
+                                refused(
+                                        EnvironmentPhase.Invalid,
+                                        "spec.python: \"2.6\" is not a supported Python version")));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.WaitingForEnvironment);
         assertHealth(status, Condition.STALLED, "EnvironmentInvalid");
-        assertThat(readyMessage(status)).contains("Environment ds has no image")
+        assertThat(readyMessage(status))
+                .contains("Environment ds has no image")
                 .contains("spec.python: \"2.6\" is not a supported Python version");
     }
 
     @Test
     void aFailedEnvironmentWithoutImageStallsTheWorkload() {
-        WorkloadStatus status = waiting(Optional.of(refused(EnvironmentPhase.Failed, "ImageBuild ds-1 failed")));
+        WorkloadStatus status =
+                waiting(Optional.of(refused(EnvironmentPhase.Failed, "ImageBuild ds-1 failed")));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.WaitingForEnvironment);
         assertHealth(status, Condition.STALLED, "EnvironmentFailed");
@@ -179,7 +259,9 @@ class WorkloadStatusBuilderTest {
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.WaitingForEnvironment);
         assertHealth(status, Condition.RECONCILING, "EnvironmentNotReady");
-        assertThat(readyMessage(status)).contains("first image of Environment ds").contains("Building");
+        assertThat(readyMessage(status))
+                .contains("first image of Environment ds")
+                .contains("Building");
         assertThat(status.getImage()).isNull();
     }
 
@@ -193,7 +275,8 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aFirstRolloutWithFewerUpdatedPodsThanDesiredIsProgressing() {
-        WorkloadStatus status = serviceStatus(service(), Optional.empty(), deployment(NEW, 3, 1, 1, 0));
+        WorkloadStatus status =
+                serviceStatus(service(), Optional.empty(), deployment(NEW, 3, 1, 1, 0));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Progressing);
         assertHealth(status, Condition.RECONCILING, "Progressing");
@@ -204,8 +287,9 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aNewImageRollsOutWhileTheOldOneStaysDeployed() {
-        WorkloadStatus status = serviceStatus(deployed(service(), OLD), Optional.empty(),
-                deployment(NEW, 2, 3, 1, 2));
+        WorkloadStatus status =
+                serviceStatus(
+                        deployed(service(), OLD), Optional.empty(), deployment(NEW, 2, 3, 1, 2));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Progressing);
         assertHealth(status, Condition.RECONCILING, "RollingOut");
@@ -215,8 +299,12 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aDeploymentThatHasNotSeenItsNewGenerationIsNotRunningYet() {
-        Deployment stale = deploymentBuilder(NEW, 2, 2, 2, 2).editStatus().withObservedGeneration(3L).endStatus()
-                .build();
+        Deployment stale =
+                deploymentBuilder(NEW, 2, 2, 2, 2)
+                        .editStatus()
+                        .withObservedGeneration(3L)
+                        .endStatus()
+                        .build();
 
         WorkloadStatus status = serviceStatus(deployed(service(), OLD), Optional.empty(), stale);
 
@@ -226,8 +314,9 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aFullyReadyDeploymentIsRunningItsTemplateImage() {
-        WorkloadStatus status = serviceStatus(deployed(service(), OLD), Optional.empty(),
-                deployment(NEW, 2, 2, 2, 2));
+        WorkloadStatus status =
+                serviceStatus(
+                        deployed(service(), OLD), Optional.empty(), deployment(NEW, 2, 2, 2, 2));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Running);
         assertHealth(status, Condition.READY, "Running");
@@ -240,17 +329,22 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void theEndpointListsEveryPortAndDefaultsToTheContainerPort() {
-        Workload workload = workload(null, new WorkloadPort("http", 8000, 80), new WorkloadPort("metrics", 9090,
-                null));
+        Workload workload =
+                workload(
+                        null,
+                        new WorkloadPort("http", 8000, 80),
+                        new WorkloadPort("metrics", 9090, null));
 
-        WorkloadStatus status = serviceStatus(workload, Optional.empty(), deployment(NEW, 1, 1, 1, 1));
+        WorkloadStatus status =
+                serviceStatus(workload, Optional.empty(), deployment(NEW, 1, 1, 1, 1));
 
         assertThat(status.getEndpoint()).isEqualTo("web.team.svc:80,web.team.svc:9090");
     }
 
     @Test
     void aServiceWithoutPortsHasNoEndpoint() {
-        WorkloadStatus status = serviceStatus(workload(null), Optional.empty(), deployment(NEW, 1, 1, 1, 1));
+        WorkloadStatus status =
+                serviceStatus(workload(null), Optional.empty(), deployment(NEW, 1, 1, 1, 1));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Running);
         assertThat(status.getEndpoint()).isNull();
@@ -261,7 +355,8 @@ class WorkloadStatusBuilderTest {
         Workload workload = deployed(service(), NEW);
         workload.getSpec().setSuspend(true);
 
-        WorkloadStatus status = serviceStatus(workload, Optional.empty(), deployment(NEW, 0, 0, 0, 0));
+        WorkloadStatus status =
+                serviceStatus(workload, Optional.empty(), deployment(NEW, 0, 0, 0, 0));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Stopped);
         assertHealth(status, Condition.READY, "Suspended");
@@ -273,7 +368,8 @@ class WorkloadStatusBuilderTest {
         Workload workload = deployed(service(), NEW);
         workload.getSpec().setSuspend(true);
 
-        WorkloadStatus status = serviceStatus(workload, Optional.empty(), deployment(NEW, 0, 2, 0, 2));
+        WorkloadStatus status =
+                serviceStatus(workload, Optional.empty(), deployment(NEW, 0, 2, 0, 2));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Progressing);
         assertHealth(status, Condition.RECONCILING, "Stopping");
@@ -282,11 +378,19 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aRolloutPastItsProgressDeadlineIsDegraded() {
-        Deployment stuck = deploymentBuilder(NEW, 2, 3, 1, 2).editStatus().withConditions(
-                new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
-                        .withReason("ProgressDeadlineExceeded")
-                        .withMessage("ReplicaSet \"web-5d8\" has timed out progressing.").build())
-                .endStatus().build();
+        Deployment stuck =
+                deploymentBuilder(NEW, 2, 3, 1, 2)
+                        .editStatus()
+                        .withConditions(
+                                new DeploymentConditionBuilder()
+                                        .withType("Progressing")
+                                        .withStatus("False")
+                                        .withReason("ProgressDeadlineExceeded")
+                                        .withMessage(
+                                                "ReplicaSet \"web-5d8\" has timed out progressing.")
+                                        .build())
+                        .endStatus()
+                        .build();
 
         WorkloadStatus status = serviceStatus(deployed(service(), OLD), Optional.empty(), stuck);
 
@@ -298,28 +402,39 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aRunningWorkloadTellsThatANewerEnvironmentBuildIsInProgress() {
-        WorkloadStatus status = serviceStatus(service(), Optional.of(environment(EnvironmentPhase.Building, NEW)),
-                deployment(NEW, 1, 1, 1, 1));
+        WorkloadStatus status =
+                serviceStatus(
+                        service(),
+                        Optional.of(environment(EnvironmentPhase.Building, NEW)),
+                        deployment(NEW, 1, 1, 1, 1));
 
         assertHealth(status, Condition.READY, "Running");
-        assertThat(readyMessage(status)).contains("A newer build of Environment ds is in progress (ds-0123456789)")
+        assertThat(readyMessage(status))
+                .contains("A newer build of Environment ds is in progress (ds-0123456789)")
                 .contains("pods stay on " + NEW);
     }
 
     @Test
     void aRunningWorkloadTellsThatTheNewerEnvironmentBuildFailed() {
-        WorkloadStatus status = serviceStatus(service(), Optional.of(environment(EnvironmentPhase.Failed, NEW)),
-                deployment(NEW, 1, 1, 1, 1));
+        WorkloadStatus status =
+                serviceStatus(
+                        service(),
+                        Optional.of(environment(EnvironmentPhase.Failed, NEW)),
+                        deployment(NEW, 1, 1, 1, 1));
 
         assertHealth(status, Condition.READY, "Running");
-        assertThat(readyMessage(status)).contains("The newer build of Environment ds failed (ds-0123456789)")
+        assertThat(readyMessage(status))
+                .contains("The newer build of Environment ds failed (ds-0123456789)")
                 .contains("pods stay on " + NEW);
     }
 
     @Test
     void aRunningWorkloadOfAReadyEnvironmentHasNoNote() {
-        WorkloadStatus status = serviceStatus(service(), Optional.of(environment(EnvironmentPhase.Ready, NEW)),
-                deployment(NEW, 1, 1, 1, 1));
+        WorkloadStatus status =
+                serviceStatus(
+                        service(),
+                        Optional.of(environment(EnvironmentPhase.Ready, NEW)),
+                        deployment(NEW, 1, 1, 1, 1));
 
         assertThat(readyMessage(status)).isEqualTo("1/1 pods ready, running " + NEW + ".");
     }
@@ -356,8 +471,11 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aCompletedJobSucceeded() {
-        WorkloadStatus status = jobStatus(workload(WorkloadMode.Job), finishedJob("Complete", null),
-                new JobOutcome(0, null));
+        WorkloadStatus status =
+                jobStatus(
+                        workload(WorkloadMode.Job),
+                        finishedJob("Complete", null),
+                        new JobOutcome(0, null));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Succeeded);
         assertHealth(status, Condition.READY, "Succeeded");
@@ -368,15 +486,18 @@ class WorkloadStatusBuilderTest {
 
     @Test
     void aFailedJobReportsItsExitCodeAndLogTail() {
-        WorkloadStatus status = jobStatus(workload(WorkloadMode.Job),
-                finishedJob("Failed", "Job has reached the specified backoff limit"),
-                new JobOutcome(3, "Traceback (most recent call last):\nValueError: boom"));
+        WorkloadStatus status =
+                jobStatus(
+                        workload(WorkloadMode.Job),
+                        finishedJob("Failed", "Job has reached the specified backoff limit"),
+                        new JobOutcome(3, "Traceback (most recent call last):\nValueError: boom"));
 
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Failed);
         assertHealth(status, Condition.STALLED, "JobFailed");
         assertThat(status.getExitCode()).isEqualTo(3);
         assertThat(status.getLogTail()).endsWith("ValueError: boom");
-        assertThat(readyMessage(status)).contains("failed with exit code 3")
+        assertThat(readyMessage(status))
+                .contains("failed with exit code 3")
                 .contains("reached the specified backoff limit");
     }
 
@@ -395,17 +516,28 @@ class WorkloadStatusBuilderTest {
     @Test
     void conditionsKeepTheirTransitionTimeWhileTheirStatusHoldsAndChangeItWhenItFlips() {
         Workload workload = service();
-        WorkloadStatus progressing = serviceStatus(workload, Optional.empty(), deployment(NEW, 2, 1, 1, 0));
+        WorkloadStatus progressing =
+                serviceStatus(workload, Optional.empty(), deployment(NEW, 2, 1, 1, 0));
         workload.setStatus(progressing);
 
-        WorkloadStatus running = WorkloadStatusBuilder.build(new Observation(workload, Optional.empty(),
-                Optional.of(new WorkloadImage(NEW, null)), Optional.of(deployment(NEW, 2, 2, 2, 2)),
-                Optional.empty(), JobOutcome.NONE), T1);
+        WorkloadStatus running =
+                WorkloadStatusBuilder.build(
+                        new Observation(
+                                workload,
+                                Optional.empty(),
+                                Optional.of(new WorkloadImage(NEW, null)),
+                                Optional.of(deployment(NEW, 2, 2, 2, 2)),
+                                Optional.empty(),
+                                JobOutcome.NONE),
+                        T1);
 
         assertThat(condition(running, Condition.READY).getStatus()).isEqualTo(Condition.TRUE);
-        assertThat(condition(running, Condition.READY).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(condition(running, Condition.RECONCILING).getLastTransitionTime()).isEqualTo(T1.toString());
-        assertThat(condition(running, Condition.STALLED).getLastTransitionTime()).isEqualTo(T0.toString());
+        assertThat(condition(running, Condition.READY).getLastTransitionTime())
+                .isEqualTo(T1.toString());
+        assertThat(condition(running, Condition.RECONCILING).getLastTransitionTime())
+                .isEqualTo(T1.toString());
+        assertThat(condition(running, Condition.STALLED).getLastTransitionTime())
+                .isEqualTo(T0.toString());
     }
 
     @Test
@@ -413,39 +545,64 @@ class WorkloadStatusBuilderTest {
         Workload workload = service();
         workload.setStatus(serviceStatus(workload, Optional.empty(), deployment(NEW, 3, 1, 1, 0)));
 
-        WorkloadStatus later = WorkloadStatusBuilder.build(new Observation(workload, Optional.empty(),
-                Optional.of(new WorkloadImage(NEW, null)), Optional.of(deployment(NEW, 3, 2, 2, 1)),
-                Optional.empty(), JobOutcome.NONE), T1);
+        WorkloadStatus later =
+                WorkloadStatusBuilder.build(
+                        new Observation(
+                                workload,
+                                Optional.empty(),
+                                Optional.of(new WorkloadImage(NEW, null)),
+                                Optional.of(deployment(NEW, 3, 2, 2, 1)),
+                                Optional.empty(),
+                                JobOutcome.NONE),
+                        T1);
 
         assertThat(readyMessage(later)).contains("2/3 updated");
-        assertThat(later.getConditions()).extracting(Condition::getLastTransitionTime)
+        assertThat(later.getConditions())
+                .extracting(Condition::getLastTransitionTime)
                 .containsOnly(T0.toString());
     }
 
     @Test
     void observedGenerationIsTheWorkloadsGeneration() {
-        WorkloadStatus status = serviceStatus(service(), Optional.empty(), deployment(NEW, 1, 1, 1, 1));
+        WorkloadStatus status =
+                serviceStatus(service(), Optional.empty(), deployment(NEW, 1, 1, 1, 1));
 
         assertThat(status.getObservedGeneration()).isEqualTo(GENERATION);
-        assertThat(status.getConditions()).extracting(Condition::getObservedGeneration).containsOnly(GENERATION);
+        assertThat(status.getConditions())
+                .extracting(Condition::getObservedGeneration)
+                .containsOnly(GENERATION);
     }
 
     @Test
     void theSameObservationGivesTheSameStatus() {
-        Observation seen = new Observation(deployed(service(), OLD),
-                Optional.of(environment(EnvironmentPhase.Building, NEW)), Optional.of(new WorkloadImage(NEW, "pull")),
-                Optional.of(deployment(NEW, 2, 3, 1, 1)), Optional.empty(), JobOutcome.NONE);
+        Observation seen =
+                new Observation(
+                        deployed(service(), OLD),
+                        Optional.of(environment(EnvironmentPhase.Building, NEW)),
+                        Optional.of(new WorkloadImage(NEW, "pull")),
+                        Optional.of(deployment(NEW, 2, 3, 1, 1)),
+                        Optional.empty(),
+                        JobOutcome.NONE);
 
-        assertThat(StatusComparison.same(WorkloadStatusBuilder.build(seen, T0), WorkloadStatusBuilder.build(seen,
-                T0))).isTrue();
+        assertThat(
+                        StatusComparison.same(
+                                WorkloadStatusBuilder.build(seen, T0),
+                                WorkloadStatusBuilder.build(seen, T0)))
+                .isTrue();
     }
 
     @Test
     void aWorkloadAtRestGetsBackTheStatusItAlreadyHas() {
         Workload workload = service();
         Optional<Environment> environment = Optional.of(environment(EnvironmentPhase.Ready, NEW));
-        Observation first = new Observation(workload, environment, Optional.of(new WorkloadImage(NEW, null)),
-                Optional.of(deployment(NEW, 2, 2, 2, 2)), Optional.empty(), JobOutcome.NONE);
+        Observation first =
+                new Observation(
+                        workload,
+                        environment,
+                        Optional.of(new WorkloadImage(NEW, null)),
+                        Optional.of(deployment(NEW, 2, 2, 2, 2)),
+                        Optional.empty(),
+                        JobOutcome.NONE);
         WorkloadStatus settled = WorkloadStatusBuilder.build(first, T0);
         workload.setStatus(settled);
 
@@ -457,9 +614,14 @@ class WorkloadStatusBuilderTest {
     @Test
     void aJobWorkloadAtRestGetsBackTheStatusItAlreadyHas() {
         Workload workload = workload(WorkloadMode.Job);
-        Observation first = new Observation(workload, Optional.of(environment(EnvironmentPhase.Ready, NEW)),
-                Optional.of(new WorkloadImage(NEW, null)), Optional.empty(),
-                Optional.of(finishedJob("Failed", "BackoffLimitExceeded")), new JobOutcome(1, "boom"));
+        Observation first =
+                new Observation(
+                        workload,
+                        Optional.of(environment(EnvironmentPhase.Ready, NEW)),
+                        Optional.of(new WorkloadImage(NEW, null)),
+                        Optional.empty(),
+                        Optional.of(finishedJob("Failed", "BackoffLimitExceeded")),
+                        new JobOutcome(1, "boom"));
         WorkloadStatus settled = WorkloadStatusBuilder.build(first, T0);
         workload.setStatus(settled);
 

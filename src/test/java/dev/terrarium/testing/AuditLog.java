@@ -10,11 +10,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
-/** The API server's record of the operator's requests (only the operator's user is audited, see hack/kwok). */
+/**
+ * The API server's record of the operator's requests (only the operator's user is audited, see
+ * hack/kwok).
+ */
 public final class AuditLog {
 
     /** One completed request. */
-    public record Request(Instant time, String verb, String resource, String subresource, String namespace,
+    public record Request(
+            Instant time,
+            String verb,
+            String resource,
+            String subresource,
+            String namespace,
             String name) {
         public boolean isWrite() {
             return !READS.contains(verb);
@@ -33,7 +41,9 @@ public final class AuditLog {
     /** Requests that completed after {@code since}. */
     public List<Request> since(Instant since) {
         try (var lines = Files.lines(file)) {
-            return lines.map(AuditLog::parse).filter(r -> r != null && r.time().isAfter(since)).toList();
+            return lines.map(AuditLog::parse)
+                    .filter(r -> r != null && r.time().isAfter(since))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -46,9 +56,13 @@ public final class AuditLog {
                 return null;
             }
             JsonNode ref = event.path("objectRef");
-            return new Request(Instant.parse(event.path("stageTimestamp").asText()), event.path("verb").asText(),
-                    ref.path("resource").asText(), ref.path("subresource").asText(null),
-                    ref.path("namespace").asText(null), ref.path("name").asText(null));
+            return new Request(
+                    Instant.parse(event.path("stageTimestamp").asText()),
+                    event.path("verb").asText(),
+                    ref.path("resource").asText(),
+                    ref.path("subresource").asText(null),
+                    ref.path("namespace").asText(null),
+                    ref.path("name").asText(null));
         } catch (IOException e) {
             return null;
         }

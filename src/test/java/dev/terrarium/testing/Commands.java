@@ -8,23 +8,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a command to completion and hands back its exit code and output (stdout and stderr merged). */
+/**
+ * Runs a command to completion and hands back its exit code and output (stdout and stderr merged).
+ */
 public final class Commands {
 
     public record Result(int exitCode, String output) {
         public Result requireSuccess(List<String> command) {
             if (exitCode != 0) {
-                throw new IllegalStateException("command failed (exit " + exitCode + "): " + String.join(" ", command)
-                        + "\n" + output);
+                throw new IllegalStateException(
+                        "command failed (exit "
+                                + exitCode
+                                + "): "
+                                + String.join(" ", command)
+                                + "\n"
+                                + output);
             }
             return this;
         }
     }
 
-    private Commands() {
-    }
+    private Commands() {}
 
-    public static Result run(List<String> command, Map<String, String> env, Path workDir, Duration timeout) {
+    public static Result run(
+            List<String> command, Map<String, String> env, Path workDir, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         if (workDir != null) {
@@ -36,7 +43,8 @@ public final class Commands {
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("command timed out after " + timeout + ": " + String.join(" ", command));
+                throw new IllegalStateException(
+                        "command timed out after " + timeout + ": " + String.join(" ", command));
             }
             return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
         } catch (IOException e) {

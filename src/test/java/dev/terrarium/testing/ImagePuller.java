@@ -30,21 +30,24 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The image puller of the test node, what containerd does for a kubelet: resolves an image reference with the
- * registry API (an index resolves to its linux/amd64 manifest), authenticates with the pod's pull credentials
- * (basic, or a bearer token from the registry's realm), downloads the config and layers, checks their digests, and
- * unpacks the layers (with whiteouts) into a root filesystem cached by manifest digest, shared by every container
- * of that image and never written by them. The unpacking itself is done by terrarium-node-runtime chrooted into
- * the new root, so that an image's symlinks cannot make it write outside.
+ * The image puller of the test node, what containerd does for a kubelet: resolves an image
+ * reference with the registry API (an index resolves to its linux/amd64 manifest), authenticates
+ * with the pod's pull credentials (basic, or a bearer token from the registry's realm), downloads
+ * the config and layers, checks their digests, and unpacks the layers (with whiteouts) into a root
+ * filesystem cached by manifest digest, shared by every container of that image and never written
+ * by them. The unpacking itself is done by terrarium-node-runtime chrooted into the new root, so
+ * that an image's symlinks cannot make it write outside.
  *
- * <p>Registries on 127.0.0.1 and localhost are spoken to over plain HTTP, as containerd does for localhost; others
- * over HTTPS. Resolved tags are remembered for this node's lifetime (pull policy IfNotPresent and Never), unpacked
- * roots for good, under the cache directory, since a digest names its content.
+ * <p>Registries on 127.0.0.1 and localhost are spoken to over plain HTTP, as containerd does for
+ * localhost; others over HTTPS. Resolved tags are remembered for this node's lifetime (pull policy
+ * IfNotPresent and Never), unpacked roots for good, under the cache directory, since a digest names
+ * its content.
  */
 final class ImagePuller {
 
     /** An image ready to run: its reference, manifest digest, unpacked root and config. */
-    record Image(String reference, String digest, Path rootfs, ImageConfig config, String repository) {
+    record Image(
+            String reference, String digest, Path rootfs, ImageConfig config, String repository) {
         /** The image ID a kubelet reports: repository@digest. */
         String imageId() {
             return repository + "@" + digest;
@@ -52,13 +55,15 @@ final class ImagePuller {
     }
 
     /** The run defaults of an image config. */
-    record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
-            String user) {
-    }
+    record ImageConfig(
+            List<String> entrypoint,
+            List<String> cmd,
+            List<String> env,
+            String workingDir,
+            String user) {}
 
     /** Credentials for one registry, from a pull secret. */
-    record RegistryAuth(String registry, String username, String password) {
-    }
+    record RegistryAuth(String registry, String username, String password) {}
 
     /** Why an image could not be pulled, worded for the container's waiting message. */
     static final class PullException extends Exception {
@@ -69,13 +74,22 @@ final class ImagePuller {
 
     private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
     private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-    private static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-    private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-    private static final Set<String> LAYER_TYPES = Set.of("application/vnd.oci.image.layer.v1.tar",
-            "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip");
+    private static final String DOCKER_LIST =
+            "application/vnd.docker.distribution.manifest.list.v2+json";
+    private static final String DOCKER_MANIFEST =
+            "application/vnd.docker.distribution.manifest.v2+json";
+    private static final Set<String> LAYER_TYPES =
+            Set.of(
+                    "application/vnd.oci.image.layer.v1.tar",
+                    "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "application/vnd.docker.image.rootfs.diff.tar.gzip");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
 
     private final Path cache;
     private final NodeRuntime runtime;
@@ -88,27 +102,32 @@ final class ImagePuller {
     }
 
     /**
-     * The image, pulled when the policy says so: Always asks the registry for the reference's digest; IfNotPresent
-     * and Never use what this node already resolved.
+     * The image, pulled when the policy says so: Always asks the registry for the reference's
+     * digest; IfNotPresent and Never use what this node already resolved.
      */
-    Image pull(String reference, String pullPolicy, List<RegistryAuth> credentials) throws PullException {
+    Image pull(String reference, String pullPolicy, List<RegistryAuth> credentials)
+            throws PullException {
         Reference ref = Reference.parse(reference);
         String known = ref.digest != null ? ref.digest : resolvedTags.get(reference);
         if (!"Always".equals(pullPolicy) && known != null && Files.isDirectory(rootfs(known))) {
-            System.out.printf("test node: image %s is present (pull policy %s)%n", named(reference, known),
-                    pullPolicy);
+            System.out.printf(
+                    "test node: image %s is present (pull policy %s)%n",
+                    named(reference, known), pullPolicy);
             return cached(reference, ref, known);
         }
         if ("Never".equals(pullPolicy)) {
-            throw new PullException("Container image \"" + reference
-                    + "\" is not present with pull policy of Never");
+            throw new PullException(
+                    "Container image \""
+                            + reference
+                            + "\" is not present with pull policy of Never");
         }
         long start = System.nanoTime();
         try {
             Session session = Session.open(ref, credentials);
             Manifest manifest = session.manifest(ref.digest != null ? ref.digest : ref.tag);
             if (ref.digest != null && !ref.digest.equals(manifest.digest)) {
-                throw new PullException("manifest of " + reference + " has digest " + manifest.digest);
+                throw new PullException(
+                        "manifest of " + reference + " has digest " + manifest.digest);
             }
             String how = "already unpacked";
             synchronized (locks.computeIfAbsent(manifest.digest, d -> new Object())) {
@@ -116,13 +135,20 @@ final class ImagePuller {
                     how = unpack(session, manifest);
                 }
             }
-            System.out.printf("test node: pulled %s in %d ms, %s%n", named(reference, manifest.digest),
-                    (System.nanoTime() - start) / 1_000_000, how);
+            System.out.printf(
+                    "test node: pulled %s in %d ms, %s%n",
+                    named(reference, manifest.digest),
+                    (System.nanoTime() - start) / 1_000_000,
+                    how);
             resolvedTags.put(reference, manifest.digest);
             return cached(reference, ref, manifest.digest);
         } catch (IOException e) {
-            throw new PullException("failed to pull and unpack image \"" + reference + "\": "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw new PullException(
+                    "failed to pull and unpack image \""
+                            + reference
+                            + "\": "
+                            + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PullException("interrupted pulling " + reference);
@@ -143,12 +169,20 @@ final class ImagePuller {
 
     private Image cached(String reference, Reference ref, String digest) throws PullException {
         try {
-            JsonNode config = JSON.readTree(imageDir(digest).resolve("config.json").toFile()).path("config");
-            ImageConfig run = new ImageConfig(strings(config.path("Entrypoint")), strings(config.path("Cmd")),
-                    strings(config.path("Env")), config.path("WorkingDir").asText(""), config.path("User").asText(""));
-            return new Image(reference, digest, rootfs(digest), run, ref.registry + "/" + ref.repository);
+            JsonNode config =
+                    JSON.readTree(imageDir(digest).resolve("config.json").toFile()).path("config");
+            ImageConfig run =
+                    new ImageConfig(
+                            strings(config.path("Entrypoint")),
+                            strings(config.path("Cmd")),
+                            strings(config.path("Env")),
+                            config.path("WorkingDir").asText(""),
+                            config.path("User").asText(""));
+            return new Image(
+                    reference, digest, rootfs(digest), run, ref.registry + "/" + ref.repository);
         } catch (IOException e) {
-            throw new PullException("cannot read the config of " + reference + ": " + e.getMessage());
+            throw new PullException(
+                    "cannot read the config of " + reference + ": " + e.getMessage());
         }
     }
 
@@ -159,8 +193,8 @@ final class ImagePuller {
     }
 
     /** Downloads and unpacks the image; says how much and how long, for the node's log. */
-    private String unpack(Session session, Manifest manifest) throws IOException, InterruptedException,
-            PullException {
+    private String unpack(Session session, Manifest manifest)
+            throws IOException, InterruptedException, PullException {
         Path staging = cache.resolve(".staging-" + UUID.randomUUID());
         Files.createDirectories(staging.resolve("rootfs"));
         try {
@@ -173,7 +207,8 @@ final class ImagePuller {
             for (JsonNode layer : manifest.body.path("layers")) {
                 String mediaType = layer.path("mediaType").asText();
                 if (!LAYER_TYPES.contains(mediaType)) {
-                    throw new PullException("layer media type " + mediaType + " is not supported by the test node");
+                    throw new PullException(
+                            "layer media type " + mediaType + " is not supported by the test node");
                 }
                 Path file = staging.resolve("layer-" + layers.size());
                 session.blob(layer.path("digest").asText(), file);
@@ -182,9 +217,13 @@ final class ImagePuller {
             }
             long unpackStart = System.nanoTime();
             runtime.unpack(staging.resolve("rootfs"), layers);
-            String how = String.format("downloaded %d layers, %d MB, in %d ms, unpacked in %d ms", layers.size(),
-                    bytes / 1_000_000, (unpackStart - downloadStart) / 1_000_000,
-                    (System.nanoTime() - unpackStart) / 1_000_000);
+            String how =
+                    String.format(
+                            "downloaded %d layers, %d MB, in %d ms, unpacked in %d ms",
+                            layers.size(),
+                            bytes / 1_000_000,
+                            (unpackStart - downloadStart) / 1_000_000,
+                            (System.nanoTime() - unpackStart) / 1_000_000);
             for (Path layer : layers) {
                 Files.delete(layer);
             }
@@ -195,7 +234,8 @@ final class ImagePuller {
                 if (!Files.isDirectory(rootfs(manifest.digest))) {
                     throw e;
                 }
-                // Another node process (another test run) unpacked the same digest first: the same content.
+                // Another node process (another test run) unpacked the same digest first: the same
+                // content.
                 NodeRuntime.removeTree(staging);
             }
             return how;
@@ -241,7 +281,10 @@ final class ImagePuller {
 
         String endpoint() {
             String host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
-            boolean local = host.startsWith("127.0.0.1") || host.startsWith("localhost") || host.startsWith("[::1]");
+            boolean local =
+                    host.startsWith("127.0.0.1")
+                            || host.startsWith("localhost")
+                            || host.startsWith("[::1]");
             return (local ? "http://" : "https://") + host;
         }
 
@@ -258,8 +301,7 @@ final class ImagePuller {
         }
     }
 
-    private record Manifest(String digest, JsonNode body) {
-    }
+    private record Manifest(String digest, JsonNode body) {}
 
     /** Requests to one repository, with the credentials that the registry accepted. */
     private static final class Session {
@@ -272,10 +314,14 @@ final class ImagePuller {
             this.auth = auth;
         }
 
-        /** Tries each matching credential in turn, as a kubelet does, and anonymous access when none matches. */
-        static Session open(Reference ref, List<RegistryAuth> credentials) throws IOException, InterruptedException,
-                PullException {
-            List<RegistryAuth> candidates = credentials.stream().filter(c -> ref.matches(c.registry())).toList();
+        /**
+         * Tries each matching credential in turn, as a kubelet does, and anonymous access when none
+         * matches.
+         */
+        static Session open(Reference ref, List<RegistryAuth> credentials)
+                throws IOException, InterruptedException, PullException {
+            List<RegistryAuth> candidates =
+                    credentials.stream().filter(c -> ref.matches(c.registry())).toList();
             if (candidates.isEmpty()) {
                 candidates = new ArrayList<>();
                 candidates.add(null);
@@ -283,21 +329,30 @@ final class ImagePuller {
             PullException last = null;
             for (RegistryAuth candidate : candidates) {
                 Session session = new Session(ref, candidate);
-                HttpResponse<byte[]> response = session.send(session.request("/v2/").method("GET",
-                        HttpRequest.BodyPublishers.noBody()));
+                HttpResponse<byte[]> response =
+                        session.send(
+                                session.request("/v2/")
+                                        .method("GET", HttpRequest.BodyPublishers.noBody()));
                 if (response.statusCode() == 200) {
                     return session;
                 }
-                last = new PullException("authorization failed: " + ref.endpoint() + "/v2/ answered HTTP "
-                        + response.statusCode());
+                last =
+                        new PullException(
+                                "authorization failed: "
+                                        + ref.endpoint()
+                                        + "/v2/ answered HTTP "
+                                        + response.statusCode());
             }
             throw last;
         }
 
-        Manifest manifest(String reference) throws IOException, InterruptedException, PullException {
+        Manifest manifest(String reference)
+                throws IOException, InterruptedException, PullException {
             Manifest manifest = fetchManifest(reference);
             String mediaType = manifest.body.path("mediaType").asText();
-            if (mediaType.equals(OCI_INDEX) || mediaType.equals(DOCKER_LIST) || manifest.body.has("manifests")) {
+            if (mediaType.equals(OCI_INDEX)
+                    || mediaType.equals(DOCKER_LIST)
+                    || manifest.body.has("manifests")) {
                 for (JsonNode entry : manifest.body.path("manifests")) {
                     JsonNode platform = entry.path("platform");
                     if (platform.path("os").asText().equals("linux")
@@ -305,31 +360,59 @@ final class ImagePuller {
                         return fetchManifest(entry.path("digest").asText());
                     }
                 }
-                throw new PullException("no matching manifest for linux/amd64 in the manifest list entries");
+                throw new PullException(
+                        "no matching manifest for linux/amd64 in the manifest list entries");
             }
             return manifest;
         }
 
-        private Manifest fetchManifest(String reference) throws IOException, InterruptedException, PullException {
-            HttpResponse<byte[]> response = send(request("/v2/" + ref.repository + "/manifests/" + reference)
-                    .header("Accept", String.join(", ", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST))
-                    .GET());
+        private Manifest fetchManifest(String reference)
+                throws IOException, InterruptedException, PullException {
+            HttpResponse<byte[]> response =
+                    send(
+                            request("/v2/" + ref.repository + "/manifests/" + reference)
+                                    .header(
+                                            "Accept",
+                                            String.join(
+                                                    ", ",
+                                                    OCI_INDEX,
+                                                    OCI_MANIFEST,
+                                                    DOCKER_LIST,
+                                                    DOCKER_MANIFEST))
+                                    .GET());
             if (response.statusCode() != 200) {
-                throw new PullException(ref.registry + "/" + ref.repository + ":" + reference + ": "
-                        + (response.statusCode() == 404 ? "not found" : "HTTP " + response.statusCode()) + " "
-                        + new String(response.body(), StandardCharsets.UTF_8).strip());
+                throw new PullException(
+                        ref.registry
+                                + "/"
+                                + ref.repository
+                                + ":"
+                                + reference
+                                + ": "
+                                + (response.statusCode() == 404
+                                        ? "not found"
+                                        : "HTTP " + response.statusCode())
+                                + " "
+                                + new String(response.body(), StandardCharsets.UTF_8).strip());
             }
             return new Manifest(sha256(response.body()), JSON.readTree(response.body()));
         }
 
         /** Downloads a blob to a file, checking its digest on the way. */
-        void blob(String digest, Path file) throws IOException, InterruptedException, PullException {
-            HttpRequest request = withAuthorization(request("/v2/" + ref.repository + "/blobs/" + digest).GET());
-            HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() == 401 && authorize(response.headers().allValues("WWW-Authenticate"))) {
+        void blob(String digest, Path file)
+                throws IOException, InterruptedException, PullException {
+            HttpRequest request =
+                    withAuthorization(request("/v2/" + ref.repository + "/blobs/" + digest).GET());
+            HttpResponse<InputStream> response =
+                    HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() == 401
+                    && authorize(response.headers().allValues("WWW-Authenticate"))) {
                 response.body().close();
-                response = HTTP.send(withAuthorization(request("/v2/" + ref.repository + "/blobs/" + digest).GET()),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                response =
+                        HTTP.send(
+                                withAuthorization(
+                                        request("/v2/" + ref.repository + "/blobs/" + digest)
+                                                .GET()),
+                                HttpResponse.BodyHandlers.ofInputStream());
             }
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
@@ -348,7 +431,8 @@ final class ImagePuller {
         }
 
         private HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create(ref.endpoint() + path)).timeout(Duration.ofMinutes(5));
+            return HttpRequest.newBuilder(URI.create(ref.endpoint() + path))
+                    .timeout(Duration.ofMinutes(5));
         }
 
         private HttpRequest withAuthorization(HttpRequest.Builder request) {
@@ -358,43 +442,66 @@ final class ImagePuller {
             return request.build();
         }
 
-        private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        private HttpResponse<byte[]> send(HttpRequest.Builder request)
+                throws IOException, InterruptedException {
             HttpRequest template = request.build();
-            HttpResponse<byte[]> response = HTTP.send(withAuthorization(HttpRequest.newBuilder(template,
-                    (name, value) -> true)), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 401 && authorize(response.headers().allValues("WWW-Authenticate"))) {
-                response = HTTP.send(withAuthorization(HttpRequest.newBuilder(template, (name, value) -> true)),
-                        HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response =
+                    HTTP.send(
+                            withAuthorization(
+                                    HttpRequest.newBuilder(template, (name, value) -> true)),
+                            HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 401
+                    && authorize(response.headers().allValues("WWW-Authenticate"))) {
+                response =
+                        HTTP.send(
+                                withAuthorization(
+                                        HttpRequest.newBuilder(template, (name, value) -> true)),
+                                HttpResponse.BodyHandlers.ofByteArray());
             }
             return response;
         }
 
         /** Answers a challenge; false when there is nothing to answer it with. */
-        private boolean authorize(List<String> challenges) throws IOException, InterruptedException {
+        private boolean authorize(List<String> challenges)
+                throws IOException, InterruptedException {
             for (AuthChallenge challenge : AuthChallenge.parseAll(challenges)) {
                 if (challenge.isScheme("Basic") && auth != null) {
                     authorization = basic();
                     return true;
                 }
                 if (challenge.isScheme("Bearer") && challenge.parameter("realm").isPresent()) {
-                    String query = "scope=" + URLEncoder.encode("repository:" + ref.repository + ":pull",
-                            StandardCharsets.UTF_8);
+                    String query =
+                            "scope="
+                                    + URLEncoder.encode(
+                                            "repository:" + ref.repository + ":pull",
+                                            StandardCharsets.UTF_8);
                     if (challenge.parameter("service").isPresent()) {
-                        query += "&service=" + URLEncoder.encode(challenge.parameter("service").get(),
-                                StandardCharsets.UTF_8);
+                        query +=
+                                "&service="
+                                        + URLEncoder.encode(
+                                                challenge.parameter("service").get(),
+                                                StandardCharsets.UTF_8);
                     }
-                    HttpRequest.Builder token = HttpRequest.newBuilder(URI.create(challenge.parameter("realm").get()
-                            + "?" + query)).timeout(Duration.ofSeconds(30));
+                    HttpRequest.Builder token =
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    challenge.parameter("realm").get()
+                                                            + "?"
+                                                            + query))
+                                    .timeout(Duration.ofSeconds(30));
                     if (auth != null) {
                         token.header("Authorization", basic());
                     }
-                    HttpResponse<String> response = HTTP.send(token.build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response =
+                            HTTP.send(token.build(), HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 200) {
                         return false;
                     }
                     JsonNode body = JSON.readTree(response.body());
-                    String value = body.hasNonNull("token") ? body.path("token").asText()
-                            : body.path("access_token").asText();
+                    String value =
+                            body.hasNonNull("token")
+                                    ? body.path("token").asText()
+                                    : body.path("access_token").asText();
                     authorization = "Bearer " + value;
                     return true;
                 }
@@ -403,8 +510,11 @@ final class ImagePuller {
         }
 
         private String basic() {
-            return "Basic " + Base64.getEncoder().encodeToString((auth.username() + ":" + auth.password())
-                    .getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    (auth.username() + ":" + auth.password())
+                                            .getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -420,33 +530,45 @@ final class ImagePuller {
         }
     }
 
-    /** The credentials of a dockerconfigjson or dockercfg pull secret's data (base64 values, as in a Secret). */
+    /**
+     * The credentials of a dockerconfigjson or dockercfg pull secret's data (base64 values, as in a
+     * Secret).
+     */
     static List<RegistryAuth> credentials(Map<String, String> secretData) {
         List<RegistryAuth> found = new ArrayList<>();
         try {
             JsonNode auths;
             if (secretData.containsKey(".dockerconfigjson")) {
-                auths = JSON.readTree(Base64.getDecoder().decode(secretData.get(".dockerconfigjson"))).path("auths");
+                auths =
+                        JSON.readTree(
+                                        Base64.getDecoder()
+                                                .decode(secretData.get(".dockerconfigjson")))
+                                .path("auths");
             } else if (secretData.containsKey(".dockercfg")) {
                 auths = JSON.readTree(Base64.getDecoder().decode(secretData.get(".dockercfg")));
             } else {
                 return found;
             }
-            auths.fields().forEachRemaining(entry -> {
-                JsonNode value = entry.getValue();
-                String user = value.path("username").asText("");
-                String password = value.path("password").asText("");
-                if (value.hasNonNull("auth")) {
-                    String pair = new String(Base64.getDecoder().decode(value.path("auth").asText()),
-                            StandardCharsets.UTF_8);
-                    int colon = pair.indexOf(':');
-                    if (colon > 0) {
-                        user = pair.substring(0, colon);
-                        password = pair.substring(colon + 1);
-                    }
-                }
-                found.add(new RegistryAuth(entry.getKey(), user, password));
-            });
+            auths.fields()
+                    .forEachRemaining(
+                            entry -> {
+                                JsonNode value = entry.getValue();
+                                String user = value.path("username").asText("");
+                                String password = value.path("password").asText("");
+                                if (value.hasNonNull("auth")) {
+                                    String pair =
+                                            new String(
+                                                    Base64.getDecoder()
+                                                            .decode(value.path("auth").asText()),
+                                                    StandardCharsets.UTF_8);
+                                    int colon = pair.indexOf(':');
+                                    if (colon > 0) {
+                                        user = pair.substring(0, colon);
+                                        password = pair.substring(colon + 1);
+                                    }
+                                }
+                                found.add(new RegistryAuth(entry.getKey(), user, password));
+                            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

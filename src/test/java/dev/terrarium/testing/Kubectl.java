@@ -23,7 +23,9 @@ public final class Kubectl {
     /** Runs kubectl and returns its output; fails the test when kubectl fails. */
     public String run(String... args) {
         List<String> command = command(args);
-        return Commands.run(command, env(), plane.repo(), Duration.ofMinutes(3)).requireSuccess(command).output();
+        return Commands.run(command, env(), plane.repo(), Duration.ofMinutes(3))
+                .requireSuccess(command)
+                .output();
     }
 
     /** Runs kubectl and returns exit code and output, for commands that are expected to fail. */

@@ -26,34 +26,92 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a kubelet and its container runtime (containerd's CRI plugin) decide from a pod spec and an image, as pure
- * functions: the command line, the environment, the user, the order of mounts, the capabilities, the termination
- * message and the pod's phase. {@link RealBuildNode} applies them; {@code KubeletRulesTest} pins them down.
+ * What a kubelet and its container runtime (containerd's CRI plugin) decide from a pod spec and an
+ * image, as pure functions: the command line, the environment, the user, the order of mounts, the
+ * capabilities, the termination message and the pod's phase. {@link RealBuildNode} applies them;
+ * {@code KubeletRulesTest} pins them down.
  */
 final class KubeletRules {
 
-    /** containerd's default capability set, given to a container whose securityContext changes nothing. */
-    static final List<String> DEFAULT_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
-            "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-            "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
+    /**
+     * containerd's default capability set, given to a container whose securityContext changes
+     * nothing.
+     */
+    static final List<String> DEFAULT_CAPABILITIES =
+            List.of(
+                    "CAP_CHOWN",
+                    "CAP_DAC_OVERRIDE",
+                    "CAP_FSETID",
+                    "CAP_FOWNER",
+                    "CAP_MKNOD",
+                    "CAP_NET_RAW",
+                    "CAP_SETGID",
+                    "CAP_SETUID",
+                    "CAP_SETFCAP",
+                    "CAP_SETPCAP",
+                    "CAP_NET_BIND_SERVICE",
+                    "CAP_SYS_CHROOT",
+                    "CAP_KILL",
+                    "CAP_AUDIT_WRITE");
 
     /** Every capability of linux/capability.h, in number order. */
-    static final List<String> ALL_CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
-            "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-            "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-            "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
-            "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
-            "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-            "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
-            "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+    static final List<String> ALL_CAPABILITIES =
+            List.of(
+                    "CAP_CHOWN",
+                    "CAP_DAC_OVERRIDE",
+                    "CAP_DAC_READ_SEARCH",
+                    "CAP_FOWNER",
+                    "CAP_FSETID",
+                    "CAP_KILL",
+                    "CAP_SETGID",
+                    "CAP_SETUID",
+                    "CAP_SETPCAP",
+                    "CAP_LINUX_IMMUTABLE",
+                    "CAP_NET_BIND_SERVICE",
+                    "CAP_NET_BROADCAST",
+                    "CAP_NET_ADMIN",
+                    "CAP_NET_RAW",
+                    "CAP_IPC_LOCK",
+                    "CAP_IPC_OWNER",
+                    "CAP_SYS_MODULE",
+                    "CAP_SYS_RAWIO",
+                    "CAP_SYS_CHROOT",
+                    "CAP_SYS_PTRACE",
+                    "CAP_SYS_PACCT",
+                    "CAP_SYS_ADMIN",
+                    "CAP_SYS_BOOT",
+                    "CAP_SYS_NICE",
+                    "CAP_SYS_RESOURCE",
+                    "CAP_SYS_TIME",
+                    "CAP_SYS_TTY_CONFIG",
+                    "CAP_MKNOD",
+                    "CAP_LEASE",
+                    "CAP_AUDIT_WRITE",
+                    "CAP_AUDIT_CONTROL",
+                    "CAP_SETFCAP",
+                    "CAP_MAC_OVERRIDE",
+                    "CAP_MAC_ADMIN",
+                    "CAP_SYSLOG",
+                    "CAP_WAKE_ALARM",
+                    "CAP_BLOCK_SUSPEND",
+                    "CAP_AUDIT_READ",
+                    "CAP_PERFMON",
+                    "CAP_BPF",
+                    "CAP_CHECKPOINT_RESTORE");
 
-    /** The kubelet's limits on a termination message: the file's first 4096 bytes, or the log's last 80 lines. */
+    /**
+     * The kubelet's limits on a termination message: the file's first 4096 bytes, or the log's last
+     * 80 lines.
+     */
     static final int MAX_MESSAGE_BYTES = 4096;
+
     static final int FALLBACK_LOG_LINES = 80;
     static final int FALLBACK_LOG_BYTES = 2048;
 
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
-    private static final Pattern FIELD_KEY = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
+    private static final Pattern FIELD_KEY =
+            Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
 
     /**
      * A container that cannot be made from its spec: what a kubelet reports as a waiting reason,
@@ -76,19 +134,23 @@ final class KubeletRules {
         }
     }
 
-    /** The container's user: uid, primary gid, all groups (primary first), and its home directory. */
-    record User(long uid, long gid, List<Long> groups, String home) {
-    }
+    /**
+     * The container's user: uid, primary gid, all groups (primary first), and its home directory.
+     */
+    record User(long uid, long gid, List<Long> groups, String home) {}
 
-    private KubeletRules() {
-    }
+    private KubeletRules() {}
 
     /**
-     * The process's argv: the container's command replaces the image's Entrypoint and Cmd; args alone replace Cmd;
-     * neither keeps both. {@code $(VAR)} references in command and args are expanded with the container's
-     * environment.
+     * The process's argv: the container's command replaces the image's Entrypoint and Cmd; args
+     * alone replace Cmd; neither keeps both. {@code $(VAR)} references in command and args are
+     * expanded with the container's environment.
      */
-    static List<String> argv(List<String> command, List<String> args, List<String> entrypoint, List<String> cmd,
+    static List<String> argv(
+            List<String> command,
+            List<String> args,
+            List<String> entrypoint,
+            List<String> cmd,
             Map<String, String> env) {
         List<String> argv = new ArrayList<>();
         if (!command.isEmpty()) {
@@ -105,8 +167,8 @@ final class KubeletRules {
     }
 
     /**
-     * Kubernetes' variable expansion: {@code $(NAME)} becomes the value of a defined variable and stays as written
-     * otherwise; {@code $$} is an escaped {@code $}.
+     * Kubernetes' variable expansion: {@code $(NAME)} becomes the value of a defined variable and
+     * stays as written otherwise; {@code $$} is an escaped {@code $}.
      */
     static String expand(String text, Map<String, String> vars) {
         Matcher matcher = REFERENCE.matcher(text);
@@ -124,7 +186,10 @@ final class KubeletRules {
         return out.toString();
     }
 
-    /** The process environment: the image's variables, each replaced by the container's of the same name. */
+    /**
+     * The process environment: the image's variables, each replaced by the container's of the same
+     * name.
+     */
     static List<String> environment(List<String> imageEnv, Map<String, String> containerEnv) {
         Map<String, String> merged = new LinkedHashMap<>();
         for (String entry : imageEnv) {
@@ -140,27 +205,47 @@ final class KubeletRules {
     }
 
     /**
-     * The user a container runs as, as containerd resolves it: runAsUser (container, else pod), else the image's
-     * USER ({@code uid}, {@code name}, {@code uid:gid}, {@code name:group}, names looked up in the image's
-     * /etc/passwd and /etc/group); the gid is runAsGroup, else the group the image's USER names, else the user's
-     * primary group in /etc/passwd, else 0. Groups are the primary one, the groups of /etc/group that list the
-     * user by name, supplementalGroups and fsGroup. runAsNonRoot refuses uid 0, and a user name it cannot verify.
+     * The user a container runs as, as containerd resolves it: runAsUser (container, else pod),
+     * else the image's USER ({@code uid}, {@code name}, {@code uid:gid}, {@code name:group}, names
+     * looked up in the image's /etc/passwd and /etc/group); the gid is runAsGroup, else the group
+     * the image's USER names, else the user's primary group in /etc/passwd, else 0. Groups are the
+     * primary one, the groups of /etc/group that list the user by name, supplementalGroups and
+     * fsGroup. runAsNonRoot refuses uid 0, and a user name it cannot verify.
      */
-    static User user(PodSecurityContext pod, SecurityContext container, String imageUser, String passwd,
-            String group, String podName, String containerName) throws ConfigError {
-        Long runAsUser = pick(container == null ? null : container.getRunAsUser(),
-                pod == null ? null : pod.getRunAsUser());
-        Long runAsGroup = pick(container == null ? null : container.getRunAsGroup(),
-                pod == null ? null : pod.getRunAsGroup());
-        Boolean nonRoot = pick(container == null ? null : container.getRunAsNonRoot(),
-                pod == null ? null : pod.getRunAsNonRoot());
+    static User user(
+            PodSecurityContext pod,
+            SecurityContext container,
+            String imageUser,
+            String passwd,
+            String group,
+            String podName,
+            String containerName)
+            throws ConfigError {
+        Long runAsUser =
+                pick(
+                        container == null ? null : container.getRunAsUser(),
+                        pod == null ? null : pod.getRunAsUser());
+        Long runAsGroup =
+                pick(
+                        container == null ? null : container.getRunAsGroup(),
+                        pod == null ? null : pod.getRunAsGroup());
+        Boolean nonRoot =
+                pick(
+                        container == null ? null : container.getRunAsNonRoot(),
+                        pod == null ? null : pod.getRunAsNonRoot());
         String image = imageUser == null ? "" : imageUser;
         String userPart = image.contains(":") ? image.substring(0, image.indexOf(':')) : image;
         String groupPart = image.contains(":") ? image.substring(image.indexOf(':') + 1) : null;
         String where = " (pod: \"" + podName + "\", container: " + containerName + ")";
-        if (Boolean.TRUE.equals(nonRoot) && runAsUser == null && !userPart.isEmpty() && !isNumber(userPart)) {
-            throw new ConfigError("container has runAsNonRoot and image has non-numeric user (" + userPart
-                    + "), cannot verify user is non-root" + where);
+        if (Boolean.TRUE.equals(nonRoot)
+                && runAsUser == null
+                && !userPart.isEmpty()
+                && !isNumber(userPart)) {
+            throw new ConfigError(
+                    "container has runAsNonRoot and image has non-numeric user ("
+                            + userPart
+                            + "), cannot verify user is non-root"
+                            + where);
         }
         List<String[]> users = table(passwd);
         long uid;
@@ -172,26 +257,42 @@ final class KubeletRules {
         } else if (isNumber(userPart)) {
             uid = Long.parseLong(userPart);
         } else {
-            String[] entry = users.stream().filter(u -> u.length > 3 && u[0].equals(userPart)).findFirst()
-                    .orElseThrow(() -> new ConfigError("unable to find user " + userPart
-                            + ": no matching entries in passwd file"));
+            String[] entry =
+                    users.stream()
+                            .filter(u -> u.length > 3 && u[0].equals(userPart))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new ConfigError(
+                                                    "unable to find user "
+                                                            + userPart
+                                                            + ": no matching entries in passwd file"));
             uid = Long.parseLong(entry[2]);
             gid = Long.parseLong(entry[3]);
         }
         if (Boolean.TRUE.equals(nonRoot) && uid == 0) {
             throw new ConfigError("container has runAsNonRoot and image will run as root" + where);
         }
-        Optional<String[]> passwdEntry = users.stream()
-                .filter(u -> u.length > 3 && isNumber(u[2]) && Long.parseLong(u[2]) == uid).findFirst();
+        Optional<String[]> passwdEntry =
+                users.stream()
+                        .filter(u -> u.length > 3 && isNumber(u[2]) && Long.parseLong(u[2]) == uid)
+                        .findFirst();
         List<String[]> groups = table(group);
         if (runAsUser == null && groupPart != null && !groupPart.isEmpty()) {
             if (isNumber(groupPart)) {
                 gid = Long.parseLong(groupPart);
             } else {
-                gid = groups.stream().filter(g -> g.length > 2 && g[0].equals(groupPart)).findFirst()
-                        .map(g -> Long.parseLong(g[2]))
-                        .orElseThrow(() -> new ConfigError("unable to find group " + groupPart
-                                + ": no matching entries in group file"));
+                gid =
+                        groups.stream()
+                                .filter(g -> g.length > 2 && g[0].equals(groupPart))
+                                .findFirst()
+                                .map(g -> Long.parseLong(g[2]))
+                                .orElseThrow(
+                                        () ->
+                                                new ConfigError(
+                                                        "unable to find group "
+                                                                + groupPart
+                                                                + ": no matching entries in group file"));
             }
         }
         if (gid == null) {
@@ -202,20 +303,24 @@ final class KubeletRules {
         }
         Set<Long> all = new LinkedHashSet<>();
         all.add(gid);
-        passwdEntry.ifPresent(entry -> {
-            for (String[] g : groups) {
-                if (g.length > 3 && isNumber(g[2]) && List.of(g[3].split(",")).contains(entry[0])) {
-                    all.add(Long.parseLong(g[2]));
-                }
-            }
-        });
+        passwdEntry.ifPresent(
+                entry -> {
+                    for (String[] g : groups) {
+                        if (g.length > 3
+                                && isNumber(g[2])
+                                && List.of(g[3].split(",")).contains(entry[0])) {
+                            all.add(Long.parseLong(g[2]));
+                        }
+                    }
+                });
         if (pod != null && pod.getSupplementalGroups() != null) {
             all.addAll(pod.getSupplementalGroups());
         }
         if (pod != null && pod.getFsGroup() != null) {
             all.add(pod.getFsGroup());
         }
-        String home = passwdEntry.filter(u -> u.length > 5 && !u[5].isEmpty()).map(u -> u[5]).orElse("/");
+        String home =
+                passwdEntry.filter(u -> u.length > 5 && !u[5].isEmpty()).map(u -> u[5]).orElse("/");
         return new User(uid, gid, List.copyOf(all), home);
     }
 
@@ -240,8 +345,9 @@ final class KubeletRules {
     }
 
     /**
-     * Mounts in the order a runtime makes them: by the depth of their target, shallow first, keeping the given order
-     * among equals, so that a mount inside another one's target is made after it and stays visible.
+     * Mounts in the order a runtime makes them: by the depth of their target, shallow first,
+     * keeping the given order among equals, so that a mount inside another one's target is made
+     * after it and stays visible.
      */
     static <T> List<T> mountOrder(List<T> mounts, Function<T, String> target) {
         List<T> sorted = new ArrayList<>(mounts);
@@ -260,9 +366,9 @@ final class KubeletRules {
     }
 
     /**
-     * The capability set, as containerd computes it: the default set, or all when privileged; {@code ALL} in add
-     * gives every capability and {@code ALL} in drop removes every one; then the named ones are added, then the
-     * named ones dropped.
+     * The capability set, as containerd computes it: the default set, or all when privileged;
+     * {@code ALL} in add gives every capability and {@code ALL} in drop removes every one; then the
+     * named ones are added, then the named ones dropped.
      */
     static Set<String> capabilities(SecurityContext container) {
         if (container != null && Boolean.TRUE.equals(container.getPrivileged())) {
@@ -281,8 +387,13 @@ final class KubeletRules {
         if (drop.stream().anyMatch(c -> c.equalsIgnoreCase("ALL"))) {
             caps.clear();
         }
-        add.stream().filter(c -> !c.equalsIgnoreCase("ALL")).map(KubeletRules::capabilityName).forEach(caps::add);
-        drop.stream().filter(c -> !c.equalsIgnoreCase("ALL")).map(KubeletRules::capabilityName)
+        add.stream()
+                .filter(c -> !c.equalsIgnoreCase("ALL"))
+                .map(KubeletRules::capabilityName)
+                .forEach(caps::add);
+        drop.stream()
+                .filter(c -> !c.equalsIgnoreCase("ALL"))
+                .map(KubeletRules::capabilityName)
                 .forEach(caps::remove);
         return caps;
     }
@@ -292,9 +403,13 @@ final class KubeletRules {
         return upper.startsWith("CAP_") ? upper : "CAP_" + upper;
     }
 
-    /** no_new_privs is set only when the container says allowPrivilegeEscalation: false and is not privileged. */
+    /**
+     * no_new_privs is set only when the container says allowPrivilegeEscalation: false and is not
+     * privileged.
+     */
     static boolean noNewPrivileges(SecurityContext container) {
-        return container != null && Boolean.FALSE.equals(container.getAllowPrivilegeEscalation())
+        return container != null
+                && Boolean.FALSE.equals(container.getAllowPrivilegeEscalation())
                 && !Boolean.TRUE.equals(container.getPrivileged());
     }
 
@@ -302,8 +417,10 @@ final class KubeletRules {
     static String fieldValue(Pod pod, String fieldPath) throws ConfigError {
         Matcher keyed = FIELD_KEY.matcher(fieldPath);
         if (keyed.matches()) {
-            Map<String, String> map = keyed.group(1).equals("labels") ? pod.getMetadata().getLabels()
-                    : pod.getMetadata().getAnnotations();
+            Map<String, String> map =
+                    keyed.group(1).equals("labels")
+                            ? pod.getMetadata().getLabels()
+                            : pod.getMetadata().getAnnotations();
             return map == null ? "" : map.getOrDefault(keyed.group(2), "");
         }
         return switch (fieldPath) {
@@ -314,7 +431,8 @@ final class KubeletRules {
             case "metadata.annotations" -> formatMap(pod.getMetadata().getAnnotations());
             case "spec.nodeName" -> pod.getSpec().getNodeName();
             case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
-            case "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs" -> RealBuildNode.POD_IP;
+            case "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs" ->
+                    RealBuildNode.POD_IP;
             default -> throw new ConfigError("unsupported fieldRef " + fieldPath);
         };
     }
@@ -322,27 +440,39 @@ final class KubeletRules {
     private static String formatMap(Map<String, String> map) {
         StringBuilder out = new StringBuilder();
         if (map != null) {
-            new TreeSet<>(map.keySet()).forEach(key -> out.append(key).append("=\"")
-                    .append(map.get(key).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
-                    .append("\"\n"));
+            new TreeSet<>(map.keySet())
+                    .forEach(
+                            key ->
+                                    out.append(key)
+                                            .append("=\"")
+                                            .append(
+                                                    map.get(key)
+                                                            .replace("\\", "\\\\")
+                                                            .replace("\"", "\\\"")
+                                                            .replace("\n", "\\n"))
+                                            .append("\"\n"));
         }
         return out.toString();
     }
 
     /**
-     * A resourceFieldRef: the container's limit (or request), else the node's allocatable for a limit, divided by
-     * the divisor and rounded up, as the kubelet does.
+     * A resourceFieldRef: the container's limit (or request), else the node's allocatable for a
+     * limit, divided by the divisor and rounded up, as the kubelet does.
      */
-    static String resourceValue(Container container, ResourceFieldSelector selector, Map<String, Quantity> node)
+    static String resourceValue(
+            Container container, ResourceFieldSelector selector, Map<String, Quantity> node)
             throws ConfigError {
         String resource = selector.getResource();
         String[] parts = resource.split("\\.", 2);
         if (parts.length != 2 || !Set.of("limits", "requests").contains(parts[0])) {
             throw new ConfigError("unsupported resourceFieldRef " + resource);
         }
-        Map<String, Quantity> set = container.getResources() == null ? null
-                : parts[0].equals("limits") ? container.getResources().getLimits()
-                        : container.getResources().getRequests();
+        Map<String, Quantity> set =
+                container.getResources() == null
+                        ? null
+                        : parts[0].equals("limits")
+                                ? container.getResources().getLimits()
+                                : container.getResources().getRequests();
         Quantity value = set == null ? null : set.get(parts[1]);
         if (value == null) {
             value = parts[0].equals("limits") ? node.get(parts[1]) : new Quantity("0");
@@ -350,19 +480,26 @@ final class KubeletRules {
         if (value == null) {
             throw new ConfigError("unsupported resourceFieldRef " + resource);
         }
-        BigDecimal divisor = selector.getDivisor() == null ? BigDecimal.ONE
-                : Quantity.getAmountInBytes(selector.getDivisor());
-        return Quantity.getAmountInBytes(value).divide(divisor, 0, RoundingMode.CEILING).toPlainString();
+        BigDecimal divisor =
+                selector.getDivisor() == null
+                        ? BigDecimal.ONE
+                        : Quantity.getAmountInBytes(selector.getDivisor());
+        return Quantity.getAmountInBytes(value)
+                .divide(divisor, 0, RoundingMode.CEILING)
+                .toPlainString();
     }
 
     /**
-     * The termination message: the file's content, capped; with policy FallbackToLogsOnError, a failed container
-     * that wrote none gets the tail of its log instead.
+     * The termination message: the file's content, capped; with policy FallbackToLogsOnError, a
+     * failed container that wrote none gets the tail of its log instead.
      */
-    static String terminationMessage(String file, String policy, int exitCode, List<String> logLines) {
+    static String terminationMessage(
+            String file, String policy, int exitCode, List<String> logLines) {
         String message = capBytes(file == null ? "" : file, MAX_MESSAGE_BYTES, false);
         if (message.isEmpty() && exitCode != 0 && "FallbackToLogsOnError".equals(policy)) {
-            List<String> tail = logLines.subList(Math.max(0, logLines.size() - FALLBACK_LOG_LINES), logLines.size());
+            List<String> tail =
+                    logLines.subList(
+                            Math.max(0, logLines.size() - FALLBACK_LOG_LINES), logLines.size());
             message = capBytes(String.join("\n", tail), FALLBACK_LOG_BYTES, true);
         }
         return message;
@@ -373,16 +510,21 @@ final class KubeletRules {
         if (bytes.length <= max) {
             return text;
         }
-        return keepEnd ? new String(bytes, bytes.length - max, max, StandardCharsets.UTF_8)
+        return keepEnd
+                ? new String(bytes, bytes.length - max, max, StandardCharsets.UTF_8)
                 : new String(bytes, 0, max, StandardCharsets.UTF_8);
     }
 
     /**
-     * The pod's phase, as the kubelet computes it: Pending while initialising or while a container has not started
-     * yet; Failed when an init container failed under restartPolicy Never; Running while a container runs; once
-     * all have stopped, Succeeded when all succeeded, Failed under Never, else Running (they restart).
+     * The pod's phase, as the kubelet computes it: Pending while initialising or while a container
+     * has not started yet; Failed when an init container failed under restartPolicy Never; Running
+     * while a container runs; once all have stopped, Succeeded when all succeeded, Failed under
+     * Never, else Running (they restart).
      */
-    static String phase(String restartPolicy, boolean initialised, boolean initFailed,
+    static String phase(
+            String restartPolicy,
+            boolean initialised,
+            boolean initFailed,
             List<ContainerStatus> containers) {
         boolean never = "Never".equals(restartPolicy);
         if (initFailed && never) {
@@ -404,7 +546,8 @@ final class KubeletRules {
                 if (state.getTerminated().getExitCode() == 0) {
                     succeeded++;
                 }
-            } else if (status.getLastState() != null && status.getLastState().getTerminated() != null) {
+            } else if (status.getLastState() != null
+                    && status.getLastState().getTerminated() != null) {
                 stopped++;
             } else {
                 waiting++;

@@ -19,11 +19,12 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 
 /**
- * Two conda channels, {@code main} and {@code extra}, made for a test by src/test/python/conda_channel.py (synthetic
- * packages in both package formats, indexed with py-rattler's index_fs; see that script for what each package is
- * made to show) and served read-only over HTTP on 127.0.0.1 by a static file server, as a channel host serves them.
- * With {@link #alias()} as the channel alias the channels are found by their names, as conda-forge is under the
- * public alias.
+ * Two conda channels, {@code main} and {@code extra}, made for a test by
+ * src/test/python/conda_channel.py (synthetic packages in both package formats, indexed with
+ * py-rattler's index_fs; see that script for what each package is made to show) and served
+ * read-only over HTTP on 127.0.0.1 by a static file server, as a channel host serves them. With
+ * {@link #alias()} as the channel alias the channels are found by their names, as conda-forge is
+ * under the public alias.
  *
  * <p>Needs python3 with py-rattler (hack/prereqs.sh installs it).
  */
@@ -43,8 +44,9 @@ public final class LocalCondaChannel implements AutoCloseable {
     private static LocalCondaChannel shared;
 
     /**
-     * The channels of the whole test run, started on first use and stopped when the JVM exits: the operator's
-     * channel alias in integration tests, which must stay the same for as long as the operator runs.
+     * The channels of the whole test run, started on first use and stopped when the JVM exits: the
+     * operator's channel alias in integration tests, which must stay the same for as long as the
+     * operator runs.
      */
     public static synchronized LocalCondaChannel shared() {
         if (shared == null) {
@@ -55,24 +57,38 @@ public final class LocalCondaChannel implements AutoCloseable {
         return shared;
     }
 
-    /** Makes the channels under target/conda-channels and serves them on a free port of 127.0.0.1. */
+    /**
+     * Makes the channels under target/conda-channels and serves them on a free port of 127.0.0.1.
+     */
     public static LocalCondaChannel start() {
         Path repo = LocalControlPlane.repoDir();
-        Path root = repo.resolve("target/conda-channels").resolve(UUID.randomUUID().toString().substring(0, 8));
-        List<String> command = List.of("python3", repo.resolve("src/test/python/conda_channel.py").toString(),
-                root.toString());
+        Path root =
+                repo.resolve("target/conda-channels")
+                        .resolve(UUID.randomUUID().toString().substring(0, 8));
+        List<String> command =
+                List.of(
+                        "python3",
+                        repo.resolve("src/test/python/conda_channel.py").toString(),
+                        root.toString());
         Commands.Result made = Commands.run(command, Map.of(), repo, Duration.ofMinutes(2));
         if (made.exitCode() != 0) {
-            throw new IllegalStateException("cannot make the test conda channels (python3 needs py-rattler: run "
-                    + "hack/prereqs.sh): " + made.output());
+            throw new IllegalStateException(
+                    "cannot make the test conda channels (python3 needs py-rattler: run "
+                            + "hack/prereqs.sh): "
+                            + made.output());
         }
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            server.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
-                Thread thread = new Thread(runnable, "conda-channel");
-                thread.setDaemon(true);
-                return thread;
-            }));
+            HttpServer server =
+                    HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            server.setExecutor(
+                    Executors.newFixedThreadPool(
+                            4,
+                            runnable -> {
+                                Thread thread = new Thread(runnable, "conda-channel");
+                                thread.setDaemon(true);
+                                return thread;
+                            }));
             LocalCondaChannel channel = new LocalCondaChannel(root, server);
             server.createContext("/", channel::serve);
             server.start();
@@ -82,12 +98,18 @@ public final class LocalCondaChannel implements AutoCloseable {
         }
     }
 
-    /** The channel alias under which {@link #MAIN} and {@link #EXTRA} are found: {@code http://127.0.0.1:<port>/}. */
+    /**
+     * The channel alias under which {@link #MAIN} and {@link #EXTRA} are found: {@code
+     * http://127.0.0.1:<port>/}.
+     */
     public String alias() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
     }
 
-    /** The URL of a package file, as a solver's record names it: {@code main/noarch/greet-1.5-fast_0.conda}. */
+    /**
+     * The URL of a package file, as a solver's record names it: {@code
+     * main/noarch/greet-1.5-fast_0.conda}.
+     */
     public String url(String path) {
         return alias() + path;
     }
@@ -95,8 +117,10 @@ public final class LocalCondaChannel implements AutoCloseable {
     /** The sha256 of a package file of the channels, in lower-case hex. */
     public String sha256(String path) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file(path))));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(Files.readAllBytes(file(path))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

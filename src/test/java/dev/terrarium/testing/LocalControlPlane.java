@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The local control plane of hack/cluster.sh, started once per test run. A cluster that already answers (one from
- * {@code make cluster}) is reused and left running; one started here is stopped when the JVM exits.
+ * The local control plane of hack/cluster.sh, started once per test run. A cluster that already
+ * answers (one from {@code make cluster}) is reused and left running; one started here is stopped
+ * when the JVM exits.
  */
 public final class LocalControlPlane {
 
@@ -48,13 +49,18 @@ public final class LocalControlPlane {
     private static LocalControlPlane start() {
         Path repoDir = repoDir();
         Path script = repoDir.resolve("hack/cluster.sh");
-        Map<String, String> paths = Stream.of(run(script, "paths").output().split("\n"))
-                .filter(line -> line.contains("="))
-                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+        Map<String, String> paths =
+                Stream.of(run(script, "paths").output().split("\n"))
+                        .filter(line -> line.contains("="))
+                        .collect(
+                                Collectors.toMap(
+                                        l -> l.substring(0, l.indexOf('=')),
+                                        l -> l.substring(l.indexOf('=') + 1)));
         boolean reused = run(script, "status").exitCode() == 0;
         if (!reused) {
             run(script, "up").requireSuccess(List.of(script.toString(), "up"));
-            if (!Boolean.getBoolean("terrarium.keepCluster") && System.getenv("TERRARIUM_KEEP_CLUSTER") == null) {
+            if (!Boolean.getBoolean("terrarium.keepCluster")
+                    && System.getenv("TERRARIUM_KEEP_CLUSTER") == null) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> run(script, "down")));
             }
         }
@@ -64,7 +70,10 @@ public final class LocalControlPlane {
     }
 
     private static Commands.Result run(Path script, String verb) {
-        return Commands.run(List.of("bash", script.toString(), verb), Map.of(), script.getParent().getParent(),
+        return Commands.run(
+                List.of("bash", script.toString(), verb),
+                Map.of(),
+                script.getParent().getParent(),
                 Duration.ofMinutes(40));
     }
 
@@ -85,7 +94,8 @@ public final class LocalControlPlane {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        new Kubectl(this).run("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s");
+        new Kubectl(this)
+                .run("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s");
     }
 
     public Config config() {

@@ -24,23 +24,35 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The test node's container runtime: terrarium-node-runtime (hack/node-runtime, standard-library Go, built by
- * hack/node-runtime.sh with this machine's Go). It unpacks image layers, and runs one container per process: its
- * own mount, PID, UTS and IPC namespaces, an overlay of the image root with a writable layer of its own, pivot_root,
- * the pod's mounts, then the container's uid, gid, groups, capability bounding set and (only when asked)
- * no_new_privs. The container's stdout and stderr become its log, in the CRI format that kwok serves.
+ * The test node's container runtime: terrarium-node-runtime (hack/node-runtime, standard-library
+ * Go, built by hack/node-runtime.sh with this machine's Go). It unpacks image layers, and runs one
+ * container per process: its own mount, PID, UTS and IPC namespaces, an overlay of the image root
+ * with a writable layer of its own, pivot_root, the pod's mounts, then the container's uid, gid,
+ * groups, capability bounding set and (only when asked) no_new_privs. The container's stdout and
+ * stderr become its log, in the CRI format that kwok serves.
  */
 final class NodeRuntime {
 
     /** One container for terrarium-node-runtime run; the JSON field names are those of its Spec. */
-    record ContainerSpec(String rootfs, String dir, boolean readOnlyRootfs, String hostname, List<Mount> mounts,
-            long uid, long gid, List<Long> groups, List<String> capabilities, boolean noNewPrivileges, String cwd,
-            List<String> env, List<String> args, String pidFile, String errorFile) {
-    }
+    record ContainerSpec(
+            String rootfs,
+            String dir,
+            boolean readOnlyRootfs,
+            String hostname,
+            List<Mount> mounts,
+            long uid,
+            long gid,
+            List<Long> groups,
+            List<String> capabilities,
+            boolean noNewPrivileges,
+            String cwd,
+            List<String> env,
+            List<String> args,
+            String pidFile,
+            String errorFile) {}
 
     /** A path of this machine bound into the container. */
-    record Mount(String source, String target, boolean readOnly) {
-    }
+    record Mount(String source, String target, boolean readOnly) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,19 +62,26 @@ final class NodeRuntime {
         this.binary = binary;
     }
 
-    /** Builds the runtime when its sources changed (hack/node-runtime.sh caches it by their hash). */
+    /**
+     * Builds the runtime when its sources changed (hack/node-runtime.sh caches it by their hash).
+     */
     static NodeRuntime build(Path repo) {
         List<String> command = List.of("bash", repo.resolve("hack/node-runtime.sh").toString());
-        String output = Commands.run(command, java.util.Map.of(), repo, Duration.ofMinutes(10))
-                .requireSuccess(command).output().strip();
+        String output =
+                Commands.run(command, java.util.Map.of(), repo, Duration.ofMinutes(10))
+                        .requireSuccess(command)
+                        .output()
+                        .strip();
         return new NodeRuntime(Path.of(output.substring(output.lastIndexOf('\n') + 1)));
     }
 
     /** Applies the layers, bottom first, to an empty root directory. */
     void unpack(Path root, List<Path> layers) throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "unpack", root.toString()));
+        List<String> command =
+                new ArrayList<>(List.of(binary.toString(), "unpack", root.toString()));
         layers.forEach(layer -> command.add(layer.toString()));
-        Commands.Result result = Commands.run(command, java.util.Map.of(), null, Duration.ofMinutes(20));
+        Commands.Result result =
+                Commands.run(command, java.util.Map.of(), null, Duration.ofMinutes(20));
         if (result.exitCode() != 0) {
             throw new IOException(result.output().strip());
         }
@@ -80,16 +99,24 @@ final class NodeRuntime {
     }
 
     private static Thread pump(InputStream stream, String name, ContainerLog log) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    log.append(name, line);
-                }
-            } catch (IOException e) {
-                log.append("stderr", "terrarium test node: log stream ended: " + e.getMessage());
-            }
-        }, "log-" + name);
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try (BufferedReader reader =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    stream, StandardCharsets.UTF_8))) {
+                                String line;
+                                while ((line = reader.readLine()) != null) {
+                                    log.append(name, line);
+                                }
+                            } catch (IOException e) {
+                                log.append(
+                                        "stderr",
+                                        "terrarium test node: log stream ended: " + e.getMessage());
+                            }
+                        },
+                        "log-" + name);
         thread.setDaemon(true);
         thread.start();
         return thread;
@@ -131,7 +158,8 @@ final class NodeRuntime {
         /** The host pid of the container's first process, once it runs. */
         Optional<Long> pid() {
             try {
-                return Optional.of(Long.parseLong(Files.readString(Path.of(spec.pidFile())).strip()));
+                return Optional.of(
+                        Long.parseLong(Files.readString(Path.of(spec.pidFile())).strip()));
             } catch (IOException | NumberFormatException e) {
                 return Optional.empty();
             }
@@ -163,7 +191,10 @@ final class NodeRuntime {
         }
     }
 
-    /** A container's log in the CRI format ("time stream F line"), and its last lines for termination messages. */
+    /**
+     * A container's log in the CRI format ("time stream F line"), and its last lines for
+     * termination messages.
+     */
     static final class ContainerLog {
         private final Path file;
         private final Deque<String> tail = new ArrayDeque<>();
@@ -177,7 +208,9 @@ final class NodeRuntime {
         }
 
         synchronized void append(String stream, String line) {
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
+            try (Writer out =
+                    Files.newBufferedWriter(
+                            file, StandardCharsets.UTF_8, StandardOpenOption.APPEND)) {
                 out.write(Instant.now() + " " + stream + " F " + line + "\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -197,25 +230,32 @@ final class NodeRuntime {
         }
     }
 
-    /** Deletes a directory tree without following symlinks (containers write what they like into their dirs). */
+    /**
+     * Deletes a directory tree without following symlinks (containers write what they like into
+     * their dirs).
+     */
     static void removeTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
+            Files.walkFileTree(
+                    root,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                                throws IOException {
+                            Files.delete(file);
+                            return FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                                throws IOException {
+                            Files.delete(dir);
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + root, e);
         }

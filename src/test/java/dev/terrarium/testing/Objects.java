@@ -21,8 +21,7 @@ import java.util.function.Predicate;
 /** Builders and waits for Terrarium objects in integration tests. */
 public final class Objects {
 
-    private Objects() {
-    }
+    private Objects() {}
 
     /** A pip requirement no other test asks for, so each test's spec has a hash of its own. */
     public static String uniquePackage() {
@@ -51,18 +50,29 @@ public final class Objects {
         return environment;
     }
 
-    /** Sends the build pods to the simulated node whose pods end as {@code fate} (slow, oom, fail, pullfail). */
+    /**
+     * Sends the build pods to the simulated node whose pods end as {@code fate} (slow, oom, fail,
+     * pullfail).
+     */
     public static Environment onNode(Environment environment, String fate) {
-        BuildOptions build = environment.getSpec().getBuild() != null ? environment.getSpec().getBuild()
-                : new BuildOptions();
+        BuildOptions build =
+                environment.getSpec().getBuild() != null
+                        ? environment.getSpec().getBuild()
+                        : new BuildOptions();
         build.setNodeSelector(Map.of("terrarium.dev/kwok-fate", fate));
-        build.setTolerations(List.of(new TolerationBuilder().withKey("terrarium.dev/kwok-fate")
-                .withOperator("Exists").withEffect("NoSchedule").build()));
+        build.setTolerations(
+                List.of(
+                        new TolerationBuilder()
+                                .withKey("terrarium.dev/kwok-fate")
+                                .withOperator("Exists")
+                                .withEffect("NoSchedule")
+                                .build()));
         environment.getSpec().setBuild(build);
         return environment;
     }
 
-    public static Environment pushingTo(Environment environment, String repository, String pushSecret) {
+    public static Environment pushingTo(
+            Environment environment, String repository, String pushSecret) {
         EnvironmentOutput output = new EnvironmentOutput();
         output.setImage(repository);
         output.setPushSecret(pushSecret);
@@ -79,24 +89,54 @@ public final class Objects {
         return workload;
     }
 
-    public static Environment awaitEnvironment(KubernetesClient client, String namespace, String name,
-            Predicate<Environment> condition, Duration timeout) {
-        return await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(
-                () -> client.resources(Environment.class).inNamespace(namespace).withName(name).get(),
-                e -> e != null && e.getStatus() != null && condition.test(e));
+    public static Environment awaitEnvironment(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Predicate<Environment> condition,
+            Duration timeout) {
+        return await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                client.resources(Environment.class)
+                                        .inNamespace(namespace)
+                                        .withName(name)
+                                        .get(),
+                        e -> e != null && e.getStatus() != null && condition.test(e));
     }
 
-    public static ImageBuild awaitBuild(KubernetesClient client, String namespace, String name,
-            Predicate<ImageBuild> condition, Duration timeout) {
-        return await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(
-                () -> client.resources(ImageBuild.class).inNamespace(namespace).withName(name).get(),
-                b -> b != null && b.getStatus() != null && condition.test(b));
+    public static ImageBuild awaitBuild(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Predicate<ImageBuild> condition,
+            Duration timeout) {
+        return await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                client.resources(ImageBuild.class)
+                                        .inNamespace(namespace)
+                                        .withName(name)
+                                        .get(),
+                        b -> b != null && b.getStatus() != null && condition.test(b));
     }
 
-    public static Workload awaitWorkload(KubernetesClient client, String namespace, String name,
-            Predicate<Workload> condition, Duration timeout) {
-        return await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(
-                () -> client.resources(Workload.class).inNamespace(namespace).withName(name).get(),
-                w -> w != null && w.getStatus() != null && condition.test(w));
+    public static Workload awaitWorkload(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            Predicate<Workload> condition,
+            Duration timeout) {
+        return await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                client.resources(Workload.class)
+                                        .inNamespace(namespace)
+                                        .withName(name)
+                                        .get(),
+                        w -> w != null && w.getStatus() != null && condition.test(w));
     }
 }

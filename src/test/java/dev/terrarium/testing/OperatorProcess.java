@@ -19,9 +19,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operator as users run it: the packaged Quarkus application ({@code java -jar target/quarkus-app/quarkus-run.jar})
- * in its own process, talking to the local control plane as the operator's ServiceAccount under the RBAC of
- * deploy/, so missing permissions fail the tests. Started once per test run and stopped when the JVM exits.
+ * The operator as users run it: the packaged Quarkus application ({@code java -jar
+ * target/quarkus-app/quarkus-run.jar}) in its own process, talking to the local control plane as
+ * the operator's ServiceAccount under the RBAC of deploy/, so missing permissions fail the tests.
+ * Started once per test run and stopped when the JVM exits.
  */
 public final class OperatorProcess {
 
@@ -33,7 +34,8 @@ public final class OperatorProcess {
     private final int httpPort;
     private final Map<String, String> settings;
 
-    private OperatorProcess(Process process, Path logFile, int httpPort, Map<String, String> settings) {
+    private OperatorProcess(
+            Process process, Path logFile, int httpPort, Map<String, String> settings) {
         this.process = process;
         this.logFile = logFile;
         this.httpPort = httpPort;
@@ -49,8 +51,9 @@ public final class OperatorProcess {
     }
 
     /**
-     * The operator, started with {@link #testSettings} plus {@code overrides} (environment variables) when this call
-     * starts it; a process already running keeps the settings it was started with (see {@link #settings()}).
+     * The operator, started with {@link #testSettings} plus {@code overrides} (environment
+     * variables) when this call starts it; a process already running keeps the settings it was
+     * started with (see {@link #settings()}).
      */
     public static synchronized OperatorProcess get(Map<String, String> overrides) {
         if (instance == null) {
@@ -60,47 +63,57 @@ public final class OperatorProcess {
     }
 
     /**
-     * A second operator beside the shared one, with {@link #testSettings} plus {@code overrides}, logging to
-     * target/{@code name}.log. The caller stops it ({@link #terminate}); the overrides must keep it off the shared
-     * operator's objects (its own watched namespace and Lease).
+     * A second operator beside the shared one, with {@link #testSettings} plus {@code overrides},
+     * logging to target/{@code name}.log. The caller stops it ({@link #terminate}); the overrides
+     * must keep it off the shared operator's objects (its own watched namespace and Lease).
      */
     public static OperatorProcess startAnother(String name, Map<String, String> overrides) {
         return start(LocalControlPlane.get(), overrides, name);
     }
 
     /**
-     * Settings of the operator in tests: small build limits so queueing is observable, and the project's own builder
-     * image (hack/images.sh), by digest, as the image of every build pod: what the chart installs is what builds on
-     * the test node ({@link RealBuildNode}); kwok's simulated nodes only name it.
+     * Settings of the operator in tests: small build limits so queueing is observable, and the
+     * project's own builder image (hack/images.sh), by digest, as the image of every build pod:
+     * what the chart installs is what builds on the test node ({@link RealBuildNode}); kwok's
+     * simulated nodes only name it.
      */
     public static Map<String, String> testSettings(LocalControlPlane plane) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("TERRARIUM_REGISTRY_DEFAULT_REPOSITORY", plane.registry() + "/terrarium/environments");
+        env.put(
+                "TERRARIUM_REGISTRY_DEFAULT_REPOSITORY",
+                plane.registry() + "/terrarium/environments");
         env.put("TERRARIUM_BUILDS_IMAGE", ProjectImages.builder(plane));
         env.put("TERRARIUM_BUILDS_MAX_CONCURRENT", "3");
         env.put("TERRARIUM_BUILDS_MAX_PER_NAMESPACE", "2");
-        // kwok's pods appear and are scheduled within a second: a build without a scheduled pod for 20 s fails.
+        // kwok's pods appear and are scheduled within a second: a build without a scheduled pod for
+        // 20 s fails.
         env.put("TERRARIUM_BUILDS_POD_START_TIMEOUT", "20s");
         // Test registries listen on 127.0.0.1 at random ports, over plain HTTP.
         env.put("TERRARIUM_REGISTRY_INSECURE", "127.0.0.1,localhost");
         env.put("TERRARIUM_LEADER_ELECTION_NAMESPACE", "terrarium-system");
-        // Conda channel names are found on the tests' own channels, served on 127.0.0.1 for the whole run.
+        // Conda channel names are found on the tests' own channels, served on 127.0.0.1 for the
+        // whole run.
         env.put("TERRARIUM_CONDA_CHANNEL_ALIAS", LocalCondaChannel.shared().alias());
         return env;
     }
 
-    private static OperatorProcess start(LocalControlPlane plane, Map<String, String> overrides, String name) {
+    private static OperatorProcess start(
+            LocalControlPlane plane, Map<String, String> overrides, String name) {
         Path repo = plane.repo();
         Path runner = repo.resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(runner)) {
-            throw new IllegalStateException(runner + " is missing: integration tests run after `mvn package`");
+            throw new IllegalStateException(
+                    runner + " is missing: integration tests run after `mvn package`");
         }
         Path kubeconfig = OperatorIdentity.kubeconfigFor(plane);
         int port = freePort();
         Path logFile = repo.resolve("target/" + name + ".log");
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", runner.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
+        List<String> command =
+                new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-jar", runner.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(logFile.toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         Map<String, String> settings = new LinkedHashMap<>(testSettings(plane));
@@ -108,8 +121,9 @@ public final class OperatorProcess {
         builder.environment().putAll(settings);
         try {
             Process process = builder.start();
-            OperatorProcess operator = new OperatorProcess(process, logFile, port,
-                    Collections.unmodifiableMap(settings));
+            OperatorProcess operator =
+                    new OperatorProcess(
+                            process, logFile, port, Collections.unmodifiableMap(settings));
             Runtime.getRuntime().addShutdownHook(new Thread(operator::stop));
             if (name.equals("operator")) {
                 SimulatedBuildLogs.start(plane.adminClient(), repo.resolve("target/kwok-logs"));
@@ -137,7 +151,8 @@ public final class OperatorProcess {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the operator exited with " + process.exitValue() + ":\n" + logTail(80));
+                throw new IllegalStateException(
+                        "the operator exited with " + process.exitValue() + ":\n" + logTail(80));
             }
             try {
                 if (get("/q/health/ready").statusCode() == 200) {
@@ -148,12 +163,15 @@ public final class OperatorProcess {
             }
             sleep(Duration.ofMillis(250));
         }
-        throw new IllegalStateException("the operator did not become ready within " + timeout + ":\n" + logTail(80));
+        throw new IllegalStateException(
+                "the operator did not become ready within " + timeout + ":\n" + logTail(80));
     }
 
     public HttpResponse<String> get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
@@ -180,7 +198,9 @@ public final class OperatorProcess {
         }
     }
 
-    /** The environment variables the operator was started with, beyond KUBECONFIG and the HTTP port. */
+    /**
+     * The environment variables the operator was started with, beyond KUBECONFIG and the HTTP port.
+     */
     public Map<String, String> settings() {
         return settings;
     }
@@ -198,8 +218,9 @@ public final class OperatorProcess {
     }
 
     /**
-     * Sends SIGTERM, as the kubelet does at a pod's deletion, and waits up to {@code grace} for the process to end;
-     * true when it ended by itself. Past the grace it is killed, as the kubelet would.
+     * Sends SIGTERM, as the kubelet does at a pod's deletion, and waits up to {@code grace} for the
+     * process to end; true when it ended by itself. Past the grace it is killed, as the kubelet
+     * would.
      */
     public boolean terminate(Duration grace) {
         process.destroy();

@@ -31,28 +31,32 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A pod's volumes on this machine, made before its containers start, as the kubelet's volume plugins make them:
- * emptyDir (a directory shared by the pod's containers, mode 0777), configMap, secret, downwardAPI and projected
- * volumes (items, modes, optional sources; a serviceAccountToken source holds a token from the TokenRequest API,
- * bound to the pod). Their files are laid out as the kubelet's atomic writer does: the files in a {@code ..<time>}
- * directory, {@code ..data} pointing at it, and each top-level name a symlink into {@code ..data}. With a pod
- * fsGroup they belong to that group, as the kubelet makes them. They are written once: later changes of the
+ * A pod's volumes on this machine, made before its containers start, as the kubelet's volume
+ * plugins make them: emptyDir (a directory shared by the pod's containers, mode 0777), configMap,
+ * secret, downwardAPI and projected volumes (items, modes, optional sources; a serviceAccountToken
+ * source holds a token from the TokenRequest API, bound to the pod). Their files are laid out as
+ * the kubelet's atomic writer does: the files in a {@code ..<time>} directory, {@code ..data}
+ * pointing at it, and each top-level name a symlink into {@code ..data}. With a pod fsGroup they
+ * belong to that group, as the kubelet makes them. They are written once: later changes of the
  * ConfigMap or Secret, and token expiry, are not followed.
  */
 final class PodVolumes {
 
     private static final int DEFAULT_MODE = 0644;
 
-    private PodVolumes() {
-    }
+    private PodVolumes() {}
 
     /** Makes every volume of the pod under dir; returns each volume's directory by name. */
-    static Map<String, Path> prepare(KubernetesClient client, Pod pod, Path dir, Map<String, Quantity> node)
+    static Map<String, Path> prepare(
+            KubernetesClient client, Pod pod, Path dir, Map<String, Quantity> node)
             throws ConfigError, IOException {
         Map<String, Path> volumes = new LinkedHashMap<>();
-        Long fsGroup = pod.getSpec().getSecurityContext() == null ? null
-                : pod.getSpec().getSecurityContext().getFsGroup();
-        List<Volume> declared = pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
+        Long fsGroup =
+                pod.getSpec().getSecurityContext() == null
+                        ? null
+                        : pod.getSpec().getSecurityContext().getFsGroup();
+        List<Volume> declared =
+                pod.getSpec().getVolumes() == null ? List.of() : pod.getSpec().getVolumes();
         for (Volume volume : declared) {
             Path path = dir.resolve(volume.getName());
             if (volume.getEmptyDir() != null) {
@@ -71,21 +75,35 @@ final class PodVolumes {
     }
 
     /** A file of a volume: its content and mode. */
-    record File(byte[] content, int mode) {
-    }
+    record File(byte[] content, int mode) {}
 
-    private static Map<String, File> files(KubernetesClient client, Pod pod, Volume volume,
-            Map<String, Quantity> node) throws ConfigError {
+    private static Map<String, File> files(
+            KubernetesClient client, Pod pod, Volume volume, Map<String, Quantity> node)
+            throws ConfigError {
         String namespace = pod.getMetadata().getNamespace();
         Map<String, File> files = new LinkedHashMap<>();
         if (volume.getConfigMap() != null) {
             var source = volume.getConfigMap();
             int mode = mode(source.getDefaultMode(), DEFAULT_MODE);
-            configMap(client, namespace, source.getName(), source.getItems(), source.getOptional(), mode, files);
+            configMap(
+                    client,
+                    namespace,
+                    source.getName(),
+                    source.getItems(),
+                    source.getOptional(),
+                    mode,
+                    files);
         } else if (volume.getSecret() != null) {
             var source = volume.getSecret();
             int mode = mode(source.getDefaultMode(), DEFAULT_MODE);
-            secret(client, namespace, source.getSecretName(), source.getItems(), source.getOptional(), mode, files);
+            secret(
+                    client,
+                    namespace,
+                    source.getSecretName(),
+                    source.getItems(),
+                    source.getOptional(),
+                    mode,
+                    files);
         } else if (volume.getDownwardAPI() != null) {
             int mode = mode(volume.getDownwardAPI().getDefaultMode(), DEFAULT_MODE);
             downward(pod, volume.getDownwardAPI().getItems(), mode, node, files);
@@ -95,49 +113,101 @@ final class PodVolumes {
                 project(client, pod, projection, mode, node, files);
             }
         } else {
-            throw new ConfigError("volume \"" + volume.getName() + "\": only emptyDir, configMap, secret, "
-                    + "downwardAPI and projected volumes are supported by the test node");
+            throw new ConfigError(
+                    "volume \""
+                            + volume.getName()
+                            + "\": only emptyDir, configMap, secret, "
+                            + "downwardAPI and projected volumes are supported by the test node");
         }
         return files;
     }
 
-    private static void project(KubernetesClient client, Pod pod, VolumeProjection projection, int mode,
-            Map<String, Quantity> node, Map<String, File> files) throws ConfigError {
+    private static void project(
+            KubernetesClient client,
+            Pod pod,
+            VolumeProjection projection,
+            int mode,
+            Map<String, Quantity> node,
+            Map<String, File> files)
+            throws ConfigError {
         String namespace = pod.getMetadata().getNamespace();
         if (projection.getConfigMap() != null) {
             ConfigMapProjection source = projection.getConfigMap();
-            configMap(client, namespace, source.getName(), source.getItems(), source.getOptional(), mode, files);
+            configMap(
+                    client,
+                    namespace,
+                    source.getName(),
+                    source.getItems(),
+                    source.getOptional(),
+                    mode,
+                    files);
         } else if (projection.getSecret() != null) {
             SecretProjection source = projection.getSecret();
-            secret(client, namespace, source.getName(), source.getItems(), source.getOptional(), mode, files);
+            secret(
+                    client,
+                    namespace,
+                    source.getName(),
+                    source.getItems(),
+                    source.getOptional(),
+                    mode,
+                    files);
         } else if (projection.getDownwardAPI() != null) {
             downward(pod, projection.getDownwardAPI().getItems(), mode, node, files);
         } else if (projection.getServiceAccountToken() != null) {
             ServiceAccountTokenProjection source = projection.getServiceAccountToken();
-            files.put(source.getPath(), new File(token(client, pod, source).getBytes(StandardCharsets.UTF_8), mode));
+            files.put(
+                    source.getPath(),
+                    new File(token(client, pod, source).getBytes(StandardCharsets.UTF_8), mode));
         } else {
-            throw new ConfigError("only configMap, secret, downwardAPI and serviceAccountToken projections are "
-                    + "supported by the test node");
+            throw new ConfigError(
+                    "only configMap, secret, downwardAPI and serviceAccountToken projections are "
+                            + "supported by the test node");
         }
     }
 
     /** A token for the pod's ServiceAccount, bound to the pod, as the kubelet asks for it. */
-    private static String token(KubernetesClient client, Pod pod, ServiceAccountTokenProjection source) {
-        String account = pod.getSpec().getServiceAccountName() == null ? "default"
-                : pod.getSpec().getServiceAccountName();
-        TokenRequest request = new TokenRequestBuilder().withNewSpec()
-                .withAudiences(source.getAudience() == null || source.getAudience().isEmpty() ? List.of()
-                        : List.of(source.getAudience()))
-                .withExpirationSeconds(source.getExpirationSeconds() == null ? 3600L : source.getExpirationSeconds())
-                .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod.getMetadata().getName())
-                .withUid(pod.getMetadata().getUid()).endBoundObjectRef()
-                .endSpec().build();
-        return client.serviceAccounts().inNamespace(pod.getMetadata().getNamespace()).withName(account)
-                .tokenRequest(request).getStatus().getToken();
+    private static String token(
+            KubernetesClient client, Pod pod, ServiceAccountTokenProjection source) {
+        String account =
+                pod.getSpec().getServiceAccountName() == null
+                        ? "default"
+                        : pod.getSpec().getServiceAccountName();
+        TokenRequest request =
+                new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withAudiences(
+                                source.getAudience() == null || source.getAudience().isEmpty()
+                                        ? List.of()
+                                        : List.of(source.getAudience()))
+                        .withExpirationSeconds(
+                                source.getExpirationSeconds() == null
+                                        ? 3600L
+                                        : source.getExpirationSeconds())
+                        .withNewBoundObjectRef()
+                        .withApiVersion("v1")
+                        .withKind("Pod")
+                        .withName(pod.getMetadata().getName())
+                        .withUid(pod.getMetadata().getUid())
+                        .endBoundObjectRef()
+                        .endSpec()
+                        .build();
+        return client.serviceAccounts()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(account)
+                .tokenRequest(request)
+                .getStatus()
+                .getToken();
     }
 
-    private static void configMap(KubernetesClient client, String namespace, String name, List<KeyToPath> items,
-            Boolean optional, int mode, Map<String, File> files) throws ConfigError {
+    private static void configMap(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            List<KeyToPath> items,
+            Boolean optional,
+            int mode,
+            Map<String, File> files)
+            throws ConfigError {
         ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
         if (map == null) {
             if (Boolean.TRUE.equals(optional)) {
@@ -147,16 +217,25 @@ final class PodVolumes {
         }
         Map<String, byte[]> data = new LinkedHashMap<>();
         if (map.getData() != null) {
-            map.getData().forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
+            map.getData()
+                    .forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
         }
         if (map.getBinaryData() != null) {
-            map.getBinaryData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
+            map.getBinaryData()
+                    .forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
         }
         keys("configmap", name, data, items, optional, mode, files);
     }
 
-    private static void secret(KubernetesClient client, String namespace, String name, List<KeyToPath> items,
-            Boolean optional, int mode, Map<String, File> files) throws ConfigError {
+    private static void secret(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            List<KeyToPath> items,
+            Boolean optional,
+            int mode,
+            Map<String, File> files)
+            throws ConfigError {
         Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
         if (secret == null) {
             if (Boolean.TRUE.equals(optional)) {
@@ -166,13 +245,21 @@ final class PodVolumes {
         }
         Map<String, byte[]> data = new LinkedHashMap<>();
         if (secret.getData() != null) {
-            secret.getData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
+            secret.getData()
+                    .forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));
         }
         keys("secret", name, data, items, optional, mode, files);
     }
 
-    private static void keys(String kind, String name, Map<String, byte[]> data, List<KeyToPath> items,
-            Boolean optional, int mode, Map<String, File> files) throws ConfigError {
+    private static void keys(
+            String kind,
+            String name,
+            Map<String, byte[]> data,
+            List<KeyToPath> items,
+            Boolean optional,
+            int mode,
+            Map<String, File> files)
+            throws ConfigError {
         if (items == null || items.isEmpty()) {
             data.forEach((key, value) -> files.put(key, new File(value, mode)));
             return;
@@ -183,26 +270,37 @@ final class PodVolumes {
                 if (Boolean.TRUE.equals(optional)) {
                     continue;
                 }
-                throw new ConfigError(kind + " \"" + name + "\" references non-existent key: " + item.getKey());
+                throw new ConfigError(
+                        kind + " \"" + name + "\" references non-existent key: " + item.getKey());
             }
             files.put(item.getPath(), new File(value, mode(item.getMode(), mode)));
         }
     }
 
-    private static void downward(Pod pod, List<DownwardAPIVolumeFile> items, int mode, Map<String, Quantity> node,
-            Map<String, File> files) throws ConfigError {
+    private static void downward(
+            Pod pod,
+            List<DownwardAPIVolumeFile> items,
+            int mode,
+            Map<String, Quantity> node,
+            Map<String, File> files)
+            throws ConfigError {
         for (DownwardAPIVolumeFile item : items) {
             String value;
             if (item.getFieldRef() != null) {
                 value = KubeletRules.fieldValue(pod, item.getFieldRef().getFieldPath());
             } else {
                 String containerName = item.getResourceFieldRef().getContainerName();
-                var container = pod.getSpec().getContainers().stream()
-                        .filter(c -> c.getName().equals(containerName)).findFirst()
-                        .orElseThrow(() -> new ConfigError("no container " + containerName));
+                var container =
+                        pod.getSpec().getContainers().stream()
+                                .filter(c -> c.getName().equals(containerName))
+                                .findFirst()
+                                .orElseThrow(
+                                        () -> new ConfigError("no container " + containerName));
                 value = KubeletRules.resourceValue(container, item.getResourceFieldRef(), node);
             }
-            files.put(item.getPath(), new File(value.getBytes(StandardCharsets.UTF_8), mode(item.getMode(), mode)));
+            files.put(
+                    item.getPath(),
+                    new File(value.getBytes(StandardCharsets.UTF_8), mode(item.getMode(), mode)));
         }
     }
 
@@ -210,7 +308,10 @@ final class PodVolumes {
         return given == null ? fallback : given;
     }
 
-    /** The kubelet's atomic writer layout: {@code ..<time>/} holds the files, top-level names link through ..data. */
+    /**
+     * The kubelet's atomic writer layout: {@code ..<time>/} holds the files, top-level names link
+     * through ..data.
+     */
     private static void write(Path dir, Map<String, File> files, Long fsGroup) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, permissions(0755));
@@ -235,14 +336,16 @@ final class PodVolumes {
         if (fsGroup != null) {
             try (Stream<Path> tree = Files.walk(data)) {
                 for (Path path : tree.toList()) {
-                    Files.setAttribute(path, "unix:gid", fsGroup.intValue(), LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(
+                            path, "unix:gid", fsGroup.intValue(), LinkOption.NOFOLLOW_LINKS);
                 }
             }
             Files.setAttribute(dir, "unix:gid", fsGroup.intValue());
         }
         Files.createSymbolicLink(dir.resolve("..data"), Path.of(stamp));
         Set<String> topLevel = new java.util.TreeSet<>();
-        files.keySet().forEach(path -> topLevel.add(Path.of(path).normalize().getName(0).toString()));
+        files.keySet()
+                .forEach(path -> topLevel.add(Path.of(path).normalize().getName(0).toString()));
         for (String name : topLevel) {
             Files.createSymbolicLink(dir.resolve(name), Path.of("..data").resolve(name));
         }
@@ -250,10 +353,17 @@ final class PodVolumes {
 
     static Set<PosixFilePermission> permissions(int mode) {
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-            PosixFilePermission.OWNER_READ};
+        PosixFilePermission[] bits = {
+            PosixFilePermission.OTHERS_EXECUTE,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ
+        };
         for (int i = 0; i < bits.length; i++) {
             if ((mode & (1 << i)) != 0) {
                 set.add(bits[i]);

@@ -9,22 +9,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The project's own images in the local registry, by digest: those made by hack/images.sh (run at most once per
- * image and test run; it rebuilds only what changed), unless the environment names one (TERRARIUM_BUILDER_IMAGE,
- * TERRARIUM_OPERATOR_IMAGE), e.g. to try another build of it. The builder image is made on its own, so that tests
- * that only build do not package the operator again.
+ * The project's own images in the local registry, by digest: those made by hack/images.sh (run at
+ * most once per image and test run; it rebuilds only what changed), unless the environment names
+ * one (TERRARIUM_BUILDER_IMAGE, TERRARIUM_OPERATOR_IMAGE), e.g. to try another build of it. The
+ * builder image is made on its own, so that tests that only build do not package the operator
+ * again.
  */
 public final class ProjectImages {
 
     private static final List<String> NAMES = List.of("jre", "builder", "operator");
     private static final Map<String, String> MADE = new HashMap<>();
 
-    private ProjectImages() {
-    }
+    private ProjectImages() {}
 
     /**
-     * The builder image: Debian's buildah, skopeo and uidmap, user build (1000) with subordinate id ranges; the
-     * image of every build pod of the operator in tests (OperatorProcess.testSettings).
+     * The builder image: Debian's buildah, skopeo and uidmap, user build (1000) with subordinate id
+     * ranges; the image of every build pod of the operator in tests (OperatorProcess.testSettings).
      */
     public static String builder(LocalControlPlane plane) {
         return image(plane, "TERRARIUM_BUILDER_IMAGE", "builder");
@@ -36,7 +36,8 @@ public final class ProjectImages {
     }
 
     private static String image(LocalControlPlane plane, String variable, String name) {
-        return Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isBlank())
+        return Optional.ofNullable(System.getenv(variable))
+                .filter(v -> !v.isBlank())
                 .orElseGet(() -> made(plane, name));
     }
 
@@ -44,12 +45,15 @@ public final class ProjectImages {
         if (!MADE.containsKey(name)) {
             Path script = plane.repo().resolve("hack/images.sh");
             if (!Files.exists(script)) {
-                throw new IllegalStateException("hack/images.sh is missing: set TERRARIUM_BUILDER_IMAGE and "
-                        + "TERRARIUM_OPERATOR_IMAGE to the project's images");
+                throw new IllegalStateException(
+                        "hack/images.sh is missing: set TERRARIUM_BUILDER_IMAGE and "
+                                + "TERRARIUM_OPERATOR_IMAGE to the project's images");
             }
             List<String> command = List.of("bash", script.toString(), plane.registry(), name);
-            String output = Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(60))
-                    .requireSuccess(command).output();
+            String output =
+                    Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(60))
+                            .requireSuccess(command)
+                            .output();
             for (String line : output.split("\n")) {
                 int equals = line.indexOf('=');
                 if (equals > 0 && NAMES.contains(line.substring(0, equals))) {
@@ -57,7 +61,8 @@ public final class ProjectImages {
                 }
             }
             if (!MADE.containsKey(name)) {
-                throw new IllegalStateException("hack/images.sh printed no " + name + "= line:\n" + output);
+                throw new IllegalStateException(
+                        "hack/images.sh printed no " + name + "= line:\n" + output);
             }
         }
         return MADE.get(name);

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test node itself ({@link RealBuildNode}): pods bound to it run from their own images, pulled from a registry
- * and unpacked here, with their command, env, volumes and user, and report what Kubernetes reports. The builder
- * image is the project's (hack/images.sh, or TERRARIUM_BUILDER_IMAGE); the plain image is the venv base image of
- * hack/base-image.sh (Debian minbase with python3).
+ * The test node itself ({@link RealBuildNode}): pods bound to it run from their own images, pulled
+ * from a registry and unpacked here, with their command, env, volumes and user, and report what
+ * Kubernetes reports. The builder image is the project's (hack/images.sh, or
+ * TERRARIUM_BUILDER_IMAGE); the plain image is the venv base image of hack/base-image.sh (Debian
+ * minbase with python3).
  */
 @TerrariumTest(operator = false)
 class RealNodeIT {
@@ -64,8 +65,10 @@ class RealNodeIT {
 
     private static String script(LocalControlPlane plane, String script, String argument) {
         List<String> command = List.of("bash", plane.repo().resolve(script).toString(), argument);
-        return Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(30)).requireSuccess(command)
-                .output().strip();
+        return Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(30))
+                .requireSuccess(command)
+                .output()
+                .strip();
     }
 
     private static String lastLine(String output) {
@@ -73,13 +76,23 @@ class RealNodeIT {
     }
 
     @Test
-    void aRootlessBuildWritesAnArchiveThatAPushContainerPushesAndTheImageRunsWithItsOwnConfig(TestNamespace ns)
-            throws Exception {
-        String target = privateRegistry.hostPort() + "/node-test/built:" + UUID.randomUUID().toString().substring(0, 8);
+    void aRootlessBuildWritesAnArchiveThatAPushContainerPushesAndTheImageRunsWithItsOwnConfig(
+            TestNamespace ns) throws Exception {
+        String target =
+                privateRegistry.hostPort()
+                        + "/node-test/built:"
+                        + UUID.randomUUID().toString().substring(0, 8);
         ns.client().resource(pushSecret("push-credentials")).create();
-        ns.client().configMaps().resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
-                .withName("context").endMetadata()
-                .addToData("Dockerfile", """
+        ns.client()
+                .configMaps()
+                .resource(
+                        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("context")
+                                .endMetadata()
+                                .addToData(
+                                        "Dockerfile",
+                                        """
                         FROM %s
                         RUN groupadd --gid 4100 app && useradd --uid 4100 --gid 4100 --create-home app \\
                             && rm /etc/issue.net && mkdir /srv/app
@@ -89,11 +102,16 @@ class RealNodeIT {
                         USER app
                         ENTRYPOINT ["/bin/sh", "-c"]
                         CMD ["id; pwd; echo $GREETING; cat hello.txt; test -e /etc/issue.net || echo whiteout-applied"]
-                        """.formatted(baseImage))
-                .addToData("hello.txt", "hello from the build context\n").build()).create();
+                        """
+                                                .formatted(baseImage))
+                                .addToData("hello.txt", "hello from the build context\n")
+                                .build())
+                .create();
 
         Instant started = Instant.now();
-        create(ns, """
+        create(
+                ns,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: build}
@@ -141,28 +159,43 @@ class RealNodeIT {
                     secret:
                       secretName: push-credentials
                       items: [{key: .dockerconfigjson, path: config.json}]
-                """.formatted(builderImage, target));
+                """
+                        .formatted(builderImage, target));
 
         Pod done = awaitPod(ns, "build", p -> isTerminal(p), Duration.ofMinutes(15));
-        System.out.printf("test node: build/push pod ended %s in %d s%n", done.getStatus().getPhase(),
-                Duration.between(started, Instant.now()).toSeconds());
-        assertThat(done.getStatus().getPhase()).as(logs(ns, "build", "build") + logs(ns, "build", "push"))
+        System.out.printf(
+                "test node: build/push pod ended %s in %d s%n",
+                done.getStatus().getPhase(), Duration.between(started, Instant.now()).toSeconds());
+        assertThat(done.getStatus().getPhase())
+                .as(logs(ns, "build", "build") + logs(ns, "build", "push"))
                 .isEqualTo("Succeeded");
         ContainerStatus push = done.getStatus().getContainerStatuses().get(0);
         String digest = push.getState().getTerminated().getMessage();
         assertThat(digest).matches("sha256:[0-9a-f]{64}");
         assertThat(push.getImageID()).contains("/terrarium/builder@sha256:");
-        assertThat(done.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getReason())
+        assertThat(
+                        done.getStatus()
+                                .getInitContainerStatuses()
+                                .get(0)
+                                .getState()
+                                .getTerminated()
+                                .getReason())
                 .isEqualTo("Completed");
         assertThat(ns.kubectl().run("logs", "build", "-c", "build"))
                 .as("the build runs in a user namespace of its own, not as this machine's root")
-                .contains("STEP 2/8: RUN groupadd").doesNotContain("Falling back to single mapping");
-        String inRegistry = new RegistryClient(Set.of("127.0.0.1"))
-                .manifestDigest(ImageReference.parse(target), Credentials.basic(USER, PASSWORD)).orElseThrow();
+                .contains("STEP 2/8: RUN groupadd")
+                .doesNotContain("Falling back to single mapping");
+        String inRegistry =
+                new RegistryClient(Set.of("127.0.0.1"))
+                        .manifestDigest(
+                                ImageReference.parse(target), Credentials.basic(USER, PASSWORD))
+                        .orElseThrow();
         assertThat(inRegistry).isEqualTo(digest);
 
         String image = target.substring(0, target.lastIndexOf(':')) + "@" + digest;
-        create(ns, """
+        create(
+                ns,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: built}
@@ -171,22 +204,46 @@ class RealNodeIT {
                   imagePullSecrets: [{name: push-credentials}]
                   containers:
                   - {name: app, image: "%s"}
-                """.formatted(image));
+                """
+                        .formatted(image));
         Pod built = awaitPod(ns, "built", RealNodeIT::isTerminal, POD_START);
         assertThat(built.getStatus().getPhase()).isEqualTo("Succeeded");
-        assertThat(ns.kubectl().run("logs", "built")).as("Entrypoint, Cmd, Env, WorkingDir, USER and layers")
-                .contains("uid=4100(app) gid=4100(app) groups=4100(app)", "/srv/app\n", "hello-from-the-image",
-                        "hello from the build context", "whiteout-applied");
+        assertThat(ns.kubectl().run("logs", "built"))
+                .as("Entrypoint, Cmd, Env, WorkingDir, USER and layers")
+                .contains(
+                        "uid=4100(app) gid=4100(app) groups=4100(app)",
+                        "/srv/app\n",
+                        "hello-from-the-image",
+                        "hello from the build context",
+                        "whiteout-applied");
     }
 
     @Test
     void envVolumesAndUserAreThePodsOwn(TestNamespace ns) {
-        ns.client().resource(new SecretBuilder().withNewMetadata().withName("secret").endMetadata()
-                .addToStringData("token.txt", "s3cret-value").addToStringData("other", "unused").build()).create();
-        ns.client().configMaps().resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata()
-                .withName("settings").endMetadata().addToData("color", "green").addToData("shape", "round")
-                .build()).create();
-        create(ns, """
+        ns.client()
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("secret")
+                                .endMetadata()
+                                .addToStringData("token.txt", "s3cret-value")
+                                .addToStringData("other", "unused")
+                                .build())
+                .create();
+        ns.client()
+                .configMaps()
+                .resource(
+                        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("settings")
+                                .endMetadata()
+                                .addToData("color", "green")
+                                .addToData("shape", "round")
+                                .build())
+                .create();
+        create(
+                ns,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: show, labels: {app: shop}}
@@ -246,31 +303,52 @@ class RealNodeIT {
                   - name: sec
                     secret: {secretName: secret, items: [{key: token.txt, path: token.txt, mode: 0400}]}
                   - {name: cfg-all, configMap: {name: settings}}
-                """.formatted(baseImage));
+                """
+                        .formatted(baseImage));
 
         Pod pod = awaitPod(ns, "show", RealNodeIT::isTerminal, POD_START);
         String log = ns.kubectl().run("logs", "show", "-c", "show");
         assertThat(pod.getStatus().getPhase()).as(log).isEqualTo("Succeeded");
         // The Secret's value is compared by its hash: secrets stay out of logs, in tests too.
-        String secretHash = TestImages.sha256("s3cret-value".getBytes(StandardCharsets.UTF_8)).substring(7);
-        assertThat(log).contains("uid=1234 gid=2345 groups=2345,3456,4567", "/tmp/work\n", "show\n",
-                "GREETING=hello show in $(POD_NAMESPACE) COLOR=green ARG=show\n" + secretHash + "  -\n",
-                "LITERAL=$(ESCAPED)\n",
-                "init wrote written-by-init as uid 0",
-                "440 4567\n440 4567", "green\nround\n" + secretHash + "  -\n", "token.txt\n",
-                "read-only-volume", "CapEff:\t0000000000000000", "NoNewPrivs:\t1", "no-sa")
+        String secretHash =
+                TestImages.sha256("s3cret-value".getBytes(StandardCharsets.UTF_8)).substring(7);
+        assertThat(log)
+                .contains(
+                        "uid=1234 gid=2345 groups=2345,3456,4567",
+                        "/tmp/work\n",
+                        "show\n",
+                        "GREETING=hello show in $(POD_NAMESPACE) COLOR=green ARG=show\n"
+                                + secretHash
+                                + "  -\n",
+                        "LITERAL=$(ESCAPED)\n",
+                        "init wrote written-by-init as uid 0",
+                        "440 4567\n440 4567",
+                        "green\nround\n" + secretHash + "  -\n",
+                        "token.txt\n",
+                        "read-only-volume",
+                        "CapEff:\t0000000000000000",
+                        "NoNewPrivs:\t1",
+                        "no-sa")
                 .doesNotContain("s3cret-value");
         assertThat(log).as("items select keys").doesNotContain("unused");
         ContainerStatus show = pod.getStatus().getContainerStatuses().get(0);
         assertThat(show.getState().getTerminated().getMessage()).isEqualTo("the end\n");
         assertThat(show.getState().getTerminated().getReason()).isEqualTo("Completed");
-        assertThat(pod.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getExitCode())
+        assertThat(
+                        pod.getStatus()
+                                .getInitContainerStatuses()
+                                .get(0)
+                                .getState()
+                                .getTerminated()
+                                .getExitCode())
                 .isZero();
     }
 
     @Test
     void aFailingInitContainerFailsThePodAndTheContainersNeverStart(TestNamespace ns) {
-        create(ns, """
+        create(
+                ns,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: broken-init}
@@ -284,7 +362,8 @@ class RealNodeIT {
                   - {name: third, image: "%1$s", command: [/bin/true]}
                   containers:
                   - {name: main, image: "%1$s", command: [/bin/true]}
-                """.formatted(baseImage));
+                """
+                        .formatted(baseImage));
 
         Pod pod = awaitPod(ns, "broken-init", RealNodeIT::isTerminal, POD_START);
         assertThat(pod.getStatus().getPhase()).isEqualTo("Failed");
@@ -292,9 +371,16 @@ class RealNodeIT {
         assertThat(init.get(0).getState().getTerminated().getExitCode()).isZero();
         assertThat(init.get(1).getState().getTerminated().getExitCode()).isEqualTo(3);
         assertThat(init.get(1).getState().getTerminated().getReason()).isEqualTo("Error");
-        assertThat(init.get(1).getState().getTerminated().getMessage()).isEqualTo("cannot prepare\n");
+        assertThat(init.get(1).getState().getTerminated().getMessage())
+                .isEqualTo("cannot prepare\n");
         assertThat(init.get(2).getState().getWaiting().getReason()).isEqualTo("PodInitializing");
-        assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason())
+        assertThat(
+                        pod.getStatus()
+                                .getContainerStatuses()
+                                .get(0)
+                                .getState()
+                                .getWaiting()
+                                .getReason())
                 .isEqualTo("PodInitializing");
         assertThat(condition(pod, "Initialized")).isEqualTo("False");
     }
@@ -303,47 +389,127 @@ class RealNodeIT {
     void podsThatCannotStartSayWhy(TestNamespace ns) {
         String missing = ns.plane().registry() + "/node-test/does-not-exist:1";
         String locked = privateRegistry.hostPort() + "/node-test/locked:1";
-        TestImages.push(privateRegistry.hostPort(), "node-test/locked", "1", Map.of("file", "x"),
+        TestImages.push(
+                privateRegistry.hostPort(),
+                "node-test/locked",
+                "1",
+                Map.of("file", "x"),
                 Credentials.basic(USER, PASSWORD));
         create(ns, pod("missing", "{name: app, image: \"" + missing + "\"}", ""));
         create(ns, pod("locked", "{name: app, image: \"" + locked + "\", command: [/none]}", ""));
-        create(ns, pod("no-secret", "{name: app, image: \"" + baseImage + "\", command: [/bin/true], "
-                + "env: [{name: X, valueFrom: {secretKeyRef: {name: absent, key: k}}}]}", ""));
-        create(ns, pod("host-path", "{name: app, image: \"" + baseImage + "\", command: [/bin/true], "
-                + "volumeMounts: [{name: host, mountPath: /host}]}", "volumes: [{name: host, hostPath: {path: /}}]"));
-        create(ns, pod("no-command", "{name: app, image: \"" + baseImage + "\", command: [no-such-command]}", ""));
+        create(
+                ns,
+                pod(
+                        "no-secret",
+                        "{name: app, image: \""
+                                + baseImage
+                                + "\", command: [/bin/true], "
+                                + "env: [{name: X, valueFrom: {secretKeyRef: {name: absent, key: k}}}]}",
+                        ""));
+        create(
+                ns,
+                pod(
+                        "host-path",
+                        "{name: app, image: \""
+                                + baseImage
+                                + "\", command: [/bin/true], "
+                                + "volumeMounts: [{name: host, mountPath: /host}]}",
+                        "volumes: [{name: host, hostPath: {path: /}}]"));
+        create(
+                ns,
+                pod(
+                        "no-command",
+                        "{name: app, image: \"" + baseImage + "\", command: [no-such-command]}",
+                        ""));
 
         for (String name : List.of("missing", "locked")) {
-            Pod pod = awaitPod(ns, name, p -> Set.of("ErrImagePull", "ImagePullBackOff").contains(waitingReason(p)),
-                    POD_START);
+            Pod pod =
+                    awaitPod(
+                            ns,
+                            name,
+                            p ->
+                                    Set.of("ErrImagePull", "ImagePullBackOff")
+                                            .contains(waitingReason(p)),
+                            POD_START);
             assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
-            String message = pod.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage();
-            assertThat(message).as(name).contains(name.equals("missing") ? "not found" : "HTTP 401");
+            String message =
+                    pod.getStatus()
+                            .getContainerStatuses()
+                            .get(0)
+                            .getState()
+                            .getWaiting()
+                            .getMessage();
+            assertThat(message)
+                    .as(name)
+                    .contains(name.equals("missing") ? "not found" : "HTTP 401");
         }
-        Pod backOff = awaitPod(ns, "missing", p -> "ImagePullBackOff".equals(waitingReason(p)), Duration.ofMinutes(1));
-        assertThat(backOff.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+        Pod backOff =
+                awaitPod(
+                        ns,
+                        "missing",
+                        p -> "ImagePullBackOff".equals(waitingReason(p)),
+                        Duration.ofMinutes(1));
+        assertThat(
+                        backOff.getStatus()
+                                .getContainerStatuses()
+                                .get(0)
+                                .getState()
+                                .getWaiting()
+                                .getMessage())
                 .startsWith("Back-off pulling image \"" + missing + "\"");
 
-        Pod noSecret = awaitPod(ns, "no-secret", p -> "CreateContainerConfigError".equals(waitingReason(p)),
-                POD_START);
-        assertThat(noSecret.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
+        Pod noSecret =
+                awaitPod(
+                        ns,
+                        "no-secret",
+                        p -> "CreateContainerConfigError".equals(waitingReason(p)),
+                        POD_START);
+        assertThat(
+                        noSecret.getStatus()
+                                .getContainerStatuses()
+                                .get(0)
+                                .getState()
+                                .getWaiting()
+                                .getMessage())
                 .isEqualTo("secret \"absent\" not found");
-        Pod hostPath = awaitPod(ns, "host-path", p -> "ContainerCreating".equals(waitingReason(p))
-                && p.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage() != null,
-                POD_START);
-        assertThat(hostPath.getStatus().getContainerStatuses().get(0).getState().getWaiting().getMessage())
-                .contains("volume \"host\": only emptyDir, configMap, secret, downwardAPI and projected volumes");
+        Pod hostPath =
+                awaitPod(
+                        ns,
+                        "host-path",
+                        p ->
+                                "ContainerCreating".equals(waitingReason(p))
+                                        && p.getStatus()
+                                                        .getContainerStatuses()
+                                                        .get(0)
+                                                        .getState()
+                                                        .getWaiting()
+                                                        .getMessage()
+                                                != null,
+                        POD_START);
+        assertThat(
+                        hostPath.getStatus()
+                                .getContainerStatuses()
+                                .get(0)
+                                .getState()
+                                .getWaiting()
+                                .getMessage())
+                .contains(
+                        "volume \"host\": only emptyDir, configMap, secret, downwardAPI and projected volumes");
         Pod noCommand = awaitPod(ns, "no-command", RealNodeIT::isTerminal, POD_START);
         assertThat(noCommand.getStatus().getPhase()).isEqualTo("Failed");
-        var terminated = noCommand.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+        var terminated =
+                noCommand.getStatus().getContainerStatuses().get(0).getState().getTerminated();
         assertThat(terminated.getReason()).isEqualTo("StartError");
         assertThat(terminated.getExitCode()).isEqualTo(128);
-        assertThat(terminated.getMessage()).contains("\"no-such-command\": executable file not found in $PATH");
+        assertThat(terminated.getMessage())
+                .contains("\"no-such-command\": executable file not found in $PATH");
     }
 
     @Test
     void aFailedContainerRestartsByItsPolicyWithItsVolumesKept(TestNamespace ns) {
-        create(ns, """
+        create(
+                ns,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: flaky}
@@ -359,9 +525,11 @@ class RealNodeIT {
                       touch /state/tried; echo first try; exit 7
                     volumeMounts: [{name: state, mountPath: /state}]
                   volumes: [{name: state, emptyDir: {}}]
-                """.formatted(baseImage));
+                """
+                        .formatted(baseImage));
 
-        Pod restarting = awaitPod(ns, "flaky", p -> "CrashLoopBackOff".equals(waitingReason(p)), POD_START);
+        Pod restarting =
+                awaitPod(ns, "flaky", p -> "CrashLoopBackOff".equals(waitingReason(p)), POD_START);
         assertThat(restarting.getStatus().getPhase()).isEqualTo("Running");
         Pod pod = awaitPod(ns, "flaky", RealNodeIT::isTerminal, Duration.ofMinutes(2));
         assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
@@ -381,14 +549,18 @@ class RealNodeIT {
                   containers:
                   - %s
                   %s
-                """.formatted(name, container, more);
+                """
+                .formatted(name, container, more);
     }
 
     @Test
-    void aLongRunningPodTalksToTheApiServerBecomesReadyAndStopsOnDelete(TestNamespace ns) throws Exception {
+    void aLongRunningPodTalksToTheApiServerBecomesReadyAndStopsOnDelete(TestNamespace ns)
+            throws Exception {
         int port = freePort();
         String marker = "terrarium-node-test-" + UUID.randomUUID();
-        create(ns, """
+        create(
+                ns,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: server}
@@ -438,78 +610,131 @@ class RealNodeIT {
                     readinessProbe:
                       exec: {command: [test, -e, /tmp/ready]}
                       periodSeconds: 1
-                """.formatted(baseImage, marker, port, port));
+                """
+                        .formatted(baseImage, marker, port, port));
 
         Pod ready = awaitPod(ns, "server", p -> "True".equals(condition(p, "Ready")), POD_START);
         assertThat(ready.getStatus().getPhase()).isEqualTo("Running");
         assertThat(ready.getStatus().getContainerStatuses()).allMatch(ContainerStatus::getReady);
         assertThat(ready.getStatus().getPodIP()).isEqualTo(RealBuildNode.POD_IP);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ns.kubectl().run("logs", "server",
-                "-c", "server"))
-                .as("the projected token authenticates as the pod's ServiceAccount, over TLS with the given CA")
-                .contains("api: 403 pods \"server\" is forbidden: User \"system:serviceaccount:" + ns.name()
-                        + ":default\" cannot get resource \"pods\""));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(ns.kubectl().run("logs", "server", "-c", "server"))
+                                        .as(
+                                                "the projected token authenticates as the pod's ServiceAccount, over TLS with the given CA")
+                                        .contains(
+                                                "api: 403 pods \"server\" is forbidden: User \"system:serviceaccount:"
+                                                        + ns.name()
+                                                        + ":default\" cannot get resource \"pods\""));
         assertThat(processesWith(marker)).isNotEmpty();
 
         Instant deleting = Instant.now();
         ns.kubectl().run("delete", "pod", "server", "--wait=true", "--timeout=60s");
-        System.out.printf("test node: a SIGTERM-handling pod was deleted in %d ms%n",
+        System.out.printf(
+                "test node: a SIGTERM-handling pod was deleted in %d ms%n",
                 Duration.between(deleting, Instant.now()).toMillis());
-        assertThat(processesWith(marker)).as("the container's processes end before the deletion is confirmed")
+        assertThat(processesWith(marker))
+                .as("the container's processes end before the deletion is confirmed")
                 .isEmpty();
         Path pods = ns.plane().repo().resolve("target/real-node/pods");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            try (var dirs = Files.list(pods)) {
-                assertThat(dirs.map(Path::toString).filter(p -> p.contains(ns.name() + "_server_")).toList())
-                        .as("the pod's directory, its volumes included, is removed with the pod").isEmpty();
-            }
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> {
+                            try (var dirs = Files.list(pods)) {
+                                assertThat(
+                                                dirs.map(Path::toString)
+                                                        .filter(
+                                                                p ->
+                                                                        p.contains(
+                                                                                ns.name()
+                                                                                        + "_server_"))
+                                                        .toList())
+                                        .as(
+                                                "the pod's directory, its volumes included, is removed with the pod")
+                                        .isEmpty();
+                            }
+                        });
     }
 
     @Test
     void theOperatorBootsFromItsImageWithInClusterConfiguration(TestNamespace ns) throws Exception {
         String image = ProjectImages.operator(ns.plane());
-        new Kubectl(ns.plane()).run("apply", "--server-side", "--force-conflicts", "-k",
-                ns.plane().repo().resolve("deploy/rbac").toString());
+        new Kubectl(ns.plane())
+                .run(
+                        "apply",
+                        "--server-side",
+                        "--force-conflicts",
+                        "-k",
+                        ns.plane().repo().resolve("deploy/rbac").toString());
         Deployment deployment;
-        try (var in = Files.newInputStream(ns.plane().repo().resolve("deploy/operator/deployment.yaml"))) {
+        try (var in =
+                Files.newInputStream(
+                        ns.plane().repo().resolve("deploy/operator/deployment.yaml"))) {
             deployment = ns.client().apps().deployments().load(in).item();
         }
-        // The pod the Deployment would make, under a name and labels of its own; its HTTP port is a free one,
+        // The pod the Deployment would make, under a name and labels of its own; its HTTP port is a
+        // free one,
         // since pods share this machine's network.
         int port = freePort();
         String name = "operator-" + UUID.randomUUID().toString().substring(0, 6);
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(OperatorIdentity.NAMESPACE)
-                .addToLabels("terrarium.dev/test", "operator-pod").endMetadata()
-                .withSpec(deployment.getSpec().getTemplate().getSpec()).build();
+        Pod pod =
+                new PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(OperatorIdentity.NAMESPACE)
+                        .addToLabels("terrarium.dev/test", "operator-pod")
+                        .endMetadata()
+                        .withSpec(deployment.getSpec().getTemplate().getSpec())
+                        .build();
         var container = pod.getSpec().getContainers().get(0);
         container.setImage(image);
         container.getEnv().add(new EnvVar("QUARKUS_HTTP_PORT", Integer.toString(port), null));
         container.getPorts().get(0).setContainerPort(port);
         pod.getSpec().setTopologySpreadConstraints(null);
         pod.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        pod.getSpec().setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
-                .withKey(RealBuildNode.LABEL).withOperator("Exists").withEffect("NoSchedule").build()));
+        pod.getSpec()
+                .setTolerations(
+                        List.of(
+                                new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                                        .withKey(RealBuildNode.LABEL)
+                                        .withOperator("Exists")
+                                        .withEffect("NoSchedule")
+                                        .build()));
         KubernetesClient admin = ns.plane().adminClient();
         admin.resource(pod).create();
         Kubectl system = new Kubectl(ns.plane(), OperatorIdentity.NAMESPACE);
         try {
             Instant started = Instant.now();
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                Pod now = admin.pods().inNamespace(OperatorIdentity.NAMESPACE).withName(name).get();
-                return now.getStatus() != null && now.getStatus().getConditions() != null
-                        && "True".equals(condition(now, "Ready"));
-            });
-            System.out.printf("test node: the operator pod was Ready %d s after it was created%n",
+            await().atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                Pod now =
+                                        admin.pods()
+                                                .inNamespace(OperatorIdentity.NAMESPACE)
+                                                .withName(name)
+                                                .get();
+                                return now.getStatus() != null
+                                        && now.getStatus().getConditions() != null
+                                        && "True".equals(condition(now, "Ready"));
+                            });
+            System.out.printf(
+                    "test node: the operator pod was Ready %d s after it was created%n",
                     Duration.between(started, Instant.now()).toSeconds());
             Pod ready = admin.pods().inNamespace(OperatorIdentity.NAMESPACE).withName(name).get();
-            assertThat(ready.getStatus().getContainerStatuses().get(0).getImageID()).contains("@sha256:");
+            assertThat(ready.getStatus().getContainerStatuses().get(0).getImageID())
+                    .contains("@sha256:");
             String log = system.run("logs", name);
-            assertThat(log).as("the packaged operator, configured in-cluster from its ServiceAccount token")
-                    .contains("Quarkus", "started in").doesNotContain("Unauthorized", "Forbidden");
+            assertThat(log)
+                    .as(
+                            "the packaged operator, configured in-cluster from its ServiceAccount token")
+                    .contains("Quarkus", "started in")
+                    .doesNotContain("Unauthorized", "Forbidden");
             Instant deleting = Instant.now();
             system.run("delete", "pod", name, "--wait=true", "--timeout=90s");
-            System.out.printf("test node: the operator pod was deleted in %d ms%n",
+            System.out.printf(
+                    "test node: the operator pod was deleted in %d ms%n",
                     Duration.between(deleting, Instant.now()).toMillis());
         } finally {
             system.attempt("delete", "pod", name, "--ignore-not-found", "--wait=false");
@@ -517,8 +742,14 @@ class RealNodeIT {
     }
 
     private static List<ProcessHandle> processesWith(String marker) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(args -> String.join(" ", args)
-                .contains(marker)).orElse(false)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(
+                        p ->
+                                p.info()
+                                        .arguments()
+                                        .map(args -> String.join(" ", args).contains(marker))
+                                        .orElse(false))
+                .toList();
     }
 
     private static int freePort() throws java.io.IOException {
@@ -528,30 +759,54 @@ class RealNodeIT {
     }
 
     private io.fabric8.kubernetes.api.model.Secret pushSecret(String name) {
-        String auth = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        String config = "{\"auths\":{\"" + privateRegistry.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}";
-        return new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        String auth =
+                Base64.getEncoder()
+                        .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        String config =
+                "{\"auths\":{\"" + privateRegistry.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}";
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
                 .withType("kubernetes.io/dockerconfigjson")
-                .addToData(".dockerconfigjson", Base64.getEncoder().encodeToString(
-                        config.getBytes(StandardCharsets.UTF_8))).build();
+                .addToData(
+                        ".dockerconfigjson",
+                        Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))
+                .build();
     }
 
     /** Creates a pod for the test node: the node selector and toleration that send it there. */
     private static void create(TestNamespace ns, String yaml) {
-        Pod pod = ns.client().pods().load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).item();
+        Pod pod =
+                ns.client()
+                        .pods()
+                        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                        .item();
         pod.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        pod.getSpec().setTolerations(List.of(new io.fabric8.kubernetes.api.model.TolerationBuilder()
-                .withKey(RealBuildNode.LABEL).withOperator("Exists").withEffect("NoSchedule").build()));
+        pod.getSpec()
+                .setTolerations(
+                        List.of(
+                                new io.fabric8.kubernetes.api.model.TolerationBuilder()
+                                        .withKey(RealBuildNode.LABEL)
+                                        .withOperator("Exists")
+                                        .withEffect("NoSchedule")
+                                        .build()));
         ns.client().resource(pod).create();
     }
 
-    private static Pod awaitPod(TestNamespace ns, String name, Predicate<Pod> done, Duration timeout) {
+    private static Pod awaitPod(
+            TestNamespace ns, String name, Predicate<Pod> done, Duration timeout) {
         KubernetesClient client = ns.client();
         Pod[] seen = new Pod[1];
-        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
-            seen[0] = client.pods().withName(name).get();
-            return seen[0] != null && seen[0].getStatus() != null && done.test(seen[0]);
-        });
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            seen[0] = client.pods().withName(name).get();
+                            return seen[0] != null
+                                    && seen[0].getStatus() != null
+                                    && done.test(seen[0]);
+                        });
         return seen[0];
     }
 
@@ -561,18 +816,26 @@ class RealNodeIT {
 
     private static String waitingReason(Pod pod) {
         List<ContainerStatus> statuses = pod.getStatus().getContainerStatuses();
-        if (statuses == null || statuses.isEmpty() || statuses.get(0).getState().getWaiting() == null) {
+        if (statuses == null
+                || statuses.isEmpty()
+                || statuses.get(0).getState().getWaiting() == null) {
             return null;
         }
         return statuses.get(0).getState().getWaiting().getReason();
     }
 
     private static String condition(Pod pod, String type) {
-        return pod.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
-                .map(c -> c.getStatus()).orElse(null);
+        return pod.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals(type))
+                .findFirst()
+                .map(c -> c.getStatus())
+                .orElse(null);
     }
 
     private static String logs(TestNamespace ns, String pod, String container) {
-        return "\n--- " + container + "\n" + ns.kubectl().attempt("logs", pod, "-c", container).output();
+        return "\n--- "
+                + container
+                + "\n"
+                + ns.kubectl().attempt("logs", pod, "-c", container).output();
     }
 }

@@ -19,10 +19,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the part of a build pod's log on the simulated nodes: for each build pod, writes a builder log in CRI format
- * that ends with the lock of what the ImageBuild asked for, printed in the markers the real build step prints, and
- * registers it with kwok (a Logs object for the pod) so the API server serves it as the pod's log. The operator
- * reads it through its real log path and cannot tell it from a real builder's.
+ * Plays the part of a build pod's log on the simulated nodes: for each build pod, writes a builder
+ * log in CRI format that ends with the lock of what the ImageBuild asked for, printed in the
+ * markers the real build step prints, and registers it with kwok (a Logs object for the pod) so the
+ * API server serves it as the pod's log. The operator reads it through its real log path and cannot
+ * tell it from a real builder's.
  */
 public final class SimulatedBuildLogs implements AutoCloseable {
 
@@ -33,21 +34,23 @@ public final class SimulatedBuildLogs implements AutoCloseable {
     private SimulatedBuildLogs(KubernetesClient client, Path directory) {
         this.client = client;
         this.directory = directory;
-        this.informer = client.pods().inAnyNamespace().withLabel("terrarium.dev/imagebuild")
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        serve(pod);
-                    }
+        this.informer =
+                client.pods()
+                        .inAnyNamespace()
+                        .withLabel("terrarium.dev/imagebuild")
+                        .inform(
+                                new ResourceEventHandler<>() {
+                                    @Override
+                                    public void onAdd(Pod pod) {
+                                        serve(pod);
+                                    }
 
-                    @Override
-                    public void onUpdate(Pod before, Pod pod) {
-                    }
+                                    @Override
+                                    public void onUpdate(Pod before, Pod pod) {}
 
-                    @Override
-                    public void onDelete(Pod pod, boolean unknownFinalState) {
-                    }
-                });
+                                    @Override
+                                    public void onDelete(Pod pod, boolean unknownFinalState) {}
+                                });
     }
 
     public static SimulatedBuildLogs start(KubernetesClient admin, Path directory) {
@@ -66,7 +69,8 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         }
         String namespace = pod.getMetadata().getNamespace();
         String buildName = pod.getMetadata().getLabels().get("terrarium.dev/imagebuild");
-        ImageBuild build = client.resources(ImageBuild.class).inNamespace(namespace).withName(buildName).get();
+        ImageBuild build =
+                client.resources(ImageBuild.class).inNamespace(namespace).withName(buildName).get();
         if (build == null) {
             return;
         }
@@ -74,18 +78,33 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         Map<String, String> selector = pod.getSpec().getNodeSelector();
         String fate = selector == null ? null : selector.get("terrarium.dev/kwok-fate");
         try {
-            Files.writeString(file, criLog("fail".equals(fate) || "oom".equals(fate) ? failedLog(build)
-                    : builderLog(build)));
+            Files.writeString(
+                    file,
+                    criLog(
+                            "fail".equals(fate) || "oom".equals(fate)
+                                    ? failedLog(build)
+                                    : builderLog(build)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         GenericKubernetesResource logs = new GenericKubernetesResource();
         logs.setApiVersion("kwok.x-k8s.io/v1alpha1");
         logs.setKind("Logs");
-        logs.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(pod.getMetadata().getName())
-                .withNamespace(namespace).build());
-        logs.setAdditionalProperty("spec", Map.of("logs", List.of(Map.of("containers", List.of("build"),
-                "logsFile", file.toAbsolutePath().toString()))));
+        logs.setMetadata(
+                new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                        .withName(pod.getMetadata().getName())
+                        .withNamespace(namespace)
+                        .build());
+        logs.setAdditionalProperty(
+                "spec",
+                Map.of(
+                        "logs",
+                        List.of(
+                                Map.of(
+                                        "containers",
+                                        List.of("build"),
+                                        "logsFile",
+                                        file.toAbsolutePath().toString()))));
         client.resource(logs).serverSideApply();
     }
 
@@ -94,13 +113,17 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         ResolvedEnvironment env = build.getSpec().getResolved();
         String hash = build.getSpec().getSpecHash();
         List<String> lock = lockLines(env);
-        List<String> lines = new ArrayList<>(List.of(
-                "STEP 1/5: FROM " + env.getBaseImage(),
-                "STEP 2/5: USER root",
-                "STEP 3/5: RUN install (simulated)",
-                "installed " + (env.getPackages().size() + env.getPip().size()) + " packages",
-                "STEP 4/5: RUN write and print the lock",
-                LockMarkers.prefix(hash) + "begin"));
+        List<String> lines =
+                new ArrayList<>(
+                        List.of(
+                                "STEP 1/5: FROM " + env.getBaseImage(),
+                                "STEP 2/5: USER root",
+                                "STEP 3/5: RUN install (simulated)",
+                                "installed "
+                                        + (env.getPackages().size() + env.getPip().size())
+                                        + " packages",
+                                "STEP 4/5: RUN write and print the lock",
+                                LockMarkers.prefix(hash) + "begin"));
         lock.forEach(line -> lines.add(LockMarkers.prefix(hash) + "| " + line));
         lines.add(LockMarkers.prefix(hash) + "end " + lock.size());
         lines.add("STEP 5/5: USER 10001:10001");
@@ -114,15 +137,18 @@ public final class SimulatedBuildLogs implements AutoCloseable {
 
     /** What buildah prints when the install step fails: many lines of progress, then the error. */
     static List<String> failedLog(ImageBuild build) {
-        List<String> lines = new ArrayList<>(List.of(
-                "STEP 1/5: FROM " + build.getSpec().getResolved().getBaseImage(),
-                "STEP 2/5: USER root",
-                "STEP 3/5: RUN install (simulated)"));
+        List<String> lines =
+                new ArrayList<>(
+                        List.of(
+                                "STEP 1/5: FROM " + build.getSpec().getResolved().getBaseImage(),
+                                "STEP 2/5: USER root",
+                                "STEP 3/5: RUN install (simulated)"));
         for (int i = 0; i < 60; i++) {
             lines.add("Downloading package " + i + " of 60");
         }
         lines.add("subprocess exited with status 3");
-        lines.add("Error: error building at STEP \"RUN install\": error while running runtime: exit status 3");
+        lines.add(
+                "Error: error building at STEP \"RUN install\": error while running runtime: exit status 3");
         return lines;
     }
 

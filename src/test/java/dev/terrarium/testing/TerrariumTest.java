@@ -7,8 +7,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A test class that runs against the local control plane: it gets a fresh namespace, a {@link TestNamespace} (client
- * and kubectl bound to it) as a parameter, and, unless {@code operator = false}, the operator running.
+ * A test class that runs against the local control plane: it gets a fresh namespace, a {@link
+ * TestNamespace} (client and kubectl bound to it) as a parameter, and, unless {@code operator =
+ * false}, the operator running.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -26,17 +26,18 @@ import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Pushes tiny but valid OCI images to a plain-HTTP registry with the distribution API alone: each layer is a tar
- * (gzip-compressed or not) of the given files, uploaded with a monolithic blob upload (POST, then PUT with the
- * digest), then an OCI image config, then the manifest.
+ * Pushes tiny but valid OCI images to a plain-HTTP registry with the distribution API alone: each
+ * layer is a tar (gzip-compressed or not) of the given files, uploaded with a monolithic blob
+ * upload (POST, then PUT with the digest), then an OCI image config, then the manifest.
  *
- * <p>Authentication is answered the way a pushing client does it, independently of the registry client under test:
- * basic auth, or a bearer token for scope {@code repository:<repo>:pull,push}.
+ * <p>Authentication is answered the way a pushing client does it, independently of the registry
+ * client under test: basic auth, or a bearer token for scope {@code repository:<repo>:pull,push}.
  */
 public final class TestImages {
 
     /** Media type of the manifests {@link #push} writes. */
     public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
     /** Media type of the index {@link #pushIndex} writes. */
     public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
@@ -44,14 +45,15 @@ public final class TestImages {
     private static final String LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
     private static final String LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
 
     /**
-     * One image layer: files by path (no leading slash); a file named {@code .wh.<name>} is a whiteout that deletes
-     * {@code <name>} from the layers below.
+     * One image layer: files by path (no leading slash); a file named {@code .wh.<name>} is a
+     * whiteout that deletes {@code <name>} from the layers below.
      */
     public record Layer(Map<String, String> files, boolean gzip) {
         /** A gzip-compressed layer, as builders push them. */
@@ -65,15 +67,18 @@ public final class TestImages {
         }
     }
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /**
      * Pushes a one-layer image holding {@code files} as {@code registry/repository:tag}.
      *
      * @return the manifest digest, {@code sha256:...}
      */
-    public static String push(String registry, String repository, String tag, Map<String, String> files,
+    public static String push(
+            String registry,
+            String repository,
+            String tag,
+            Map<String, String> files,
             Credentials credentials) {
         return push(registry, repository, tag, List.of(Layer.gzip(files)), credentials);
     }
@@ -83,7 +88,11 @@ public final class TestImages {
      *
      * @return the manifest digest, {@code sha256:...}
      */
-    public static String push(String registry, String repository, String tag, List<Layer> layers,
+    public static String push(
+            String registry,
+            String repository,
+            String tag,
+            List<Layer> layers,
             Credentials credentials) {
         Session session = new Session(registry, repository, credentials);
         List<Map<String, Object>> layerDescriptors = new ArrayList<>();
@@ -105,26 +114,35 @@ public final class TestImages {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", OCI_MANIFEST);
-        manifest.put("config", descriptor(OCI_CONFIG, session.uploadBlob(configBytes), configBytes.length));
+        manifest.put(
+                "config",
+                descriptor(OCI_CONFIG, session.uploadBlob(configBytes), configBytes.length));
         manifest.put("layers", layerDescriptors);
         return session.putManifest(tag, OCI_MANIFEST, json(manifest));
     }
 
     /**
-     * Pushes an OCI index as {@code registry/repository:tag} listing manifests already in the repository.
+     * Pushes an OCI index as {@code registry/repository:tag} listing manifests already in the
+     * repository.
      *
      * @param platforms manifest digests by platform, {@code os/architecture}, in index order
      * @return the index digest
      */
-    public static String pushIndex(String registry, String repository, String tag, Map<String, String> platforms,
+    public static String pushIndex(
+            String registry,
+            String repository,
+            String tag,
+            Map<String, String> platforms,
             Credentials credentials) {
         Session session = new Session(registry, repository, credentials);
         List<Map<String, Object>> manifests = new ArrayList<>();
         for (Map.Entry<String, String> entry : platforms.entrySet()) {
             String[] osArchitecture = entry.getKey().split("/", 2);
-            Map<String, Object> descriptor = descriptor(OCI_MANIFEST, entry.getValue(),
-                    session.manifestSize(entry.getValue()));
-            descriptor.put("platform", Map.of("os", osArchitecture[0], "architecture", osArchitecture[1]));
+            Map<String, Object> descriptor =
+                    descriptor(
+                            OCI_MANIFEST, entry.getValue(), session.manifestSize(entry.getValue()));
+            descriptor.put(
+                    "platform", Map.of("os", osArchitecture[0], "architecture", osArchitecture[1]));
             manifests.add(descriptor);
         }
         Map<String, Object> index = new LinkedHashMap<>();
@@ -137,7 +155,9 @@ public final class TestImages {
     /** The sha256 digest of some bytes, {@code sha256:<hex>}. */
     public static String sha256(byte[] content) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -155,12 +175,15 @@ public final class TestImages {
         for (String directory : directories) {
             writeTarEntry(out, directory, '5', new byte[0]);
         }
-        files.forEach((path, content) -> writeTarEntry(out, path, '0', content.getBytes(StandardCharsets.UTF_8)));
+        files.forEach(
+                (path, content) ->
+                        writeTarEntry(out, path, '0', content.getBytes(StandardCharsets.UTF_8)));
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
     }
 
-    private static void writeTarEntry(ByteArrayOutputStream out, String path, char type, byte[] content) {
+    private static void writeTarEntry(
+            ByteArrayOutputStream out, String path, char type, byte[] content) {
         byte[] name = path.getBytes(StandardCharsets.UTF_8);
         if (name.length > 100) {
             throw new IllegalArgumentException("test image paths are at most 100 bytes: " + path);
@@ -222,7 +245,10 @@ public final class TestImages {
         }
     }
 
-    /** Requests to one repository, answering the registry's authentication challenge once and keeping the answer. */
+    /**
+     * Requests to one repository, answering the registry's authentication challenge once and
+     * keeping the answer.
+     */
     private static final class Session {
         private final String base;
         private final String repository;
@@ -237,38 +263,53 @@ public final class TestImages {
 
         String uploadBlob(byte[] blob) {
             String digest = sha256(blob);
-            HttpResponse<String> started = send(HttpRequest.newBuilder(uri("/v2/" + repository + "/blobs/uploads/"))
-                    .POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> started =
+                    send(
+                            HttpRequest.newBuilder(uri("/v2/" + repository + "/blobs/uploads/"))
+                                    .POST(HttpRequest.BodyPublishers.noBody()));
             expect(started, 202, "starting a blob upload");
-            URI location = URI.create(base).resolve(started.headers().firstValue("Location").orElseThrow());
+            URI location =
+                    URI.create(base)
+                            .resolve(started.headers().firstValue("Location").orElseThrow());
             String separator = location.getRawQuery() == null ? "?" : "&";
-            URI finish = URI.create(location + separator + "digest="
-                    + URLEncoder.encode(digest, StandardCharsets.UTF_8));
-            HttpResponse<String> finished = send(HttpRequest.newBuilder(finish)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)));
+            URI finish =
+                    URI.create(
+                            location
+                                    + separator
+                                    + "digest="
+                                    + URLEncoder.encode(digest, StandardCharsets.UTF_8));
+            HttpResponse<String> finished =
+                    send(
+                            HttpRequest.newBuilder(finish)
+                                    .header("Content-Type", "application/octet-stream")
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)));
             expect(finished, 201, "uploading blob " + digest);
             return digest;
         }
 
         String putManifest(String tag, String mediaType, byte[] manifest) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + tag))
-                    .header("Content-Type", mediaType)
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)));
+            HttpResponse<String> response =
+                    send(
+                            HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + tag))
+                                    .header("Content-Type", mediaType)
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)));
             expect(response, 201, "putting manifest " + tag);
             String digest = sha256(manifest);
             String reported = response.headers().firstValue("Docker-Content-Digest").orElse(digest);
             if (!reported.equals(digest)) {
-                throw new IllegalStateException("registry says manifest digest " + reported + ", content is " + digest);
+                throw new IllegalStateException(
+                        "registry says manifest digest " + reported + ", content is " + digest);
             }
             return digest;
         }
 
         long manifestSize(String digest) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(
-                            uri("/v2/" + repository + "/manifests/" + digest))
-                    .header("Accept", OCI_MANIFEST + ", " + OCI_INDEX)
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> response =
+                    send(
+                            HttpRequest.newBuilder(
+                                            uri("/v2/" + repository + "/manifests/" + digest))
+                                    .header("Accept", OCI_MANIFEST + ", " + OCI_INDEX)
+                                    .method("HEAD", HttpRequest.BodyPublishers.noBody()));
             expect(response, 200, "reading manifest " + digest);
             return Long.parseLong(response.headers().firstValue("Content-Length").orElseThrow());
         }
@@ -283,7 +324,8 @@ public final class TestImages {
         }
 
         private boolean authorize(HttpResponse<String> challenged) {
-            List<AuthChallenge> challenges = AuthChallenge.parseAll(challenged.headers().allValues("WWW-Authenticate"));
+            List<AuthChallenge> challenges =
+                    AuthChallenge.parseAll(challenged.headers().allValues("WWW-Authenticate"));
             for (AuthChallenge challenge : challenges) {
                 if (challenge.isScheme("Basic") && credentials.hasPassword()) {
                     authorization = basic();
@@ -298,11 +340,22 @@ public final class TestImages {
         }
 
         private String token(AuthChallenge challenge) {
-            String query = "service="
-                    + URLEncoder.encode(challenge.parameter("service").orElse(""), StandardCharsets.UTF_8)
-                    + "&scope=" + URLEncoder.encode("repository:" + repository + ":pull,push", StandardCharsets.UTF_8);
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(challenge.parameter("realm").orElseThrow()
-                    + "?" + query)).timeout(Duration.ofSeconds(30));
+            String query =
+                    "service="
+                            + URLEncoder.encode(
+                                    challenge.parameter("service").orElse(""),
+                                    StandardCharsets.UTF_8)
+                            + "&scope="
+                            + URLEncoder.encode(
+                                    "repository:" + repository + ":pull,push",
+                                    StandardCharsets.UTF_8);
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(
+                                    URI.create(
+                                            challenge.parameter("realm").orElseThrow()
+                                                    + "?"
+                                                    + query))
+                            .timeout(Duration.ofSeconds(30));
             if (credentials.hasPassword()) {
                 request.header("Authorization", basic());
             }
@@ -316,8 +369,11 @@ public final class TestImages {
         }
 
         private String basic() {
-            return "Basic " + Base64.getEncoder().encodeToString((credentials.username() + ":" + credentials.password())
-                    .getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    (credentials.username() + ":" + credentials.password())
+                                            .getBytes(StandardCharsets.UTF_8));
         }
 
         private HttpResponse<String> exchange(HttpRequest template, String withAuthorization) {
@@ -341,7 +397,8 @@ public final class TestImages {
 
         private static void expect(HttpResponse<String> response, int status, String what) {
             if (response.statusCode() != status) {
-                throw new IllegalStateException(what + ": HTTP " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        what + ": HTTP " + response.statusCode() + " " + response.body());
             }
         }
     }

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real registry (Debian's docker-registry, distribution 2.8) on a free loopback port, started and stopped with
- * {@code hack/registry.sh}. Its storage lives in a temporary directory removed by {@link #close()}.
+ * A real registry (Debian's docker-registry, distribution 2.8) on a free loopback port, started and
+ * stopped with {@code hack/registry.sh}. Its storage lives in a temporary directory removed by
+ * {@link #close()}.
  *
  * <p>The registry speaks plain HTTP, so clients must list {@link #hostPort()} as insecure.
  */
@@ -45,8 +46,9 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /**
-     * A registry that accepts only bearer tokens issued by {@code realm}. The script makes an RSA key and a
-     * self-signed certificate for the token issuer: see {@link #tokenKey()} and {@link #tokenCertificate()}.
+     * A registry that accepts only bearer tokens issued by {@code realm}. The script makes an RSA
+     * key and a self-signed certificate for the token issuer: see {@link #tokenKey()} and {@link
+     * #tokenCertificate()}.
      */
     public static TestRegistry startWithTokenAuth(String realm, String service, String issuer) {
         return startWith(List.of("--token", realm, service, issuer));
@@ -65,8 +67,17 @@ public final class TestRegistry implements AutoCloseable {
     /** The file in which the registry stores a blob, e.g. to corrupt it on purpose. */
     public Path blobDataFile(String digest) {
         String[] algorithmAndHex = digest.split(":", 2);
-        return storageDirectory().resolve(Paths.get("docker", "registry", "v2", "blobs", algorithmAndHex[0],
-                algorithmAndHex[1].substring(0, 2), algorithmAndHex[1], "data"));
+        return storageDirectory()
+                .resolve(
+                        Paths.get(
+                                "docker",
+                                "registry",
+                                "v2",
+                                "blobs",
+                                algorithmAndHex[0],
+                                algorithmAndHex[1].substring(0, 2),
+                                algorithmAndHex[1],
+                                "data"));
     }
 
     /** PKCS#8 PEM private key the registry's token issuer signs with (token auth only). */
@@ -74,7 +85,10 @@ public final class TestRegistry implements AutoCloseable {
         return directory.resolve("token.key");
     }
 
-    /** PEM certificate of {@link #tokenKey()}, the registry's {@code rootcertbundle} (token auth only). */
+    /**
+     * PEM certificate of {@link #tokenKey()}, the registry's {@code rootcertbundle} (token auth
+     * only).
+     */
     public Path tokenCertificate() {
         return directory.resolve("token.crt");
     }
@@ -106,15 +120,17 @@ public final class TestRegistry implements AutoCloseable {
         }
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-            List<String> arguments = new ArrayList<>(List.of("start", directory.toString(),
-                    Integer.toString(freePort())));
+            List<String> arguments =
+                    new ArrayList<>(
+                            List.of("start", directory.toString(), Integer.toString(freePort())));
             arguments.addAll(authArguments);
             try {
                 String output = runScript(arguments);
                 String[] lines = output.strip().split("\n");
                 return new TestRegistry(directory, lines[lines.length - 1].strip());
             } catch (IllegalStateException e) {
-                // Another process may have taken the port between freePort() and the registry's bind.
+                // Another process may have taken the port between freePort() and the registry's
+                // bind.
                 failure = e;
             }
         }
@@ -131,12 +147,19 @@ public final class TestRegistry implements AutoCloseable {
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("hack/registry.sh " + arguments.get(0) + " timed out");
+                throw new IllegalStateException(
+                        "hack/registry.sh " + arguments.get(0) + " timed out");
             }
             String text = new String(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("hack/registry.sh " + String.join(" ", arguments) + " failed with exit "
-                        + "code " + process.exitValue() + ":\n" + text);
+                throw new IllegalStateException(
+                        "hack/registry.sh "
+                                + String.join(" ", arguments)
+                                + " failed with exit "
+                                + "code "
+                                + process.exitValue()
+                                + ":\n"
+                                + text);
             }
             return text;
         } catch (IOException e) {
@@ -149,7 +172,9 @@ public final class TestRegistry implements AutoCloseable {
 
     private static Path script() {
         String configured = System.getProperty("terrarium.repo.dir");
-        Path start = Paths.get(configured != null ? configured : System.getProperty("user.dir")).toAbsolutePath();
+        Path start =
+                Paths.get(configured != null ? configured : System.getProperty("user.dir"))
+                        .toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("hack/registry.sh");
             if (Files.isRegularFile(candidate)) {

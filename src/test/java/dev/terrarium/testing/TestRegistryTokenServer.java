@@ -29,18 +29,23 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A token server for a registry in token auth mode, the role Docker Hub's {@code auth.docker.io} plays: it checks a
- * user's password (or identity token) and issues JWTs that grant the requested {@code repository:<name>:<actions>}
- * scopes; anonymous callers get a token granting nothing.
+ * A token server for a registry in token auth mode, the role Docker Hub's {@code auth.docker.io}
+ * plays: it checks a user's password (or identity token) and issues JWTs that grant the requested
+ * {@code repository:<name>:<actions>} scopes; anonymous callers get a token granting nothing.
  *
- * <p>Tokens are what distribution 2.8 verifies ({@code registry/auth/token/token.go}): RS256 over the compact JWS,
- * the signing certificate in the {@code x5c} header (chained to the registry's {@code rootcertbundle}), {@code iss}
- * equal to the configured issuer and {@code aud} a string equal to the registry's {@code service}.
+ * <p>Tokens are what distribution 2.8 verifies ({@code registry/auth/token/token.go}): RS256 over
+ * the compact JWS, the signing certificate in the {@code x5c} header (chained to the registry's
+ * {@code rootcertbundle}), {@code iss} equal to the configured issuer and {@code aud} a string
+ * equal to the registry's {@code service}.
  */
 public final class TestRegistryTokenServer implements AutoCloseable {
 
-    /** The registry's {@code service}, sent back by it in challenges and checked as the tokens' audience. */
+    /**
+     * The registry's {@code service}, sent back by it in challenges and checked as the tokens'
+     * audience.
+     */
     public static final String SERVICE = "terrarium-test-registry";
+
     /** The tokens' issuer, configured in the registry. */
     public static final String ISSUER = "terrarium-test-token-issuer";
 
@@ -57,7 +62,8 @@ public final class TestRegistryTokenServer implements AutoCloseable {
     private volatile PrivateKey signingKey;
     private volatile String certificateBase64;
 
-    private TestRegistryTokenServer(HttpServer server, String user, String password, String identityToken) {
+    private TestRegistryTokenServer(
+            HttpServer server, String user, String password, String identityToken) {
         this.server = server;
         this.user = user;
         this.password = password;
@@ -65,13 +71,17 @@ public final class TestRegistryTokenServer implements AutoCloseable {
     }
 
     /**
-     * Starts a token server on a free loopback port that knows one user, who may also present {@code identityToken}
-     * as an OAuth2 refresh token.
+     * Starts a token server on a free loopback port that knows one user, who may also present
+     * {@code identityToken} as an OAuth2 refresh token.
      */
-    public static TestRegistryTokenServer start(String user, String password, String identityToken) {
+    public static TestRegistryTokenServer start(
+            String user, String password, String identityToken) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            TestRegistryTokenServer tokenServer = new TestRegistryTokenServer(server, user, password, identityToken);
+            HttpServer server =
+                    HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            TestRegistryTokenServer tokenServer =
+                    new TestRegistryTokenServer(server, user, password, identityToken);
             server.createContext("/token", tokenServer::handle);
             server.start();
             return tokenServer;
@@ -89,10 +99,14 @@ public final class TestRegistryTokenServer implements AutoCloseable {
     public void signWith(Path pkcs8KeyPem, Path certificatePem) {
         try {
             byte[] keyDer = pemBody(Files.readString(pkcs8KeyPem), "PRIVATE KEY");
-            signingKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(keyDer));
+            signingKey =
+                    KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(keyDer));
             byte[] certificatePemBytes = Files.readAllBytes(certificatePem);
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(certificatePemBytes));
+            X509Certificate certificate =
+                    (X509Certificate)
+                            CertificateFactory.getInstance("X.509")
+                                    .generateCertificate(
+                                            new ByteArrayInputStream(certificatePemBytes));
             certificateBase64 = Base64.getEncoder().encodeToString(certificate.getEncoded());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -101,7 +115,10 @@ public final class TestRegistryTokenServer implements AutoCloseable {
         }
     }
 
-    /** Lifetime of the tokens issued from now on; {@code reported=false} leaves {@code expires_in} out. */
+    /**
+     * Lifetime of the tokens issued from now on; {@code reported=false} leaves {@code expires_in}
+     * out.
+     */
     public void setExpiresIn(long seconds, boolean reported) {
         expiresInSeconds = seconds;
         reportExpiry = reported;
@@ -122,27 +139,46 @@ public final class TestRegistryTokenServer implements AutoCloseable {
             try {
                 issue(exchange);
             } catch (RuntimeException e) {
-                respond(exchange, 500, Map.of("error", "server_error", "error_description", String.valueOf(e)));
+                respond(
+                        exchange,
+                        500,
+                        Map.of("error", "server_error", "error_description", String.valueOf(e)));
             }
         }
     }
 
     private void issue(HttpExchange exchange) throws IOException {
-        Map<String, String> parameters = new LinkedHashMap<>(decodeForm(exchange.getRequestURI().getRawQuery()));
+        Map<String, String> parameters =
+                new LinkedHashMap<>(decodeForm(exchange.getRequestURI().getRawQuery()));
         if (exchange.getRequestMethod().equals("POST")) {
-            parameters.putAll(decodeForm(new String(exchange.getRequestBody().readAllBytes(),
-                    StandardCharsets.UTF_8)));
+            parameters.putAll(
+                    decodeForm(
+                            new String(
+                                    exchange.getRequestBody().readAllBytes(),
+                                    StandardCharsets.UTF_8)));
         }
         requests.add(exchange.getRequestMethod() + " scope=" + parameters.get("scope"));
 
         String subject = authenticate(exchange, parameters);
         if (subject == null) {
-            respond(exchange, 401, Map.of("errors", List.of(Map.of("code", "UNAUTHORIZED",
-                    "message", "invalid username, password or refresh token"))));
+            respond(
+                    exchange,
+                    401,
+                    Map.of(
+                            "errors",
+                            List.of(
+                                    Map.of(
+                                            "code",
+                                            "UNAUTHORIZED",
+                                            "message",
+                                            "invalid username, password or refresh token"))));
             return;
         }
         if (!SERVICE.equals(parameters.get("service"))) {
-            respond(exchange, 400, Map.of("error", "invalid_request", "error_description", "unknown service"));
+            respond(
+                    exchange,
+                    400,
+                    Map.of("error", "invalid_request", "error_description", "unknown service"));
             return;
         }
         List<Map<String, Object>> access = new ArrayList<>();
@@ -151,14 +187,21 @@ public final class TestRegistryTokenServer implements AutoCloseable {
             for (String oneScope : scope.split(" ")) {
                 String[] parts = oneScope.split(":");
                 if (parts.length == 3) {
-                    access.add(Map.of("type", parts[0], "name", parts[1],
-                            "actions", List.of(parts[2].split(","))));
+                    access.add(
+                            Map.of(
+                                    "type",
+                                    parts[0],
+                                    "name",
+                                    parts[1],
+                                    "actions",
+                                    List.of(parts[2].split(","))));
                 }
             }
         }
         String token = token(subject, access);
         Map<String, Object> body = new LinkedHashMap<>();
-        // Docker's token servers send "token"; OAuth2 ones send "access_token": clients must read either.
+        // Docker's token servers send "token"; OAuth2 ones send "access_token": clients must read
+        // either.
         body.put(exchange.getRequestMethod().equals("POST") ? "access_token" : "token", token);
         if (reportExpiry) {
             body.put("expires_in", expiresInSeconds);
@@ -167,10 +210,15 @@ public final class TestRegistryTokenServer implements AutoCloseable {
         respond(exchange, 200, body);
     }
 
-    /** The subject the request proves, {@code ""} for an anonymous one, or {@code null} for wrong credentials. */
+    /**
+     * The subject the request proves, {@code ""} for an anonymous one, or {@code null} for wrong
+     * credentials.
+     */
     private String authenticate(HttpExchange exchange, Map<String, String> parameters) {
         if ("refresh_token".equals(parameters.get("grant_type"))) {
-            return identityToken != null && identityToken.equals(parameters.get("refresh_token")) ? user : null;
+            return identityToken != null && identityToken.equals(parameters.get("refresh_token"))
+                    ? user
+                    : null;
         }
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         if (authorization == null) {
@@ -179,7 +227,10 @@ public final class TestRegistryTokenServer implements AutoCloseable {
         if (!authorization.startsWith("Basic ")) {
             return null;
         }
-        String pair = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+        String pair =
+                new String(
+                        Base64.getDecoder().decode(authorization.substring(6)),
+                        StandardCharsets.UTF_8);
         return pair.equals(user + ":" + password) ? user : null;
     }
 
@@ -202,8 +253,10 @@ public final class TestRegistryTokenServer implements AutoCloseable {
         claims.put("jti", UUID.randomUUID().toString());
         claims.put("access", access);
         try {
-            String signingInput = BASE64URL.encodeToString(JSON.writeValueAsBytes(header)) + "."
-                    + BASE64URL.encodeToString(JSON.writeValueAsBytes(claims));
+            String signingInput =
+                    BASE64URL.encodeToString(JSON.writeValueAsBytes(header))
+                            + "."
+                            + BASE64URL.encodeToString(JSON.writeValueAsBytes(claims));
             Signature rs256 = Signature.getInstance("SHA256withRSA");
             rs256.initSign(signingKey);
             rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -215,7 +268,8 @@ public final class TestRegistryTokenServer implements AutoCloseable {
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, Map<String, ?> body)
+            throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
@@ -231,7 +285,8 @@ public final class TestRegistryTokenServer implements AutoCloseable {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
             String value = equals < 0 ? "" : pair.substring(equals + 1);
-            fields.put(URLDecoder.decode(name, StandardCharsets.UTF_8),
+            fields.put(
+                    URLDecoder.decode(name, StandardCharsets.UTF_8),
                     URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return fields;

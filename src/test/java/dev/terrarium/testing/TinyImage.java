@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A one-layer OCI image (an uncompressed tar of the given files) as the bytes a client pushes, for tests that push
- * with {@link RegistryClient} itself rather than with {@link TestImages}' independent client.
+ * A one-layer OCI image (an uncompressed tar of the given files) as the bytes a client pushes, for
+ * tests that push with {@link RegistryClient} itself rather than with {@link TestImages}'
+ * independent client.
  *
- * @param layer    the layer blob
- * @param config   the image config blob
+ * @param layer the layer blob
+ * @param config the image config blob
  * @param manifest the OCI image manifest
  */
 public record TinyImage(byte[] layer, byte[] config, byte[] manifest) {
@@ -29,13 +30,15 @@ public record TinyImage(byte[] layer, byte[] config, byte[] manifest) {
         config.put("architecture", "amd64");
         config.put("os", "linux");
         config.put("config", Map.of());
-        config.put("rootfs", Map.of("type", "layers", "diff_ids", List.of(TestImages.sha256(layer))));
+        config.put(
+                "rootfs", Map.of("type", "layers", "diff_ids", List.of(TestImages.sha256(layer))));
         byte[] configBytes = json(config);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", TestImages.OCI_MANIFEST);
         manifest.put("config", descriptor("application/vnd.oci.image.config.v1+json", configBytes));
-        manifest.put("layers", List.of(descriptor("application/vnd.oci.image.layer.v1.tar", layer)));
+        manifest.put(
+                "layers", List.of(descriptor("application/vnd.oci.image.layer.v1.tar", layer)));
         return new TinyImage(layer, configBytes, json(manifest));
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class BuildTrustTest {
 
-    private static final String BUILDER = "registry.example.com/terrarium/builder@sha256:" + "a".repeat(64);
+    private static final String BUILDER =
+            "registry.example.com/terrarium/builder@sha256:" + "a".repeat(64);
     private static final Set<String> BUILDERS = Set.of(BUILDER);
     private static final SpecHasher HASHER = new SpecHasher();
 
@@ -32,14 +33,23 @@ class BuildTrustTest {
         settings.setBuilderImage(builderImage);
         settings.setUvVersion("0.13.8");
         spec.setBuild(settings);
-        spec.setSpecHash(hashOverride != null ? hashOverride : HASHER.hash(spec.getResolved(), settings));
+        spec.setSpecHash(
+                hashOverride != null ? hashOverride : HASHER.hash(spec.getResolved(), settings));
         ImageBuild build = new ImageBuild();
-        var meta = new ObjectMetaBuilder().withName("env-1234").withNamespace("team-a").withUid("build-uid");
+        var meta =
+                new ObjectMetaBuilder()
+                        .withName("env-1234")
+                        .withNamespace("team-a")
+                        .withUid("build-uid");
         if (owned) {
             // As the operator SDK writes it for a dependent resource: no controller flag.
-            meta.withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(HasMetadata.getApiVersion(
-                    Environment.class)).withKind("Environment").withName("env").withUid("env-uid")
-                    .build());
+            meta.withOwnerReferences(
+                    new OwnerReferenceBuilder()
+                            .withApiVersion(HasMetadata.getApiVersion(Environment.class))
+                            .withKind("Environment")
+                            .withName("env")
+                            .withUid("env-uid")
+                            .build());
         }
         build.setMetadata(meta.build());
         build.setSpec(spec);
@@ -53,23 +63,34 @@ class BuildTrustTest {
 
     @Test
     void aSpecHashThatIsNotTheHashOfResolvedIsRefused() {
-        assertThat(BuildTrust.distrust(build(true, BUILDER, Fixtures.OTHER_HASH), BUILDERS, HASHER)).hasValueSatisfying(
-                message -> assertThat(message).contains("spec.specHash \"" + Fixtures.OTHER_HASH + "\"",
-                        "is not the content hash"));
+        assertThat(BuildTrust.distrust(build(true, BUILDER, Fixtures.OTHER_HASH), BUILDERS, HASHER))
+                .hasValueSatisfying(
+                        message ->
+                                assertThat(message)
+                                        .contains(
+                                                "spec.specHash \"" + Fixtures.OTHER_HASH + "\"",
+                                                "is not the content hash"));
     }
 
     @Test
     void aBuilderImageOfTheUsersChoiceIsRefusedEvenWithAMatchingHash() {
         String own = "evil.example/builder:latest";
-        assertThat(BuildTrust.distrust(build(true, own, null), BUILDERS, HASHER)).hasValueSatisfying(
-                message -> assertThat(message).contains("spec.build.builderImage \"" + own + "\"",
-                        "is not a builder image of this operator"));
+        assertThat(BuildTrust.distrust(build(true, own, null), BUILDERS, HASHER))
+                .hasValueSatisfying(
+                        message ->
+                                assertThat(message)
+                                        .contains(
+                                                "spec.build.builderImage \"" + own + "\"",
+                                                "is not a builder image of this operator"));
     }
 
     @Test
     void aBuildNoEnvironmentOwnsIsRefused() {
-        assertThat(BuildTrust.distrust(build(false, BUILDER, null), BUILDERS, HASHER)).hasValueSatisfying(
-                message -> assertThat(message).contains("No Environment owns this ImageBuild"));
+        assertThat(BuildTrust.distrust(build(false, BUILDER, null), BUILDERS, HASHER))
+                .hasValueSatisfying(
+                        message ->
+                                assertThat(message)
+                                        .contains("No Environment owns this ImageBuild"));
         ImageBuild ownedByAnother = build(true, BUILDER, null);
         ownedByAnother.getSpec().setEnvironment("other");
         assertThat(BuildTrust.distrust(ownedByAnother, BUILDERS, HASHER)).isPresent();
@@ -81,12 +102,15 @@ class BuildTrustTest {
         Environment same = new Environment();
         same.setMetadata(new ObjectMetaBuilder().withName("env").withUid("env-uid").build());
         Environment recreated = new Environment();
-        recreated.setMetadata(new ObjectMetaBuilder().withName("env").withUid("another-uid").build());
+        recreated.setMetadata(
+                new ObjectMetaBuilder().withName("env").withUid("another-uid").build());
 
         assertThat(BuildTrust.distrustOwner(build, same)).isEmpty();
         assertThat(BuildTrust.distrustOwner(build, recreated)).isPresent();
-        assertThat(BuildTrust.distrustOwner(build, null)).hasValueSatisfying(
-                message -> assertThat(message).contains("Environment env", "does not exist"));
+        assertThat(BuildTrust.distrustOwner(build, null))
+                .hasValueSatisfying(
+                        message ->
+                                assertThat(message).contains("Environment env", "does not exist"));
     }
 
     @Test

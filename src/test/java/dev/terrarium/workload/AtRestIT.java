@@ -26,14 +26,19 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** An operator at rest writes nothing: once everything converged, no object changes and no event is recorded. */
+/**
+ * An operator at rest writes nothing: once everything converged, no object changes and no event is
+ * recorded.
+ */
 @TerrariumTest
 class AtRestIT {
 
     @Test
     void aConvergedNamespaceSeesNoWrites(TestNamespace ns) throws InterruptedException {
         ns.client().resource(venv("api", uniquePackage())).create();
-        ns.client().resource(conda("science", List.of("numpy==1.26.4"), List.of(uniquePackage()))).create();
+        ns.client()
+                .resource(conda("science", List.of("numpy==1.26.4"), List.of(uniquePackage())))
+                .create();
         Workload web = workload("web", "api");
         web.getSpec().setPorts(List.of(new WorkloadPort("http", 8000, 80)));
         ns.client().resource(web).create();
@@ -44,13 +49,30 @@ class AtRestIT {
         ns.client().resource(venv("invalid", "requests>>2")).create();
 
         Duration converge = Duration.ofSeconds(120);
-        awaitEnvironment(ns.client(), ns.name(), "invalid", e -> e.getStatus().getPhase() == EnvironmentPhase.Invalid,
+        awaitEnvironment(
+                ns.client(),
+                ns.name(),
+                "invalid",
+                e -> e.getStatus().getPhase() == EnvironmentPhase.Invalid,
                 converge);
-        awaitWorkload(ns.client(), ns.name(), "web", w -> w.getStatus().getPhase() == WorkloadPhase.Running, converge);
-        awaitWorkload(ns.client(), ns.name(), "report", w -> w.getStatus().getPhase() == WorkloadPhase.Succeeded,
+        awaitWorkload(
+                ns.client(),
+                ns.name(),
+                "web",
+                w -> w.getStatus().getPhase() == WorkloadPhase.Running,
                 converge);
-        awaitWorkload(ns.client(), ns.name(), "orphan",
-                w -> w.getStatus().getPhase() == WorkloadPhase.WaitingForEnvironment, converge);
+        awaitWorkload(
+                ns.client(),
+                ns.name(),
+                "report",
+                w -> w.getStatus().getPhase() == WorkloadPhase.Succeeded,
+                converge);
+        awaitWorkload(
+                ns.client(),
+                ns.name(),
+                "orphan",
+                w -> w.getStatus().getPhase() == WorkloadPhase.WaitingForEnvironment,
+                converge);
         Thread.sleep(3000);
 
         Map<String, String> before = versions(ns);
@@ -60,13 +82,18 @@ class AtRestIT {
         Map<String, String> after = versions(ns);
 
         assertThat(after).isEqualTo(before);
-        List<AuditLog.Request> writes = new AuditLog(ns.plane().auditLog()).since(quietFrom).stream()
-                .filter(AuditLog.Request::isWrite).toList();
-        // Leader election renews its Lease every few seconds: the one write an operator at rest makes by design.
-        assertThat(writes).as("the operator's writes at rest").allSatisfy(write -> {
-            assertThat(write.resource()).isEqualTo("leases");
-            assertThat(write.name()).isEqualTo("terrarium-operator");
-        });
+        List<AuditLog.Request> writes =
+                new AuditLog(ns.plane().auditLog())
+                        .since(quietFrom).stream().filter(AuditLog.Request::isWrite).toList();
+        // Leader election renews its Lease every few seconds: the one write an operator at rest
+        // makes by design.
+        assertThat(writes)
+                .as("the operator's writes at rest")
+                .allSatisfy(
+                        write -> {
+                            assertThat(write.resource()).isEqualTo("leases");
+                            assertThat(write.name()).isEqualTo("terrarium-operator");
+                        });
         assertThat(ns.client().v1().events().list().getItems()).hasSize(eventsBefore);
         assertThat(before).hasSizeGreaterThan(15);
     }
@@ -74,19 +101,25 @@ class AtRestIT {
     private static Map<String, String> versions(TestNamespace ns) {
         Map<String, String> versions = new TreeMap<>();
         var client = ns.client();
-        List<List<? extends HasMetadata>> all = List.of(
-                client.resources(Environment.class).list().getItems(),
-                client.resources(ImageBuild.class).list().getItems(),
-                client.resources(Workload.class).list().getItems(),
-                client.apps().deployments().list().getItems(),
-                client.apps().replicaSets().list().getItems(),
-                client.services().list().getItems(),
-                client.batch().v1().jobs().list().getItems(),
-                client.configMaps().list().getItems(),
-                client.serviceAccounts().list().getItems(),
-                client.pods().list().getItems());
-        all.forEach(items -> items.forEach(o -> versions.put(o.getKind() + "/" + o.getMetadata().getName(),
-                o.getMetadata().getResourceVersion())));
+        List<List<? extends HasMetadata>> all =
+                List.of(
+                        client.resources(Environment.class).list().getItems(),
+                        client.resources(ImageBuild.class).list().getItems(),
+                        client.resources(Workload.class).list().getItems(),
+                        client.apps().deployments().list().getItems(),
+                        client.apps().replicaSets().list().getItems(),
+                        client.services().list().getItems(),
+                        client.batch().v1().jobs().list().getItems(),
+                        client.configMaps().list().getItems(),
+                        client.serviceAccounts().list().getItems(),
+                        client.pods().list().getItems());
+        all.forEach(
+                items ->
+                        items.forEach(
+                                o ->
+                                        versions.put(
+                                                o.getKind() + "/" + o.getMetadata().getName(),
+                                                o.getMetadata().getResourceVersion())));
         return versions;
     }
 }

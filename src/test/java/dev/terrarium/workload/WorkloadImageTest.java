@@ -27,41 +27,54 @@ class WorkloadImageTest {
 
     @Test
     void theEnvironmentsImageRunsWithItsPullSecret() {
-        assertThat(WorkloadImage.resolve(deployed(OLD),
-                Optional.of(Workloads.environment("ds", NEW, "push", "pull"))))
+        assertThat(
+                        WorkloadImage.resolve(
+                                deployed(OLD),
+                                Optional.of(Workloads.environment("ds", NEW, "push", "pull"))))
                 .contains(new WorkloadImage(NEW, "pull"));
     }
 
     @Test
     void thePushSecretPullsWhenNoPullSecretIsGiven() {
-        assertThat(WorkloadImage.resolve(Workloads.onEnvironment("web", "ds"),
-                Optional.of(Workloads.environment("ds", NEW, "push", null))))
+        assertThat(
+                        WorkloadImage.resolve(
+                                Workloads.onEnvironment("web", "ds"),
+                                Optional.of(Workloads.environment("ds", NEW, "push", null))))
                 .contains(new WorkloadImage(NEW, "push"));
     }
 
     @Test
     void anEnvironmentWithoutOutputNeedsNoPullSecret() {
-        assertThat(WorkloadImage.resolve(Workloads.onEnvironment("web", "ds"),
-                Optional.of(Workloads.environment("ds", NEW, null, null))))
+        assertThat(
+                        WorkloadImage.resolve(
+                                Workloads.onEnvironment("web", "ds"),
+                                Optional.of(Workloads.environment("ds", NEW, null, null))))
                 .contains(new WorkloadImage(NEW, null));
     }
 
     @Test
     void theDeployedImageKeepsRunningWhenTheEnvironmentIsGone() {
-        assertThat(WorkloadImage.resolve(deployed(OLD), Optional.empty())).contains(new WorkloadImage(OLD, null));
+        assertThat(WorkloadImage.resolve(deployed(OLD), Optional.empty()))
+                .contains(new WorkloadImage(OLD, null));
     }
 
     @Test
     void theDeployedImageKeepsRunningWhenTheEnvironmentHasNoImage() {
-        assertThat(WorkloadImage.resolve(deployed(OLD),
-                Optional.of(Workloads.environment("ds", null, "push", "pull"))))
+        assertThat(
+                        WorkloadImage.resolve(
+                                deployed(OLD),
+                                Optional.of(Workloads.environment("ds", null, "push", "pull"))))
                 .contains(new WorkloadImage(OLD, "pull"));
     }
 
     @Test
     void withoutAnyImageThereIsNothingToRun() {
-        assertThat(WorkloadImage.resolve(Workloads.onEnvironment("web", "ds"), Optional.empty())).isEmpty();
-        assertThat(WorkloadImage.resolve(deployed(null), Optional.of(Workloads.environment("ds", null, null,
-                null)))).isEmpty();
+        assertThat(WorkloadImage.resolve(Workloads.onEnvironment("web", "ds"), Optional.empty()))
+                .isEmpty();
+        assertThat(
+                        WorkloadImage.resolve(
+                                deployed(null),
+                                Optional.of(Workloads.environment("ds", null, null, null))))
+                .isEmpty();
     }
 }

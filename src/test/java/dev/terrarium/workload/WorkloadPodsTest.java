@@ -53,7 +53,8 @@ class WorkloadPodsTest {
 
         PodSpec pod = template.getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+                .isEqualTo("RuntimeDefault");
         SecurityContext container = container(template).getSecurityContext();
         assertThat(container.getRunAsNonRoot()).isTrue();
         assertThat(container.getAllowPrivilegeEscalation()).isFalse();
@@ -67,8 +68,12 @@ class WorkloadPodsTest {
     @Test
     void anExplicitSecurityFieldOverridesOnlyThatField() {
         Workload workload = Workloads.onEnvironment("web", "ds");
-        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withRunAsNonRoot(false).withRunAsUser(0L)
-                .build());
+        workload.getSpec()
+                .setSecurityContext(
+                        new SecurityContextBuilder()
+                                .withRunAsNonRoot(false)
+                                .withRunAsUser(0L)
+                                .build());
 
         PodTemplateSpec template = template(workload, null);
 
@@ -86,8 +91,12 @@ class WorkloadPodsTest {
     @Test
     void anExplicitReadOnlyRootFilesystemKeepsTheSecureDefaults() {
         Workload workload = Workloads.onEnvironment("web", "ds");
-        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withReadOnlyRootFilesystem(true)
-                .withRunAsUser(1000L).build());
+        workload.getSpec()
+                .setSecurityContext(
+                        new SecurityContextBuilder()
+                                .withReadOnlyRootFilesystem(true)
+                                .withRunAsUser(1000L)
+                                .build());
 
         SecurityContext container = container(template(workload, null)).getSecurityContext();
 
@@ -101,8 +110,13 @@ class WorkloadPodsTest {
     @Test
     void anAddedCapabilityKeepsAllOthersDropped() {
         Workload workload = Workloads.onEnvironment("web", "ds");
-        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withNewCapabilities()
-                .withAdd("NET_BIND_SERVICE").endCapabilities().build());
+        workload.getSpec()
+                .setSecurityContext(
+                        new SecurityContextBuilder()
+                                .withNewCapabilities()
+                                .withAdd("NET_BIND_SERVICE")
+                                .endCapabilities()
+                                .build());
 
         SecurityContext container = container(template(workload, null)).getSecurityContext();
 
@@ -113,8 +127,13 @@ class WorkloadPodsTest {
     @Test
     void anExplicitDropListReplacesDropAll() {
         Workload workload = Workloads.onEnvironment("web", "ds");
-        workload.getSpec().setSecurityContext(new SecurityContextBuilder().withNewCapabilities()
-                .withDrop("NET_RAW").endCapabilities().build());
+        workload.getSpec()
+                .setSecurityContext(
+                        new SecurityContextBuilder()
+                                .withNewCapabilities()
+                                .withDrop("NET_RAW")
+                                .endCapabilities()
+                                .build());
 
         SecurityContext container = container(template(workload, null)).getSecurityContext();
 
@@ -143,23 +162,32 @@ class WorkloadPodsTest {
 
     @Test
     void thePullSecretBecomesTheImagePullSecret() {
-        assertThat(template(Workloads.onEnvironment("web", "ds"), "registry-creds").getSpec().getImagePullSecrets())
+        assertThat(
+                        template(Workloads.onEnvironment("web", "ds"), "registry-creds")
+                                .getSpec()
+                                .getImagePullSecrets())
                 .containsExactly(new LocalObjectReference("registry-creds"));
-        assertThat(template(Workloads.onEnvironment("web", "ds"), null).getSpec().getImagePullSecrets())
+        assertThat(
+                        template(Workloads.onEnvironment("web", "ds"), null)
+                                .getSpec()
+                                .getImagePullSecrets())
                 .isNullOrEmpty();
     }
 
     @Test
     void podsAreLabelledWithTheWorkload() {
-        Map<String, String> labels = template(Workloads.onEnvironment("web", "ds"), null).getMetadata().getLabels();
+        Map<String, String> labels =
+                template(Workloads.onEnvironment("web", "ds"), null).getMetadata().getLabels();
 
-        assertThat(labels).containsEntry("terrarium.dev/workload", "web")
+        assertThat(labels)
+                .containsEntry("terrarium.dev/workload", "web")
                 .containsEntry("app.kubernetes.io/name", "web")
                 .containsEntry("app.kubernetes.io/instance", "web")
                 .containsEntry("app.kubernetes.io/managed-by", "terrarium")
                 .containsEntry("app.kubernetes.io/component", "workload")
                 .containsEntry("app.kubernetes.io/part-of", "terrarium");
-        assertThat(WorkloadPods.selector("web")).containsExactly(Map.entry("terrarium.dev/workload", "web"));
+        assertThat(WorkloadPods.selector("web"))
+                .containsExactly(Map.entry("terrarium.dev/workload", "web"));
     }
 
     @Test
@@ -171,8 +199,9 @@ class WorkloadPodsTest {
 
         Container container = container(template(workload, null));
 
-        assertThat(container.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort() + "/"
-                + p.getProtocol()).containsExactly("http:8000/TCP", "dns:5353/UDP");
+        assertThat(container.getPorts())
+                .extracting(p -> p.getName() + ":" + p.getContainerPort() + "/" + p.getProtocol())
+                .containsExactly("http:8000/TCP", "dns:5353/UDP");
     }
 
     @Test

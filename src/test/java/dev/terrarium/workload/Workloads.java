@@ -13,13 +13,16 @@ public final class Workloads {
     public static final String OLD = "registry.test/envs@sha256:" + "1".repeat(64);
     public static final String NEW = "registry.test/envs@sha256:" + "2".repeat(64);
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     public static Workload onEnvironment(String name, String environment) {
         Workload workload = new Workload();
-        workload.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team").withGeneration(1L)
-                .build());
+        workload.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace("team")
+                        .withGeneration(1L)
+                        .build());
         WorkloadSpec spec = new WorkloadSpec();
         spec.setEnvironment(environment);
         workload.setSpec(spec);
@@ -33,10 +36,15 @@ public final class Workloads {
         return workload;
     }
 
-    public static Environment environment(String name, String image, String pushSecret, String pullSecret) {
+    public static Environment environment(
+            String name, String image, String pushSecret, String pullSecret) {
         Environment environment = new Environment();
-        environment.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("team").withGeneration(1L)
-                .build());
+        environment.setMetadata(
+                new ObjectMetaBuilder()
+                        .withName(name)
+                        .withNamespace("team")
+                        .withGeneration(1L)
+                        .build());
         EnvironmentSpec spec = new EnvironmentSpec();
         if (pushSecret != null || pullSecret != null) {
             EnvironmentOutput output = new EnvironmentOutput();
