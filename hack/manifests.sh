@@ -84,8 +84,14 @@ for group in "${base_groups[@]}" "${added_groups[@]}"; do
   } > "$out/$group/kustomization.yaml"
 done
 
-order() { for g in rbac operator roles admission registry; do printf '%s\n' "$@" | grep -qx "$g" && echo "$g"; done; \
-  printf '%s\n' "$@" | grep -vx -e rbac -e operator -e roles -e admission -e registry || true; }
+# Membership by a loop, not `printf | grep -q`: grep -q exits at the first match, and under pipefail the printf that
+# it cut off (SIGPIPE) made the test fail now and then, which dropped a group from the list.
+has() { local wanted="$1" g; shift; for g in "$@"; do [ "$g" = "$wanted" ] && return 0; done; return 1; }
+order() {
+  local g
+  for g in rbac operator roles admission registry; do has "$g" "$@" && echo "$g"; done
+  for g in "$@"; do has "$g" rbac operator roles admission registry || echo "$g"; done
+}
 {
   header "CRDs, RBAC, operator, roles for people and admission policy (make deploy)"
   echo "# deploy/with-registry adds the in-cluster registry. The CRDs come from crds/, which the chart's copies equal."

@@ -134,6 +134,15 @@ public class WorkloadSpec {
     @JsonPropertyDescription("Tolerations of the pods, for example of tainted GPU nodes.")
     private List<Toleration> tolerations;
 
+    @Size(max = 253)
+    @Pattern(Patterns.OBJECT_NAME)
+    @JsonPropertyDescription(
+            "RuntimeClass of the pods, for isolation stronger than a container's (a sandbox such as "
+                    + "gVisor, or a VM such as Kata Containers) when the code is less trusted: the "
+                    + "name of one of the cluster's RuntimeClasses (kubectl get runtimeclass). The API "
+                    + "server refuses pods that name one that does not exist.")
+    private String runtimeClassName;
+
     @JsonPropertyDescription(
             "Container security settings, merged over the secure defaults (runAsNonRoot, no "
                     + "privilege escalation, all capabilities dropped, RuntimeDefault seccomp).")
@@ -249,6 +258,14 @@ public class WorkloadSpec {
 
     public void setServiceAccountName(String serviceAccountName) {
         this.serviceAccountName = serviceAccountName;
+    }
+
+    public String getRuntimeClassName() {
+        return runtimeClassName;
+    }
+
+    public void setRuntimeClassName(String runtimeClassName) {
+        this.runtimeClassName = runtimeClassName;
     }
 
     public SecurityContext getSecurityContext() {

@@ -1,6 +1,7 @@
 package dev.terrarium.dependent;
 
 import dev.terrarium.api.Environment;
+import dev.terrarium.locks.LockFormats;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.naming.Names;
 import dev.terrarium.resolution.EnvironmentLocks;
@@ -13,12 +14,14 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUn
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * {@code <environment>-lock}: the resolved package lock of the image the Environment currently
- * points to (what {@code conda env export} or {@code pip freeze} would print inside it), copied
- * from that build's own lock.
+ * points to, copied from that build's own lock ({@code lock}), and the same lock in the files
+ * people take to another tool ({@link LockFormats}: environment.yml, its from-history form and
+ * explicit.txt for conda; requirements.txt for venv).
  */
 @KubernetesDependent(
         useSSA = BooleanWithUndefined.TRUE,
@@ -47,20 +50,18 @@ public class EnvironmentLockConfigMapDependent
                                 () ->
                                         new IllegalStateException(
                                                 "no lock; the precondition gates it"));
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("lock", lock.text());
+        data.put("image", lock.image());
+        data.put("imageBuild", lock.imageBuild());
+        data.putAll(LockFormats.of(lock.text(), name, lock.resolved()));
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Names.environmentLock(name))
                 .withNamespace(environment.getMetadata().getNamespace())
                 .withLabels(Labels.forEnvironment(name))
                 .endMetadata()
-                .withData(
-                        Map.of(
-                                "lock",
-                                lock.text(),
-                                "image",
-                                lock.image(),
-                                "imageBuild",
-                                lock.imageBuild()))
+                .withData(data)
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.terrarium.resolution;
 
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ResolvedEnvironment;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
@@ -12,8 +13,13 @@ import java.util.Optional;
  */
 public final class EnvironmentLocks {
 
-    /** A lock, with the image and the build it belongs to. */
-    public record Lock(String text, int packages, String image, String imageBuild) {}
+    /** A lock, with the image and the build it belongs to, and what that build was asked for. */
+    public record Lock(
+            String text,
+            int packages,
+            String image,
+            String imageBuild,
+            ResolvedEnvironment resolved) {}
 
     private EnvironmentLocks() {}
 
@@ -43,6 +49,7 @@ public final class EnvironmentLocks {
                                         cm.getData().get("lock"),
                                         build.get().getStatus().getLock().getPackages(),
                                         image,
-                                        build.get().getMetadata().getName()));
+                                        build.get().getMetadata().getName(),
+                                        build.get().getSpec().getResolved()));
     }
 }

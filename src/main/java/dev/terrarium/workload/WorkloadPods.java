@@ -60,7 +60,8 @@ public final class WorkloadPods {
                                         .endSeccompProfile()
                                         .build())
                         .withNodeSelector(spec.getNodeSelector())
-                        .withTolerations(spec.getTolerations());
+                        .withTolerations(spec.getTolerations())
+                        .withRuntimeClassName(spec.getRuntimeClassName());
         if (image.pullSecret() != null) {
             pod.withImagePullSecrets(new LocalObjectReference(image.pullSecret()));
         }

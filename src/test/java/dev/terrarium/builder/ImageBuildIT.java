@@ -400,11 +400,15 @@ class ImageBuildIT {
                             builds ->
                                     builds.stream()
                                             .anyMatch(
+                                                    // The refusal can come within the second:
+                                                    // Running or already Failed.
                                                     b ->
                                                             b.getStatus() != null
                                                                     && b.getStatus().getPhase()
-                                                                            == ImageBuildPhase
-                                                                                    .Running));
+                                                                            != null
+                                                                    && b.getStatus().getPhase()
+                                                                            != ImageBuildPhase
+                                                                                    .Queued));
             ns.client().resource(venv("equal-elsewhere", probe)).create();
 
             Environment refused =

@@ -174,7 +174,27 @@ class CondaRealBuildIT {
                         .orElseThrow();
         assertThat(ready.getStatus().getImage()).isEqualTo(repository + "@" + digestInRegistry);
 
-        String lock = ns.client().configMaps().withName("conda-lock").get().getData().get("lock");
+        Map<String, String> lockFiles =
+                ns.client().configMaps().withName("conda-lock").get().getData();
+        String lock = lockFiles.get("lock");
+        assertThat(lockFiles.get("environment.yml"))
+                .as("conda env export of what the solver chose, for conda env create -f")
+                .startsWith("name: conda\nchannels:\n  - main\n  - extra\ndependencies:\n")
+                .contains(
+                        "  - python=3.11.2=0_debian\n",
+                        "  - terrarium-hello=1.0=pyh0_0\n",
+                        "  - greet=1.5=fast_0\n",
+                        "  - pip:\n      - six==1.16.0\n");
+        assertThat(lockFiles.get("environment.from-history.yml"))
+                .as("conda env export --from-history: what was asked for")
+                .contains(
+                        "  - terrarium-hello\n",
+                        "  - \"greet * fast*\"\n",
+                        "      - six==1.16.0\n");
+        assertThat(lockFiles.get("explicit.txt"))
+                .as("conda list --explicit: the conda records only")
+                .contains("@EXPLICIT\n", "/main/noarch/terrarium-hello-1.0-pyh0_0.conda#")
+                .doesNotContain("# pip");
         assertThat(lock)
                 .as(
                         "what the solver chose, with sha256: the pin keeps hello 2.0 out, hello 1.0's constraint "

@@ -163,7 +163,12 @@ class RealBuildIT {
                         .orElseThrow();
         assertThat(ready.getStatus().getImage()).isEqualTo(repository + "@" + digestInRegistry);
 
-        String lock = ns.client().configMaps().withName("real-lock").get().getData().get("lock");
+        Map<String, String> lockFiles =
+                ns.client().configMaps().withName("real-lock").get().getData();
+        String lock = lockFiles.get("lock");
+        assertThat(lockFiles.get("requirements.txt"))
+                .as("the lock as pip freeze writes it, for a laptop's pip install -r")
+                .isEqualTo(lock.endsWith("\n") ? lock : lock + "\n");
         assertThat(lock)
                 .contains(
                         "requests==2.32.3",

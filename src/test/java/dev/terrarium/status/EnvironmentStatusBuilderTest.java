@@ -376,7 +376,8 @@ class EnvironmentStatusBuilderTest {
                                 Optional.of(done),
                                 Optional.of(done),
                                 Optional.of(
-                                        new EnvironmentLocks.Lock("numpy=1.26.4", 42, NEW, BUILD))),
+                                        new EnvironmentLocks.Lock(
+                                                "numpy=1.26.4", 42, NEW, BUILD, null))),
                         T0);
 
         assertThat(status.getLock().getConfigMap()).isEqualTo(Names.environmentLock("ds"));

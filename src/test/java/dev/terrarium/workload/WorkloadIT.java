@@ -24,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
+import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -378,6 +380,57 @@ class WorkloadIT {
                 "scalable",
                 w -> "3/3".equals(w.getStatus().getReady()),
                 CONVERGE);
+    }
+
+    @Test
+    void aWorkloadRunsInTheRuntimeClassItAsksFor(TestNamespace ns) {
+        String runtimeClass = "sandbox-" + ns.name();
+        var admin = ns.plane().adminClient();
+        admin.resource(
+                        new RuntimeClassBuilder()
+                                .withNewMetadata()
+                                .withName(runtimeClass)
+                                .endMetadata()
+                                .withHandler("runsc")
+                                .build())
+                .create();
+        try {
+            ns.client().resource(venv("sandboxed-env", uniquePackage())).create();
+            Workload sandboxed = workload("sandboxed", "sandboxed-env");
+            sandboxed.getSpec().setRuntimeClassName(runtimeClass);
+            ns.client().resource(sandboxed).create();
+
+            awaitWorkload(
+                    ns.client(),
+                    ns.name(),
+                    "sandboxed",
+                    w -> w.getStatus().getPhase() == WorkloadPhase.Running,
+                    CONVERGE);
+            assertThat(
+                            ns.client()
+                                    .apps()
+                                    .deployments()
+                                    .withName("sandboxed")
+                                    .get()
+                                    .getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getRuntimeClassName())
+                    .isEqualTo(runtimeClass);
+            assertThat(
+                            ns.client()
+                                    .pods()
+                                    .withLabel("terrarium.dev/workload", "sandboxed")
+                                    .list()
+                                    .getItems())
+                    .isNotEmpty()
+                    .allSatisfy(
+                            pod ->
+                                    assertThat(pod.getSpec().getRuntimeClassName())
+                                            .isEqualTo(runtimeClass));
+        } finally {
+            admin.resources(RuntimeClass.class).withName(runtimeClass).delete();
+        }
     }
 
     @Test

@@ -48,6 +48,19 @@ class WorkloadPodsTest {
     }
 
     @Test
+    void aRuntimeClassRunsThePodsInItsRuntimeAndNoneLeavesTheNodesDefault() {
+        Workload sandboxed = Workloads.onEnvironment("untrusted", "ds");
+        sandboxed.getSpec().setRuntimeClassName("gvisor");
+
+        assertThat(template(sandboxed, null).getSpec().getRuntimeClassName()).isEqualTo("gvisor");
+        assertThat(
+                        template(Workloads.onEnvironment("web", "ds"), null)
+                                .getSpec()
+                                .getRuntimeClassName())
+                .isNull();
+    }
+
+    @Test
     void podsAreSecureByDefault() {
         PodTemplateSpec template = template(Workloads.onEnvironment("web", "ds"), null);
 
