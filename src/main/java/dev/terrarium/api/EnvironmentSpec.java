@@ -1,5 +1,6 @@
 package dev.terrarium.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -11,6 +12,8 @@ import java.util.List;
  * What an environment holds; either the fields (python, packages, pip, system) or one verbatim
  * file.
  */
+@JsonClassDescription(
+        "What the user asks for: the packages of one environment (conda or venv), or a verbatim environment.yml or requirements.txt, and how and where its image is built and pushed.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value =

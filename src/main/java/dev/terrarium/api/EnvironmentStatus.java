@@ -1,11 +1,14 @@
 package dev.terrarium.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the operator observed and did for an Environment. */
+@JsonClassDescription(
+        "What the operator observed and did: the image the spec resolved to (pinned by digest), the current build, the lock, and conditions.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EnvironmentStatus {
 
@@ -39,6 +42,12 @@ public class EnvironmentStatus {
 
     @JsonPropertyDescription("The resolved package lock of the image in 'image'.")
     private LockStatus lock;
+
+    @JsonPropertyDescription(
+            "Each tag of spec.output.tags that the operator pushed or found in the registry, with "
+                    + "the digest it points at. A tag not yet moved to a new build's image keeps "
+                    + "the digest it had.")
+    private List<TagStatus> tags;
 
     @JsonPropertyDescription("Ready, Reconciling and Stalled, as metav1.Condition.")
     private List<Condition> conditions = new ArrayList<>();
@@ -113,6 +122,14 @@ public class EnvironmentStatus {
 
     public void setLock(LockStatus lock) {
         this.lock = lock;
+    }
+
+    public List<TagStatus> getTags() {
+        return tags;
+    }
+
+    public void setTags(List<TagStatus> tags) {
+        this.tags = tags;
     }
 
     public List<Condition> getConditions() {

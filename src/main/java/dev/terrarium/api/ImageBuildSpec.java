@@ -1,5 +1,6 @@
 package dev.terrarium.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -8,6 +9,8 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /** The immutable snapshot of what one build builds and where it pushes. */
+@JsonClassDescription(
+        "The immutable snapshot of what one build builds and where it pushes; written only by the operator.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self == oldSelf", message = "the spec of an ImageBuild is immutable")
 public class ImageBuildSpec {

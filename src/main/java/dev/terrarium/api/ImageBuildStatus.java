@@ -1,11 +1,14 @@
 package dev.terrarium.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What happened to one build. */
+@JsonClassDescription(
+        "What happened to one build: its phase, times, the pushed digest, the log tail and a failure's reason.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageBuildStatus {
 

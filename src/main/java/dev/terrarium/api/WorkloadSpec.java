@@ -1,5 +1,6 @@
 package dev.terrarium.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -12,10 +13,13 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
 import java.util.Map;
 
 /** What to run and how. */
+@JsonClassDescription(
+        "What runs: a container from an Environment's image or a plain image, as a Deployment and Service (mode Service) or a Job (mode Job).")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value = "has(self.environment) != has(self.image)",
@@ -41,6 +45,14 @@ import java.util.Map;
 @ValidationRule(
         value = "!has(self.mode) || self.mode == 'Service' || !has(self.replicas)",
         message = "replicas applies to mode: Service only")
+@ValidationRule(
+        value =
+                "!has(self.isolation) || self.isolation == 'container' || !has(self.runtimeClassName)",
+        message =
+                "isolation and runtimeClassName both choose the pods' RuntimeClass: set isolation "
+                        + "(sandboxed or vm, which the operator's settings map to a RuntimeClass) or "
+                        + "runtimeClassName, not both",
+        fieldPath = ".isolation")
 public class WorkloadSpec {
 
     @Size(max = 253)
@@ -90,11 +102,14 @@ public class WorkloadSpec {
                     + "make the Secret with kubectl create secret generic NAME --from-env-file=.env).")
     private List<EnvFromSource> envFrom;
 
+    @SpecReplicas
     @Min(0)
     @Max(1000)
     @JsonPropertyDescription(
-            "Number of pods (mode: Service). When unset, the operator does not own the replica count, "
-                    + "so a HorizontalPodAutoscaler may set it; a new Deployment starts with 1.")
+            "Number of pods (mode: Service); the Workload's scale subresource sets it, so kubectl "
+                    + "scale workload/NAME and a HorizontalPodAutoscaler whose scaleTargetRef is the "
+                    + "Workload change it. When unset, the operator does not own the Deployment's "
+                    + "replica count; a new Deployment starts with 1.")
     private Integer replicas;
 
     @JsonPropertyDescription(
@@ -139,14 +154,40 @@ public class WorkloadSpec {
     @JsonPropertyDescription(
             "RuntimeClass of the pods, for isolation stronger than a container's (a sandbox such as "
                     + "gVisor, or a VM such as Kata Containers) when the code is less trusted: the "
-                    + "name of one of the cluster's RuntimeClasses (kubectl get runtimeclass). The API "
-                    + "server refuses pods that name one that does not exist.")
+                    + "name of one of the cluster's RuntimeClasses (kubectl get runtimeclass). While "
+                    + "it does not exist, the Workload is Ready=False with reason "
+                    + "RuntimeClassNotFound and no pods are created or changed. Not together with "
+                    + "isolation sandboxed or vm.")
     private String runtimeClassName;
+
+    @JsonPropertyDescription(
+            "How strongly the pods are isolated: container (default, the node's runtime), "
+                    + "sandboxed (a sandbox such as gVisor) or vm (a VM per pod such as Kata "
+                    + "Containers), for less trusted code. The operator's settings map sandboxed and "
+                    + "vm to RuntimeClasses; while the cluster lacks the one mapped, the Workload is "
+                    + "Ready=False with reason RuntimeClassNotFound and no pods are created or "
+                    + "changed.")
+    private WorkloadIsolation isolation;
 
     @JsonPropertyDescription(
             "Container security settings, merged over the secure defaults (runAsNonRoot, no "
                     + "privilege escalation, all capabilities dropped, RuntimeDefault seccomp).")
     private SecurityContext securityContext;
+
+    @Size(max = 16)
+    @Items(maxLength = 253, pattern = Patterns.OBJECT_NAME)
+    @JsonPropertyDescription(
+            "Secrets of type kubernetes.io/dockerconfigjson (same namespace) the pods pull their "
+                    + "image with, for a plain image from a private registry (docker login). Added "
+                    + "to the Environment's output.pullSecret, without duplicates.")
+    private List<String> imagePullSecrets;
+
+    @JsonPropertyDescription(
+            "Readiness, liveness and startup probes of the container, in Kubernetes' Probe shape "
+                    + "(exec, httpGet, tcpSocket or grpc). Without a readiness probe, a Workload of "
+                    + "mode Service with ports is checked on its first TCP port (see "
+                    + "probes.defaultReadiness).")
+    private WorkloadProbes probes;
 
     public String getEnvironment() {
         return environment;
@@ -268,6 +309,14 @@ public class WorkloadSpec {
         this.runtimeClassName = runtimeClassName;
     }
 
+    public WorkloadIsolation getIsolation() {
+        return isolation;
+    }
+
+    public void setIsolation(WorkloadIsolation isolation) {
+        this.isolation = isolation;
+    }
+
     public SecurityContext getSecurityContext() {
         return securityContext;
     }
@@ -290,5 +339,21 @@ public class WorkloadSpec {
 
     public void setTolerations(List<Toleration> tolerations) {
         this.tolerations = tolerations;
+    }
+
+    public List<String> getImagePullSecrets() {
+        return imagePullSecrets;
+    }
+
+    public void setImagePullSecrets(List<String> imagePullSecrets) {
+        this.imagePullSecrets = imagePullSecrets;
+    }
+
+    public WorkloadProbes getProbes() {
+        return probes;
+    }
+
+    public void setProbes(WorkloadProbes probes) {
+        this.probes = probes;
     }
 }

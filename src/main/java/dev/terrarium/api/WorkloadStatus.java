@@ -1,11 +1,16 @@
 package dev.terrarium.api;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 
 /** What runs. */
+@JsonClassDescription(
+        "What runs now: the image rolled out, the replicas or Job outcome, and conditions.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WorkloadStatus {
 
@@ -19,8 +24,16 @@ public class WorkloadStatus {
     @JsonPropertyDescription("The image actually deployed, pinned by digest.")
     private String image;
 
-    @JsonPropertyDescription("Pods desired (mode: Service).")
+    @StatusReplicas
+    @JsonPropertyDescription(
+            "Pods desired (mode: Service); the scale subresource's status.replicas.")
     private Integer replicas;
+
+    @LabelSelector
+    @JsonPropertyDescription(
+            "Label selector of the Workload's pods (mode: Service), as a string; the scale "
+                    + "subresource's selector, which a HorizontalPodAutoscaler uses to find the pods.")
+    private String selector;
 
     @JsonPropertyDescription("Pods ready (mode: Service).")
     private Integer readyReplicas;
@@ -72,6 +85,14 @@ public class WorkloadStatus {
 
     public void setReplicas(Integer replicas) {
         this.replicas = replicas;
+    }
+
+    public String getSelector() {
+        return selector;
+    }
+
+    public void setSelector(String selector) {
+        this.selector = selector;
     }
 
     public Integer getReadyReplicas() {

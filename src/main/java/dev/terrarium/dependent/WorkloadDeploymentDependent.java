@@ -4,19 +4,41 @@ import dev.terrarium.api.Workload;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.WorkloadSecondaries;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-/** The Deployment of a long-running Workload (docker run -d), pinned to its image's digest. */
+/**
+ * The Deployment of a long-running Workload (docker run -d), pinned to its image's digest. While
+ * the cluster lacks the RuntimeClass its pods ask for, an existing Deployment is left exactly as it
+ * is: an edit that asks for stronger isolation never rolls out the rest of it without that
+ * isolation.
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class WorkloadDeploymentDependent
         extends CRUDKubernetesDependentResource<Deployment, Workload> {
+
+    private final WorkloadRuntime runtime;
+
+    public WorkloadDeploymentDependent(WorkloadRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public Result<Deployment> match(
+            Deployment actual, Workload workload, Context<Workload> context) {
+        if (WorkloadSecondaries.runtimeClassMissing(workload, context, runtime).isPresent()) {
+            return Result.nonComputed(true);
+        }
+        return super.match(actual, workload, context);
+    }
 
     @Override
     protected Deployment desired(Workload workload, Context<Workload> context) {
@@ -42,7 +64,7 @@ public class WorkloadDeploymentDependent
                 .withNewSelector()
                 .withMatchLabels(WorkloadPods.selector(name))
                 .endSelector()
-                .withTemplate(WorkloadPods.template(workload, image, "Always"))
+                .withTemplate(WorkloadPods.template(workload, image, runtime, "Always"))
                 .endSpec()
                 .build();
     }

@@ -4,6 +4,7 @@ import dev.terrarium.api.Workload;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadJobs;
+import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.WorkloadSecondaries;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -23,6 +24,12 @@ import java.util.Set;
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, Workload> {
 
+    private final WorkloadRuntime runtime;
+
+    public WorkloadJobDependent(WorkloadRuntime runtime) {
+        this.runtime = runtime;
+    }
+
     @Override
     protected Job desired(Workload workload, Context<Workload> context) {
         WorkloadImage image =
@@ -31,7 +38,7 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
                                 () ->
                                         new IllegalStateException(
                                                 "reconciled without an image; the precondition gates it"));
-        String name = WorkloadJobs.name(workload, image);
+        String name = WorkloadJobs.name(workload, image, runtime);
         Integer backoffLimit = workload.getSpec().getBackoffLimit();
         return new JobBuilder()
                 .withNewMetadata()
@@ -42,7 +49,7 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
                 .withNewSpec()
                 .withBackoffLimit(backoffLimit != null ? backoffLimit : 0)
                 .withSuspend(Boolean.TRUE.equals(workload.getSpec().getSuspend()))
-                .withTemplate(WorkloadJobs.template(workload, image))
+                .withTemplate(WorkloadJobs.template(workload, image, runtime))
                 .endSpec()
                 .build();
     }
@@ -57,7 +64,7 @@ public class WorkloadJobDependent extends CRUDKubernetesDependentResource<Job, W
         Optional<WorkloadImage> image =
                 WorkloadImage.resolve(workload, WorkloadSecondaries.environment(context));
         if (image.isPresent()) {
-            String name = WorkloadJobs.name(workload, image.get());
+            String name = WorkloadJobs.name(workload, image.get(), runtime);
             return jobs.stream().filter(j -> name.equals(j.getMetadata().getName())).findFirst();
         }
         return jobs.stream().max(Comparator.comparing(j -> j.getMetadata().getCreationTimestamp()));

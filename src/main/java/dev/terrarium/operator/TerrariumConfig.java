@@ -24,6 +24,12 @@ public interface TerrariumConfig {
 
     LeaderElection leaderElection();
 
+    Isolation isolation();
+
+    Records records();
+
+    Signing signing();
+
     /** Python version of an Environment that names none. */
     @WithDefault("3.12")
     String defaultPython();
@@ -38,6 +44,35 @@ public interface TerrariumConfig {
         /** Name of the Lease. Two installs that share a namespace need two names. */
         @WithDefault("terrarium-operator")
         String leaseName();
+    }
+
+    interface Isolation {
+        /** RuntimeClass of Workloads with isolation: sandboxed (gVisor's, by its usual name). */
+        @WithDefault("gvisor")
+        String sandboxedRuntimeClass();
+
+        /** RuntimeClass of Workloads with isolation: vm (Kata Containers', by its usual name). */
+        @WithDefault("kata")
+        String vmRuntimeClass();
+    }
+
+    interface Records {
+        /**
+         * The operator's own namespace, where it keeps what it trusts: the hash to digest records
+         * of the images it built, its signing key and its published public keys. Tenants must have
+         * no write access there. application.properties sets it from {@code POD_NAMESPACE}, which
+         * the Deployment sets to its own namespace, else {@code terrarium-system}.
+         */
+        Optional<String> namespace();
+    }
+
+    interface Signing {
+        /**
+         * A Secret in the records namespace holding the signing key (PEM {@code private-key.pem}
+         * and {@code public-key.pem}), created and managed elsewhere. Unset: the leader creates
+         * {@code terrarium-signing-key} there when it first signs.
+         */
+        Optional<String> keySecret();
     }
 
     interface Registry {

@@ -5,16 +5,20 @@ import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentStatus;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.Retention;
 import dev.terrarium.dependent.BuilderServiceAccountDependent;
 import dev.terrarium.dependent.EnvironmentLockConfigMapDependent;
 import dev.terrarium.dependent.ImageBuildDependent;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.EventRecorder;
+import dev.terrarium.registry.RegistryAccess;
+import dev.terrarium.registry.RegistryException;
 import dev.terrarium.resolution.EnvironmentImages;
 import dev.terrarium.resolution.EnvironmentLocks;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.resolution.EnvironmentResolver;
+import dev.terrarium.resolution.ImageTags;
 import dev.terrarium.status.Conditions;
 import dev.terrarium.status.EnvironmentStatusBuilder;
 import dev.terrarium.status.ReconcileError;
@@ -34,8 +38,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -45,6 +51,12 @@ import java.util.stream.Collectors;
  * of its content hash, moves status.image only when a build succeeded, publishes the lock, and
  * deletes builds past retention. Not generation-aware: the terrarium.dev/rebuild annotation changes
  * no generation but must start a new build.
+ *
+ * <p>Writes outside its workflow, and why: the Environment's tags in the registry (a manifest PUT
+ * each, with the build's push credentials), once its current spec's build succeeded and only for
+ * tags that status does not already show at that digest and the registry does not have there;
+ * Normal events for moved tags, Warning events for failed attempts and refused specs; the deletion
+ * of builds past retention.
  */
 @Workflow(
         dependents = {
@@ -73,13 +85,19 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
      */
     static final Duration SOURCE_RECHECK = Duration.ofSeconds(60);
 
+    /** Tags that the registry did not take are tried again this often. */
+    static final Duration TAG_RETRY = Duration.ofSeconds(30);
+
     private final EnvironmentResolver resolver;
     private final EventRecorder events;
+    private final RegistryAccess registry;
     private final Clock clock = Clock.systemUTC();
 
-    public EnvironmentReconciler(EnvironmentResolver resolver, EventRecorder events) {
+    public EnvironmentReconciler(
+            EnvironmentResolver resolver, EventRecorder events, RegistryAccess registry) {
         this.resolver = resolver;
         this.events = events;
+        this.registry = registry;
     }
 
     @Override
@@ -161,6 +179,7 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
                         new EnvironmentStatusBuilder.Observation(
                                 environment, resolution, current, imageBuild, lock),
                         clock.instant());
+        boolean tagged = tag(environment, current, previous, next);
         deleteBeyondRetention(environment, builds, resolution, imageBuild, context);
         announce(environment, previous, next, current);
 
@@ -170,6 +189,8 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
                         : UpdateControl.patchStatus(withStatus(environment, next));
         if (resolution.missingSource() != null) {
             control.rescheduleAfter(SOURCE_RECHECK);
+        } else if (!tagged) {
+            control.rescheduleAfter(TAG_RETRY);
         } else if (imageChanged(previous, next)) {
             // The lock ConfigMap follows status.image; our own status write does not trigger a
             // reconcile.
@@ -196,6 +217,87 @@ public class EnvironmentReconciler implements Reconciler<Environment> {
         return StatusComparison.same(previous, next)
                 ? ErrorStatusUpdateControl.noStatusUpdate()
                 : ErrorStatusUpdateControl.patchStatus(withStatus(environment, next));
+    }
+
+    /**
+     * Points the spec's tags at the current spec's image once its build succeeded (built or found
+     * in the registry), and lists them in {@code next}. A tag is looked up only when status does
+     * not show it at that digest, and written only when the registry does not have it there.
+     *
+     * @return false when the registry refused a lookup or a tag, to be tried again
+     */
+    private boolean tag(
+            Environment environment,
+            Optional<ImageBuild> current,
+            EnvironmentStatus previous,
+            EnvironmentStatus next) {
+        List<String> wanted = ImageTags.wanted(environment);
+        String repository =
+                environment.getSpec().getOutput() == null
+                        ? null
+                        : environment.getSpec().getOutput().getImage();
+        var recorded = previous == null ? null : previous.getTags();
+        Optional<ImageBuild> built =
+                current.filter(
+                        b ->
+                                b.getStatus() != null
+                                        && b.getStatus().getPhase() == ImageBuildPhase.Succeeded
+                                        && b.getStatus().getDigest() != null
+                                        && b.getSpec().getRepository().equals(repository));
+        if (wanted.isEmpty() || built.isEmpty()) {
+            next.setTags(
+                    wanted.isEmpty()
+                            ? null
+                            : ImageTags.status(
+                                    wanted, repository, Optional.empty(), Set.of(), recorded));
+            return true;
+        }
+        ImageBuild build = built.get();
+        String digest = build.getStatus().getDigest();
+        List<String> toCheck = ImageTags.toCheck(wanted, repository, digest, recorded);
+        Set<String> atDigest = new HashSet<>(wanted);
+        atDigest.removeAll(toCheck);
+        boolean complete = true;
+        try {
+            Map<String, String> inRegistry = new HashMap<>();
+            for (String tag : toCheck) {
+                registry.tagDigest(build, tag).ifPresent(d -> inRegistry.put(tag, d));
+            }
+            for (String tag : toCheck) {
+                if (digest.equals(inRegistry.get(tag))) {
+                    atDigest.add(tag);
+                }
+            }
+            for (ImageTags.Move move : ImageTags.moves(toCheck, digest, inRegistry)) {
+                registry.moveTag(build, digest, move.tag());
+                atDigest.add(move.tag());
+                events.normal(
+                        environment,
+                        "TagMoved",
+                        repository
+                                + ":"
+                                + move.tag()
+                                + " now points at "
+                                + digest
+                                + (move.from() == null
+                                        ? " (a new tag)."
+                                        : " (was " + move.from() + ")."));
+            }
+        } catch (RegistryException e) {
+            complete = false;
+            events.warning(
+                    environment,
+                    "TagFailed",
+                    "Cannot point the tags of "
+                            + repository
+                            + " at "
+                            + digest
+                            + ": "
+                            + e.getMessage()
+                            + " Retrying.");
+        }
+        next.setTags(ImageTags.status(wanted, repository, Optional.of(digest), atDigest, recorded));
+        return complete;
     }
 
     private static boolean imageChanged(EnvironmentStatus previous, EnvironmentStatus next) {

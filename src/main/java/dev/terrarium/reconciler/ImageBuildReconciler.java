@@ -17,12 +17,14 @@ import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.BuildMetrics;
 import dev.terrarium.operator.EventRecorder;
 import dev.terrarium.operator.TerrariumConfig;
-import dev.terrarium.registry.RegistryAccess;
+import dev.terrarium.records.CacheHitRule;
+import dev.terrarium.records.ImageTrust;
 import dev.terrarium.registry.RegistryException;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.scheduling.BuildPlan;
 import dev.terrarium.scheduling.BuildQueue;
 import dev.terrarium.scheduling.BuildSlots;
+import dev.terrarium.signing.ImageSigner;
 import dev.terrarium.status.ImageBuildStatusBuilder;
 import dev.terrarium.status.ReconcileError;
 import dev.terrarium.status.StatusComparison;
@@ -32,6 +34,7 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -57,10 +60,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Reconciles one build attempt: only one the operator made ({@link BuildTrust}: anything else fails
- * as {@code Untrusted}, unbuilt), registry first (an image that exists is never built again), then
- * an equal build already done or under way anywhere in the cluster, then a fair build slot, then
- * the build Job; the outcome (digest, lock, or the failure and its log tail) goes into status. A
- * finished ImageBuild never changes again.
+ * as {@code Untrusted}, unbuilt), registry first (an image that the operator's record or signature
+ * vouches for, {@link CacheHitRule}, is never built again), then an equal build already done or
+ * under way anywhere in the cluster, then a fair build slot, then the build Job; the outcome
+ * (digest, lock, or the failure and its log tail) goes into status. A finished ImageBuild never
+ * changes again.
  *
  * <p>Writes outside its workflow, and why:
  *
@@ -72,7 +76,13 @@ import org.jboss.logging.Logger;
  *       comes from the build log or the image, which the workflow's desired state cannot know;
  *   <li>the deletion of a build Job whose pod can never start (its image cannot be pulled), which
  *       would otherwise wait until its deadline;
- *   <li>Warning events on failures, and on a failed reconcile attempt ({@link #updateErrorStatus}).
+ *   <li>the operator's {@link dev.terrarium.records.ImageRecord} of a build that pushed (or of an
+ *       image taken on its signature), in the operator's own namespace, and the build's cosign
+ *       signature in the registry, signed with the operator's key ({@link ImageTrust}): nothing
+ *       else vouches for an image;
+ *   <li>Warning events on failures, on an image found under the hash tag and not taken ({@code
+ *       UnverifiedImage}), on a signature that could not be written ({@code SigningFailed}), and on
+ *       a failed reconcile attempt ({@link #updateErrorStatus}).
  * </ul>
  */
 @Workflow(
@@ -105,7 +115,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
 
     private final BuildSlots slots;
-    private final RegistryAccess registry;
+    private final ImageTrust images;
     private final LockStore locks;
     private final EventRecorder events;
     private final BuildMetrics metrics;
@@ -118,13 +128,13 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     public ImageBuildReconciler(
             BuildSlots slots,
-            RegistryAccess registry,
+            ImageTrust images,
             LockStore locks,
             EventRecorder events,
             BuildMetrics metrics,
             TerrariumConfig config) {
         this.slots = slots;
-        this.registry = registry;
+        this.images = images;
         this.locks = locks;
         this.events = events;
         this.metrics = metrics;
@@ -228,14 +238,17 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         }
         if (first) {
             try {
-                Optional<String> existing = registry.existingDigest(build);
-                if (existing.isPresent()) {
-                    LockStatus lock = locks.fromImage(build, existing.get());
+                CacheHitRule.Decision found = images.lookUp(build);
+                if (found instanceof CacheHitRule.Hit hit) {
+                    LockStatus lock = locks.fromImage(build, hit.digest());
                     return finish(
                             build,
                             ImageBuildStatusBuilder.succeeded(
-                                    build, existing.get(), true, null, lock, now),
+                                    build, hit.digest(), true, null, lock, now),
                             context);
+                }
+                if (found instanceof CacheHitRule.Rebuild rebuild) {
+                    events.warning(build, CacheHitRule.UNVERIFIED, rebuild.message());
                 }
             } catch (RegistryException e) {
                 LOG.infof(
@@ -257,7 +270,10 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
             }
         }
         // Only builds the operator made can be a source or a leader for another namespace.
-        Collection<ImageBuild> all = latestBuilds(context).stream().filter(trust::trusted).toList();
+        // ... and only those whose image the operator's own record names can lend it.
+        Collection<ImageBuild> all =
+                images.withoutUnrecordedSources(
+                        build, latestBuilds(context).stream().filter(trust::trusted).toList());
         BuildPlan.Decision decision = slots.decide(build, all, limits);
         metrics.queue(
                 (int)
@@ -385,6 +401,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                                                     MAX_LOG_BYTES))
                             .flatMap(log -> locks.fromLog(build, log))
                             .orElseGet(() -> locks.fromImage(build, succeeded.digest()));
+            images.recordBuilt(build, succeeded.digest());
+            sign(build, succeeded.digest());
             return finish(
                     build,
                     ImageBuildStatusBuilder.succeeded(
@@ -441,6 +459,28 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         // A pod no node takes changes nothing the operator watches until one does: look again at
         // the limit.
         return unscheduled(pods) ? control.rescheduleAfter(podStartTimeout) : control;
+    }
+
+    /**
+     * Signs the pushed image. A signature that cannot be written does not fail the build: the
+     * record already vouches for the image in this cluster; the Warning event says what is missing
+     * for verifiers outside it.
+     */
+    private void sign(ImageBuild build, String digest) {
+        try {
+            ImageSigner.Result signed = images.sign(build, digest);
+            LOG.debugf("signed %s: %s", signed.signatures(), signed.outcome());
+        } catch (RegistryException | IllegalStateException | KubernetesClientException e) {
+            events.warning(
+                    build,
+                    "SigningFailed",
+                    "The image "
+                            + build.getSpec().getRepository()
+                            + "@"
+                            + digest
+                            + " was built but not signed: "
+                            + e.getMessage());
+        }
     }
 
     private static boolean unscheduled(Set<Pod> pods) {

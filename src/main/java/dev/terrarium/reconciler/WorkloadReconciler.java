@@ -22,6 +22,7 @@ import dev.terrarium.status.WorkloadStatusBuilder.Observation;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadJobs;
 import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.WorkloadSecondaries;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -41,6 +42,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +54,8 @@ import java.util.stream.Collectors;
  * <p>Writes outside its workflow, and why: it deletes the Jobs of superseded templates (a changed
  * command or image makes a Job of another name, and the workflow only knows the current one), and
  * it records events on phase transitions and failed attempts. Its status goes back through {@code
- * patchStatus}.
+ * patchStatus}. While the cluster lacks the RuntimeClass the pods ask for, nothing is created,
+ * changed or deleted, and the Workload looks for it again every {@link #RUNTIME_CLASS_RECHECK}.
  */
 @Workflow(
         dependents = {
@@ -74,11 +77,19 @@ public class WorkloadReconciler implements Reconciler<Workload> {
 
     static final String BY_ENVIRONMENT = "workload-by-environment";
 
+    /**
+     * A RuntimeClass that does not exist yet is looked for again this often: the operator does not
+     * watch them.
+     */
+    static final Duration RUNTIME_CLASS_RECHECK = Duration.ofSeconds(20);
+
     private final EventRecorder events;
+    private final WorkloadRuntime runtime;
     private final Clock clock = Clock.systemUTC();
 
-    public WorkloadReconciler(EventRecorder events) {
+    public WorkloadReconciler(EventRecorder events, WorkloadRuntime runtime) {
         this.events = events;
+        this.runtime = runtime;
     }
 
     @Override
@@ -136,7 +147,10 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         Optional<Environment> environment = WorkloadSecondaries.environment(context);
         Optional<WorkloadImage> image = WorkloadImage.resolve(workload, environment);
         Optional<Deployment> deployment = context.getSecondaryResource(Deployment.class);
-        Optional<String> wantedJob = wantedJob(workload, image);
+        Optional<String> runtimeClassMissing =
+                WorkloadSecondaries.runtimeClassMissing(workload, context, runtime);
+        Optional<String> wantedJob =
+                runtimeClassMissing.isPresent() ? Optional.empty() : wantedJob(workload, image);
         wantedJob.ifPresent(name -> deleteSupersededJobs(name, context));
         Optional<Job> job =
                 wantedJob.flatMap(
@@ -149,14 +163,26 @@ public class WorkloadReconciler implements Reconciler<Workload> {
         WorkloadStatus previous = workload.getStatus();
         WorkloadStatus next =
                 WorkloadStatusBuilder.build(
-                        new Observation(workload, environment, image, deployment, job, outcome),
+                        new Observation(
+                                workload,
+                                environment,
+                                image,
+                                deployment,
+                                job,
+                                outcome,
+                                runtimeClassMissing),
                         clock.instant());
         announce(workload, previous, next, image);
+        UpdateControl<Workload> control;
         if (StatusComparison.same(previous, next)) {
-            return UpdateControl.noUpdate();
+            control = UpdateControl.noUpdate();
+        } else {
+            workload.setStatus(next);
+            control = UpdateControl.patchStatus(workload);
         }
-        workload.setStatus(next);
-        return UpdateControl.patchStatus(workload);
+        return runtimeClassMissing.isPresent()
+                ? control.rescheduleAfter(RUNTIME_CLASS_RECHECK)
+                : control;
     }
 
     /**
@@ -181,11 +207,11 @@ public class WorkloadReconciler implements Reconciler<Workload> {
     }
 
     /** The name of the Job of the current template, for a Workload in Job mode with an image. */
-    private static Optional<String> wantedJob(Workload workload, Optional<WorkloadImage> image) {
+    private Optional<String> wantedJob(Workload workload, Optional<WorkloadImage> image) {
         if (workload.getSpec().getMode() != WorkloadMode.Job) {
             return Optional.empty();
         }
-        return image.map(i -> WorkloadJobs.name(workload, i));
+        return image.map(i -> WorkloadJobs.name(workload, i, runtime));
     }
 
     /**

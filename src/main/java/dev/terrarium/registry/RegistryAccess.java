@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The registry as ImageBuilds see it: their target repository, with the credentials of their push
- * secret.
+ * secret. An Environment's tags go through its current build, into the same repository with the
+ * same credentials.
  */
 @ApplicationScoped
 public class RegistryAccess {
@@ -35,10 +36,42 @@ public class RegistryAccess {
         return registry.manifestDigest(target, credentials(build, target));
     }
 
+    /** The image of the build in its repository, by digest. */
+    public static ImageReference image(ImageBuild build, String digest) {
+        return ImageReference.parse(build.getSpec().getRepository() + "@" + digest);
+    }
+
+    /**
+     * The client and the credentials of the build's push secret for its repository, for signing and
+     * verifying its image.
+     */
+    public RegistryClient client() {
+        return registry;
+    }
+
+    public Credentials credentialsFor(ImageBuild build) {
+        return credentials(build, ImageReference.parse(build.getSpec().target()));
+    }
+
     /** The lock that the build wrote into the image, read from the image's layers. */
     public Optional<String> lockInImage(ImageBuild build, String digest) {
         ImageReference image = ImageReference.parse(build.getSpec().getRepository() + "@" + digest);
         return registry.readFileFromImage(image, credentials(build, image), LOCK_PATH);
+    }
+
+    /** The digest that the tag of the build's repository points at, when the registry has it. */
+    public Optional<String> tagDigest(ImageBuild build, String tag) {
+        ImageReference tagged = ImageReference.parse(build.getSpec().getRepository() + ":" + tag);
+        return registry.manifestDigest(tagged, credentials(build, tagged));
+    }
+
+    /**
+     * Points the tag of the build's repository at the image of that digest: its manifest, stored
+     * again under the tag with the build's push credentials.
+     */
+    public void moveTag(ImageBuild build, String digest, String tag) {
+        ImageReference image = ImageReference.parse(build.getSpec().getRepository() + "@" + digest);
+        registry.putTag(image, tag, credentials(build, image));
     }
 
     private Credentials credentials(ImageBuild build, ImageReference image) {

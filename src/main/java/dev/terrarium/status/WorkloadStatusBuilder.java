@@ -11,6 +11,7 @@ import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.api.WorkloadStatus;
 import dev.terrarium.status.Conditions.Health;
 import dev.terrarium.workload.WorkloadImage;
+import dev.terrarium.workload.WorkloadPods;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -28,14 +29,29 @@ import java.util.stream.Collectors;
  */
 public final class WorkloadStatusBuilder {
 
-    /** What the reconciler saw of a Workload and its children. */
+    /**
+     * What the reconciler saw of a Workload and its children; {@code runtimeClassMissing} says why
+     * no pods can be made when the cluster lacks the RuntimeClass they ask for.
+     */
     public record Observation(
             Workload workload,
             Optional<Environment> environment,
             Optional<WorkloadImage> image,
             Optional<Deployment> deployment,
             Optional<Job> job,
-            JobOutcome jobOutcome) {}
+            JobOutcome jobOutcome,
+            Optional<String> runtimeClassMissing) {
+
+        public Observation(
+                Workload workload,
+                Optional<Environment> environment,
+                Optional<WorkloadImage> image,
+                Optional<Deployment> deployment,
+                Optional<Job> job,
+                JobOutcome jobOutcome) {
+            this(workload, environment, image, deployment, job, jobOutcome, Optional.empty());
+        }
+    }
 
     /**
      * The exit code and log tail of a finished Job's container, read once when the Job finished.
@@ -62,11 +78,19 @@ public final class WorkloadStatusBuilder {
         Verdict verdict;
         if (seen.image().isEmpty()) {
             verdict = waitingForEnvironment(workload, seen.environment());
+        } else if (seen.runtimeClassMissing().isPresent()) {
+            verdict =
+                    new Verdict(
+                            WorkloadPhase.Degraded,
+                            Health.STALLED,
+                            "RuntimeClassNotFound",
+                            seen.runtimeClassMissing().get());
         } else if (workload.getSpec().getMode() == WorkloadMode.Job) {
             verdict = job(seen, status);
         } else {
             verdict = service(seen, status);
             status.setEndpoint(endpoint(workload));
+            status.setSelector(WorkloadPods.selectorString(workload.getMetadata().getName()));
         }
         status.setPhase(verdict.phase());
         String message = verdict.message();

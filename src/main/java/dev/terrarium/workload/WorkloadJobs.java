@@ -17,14 +17,15 @@ public final class WorkloadJobs {
      * The pod template of the Workload's Job: never restarted in place; the Job's backoffLimit
      * retries.
      */
-    public static PodTemplateSpec template(Workload workload, WorkloadImage image) {
-        return WorkloadPods.template(workload, image, "Never");
+    public static PodTemplateSpec template(
+            Workload workload, WorkloadImage image, WorkloadRuntime runtime) {
+        return WorkloadPods.template(workload, image, runtime, "Never");
     }
 
     /** The name of the Job that runs this template of the Workload. */
-    public static String name(Workload workload, WorkloadImage image) {
+    public static String name(Workload workload, WorkloadImage image, WorkloadRuntime runtime) {
         return Names.workloadJob(
                 workload.getMetadata().getName(),
-                Names.sha256Hex(Serialization.asJson(template(workload, image))));
+                Names.sha256Hex(Serialization.asJson(template(workload, image, runtime))));
     }
 }

@@ -17,8 +17,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The pod template of a Workload, shared by its Deployment and its Job. Pure. */
 public final class WorkloadPods {
@@ -29,7 +31,7 @@ public final class WorkloadPods {
     private WorkloadPods() {}
 
     public static PodTemplateSpec template(
-            Workload workload, WorkloadImage image, String restartPolicy) {
+            Workload workload, WorkloadImage image, WorkloadRuntime runtime, String restartPolicy) {
         WorkloadSpec spec = workload.getSpec();
         String name = workload.getMetadata().getName();
         boolean serviceAccount = spec.getServiceAccountName() != null;
@@ -43,6 +45,9 @@ public final class WorkloadPods {
                         .withEnv(spec.getEnv() == null ? List.of() : spec.getEnv())
                         .withEnvFrom(spec.getEnvFrom())
                         .withPorts(ports(spec.getPorts()))
+                        .withReadinessProbe(PodProbes.readiness(spec))
+                        .withLivenessProbe(PodProbes.liveness(spec))
+                        .withStartupProbe(PodProbes.startup(spec))
                         .withResources(PodResources.complete(spec.getResources()))
                         .withSecurityContext(securityContext(spec.getSecurityContext()))
                         .build();
@@ -61,9 +66,10 @@ public final class WorkloadPods {
                                         .build())
                         .withNodeSelector(spec.getNodeSelector())
                         .withTolerations(spec.getTolerations())
-                        .withRuntimeClassName(spec.getRuntimeClassName());
-        if (image.pullSecret() != null) {
-            pod.withImagePullSecrets(new LocalObjectReference(image.pullSecret()));
+                        .withRuntimeClassName(runtime.runtimeClassName(spec).orElse(null));
+        List<LocalObjectReference> pullSecrets = pullSecrets(image, spec);
+        if (!pullSecrets.isEmpty()) {
+            pod.withImagePullSecrets(pullSecrets);
         }
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
@@ -73,12 +79,29 @@ public final class WorkloadPods {
                 .build();
     }
 
+    /** The Environment's pull secret first, then the Workload's own, each once. */
+    static List<LocalObjectReference> pullSecrets(WorkloadImage image, WorkloadSpec spec) {
+        Set<String> names = new LinkedHashSet<>();
+        if (image.pullSecret() != null) {
+            names.add(image.pullSecret());
+        }
+        if (spec.getImagePullSecrets() != null) {
+            names.addAll(spec.getImagePullSecrets());
+        }
+        return names.stream().map(LocalObjectReference::new).toList();
+    }
+
     public static Map<String, String> podLabels(String workload) {
         return Labels.forWorkload(workload);
     }
 
     public static Map<String, String> selector(String workload) {
         return Map.of(Labels.WORKLOAD, workload);
+    }
+
+    /** The selector as a label selector string, as the scale subresource publishes it. */
+    public static String selectorString(String workload) {
+        return Labels.WORKLOAD + "=" + workload;
     }
 
     private static List<ContainerPort> ports(List<WorkloadPort> ports) {

@@ -187,6 +187,11 @@ class ApiValidationIT {
         assertThat(ns.kubectl().run("explain", "workload.spec.suspend")).contains("docker stop");
         assertThat(ns.kubectl().run("explain", "imagebuild.status.failure.logTail"))
                 .contains("last 40 lines");
+        // Embedded Kubernetes types carry Kubernetes' own text, as under a Pod.
+        assertThat(ns.kubectl().run("explain", "workload.spec.securityContext.privileged"))
+                .contains("Run container in privileged mode.");
+        assertThat(ns.kubectl().run("explain", "environment.spec.build.tolerations.operator"))
+                .contains("Operator represents a key's relationship to the value.");
     }
 
     @Test

@@ -261,6 +261,17 @@ final class HostileInputs {
         wl(cases, "wl-replicas-string", "spec.replicas", "{" + IMAGE + ", replicas: \"two\"}");
         wl(cases, "wl-suspend-string", "spec.suspend", "{" + IMAGE + ", suspend: \"yes\"}");
         wl(cases, "wl-command-not-list", "spec.command", "{" + IMAGE + ", command: \"sh -c id\"}");
+        wl(
+                cases,
+                "wl-pull-secret-upper",
+                "spec.imagePullSecrets[0]",
+                "{" + IMAGE + ", imagePullSecrets: [Registry_Creds]}");
+        wl(
+                cases,
+                "wl-pull-secrets-too-many",
+                "spec.imagePullSecrets",
+                "{" + IMAGE + ", imagePullSecrets: [" + numbered("s", 17) + "]}");
+        probes(cases);
     }
 
     private static void environmentFields(List<Case> cases) {
@@ -442,6 +453,57 @@ final class HostileInputs {
                             row[1],
                             "{" + IMAGE + ", " + row[2] + "}"));
         }
+    }
+
+    private static void probes(List<Case> cases) {
+        String[][] refused = {
+            {
+                "two-handlers",
+                "spec.probes.readiness",
+                "{readiness: {tcpSocket: {port: 80}, exec: {command: [true]}}}"
+            },
+            {"no-handler", "spec.probes.readiness", "{readiness: {periodSeconds: 5}}"},
+            {
+                "liveness-success-two",
+                "probes.liveness.successThreshold",
+                "{liveness: {tcpSocket: {port: 80}, successThreshold: 2}}"
+            },
+            {
+                "period-zero",
+                "spec.probes.readiness.periodSeconds",
+                "{readiness: {tcpSocket: {port: 80}, periodSeconds: 0}}"
+            },
+            {
+                "delay-negative",
+                "spec.probes.startup.initialDelaySeconds",
+                "{startup: {tcpSocket: {port: 80}, initialDelaySeconds: -5}}"
+            },
+            {
+                "port-too-high",
+                "spec.probes.readiness.tcpSocket.port",
+                "{readiness: {tcpSocket: {port: 70000}}}"
+            },
+            {
+                "port-name-shell",
+                "spec.probes.readiness.httpGet.port",
+                "{readiness: {httpGet: {port: \"http;id\"}}}"
+            },
+            {
+                "path-relative",
+                "spec.probes.readiness.httpGet.path",
+                "{readiness: {httpGet: {port: 80, path: healthz}}}"
+            },
+            {"grpc-port-zero", "spec.probes.liveness.grpc.port", "{liveness: {grpc: {port: 0}}}"},
+        };
+        for (String[] row : refused) {
+            wl(cases, "wl-probe-" + row[0], row[1], "{" + IMAGE + ", probes: " + row[2] + "}");
+        }
+    }
+
+    private static String numbered(String prefix, int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> prefix + i)
+                .collect(Collectors.joining(", "));
     }
 
     private static String manyPairs(int count) {

@@ -18,8 +18,10 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.Retention;
 import dev.terrarium.registry.Credentials;
+import dev.terrarium.registry.ImageReference;
 import dev.terrarium.requirements.SpecHasher;
 import dev.terrarium.status.Conditions;
+import dev.terrarium.testing.OperatorKey;
 import dev.terrarium.testing.OperatorProcess;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestImages;
@@ -316,8 +318,12 @@ class ImageBuildIT {
                 .getFailure();
     }
 
+    /**
+     * An image the operator signed for the hash (its record is elsewhere, e.g. in another cluster
+     * that shares the key): RegistryTrustIT shows that an unsigned one is built again.
+     */
     @Test
-    void anImageAlreadyInTheRegistryIsACacheHitInAnotherNamespace(TestNamespace ns) {
+    void aSignedImageAlreadyInTheRegistryIsACacheHitInAnotherNamespace(TestNamespace ns) {
         String registry = ns.plane().registry();
         String repository = registry + "/cache-" + UUID.randomUUID().toString().substring(0, 8);
         String probe = uniquePackage();
@@ -339,6 +345,11 @@ class ImageBuildIT {
                                 "opt/terrarium/lock",
                                 "rich==13.7.1\nmarkdown-it-py==3.0.0\nmdurl==0.1.2\n"),
                         Credentials.ANONYMOUS);
+        OperatorKey.sign(
+                ns.plane(),
+                ImageReference.parse(repository + "@" + pushed),
+                hash,
+                Credentials.ANONYMOUS);
 
         try (TemporaryNamespace other =
                 new TemporaryNamespace(ns.plane().adminClient(), "cache-hit")) {
@@ -661,6 +672,11 @@ class ImageBuildIT {
                             first.getStatus().getSpecHash(),
                             Map.of("opt/terrarium/lock", "rich==13.7.1\n"),
                             Credentials.basic("builder", "s3cret"));
+            OperatorKey.sign(
+                    ns.plane(),
+                    ImageReference.parse(repository + "@" + pushed),
+                    first.getStatus().getSpecHash(),
+                    Credentials.basic("builder", "s3cret"));
 
             ns.client().resource(pushingTo(venv("second", probe), repository, "push")).create();
             Environment second =

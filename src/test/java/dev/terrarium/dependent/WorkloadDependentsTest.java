@@ -12,6 +12,7 @@ import dev.terrarium.api.WorkloadPort;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadJobs;
 import dev.terrarium.workload.WorkloadPods;
+import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.Workloads;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -24,13 +25,15 @@ import org.junit.jupiter.api.Test;
 
 class WorkloadDependentsTest {
 
+    private static final WorkloadRuntime RUNTIME = new WorkloadRuntime("gvisor", "kata");
+
     private static Deployment deployment(Workload workload, Environment... environments) {
-        return new WorkloadDeploymentDependent()
+        return new WorkloadDeploymentDependent(RUNTIME)
                 .desired(workload, new FakeContext(workload, environments));
     }
 
     private static Job job(Workload workload, Environment... environments) {
-        return new WorkloadJobDependent()
+        return new WorkloadJobDependent(RUNTIME)
                 .desired(workload, new FakeContext(workload, environments));
     }
 
@@ -187,6 +190,6 @@ class WorkloadDependentsTest {
         Job job = job(workload, Workloads.environment("ds", NEW, null, null));
 
         assertThat(job.getMetadata().getName())
-                .isEqualTo(WorkloadJobs.name(workload, new WorkloadImage(NEW, null)));
+                .isEqualTo(WorkloadJobs.name(workload, new WorkloadImage(NEW, null), RUNTIME));
     }
 }

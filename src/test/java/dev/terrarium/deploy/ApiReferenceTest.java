@@ -22,12 +22,19 @@ import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.LockStatus;
 import dev.terrarium.api.Manager;
+import dev.terrarium.api.ProbeExec;
+import dev.terrarium.api.ProbeGrpc;
+import dev.terrarium.api.ProbeHeader;
+import dev.terrarium.api.ProbeHttpGet;
+import dev.terrarium.api.ProbeTcpSocket;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.api.Retention;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadPort;
+import dev.terrarium.api.WorkloadProbe;
+import dev.terrarium.api.WorkloadProbes;
 import dev.terrarium.api.WorkloadSpec;
 import dev.terrarium.api.WorkloadStatus;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -66,6 +73,13 @@ class ApiReferenceTest {
                     WorkloadSpec.class,
                     WorkloadStatus.class,
                     WorkloadPort.class,
+                    WorkloadProbes.class,
+                    WorkloadProbe.class,
+                    ProbeExec.class,
+                    ProbeHttpGet.class,
+                    ProbeHeader.class,
+                    ProbeTcpSocket.class,
+                    ProbeGrpc.class,
                     Condition.class);
     private static final List<Class<?>> KINDS =
             List.of(Environment.class, ImageBuild.class, Workload.class);

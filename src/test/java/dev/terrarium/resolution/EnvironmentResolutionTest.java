@@ -114,6 +114,31 @@ class EnvironmentResolutionTest {
             }
 
             @Override
+            public Isolation isolation() {
+                return new Isolation() {
+                    @Override
+                    public String sandboxedRuntimeClass() {
+                        return "gvisor";
+                    }
+
+                    @Override
+                    public String vmRuntimeClass() {
+                        return "kata";
+                    }
+                };
+            }
+
+            @Override
+            public Records records() {
+                return Optional::empty;
+            }
+
+            @Override
+            public Signing signing() {
+                return Optional::empty;
+            }
+
+            @Override
             public LeaderElection leaderElection() {
                 return new LeaderElection() {
                     @Override

@@ -219,6 +219,29 @@ class WorkloadStatusBuilderTest {
     }
 
     @Test
+    void aWorkloadWhoseRuntimeClassDoesNotExistIsDegradedWithTheMessageThatNamesIt() {
+        String message =
+                "spec.isolation vm runs pods in RuntimeClass kata (operator setting "
+                        + "terrarium.isolation.vm-runtime-class), which does not exist";
+        WorkloadStatus status =
+                WorkloadStatusBuilder.build(
+                        new Observation(
+                                service(),
+                                Optional.of(environment(EnvironmentPhase.Ready, NEW)),
+                                Optional.of(new WorkloadImage(NEW, null)),
+                                Optional.empty(),
+                                Optional.empty(),
+                                JobOutcome.NONE,
+                                Optional.of(message)),
+                        T0);
+
+        assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Degraded);
+        assertHealth(status, Condition.STALLED, "RuntimeClassNotFound");
+        assertThat(readyMessage(status)).isEqualTo(message);
+        assertThat(status.getImage()).isNull();
+    }
+
+    @Test
     void aWorkloadWhoseEnvironmentDoesNotExistWaitsForIt() {
         WorkloadStatus status = waiting(Optional.empty());
 
@@ -325,6 +348,7 @@ class WorkloadStatusBuilderTest {
         assertThat(status.getReadyReplicas()).isEqualTo(2);
         assertThat(status.getReady()).isEqualTo("2/2");
         assertThat(status.getEndpoint()).isEqualTo("web.team.svc:80");
+        assertThat(status.getSelector()).isEqualTo("terrarium.dev/workload=web");
     }
 
     @Test
@@ -446,6 +470,7 @@ class WorkloadStatusBuilderTest {
         assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Progressing);
         assertHealth(status, Condition.RECONCILING, "Creating");
         assertThat(status.getEndpoint()).isNull();
+        assertThat(status.getSelector()).as("a Job has no scale").isNull();
     }
 
     @Test

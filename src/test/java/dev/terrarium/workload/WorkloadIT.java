@@ -14,6 +14,7 @@ import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.Workload;
+import dev.terrarium.api.WorkloadIsolation;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadPort;
@@ -430,6 +431,73 @@ class WorkloadIT {
                                             .isEqualTo(runtimeClass));
         } finally {
             admin.resources(RuntimeClass.class).withName(runtimeClass).delete();
+        }
+    }
+
+    @Test
+    void anIsolationWhoseRuntimeClassIsMissingMakesNoPodsUntilItExists(TestNamespace ns) {
+        var admin = ns.plane().adminClient();
+        admin.resources(RuntimeClass.class).withName("kata").delete();
+        ns.client().resource(venv("vm-env", uniquePackage())).create();
+        Workload isolated = workload("isolated", "vm-env");
+        isolated.getSpec().setIsolation(WorkloadIsolation.VM);
+        ns.client().resource(isolated).create();
+
+        Workload waiting =
+                awaitWorkload(
+                        ns.client(),
+                        ns.name(),
+                        "isolated",
+                        w -> w.getStatus().getPhase() == WorkloadPhase.Degraded,
+                        CONVERGE);
+        Condition ready = Conditions.find(waiting.getStatus().getConditions(), Condition.READY);
+        assertThat(ready.getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(ready.getReason()).isEqualTo("RuntimeClassNotFound");
+        assertThat(ready.getMessage())
+                .contains("spec.isolation vm")
+                .contains("RuntimeClass kata")
+                .contains("terrarium.isolation.vm-runtime-class");
+        assertThat(ns.client().apps().deployments().withName("isolated").get()).isNull();
+
+        admin.resource(
+                        new RuntimeClassBuilder()
+                                .withNewMetadata()
+                                .withName("kata")
+                                .endMetadata()
+                                .withHandler("kata-qemu")
+                                .build())
+                .create();
+        try {
+            awaitWorkload(
+                    ns.client(),
+                    ns.name(),
+                    "isolated",
+                    w -> w.getStatus().getPhase() == WorkloadPhase.Running,
+                    CONVERGE);
+            assertThat(
+                            ns.client()
+                                    .apps()
+                                    .deployments()
+                                    .withName("isolated")
+                                    .get()
+                                    .getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getRuntimeClassName())
+                    .isEqualTo("kata");
+            assertThat(
+                            ns.client()
+                                    .pods()
+                                    .withLabel("terrarium.dev/workload", "isolated")
+                                    .list()
+                                    .getItems())
+                    .isNotEmpty()
+                    .allSatisfy(
+                            pod ->
+                                    assertThat(pod.getSpec().getRuntimeClassName())
+                                            .isEqualTo("kata"));
+        } finally {
+            admin.resources(RuntimeClass.class).withName("kata").delete();
         }
     }
 

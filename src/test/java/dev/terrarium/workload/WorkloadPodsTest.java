@@ -3,13 +3,24 @@ package dev.terrarium.workload;
 import static dev.terrarium.workload.Workloads.NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terrarium.api.ProbeExec;
+import dev.terrarium.api.ProbeGrpc;
+import dev.terrarium.api.ProbeHeader;
+import dev.terrarium.api.ProbeHttpGet;
 import dev.terrarium.api.Workload;
+import dev.terrarium.api.WorkloadIsolation;
+import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPort;
+import dev.terrarium.api.WorkloadProbe;
+import dev.terrarium.api.WorkloadProbes;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPHeader;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import java.util.List;
@@ -18,8 +29,11 @@ import org.junit.jupiter.api.Test;
 
 class WorkloadPodsTest {
 
+    private static final WorkloadRuntime RUNTIME = new WorkloadRuntime("gvisor", "kata");
+
     private static PodTemplateSpec template(Workload workload, String pullSecret) {
-        return WorkloadPods.template(workload, new WorkloadImage(NEW, pullSecret), "Always");
+        return WorkloadPods.template(
+                workload, new WorkloadImage(NEW, pullSecret), RUNTIME, "Always");
     }
 
     private static Container container(PodTemplateSpec template) {
@@ -45,6 +59,20 @@ class WorkloadPodsTest {
         assertThat(container.getWorkingDir()).isEqualTo("/srv");
         assertThat(container.getEnv()).extracting(EnvVar::getName).containsExactly("MODE");
         assertThat(template.getSpec().getRestartPolicy()).isEqualTo("Always");
+    }
+
+    @Test
+    void anIsolationRunsThePodsInTheRuntimeClassTheSettingsMapItTo() {
+        Workload vm = Workloads.onEnvironment("untrusted", "ds");
+        vm.getSpec().setIsolation(WorkloadIsolation.VM);
+        Workload sandboxed = Workloads.onEnvironment("sandboxed", "ds");
+        sandboxed.getSpec().setIsolation(WorkloadIsolation.SANDBOXED);
+        Workload container = Workloads.onEnvironment("plain", "ds");
+        container.getSpec().setIsolation(WorkloadIsolation.CONTAINER);
+
+        assertThat(template(vm, null).getSpec().getRuntimeClassName()).isEqualTo("kata");
+        assertThat(template(sandboxed, null).getSpec().getRuntimeClassName()).isEqualTo("gvisor");
+        assertThat(template(container, null).getSpec().getRuntimeClassName()).isNull();
     }
 
     @Test
@@ -185,6 +213,120 @@ class WorkloadPodsTest {
                                 .getSpec()
                                 .getImagePullSecrets())
                 .isNullOrEmpty();
+    }
+
+    @Test
+    void theWorkloadsPullSecretsFollowTheEnvironmentsEachOnce() {
+        Workload workload = Workloads.onEnvironment("web", "ds");
+        workload.getSpec()
+                .setImagePullSecrets(List.of("team-registry", "registry-creds", "mirror"));
+
+        assertThat(template(workload, "registry-creds").getSpec().getImagePullSecrets())
+                .containsExactly(
+                        new LocalObjectReference("registry-creds"),
+                        new LocalObjectReference("team-registry"),
+                        new LocalObjectReference("mirror"));
+        Workload plain = Workloads.onImage("private", "registry.test/team/app:1");
+        plain.getSpec().setImagePullSecrets(List.of("team-registry"));
+        assertThat(template(plain, null).getSpec().getImagePullSecrets())
+                .containsExactly(new LocalObjectReference("team-registry"));
+    }
+
+    @Test
+    void aServiceWithPortsIsReadyOnceItsFirstTcpPortListens() {
+        Workload web = Workloads.onEnvironment("web", "ds");
+        web.getSpec()
+                .setPorts(
+                        List.of(
+                                udp(new WorkloadPort("dns", 53, null)),
+                                new WorkloadPort("http", 8000, 80),
+                                new WorkloadPort("metrics", 9090, null)));
+
+        Container container = container(template(web, null));
+
+        assertThat(container.getReadinessProbe().getTcpSocket().getPort())
+                .isEqualTo(new IntOrString("http"));
+        assertThat(container.getReadinessProbe().getPeriodSeconds()).isEqualTo(10);
+        assertThat(container.getLivenessProbe()).isNull();
+        assertThat(container.getStartupProbe()).isNull();
+    }
+
+    @Test
+    void theReadinessDefaultCanBeTurnedOffAndNeedsATcpPortAndModeService() {
+        Workload off = Workloads.onEnvironment("web", "ds");
+        off.getSpec().setPorts(List.of(new WorkloadPort("http", 8000, null)));
+        WorkloadProbes probes = new WorkloadProbes();
+        probes.setDefaultReadiness(false);
+        off.getSpec().setProbes(probes);
+        assertThat(container(template(off, null)).getReadinessProbe()).isNull();
+
+        Workload job = Workloads.onEnvironment("train", "ds");
+        job.getSpec().setMode(WorkloadMode.Job);
+        job.getSpec().setPorts(List.of(new WorkloadPort("http", 8000, null)));
+        assertThat(container(template(job, null)).getReadinessProbe()).isNull();
+
+        Workload noPorts = Workloads.onEnvironment("worker", "ds");
+        assertThat(container(template(noPorts, null)).getReadinessProbe()).isNull();
+
+        Workload udpOnly = Workloads.onEnvironment("dns", "ds");
+        udpOnly.getSpec().setPorts(List.of(udp(new WorkloadPort("dns", 53, null))));
+        assertThat(container(template(udpOnly, null)).getReadinessProbe()).isNull();
+    }
+
+    @Test
+    void theWorkloadsProbesBecomeTheContainersInKubernetesShape() {
+        Workload web = Workloads.onEnvironment("web", "ds");
+        web.getSpec().setPorts(List.of(new WorkloadPort("http", 8000, null)));
+        WorkloadProbes probes = new WorkloadProbes();
+        WorkloadProbe readiness = new WorkloadProbe();
+        ProbeHttpGet get = new ProbeHttpGet();
+        get.setPath("/healthz");
+        get.setPort(new IntOrString("http"));
+        ProbeHeader header = new ProbeHeader();
+        header.setName("X-Probe");
+        header.setValue("1");
+        get.setHttpHeaders(List.of(header));
+        readiness.setHttpGet(get);
+        readiness.setPeriodSeconds(2);
+        readiness.setFailureThreshold(5);
+        probes.setReadiness(readiness);
+        WorkloadProbe liveness = new WorkloadProbe();
+        ProbeExec exec = new ProbeExec();
+        exec.setCommand(List.of("pgrep", "python"));
+        liveness.setExec(exec);
+        liveness.setInitialDelaySeconds(30);
+        probes.setLiveness(liveness);
+        WorkloadProbe startup = new WorkloadProbe();
+        ProbeGrpc grpc = new ProbeGrpc();
+        grpc.setPort(9000);
+        grpc.setService("model");
+        startup.setGrpc(grpc);
+        startup.setFailureThreshold(60);
+        probes.setStartup(startup);
+        web.getSpec().setProbes(probes);
+
+        Container container = container(template(web, null));
+
+        Probe ready = container.getReadinessProbe();
+        assertThat(ready.getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(ready.getHttpGet().getPort()).isEqualTo(new IntOrString("http"));
+        assertThat(ready.getHttpGet().getHttpHeaders())
+                .containsExactly(new HTTPHeader("X-Probe", "1"));
+        assertThat(ready.getHttpGet().getHost()).isNull();
+        assertThat(ready.getTcpSocket()).as("the user's probe replaces the default").isNull();
+        assertThat(ready.getPeriodSeconds()).isEqualTo(2);
+        assertThat(ready.getFailureThreshold()).isEqualTo(5);
+        assertThat(container.getLivenessProbe().getExec().getCommand())
+                .containsExactly("pgrep", "python");
+        assertThat(container.getLivenessProbe().getInitialDelaySeconds()).isEqualTo(30);
+        assertThat(container.getStartupProbe().getGrpc().getPort()).isEqualTo(9000);
+        assertThat(container.getStartupProbe().getGrpc().getService()).isEqualTo("model");
+        assertThat(container.getStartupProbe().getFailureThreshold()).isEqualTo(60);
+    }
+
+    private static WorkloadPort udp(WorkloadPort port) {
+        port.setProtocol("UDP");
+        return port;
     }
 
     @Test
