@@ -25,6 +25,12 @@ public class Condition {
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
 
+    /**
+     * True while the spec holds something accepted but read past (an environment.yml key that says
+     * nothing Terrarium builds); absent otherwise.
+     */
+    public static final String WARNING = "Warning";
+
     public static final String TRUE = "True";
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
@@ -33,7 +39,8 @@ public class Condition {
     @Size(max = 316)
     @Pattern(
             "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
-    @JsonPropertyDescription("Type of the condition: Ready, Reconciling or Stalled.")
+    @JsonPropertyDescription(
+            "Type of the condition: Ready, Reconciling or Stalled; on an Environment also Warning.")
     private String type;
 
     @Required

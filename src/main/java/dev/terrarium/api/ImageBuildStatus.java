@@ -42,7 +42,9 @@ public class ImageBuildStatus {
     @JsonPropertyDescription("How long the build took, such as 1m23s.")
     private String duration;
 
-    @JsonPropertyDescription("Name of the build Job.")
+    @JsonPropertyDescription(
+            "Name of the build Job: in the operator's build namespace when builds run there"
+                    + " (terrarium.builds.namespace), else in this namespace.")
     private String jobName;
 
     @JsonPropertyDescription("Name of the build pod.")
@@ -53,6 +55,17 @@ public class ImageBuildStatus {
 
     @JsonPropertyDescription("The resolved package lock the build printed.")
     private LockStatus lock;
+
+    @JsonPropertyDescription(
+            "The last lines of the build log, refreshed while the build runs (at most every 15 s), "
+                    + "then the log's end as it finished. The build Job itself may live in a namespace "
+                    + "tenants cannot read.")
+    private String logTail;
+
+    @JsonPropertyDescription(
+            "ConfigMap in this namespace, owned by this ImageBuild, whose key log holds the build's "
+                    + "log (its last 512 KiB) once the build ended.")
+    private String logConfigMap;
 
     @JsonPropertyDescription("Ready, Reconciling and Stalled, as metav1.Condition.")
     private List<Condition> conditions = new ArrayList<>();
@@ -159,6 +172,22 @@ public class ImageBuildStatus {
 
     public void setLock(LockStatus lock) {
         this.lock = lock;
+    }
+
+    public String getLogTail() {
+        return logTail;
+    }
+
+    public void setLogTail(String logTail) {
+        this.logTail = logTail;
+    }
+
+    public String getLogConfigMap() {
+        return logConfigMap;
+    }
+
+    public void setLogConfigMap(String logConfigMap) {
+        this.logConfigMap = logConfigMap;
     }
 
     public List<Condition> getConditions() {

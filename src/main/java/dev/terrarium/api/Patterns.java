@@ -75,6 +75,36 @@ public final class Patterns {
                     + "|| !isQuantity(string(self.requests[r])) || !isQuantity(string(self.limits[r])) "
                     + "|| quantity(string(self.requests[r])).compareTo(quantity(string(self.limits[r]))) <= 0)";
 
+    /** A DNS-1123 label: a volume's name. */
+    public static final String LABEL_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+    /** A key of a ConfigMap or Secret. */
+    public static final String DATA_KEY = "^[-._a-zA-Z0-9]+$";
+
+    /** An absolute path without empty elements or a trailing /, and not / itself. */
+    public static final String ABSOLUTE_PATH = "^(/[^/]+)+$";
+
+    /** A relative path without empty elements or a trailing /. */
+    public static final String RELATIVE_PATH = "^[^/]+(/[^/]+)*$";
+
+    /** CEL on a path: no {@code .} or {@code ..} element, so it means what it says. */
+    public static final String NO_DOT_DOT = "!self.matches('(^|/)[.][.]?(/|$)')";
+
+    /**
+     * Where an Environment's image keeps its environment (the venv, the conda prefix, Terrarium's
+     * own files and lock), as the build context lays it out. A volume mounted there, over it or
+     * under it would hide or replace what the image was built with.
+     */
+    public static final String ENVIRONMENT_PREFIXES =
+            "['/opt/venv', '/opt/conda', '/opt/terrarium']";
+
+    /**
+     * CEL on a mount path: neither one of the environment's prefixes, nor inside, nor above one.
+     */
+    public static final String OUTSIDE_ENVIRONMENT_PREFIXES =
+            ENVIRONMENT_PREFIXES
+                    + ".all(p, self != p && !self.startsWith(p + '/') && !p.startsWith(self + '/'))";
+
     private Patterns() {}
 
     /** The pattern without its anchors, to be composed into a longer one. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A normalised environment: every default explicit, names lower-cased, lists sorted and
@@ -20,6 +21,7 @@ import java.util.List;
     "channels",
     "packages",
     "pip",
+    "pipHashes",
     "system",
     "env"
 })
@@ -45,6 +47,13 @@ public class ResolvedEnvironment {
 
     @JsonPropertyDescription("Canonical PEP 508 requirements, sorted.")
     private List<String> pip = new ArrayList<>();
+
+    @JsonPropertyDescription(
+            "Hash-checking mode (a requirements.txt with --hash options): the allowed hashes of "
+                    + "each requirement's artifacts, as algorithm:hex, by normalised package name. "
+                    + "When set, every requirement has some and the build installs with "
+                    + "--require-hashes; absent otherwise.")
+    private Map<String, List<String>> pipHashes;
 
     @JsonPropertyDescription("Debian packages, sorted.")
     private List<String> system = new ArrayList<>();
@@ -98,6 +107,14 @@ public class ResolvedEnvironment {
 
     public void setPip(List<String> pip) {
         this.pip = pip;
+    }
+
+    public Map<String, List<String>> getPipHashes() {
+        return pipHashes;
+    }
+
+    public void setPipHashes(Map<String, List<String>> pipHashes) {
+        this.pipHashes = pipHashes;
     }
 
     public List<String> getSystem() {

@@ -53,7 +53,138 @@ import java.util.Map;
                         + "(sandboxed or vm, which the operator's settings map to a RuntimeClass) or "
                         + "runtimeClassName, not both",
         fieldPath = ".isolation")
+@ValidationRule(
+        value =
+                "!has(self.volumes) || self.volumes.all(v, self.volumes.exists_one(w, w.name == v.name))",
+        message = "volumes[].name must be unique",
+        fieldPath = ".volumes")
+@ValidationRule(
+        value =
+                "!has(self.volumeMounts) || self.volumeMounts.all(m, has(self.volumes) "
+                        + "&& self.volumes.exists(v, v.name == m.name))",
+        message = "volumeMounts[].name must name one of spec.volumes",
+        fieldPath = ".volumeMounts")
+@ValidationRule(
+        value =
+                "!has(self.volumeMounts) || self.volumeMounts.all(m, "
+                        + "self.volumeMounts.exists_one(n, n.mountPath == m.mountPath))",
+        message = "volumeMounts[].mountPath must be unique",
+        fieldPath = ".volumeMounts")
+@ValidationRule(
+        value = "!has(self.volumes) || self.volumes.filter(v, has(v.claim)).size() <= 1",
+        message = "at most one of volumes[] may be a claim the operator makes",
+        fieldPath = ".volumes")
+@ValidationRule(
+        value =
+                "!has(self.volumes) || !self.volumes.exists(v, has(v.claim)) "
+                        + "|| ((!has(self.mode) || self.mode == 'Service') "
+                        + "&& (!has(self.replicas) || self.replicas <= 1))",
+        message =
+                "volumes[].claim needs mode: Service with at most one replica; share a claim "
+                        + "between pods with persistentVolumeClaim instead",
+        fieldPath = ".volumes")
+@ValidationRule(
+        value = WorkloadSpec.READINESS_HTTP_PORT,
+        message = "probes.readiness.httpGet.port names no entry of spec.ports",
+        fieldPath = ".probes.readiness.httpGet.port")
+@ValidationRule(
+        value = WorkloadSpec.READINESS_TCP_PORT,
+        message = "probes.readiness.tcpSocket.port names no entry of spec.ports",
+        fieldPath = ".probes.readiness.tcpSocket.port")
+@ValidationRule(
+        value = WorkloadSpec.LIVENESS_HTTP_PORT,
+        message = "probes.liveness.httpGet.port names no entry of spec.ports",
+        fieldPath = ".probes.liveness.httpGet.port")
+@ValidationRule(
+        value = WorkloadSpec.LIVENESS_TCP_PORT,
+        message = "probes.liveness.tcpSocket.port names no entry of spec.ports",
+        fieldPath = ".probes.liveness.tcpSocket.port")
+@ValidationRule(
+        value = WorkloadSpec.STARTUP_HTTP_PORT,
+        message = "probes.startup.httpGet.port names no entry of spec.ports",
+        fieldPath = ".probes.startup.httpGet.port")
+@ValidationRule(
+        value = WorkloadSpec.STARTUP_TCP_PORT,
+        message = "probes.startup.tcpSocket.port names no entry of spec.ports",
+        fieldPath = ".probes.startup.tcpSocket.port")
 public class WorkloadSpec {
+
+    private static final String NAMED_PORT_OF_PORTS_1 = "!has(self.probes) || !has(self.probes.";
+    private static final String NAMED_PORT_OF_PORTS_2 = ") || !has(self.probes.";
+    private static final String NAMED_PORT_OF_PORTS_3 = ") || type(self.probes.";
+    private static final String NAMED_PORT_OF_PORTS_4 =
+            ".port) == int || (has(self.ports) && self.ports.exists(q, q.name == self.probes.";
+    private static final String NAMED_PORT_OF_PORTS_5 = ".port))";
+
+    /**
+     * CEL: a probe's port given by name names one of the Workload's ports, since the pod has no
+     * other named ports and the kubelet would fail the probe forever.
+     */
+    static final String READINESS_HTTP_PORT =
+            NAMED_PORT_OF_PORTS_1
+                    + "readiness"
+                    + NAMED_PORT_OF_PORTS_2
+                    + "readiness.httpGet"
+                    + NAMED_PORT_OF_PORTS_3
+                    + "readiness.httpGet"
+                    + NAMED_PORT_OF_PORTS_4
+                    + "readiness.httpGet"
+                    + NAMED_PORT_OF_PORTS_5;
+
+    static final String READINESS_TCP_PORT =
+            NAMED_PORT_OF_PORTS_1
+                    + "readiness"
+                    + NAMED_PORT_OF_PORTS_2
+                    + "readiness.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_3
+                    + "readiness.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_4
+                    + "readiness.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_5;
+
+    static final String LIVENESS_HTTP_PORT =
+            NAMED_PORT_OF_PORTS_1
+                    + "liveness"
+                    + NAMED_PORT_OF_PORTS_2
+                    + "liveness.httpGet"
+                    + NAMED_PORT_OF_PORTS_3
+                    + "liveness.httpGet"
+                    + NAMED_PORT_OF_PORTS_4
+                    + "liveness.httpGet"
+                    + NAMED_PORT_OF_PORTS_5;
+
+    static final String LIVENESS_TCP_PORT =
+            NAMED_PORT_OF_PORTS_1
+                    + "liveness"
+                    + NAMED_PORT_OF_PORTS_2
+                    + "liveness.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_3
+                    + "liveness.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_4
+                    + "liveness.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_5;
+
+    static final String STARTUP_HTTP_PORT =
+            NAMED_PORT_OF_PORTS_1
+                    + "startup"
+                    + NAMED_PORT_OF_PORTS_2
+                    + "startup.httpGet"
+                    + NAMED_PORT_OF_PORTS_3
+                    + "startup.httpGet"
+                    + NAMED_PORT_OF_PORTS_4
+                    + "startup.httpGet"
+                    + NAMED_PORT_OF_PORTS_5;
+
+    static final String STARTUP_TCP_PORT =
+            NAMED_PORT_OF_PORTS_1
+                    + "startup"
+                    + NAMED_PORT_OF_PORTS_2
+                    + "startup.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_3
+                    + "startup.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_4
+                    + "startup.tcpSocket"
+                    + NAMED_PORT_OF_PORTS_5;
 
     @Size(max = 253)
     @Pattern(Patterns.OBJECT_NAME)
@@ -188,6 +319,19 @@ public class WorkloadSpec {
                     + "mode Service with ports is checked on its first TCP port (see "
                     + "probes.defaultReadiness).")
     private WorkloadProbes probes;
+
+    @Size(max = 32)
+    @JsonPropertyDescription(
+            "Volumes of the pods: an existing PersistentVolumeClaim, a ConfigMap's or Secret's "
+                    + "keys as files, an emptyDir (medium Memory for /dev/shm), or a claim the "
+                    + "operator makes. Names are DNS-1123 labels, unique. No hostPath.")
+    private List<WorkloadVolume> volumes;
+
+    @Size(max = 64)
+    @JsonPropertyDescription(
+            "Where the container mounts the volumes (docker run -v SOURCE:PATH): each names one "
+                    + "of volumes, at an absolute path of its own outside the environment's prefix.")
+    private List<WorkloadVolumeMount> volumeMounts;
 
     public String getEnvironment() {
         return environment;
@@ -355,5 +499,21 @@ public class WorkloadSpec {
 
     public void setProbes(WorkloadProbes probes) {
         this.probes = probes;
+    }
+
+    public List<WorkloadVolume> getVolumes() {
+        return volumes;
+    }
+
+    public void setVolumes(List<WorkloadVolume> volumes) {
+        this.volumes = volumes;
+    }
+
+    public List<WorkloadVolumeMount> getVolumeMounts() {
+        return volumeMounts;
+    }
+
+    public void setVolumeMounts(List<WorkloadVolumeMount> volumeMounts) {
+        this.volumeMounts = volumeMounts;
     }
 }

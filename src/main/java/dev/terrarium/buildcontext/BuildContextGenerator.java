@@ -154,6 +154,11 @@ public final class BuildContextGenerator {
                     "packages are conda match specs; a venv environment cannot install " + "them");
         }
         pip.forEach(requirement -> InputRules.requirementLine("pip", requirement));
+        Map<String, List<String>> hashes = environment.getPipHashes();
+        if (hashes != null && manager != Manager.VENV) {
+            throw new IllegalArgumentException(
+                    "pipHashes: hash-checking mode is for venv environments");
+        }
         system.forEach(name -> InputRules.debianPackage("system", name));
         for (BakedEnvVar variable : env) {
             if (variable == null) {
@@ -182,13 +187,16 @@ public final class BuildContextGenerator {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(
                 BuildContext.DOCKERFILE,
-                dockerfile(manager, specHash, !system.isEmpty(), !pip.isEmpty(), env));
+                dockerfile(
+                        manager, specHash, !system.isEmpty(), !pip.isEmpty(), hashes != null, env));
         if (manager == Manager.CONDA) {
             files.put(
                     BuildContext.CONDA_REQUEST,
                     CondaRequest.write(condaRequest(specHash, python, channels, packages, pip)));
         } else if (!pip.isEmpty()) {
-            files.put(BuildContext.REQUIREMENTS_TXT, lines(pip));
+            files.put(
+                    BuildContext.REQUIREMENTS_TXT,
+                    lines(hashes == null ? pip : InputRules.withHashes(pip, hashes)));
         }
         if (!system.isEmpty()) {
             files.put(BuildContext.SYSTEM_PACKAGES_TXT, lines(system));
@@ -201,6 +209,7 @@ public final class BuildContextGenerator {
             String specHash,
             boolean hasSystem,
             boolean hasPip,
+            boolean requireHashes,
             List<BakedEnvVar> env) {
         int uid = options.uid();
         List<String> out = new ArrayList<>();
@@ -263,7 +272,7 @@ public final class BuildContextGenerator {
         if (manager == Manager.CONDA) {
             condaInstall(out, specHash);
         } else {
-            venvInstall(out, specHash, hasPip);
+            venvInstall(out, specHash, hasPip, requireHashes);
         }
         out.add(
                 "ENV "
@@ -323,7 +332,8 @@ public final class BuildContextGenerator {
                         + "\"");
     }
 
-    private void venvInstall(List<String> out, String specHash, boolean hasPip) {
+    private void venvInstall(
+            List<String> out, String specHash, boolean hasPip, boolean requireHashes) {
         boolean uv = options.installer() == Installer.UV;
         List<String> pipCacheMount = List.of(cacheMount(PIP_CACHE));
         out.add(
@@ -343,8 +353,19 @@ public final class BuildContextGenerator {
                                             + options.uvVersion())));
         }
         if (hasPip) {
-            String file = COPY_DIR + "/" + BuildContext.REQUIREMENTS_TXT;
-            out.add("COPY " + BuildContext.REQUIREMENTS_TXT + " " + file);
+            String requirements =
+                    (requireHashes ? "--require-hashes " : "")
+                            + "-r "
+                            + COPY_DIR
+                            + "/"
+                            + BuildContext.REQUIREMENTS_TXT;
+            out.add(
+                    "COPY "
+                            + BuildContext.REQUIREMENTS_TXT
+                            + " "
+                            + COPY_DIR
+                            + "/"
+                            + BuildContext.REQUIREMENTS_TXT);
             if (uv) {
                 out.add(
                         run(
@@ -356,16 +377,16 @@ public final class BuildContextGenerator {
                                                 + TOOLS_VENV
                                                 + "/bin/uv pip install --python "
                                                 + VENV
-                                                + "/bin/python -r "
-                                                + file)));
+                                                + "/bin/python "
+                                                + requirements)));
             } else {
                 out.add(
                         run(
                                 pipCacheMount,
                                 List.of(
                                         VENV
-                                                + "/bin/pip install --disable-pip-version-check -r "
-                                                + file)));
+                                                + "/bin/pip install --disable-pip-version-check "
+                                                + requirements)));
             }
         }
         out.add(

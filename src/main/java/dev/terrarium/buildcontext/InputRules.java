@@ -1,5 +1,9 @@
 package dev.terrarium.buildcontext;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -129,5 +133,36 @@ public final class InputRules {
                             }
                         });
         return out.append('"').toString();
+    }
+
+    private static final Pattern HASH = Pattern.compile("(sha256|sha384|sha512):[0-9a-f]{64,128}");
+    private static final Pattern REQUIREMENT_NAME =
+            Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+
+    /**
+     * The requirement lines with their {@code --hash} options, as hash-checking mode reads them:
+     * every requirement needs hashes, each a checked algorithm and hex digest, so that no value can
+     * add another option to the line.
+     */
+    static List<String> withHashes(List<String> requirements, Map<String, List<String>> hashes) {
+        List<String> lines = new ArrayList<>();
+        for (String requirement : requirements) {
+            Matcher name = REQUIREMENT_NAME.matcher(requirement);
+            List<String> given = name.find() ? hashes.get(name.group()) : null;
+            if (given == null || given.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "pipHashes: no hash for " + printable(requirement));
+            }
+            StringBuilder line = new StringBuilder(requirement);
+            for (String hash : given) {
+                if (hash == null || !HASH.matcher(hash).matches()) {
+                    throw new IllegalArgumentException(
+                            "pipHashes: not an algorithm:hex hash: " + printable(hash));
+                }
+                line.append(" --hash=").append(hash);
+            }
+            lines.add(line.toString());
+        }
+        return lines;
     }
 }

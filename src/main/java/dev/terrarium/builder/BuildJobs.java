@@ -5,11 +5,11 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.buildcontext.BuildContextGenerator;
 import dev.terrarium.buildcontext.BuildContextOptions;
-import dev.terrarium.naming.Names;
 
 /**
- * The build context and builder pod of an ImageBuild, from its immutable spec alone, so that the
- * context ConfigMap and the Job always agree and never change for a given ImageBuild. Pure.
+ * The build context and builder pod of an ImageBuild, from its immutable spec and where builds run
+ * alone, so that the context ConfigMap and the Job always agree and never change for a given
+ * ImageBuild. Pure.
  */
 public final class BuildJobs {
 
@@ -29,7 +29,7 @@ public final class BuildJobs {
      * ever build from one; this is the one place where that refusal becomes an answer the
      * reconciler reports.
      */
-    public static Preparation prepare(ImageBuild build) {
+    public static Preparation prepare(ImageBuild build, BuildPlacement placement) {
         Long timeout = build.getSpec().getBuild().getTimeoutSeconds();
         if (timeout != null && (timeout < 1 || timeout > BuildSettings.MAX_TIMEOUT_SECONDS)) {
             return new Refused(
@@ -41,7 +41,7 @@ public final class BuildJobs {
         }
         try {
             BuildContext context = context(build);
-            return new Prepared(context, builderPod(build, context));
+            return new Prepared(context, builderPod(build, placement, context));
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
         }
@@ -51,8 +51,8 @@ public final class BuildJobs {
      * The preparation of a build that the reconciler admitted, which it does only for prepared
      * ones.
      */
-    public static Prepared prepared(ImageBuild build) {
-        Preparation preparation = prepare(build);
+    public static Prepared prepared(ImageBuild build, BuildPlacement placement) {
+        Preparation preparation = prepare(build, placement);
         if (preparation instanceof Prepared prepared) {
             return prepared;
         }
@@ -81,15 +81,16 @@ public final class BuildJobs {
                 .generate(build.getSpec().getResolved(), build.getSpec().getSpecHash());
     }
 
-    private static BuilderPod builderPod(ImageBuild build, BuildContext context) {
+    private static BuilderPod builderPod(
+            ImageBuild build, BuildPlacement placement, BuildContext context) {
         BuildSettings settings = build.getSpec().getBuild();
         BuildRequest request =
                 BuildRequest.of(
                                 settings.getBuilderImage(),
                                 build.getSpec().target(),
-                                Names.buildContext(build.getMetadata().getName()),
+                                placement.contextName(build),
                                 context)
-                        .withPushSecret(build.getSpec().getPushSecret())
+                        .withPushSecret(placement.podPushSecret(build))
                         .withInsecureRegistry(Boolean.TRUE.equals(settings.getInsecureRegistry()))
                         .withResources(settings.getResources());
         return BuilderPodSpec.forStrategy(settings.getStrategy()).pod(request);

@@ -12,14 +12,16 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Where a build Job stands, read from the Job's conditions and its pod's container states: still
  * running, succeeded with the digest the builder reported, or failed with a reason. Pure: the
- * caller reads the log tail of a failure (when {@link Failed#logPod()} names a pod) and writes the
- * status.
+ * caller reads the log tail of a failure (of {@link Failed#logContainer()} in the pod {@link
+ * Failed#logPod()} names) and writes the status.
  */
 public sealed interface BuildOutcome {
 
@@ -32,11 +34,19 @@ public sealed interface BuildOutcome {
     /**
      * The build failed for good.
      *
-     * @param logPod the pod whose build log explains the failure, or null when no build ran
+     * @param logPod the pod whose log explains the failure, or null when no build ran
+     * @param logContainer the step of that pod whose log explains it ({@link BuilderPod#STEPS}), or
+     *     null with {@code logPod}
      * @param stopJob whether the Job is still alive and must be removed (a pod that can never
      *     start)
      */
-    record Failed(String reason, String message, Integer exitCode, String logPod, boolean stopJob)
+    record Failed(
+            String reason,
+            String message,
+            Integer exitCode,
+            String logPod,
+            String logContainer,
+            boolean stopJob)
             implements BuildOutcome {}
 
     Set<String> PULL_FAILURES = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
@@ -51,11 +61,19 @@ public sealed interface BuildOutcome {
     static BuildOutcome of(Job job, Collection<Pod> pods, String builderImage) {
         Optional<Pod> pod = ContainerStates.newest(pods);
         String podName = pod.map(p -> p.getMetadata().getName()).orElse(null);
-        Optional<ContainerStatus> builder =
-                pod.flatMap(p -> ContainerStates.of(p, BuilderPod.CONTAINER_NAME));
+        List<ContainerStatus> steps =
+                pod.map(
+                                p ->
+                                        BuilderPod.STEPS.stream()
+                                                .map(step -> ContainerStates.of(p, step))
+                                                .flatMap(Optional::stream)
+                                                .toList())
+                        .orElse(List.of());
         Optional<ContainerStateWaiting> pullFailure =
-                builder.map(s -> s.getState().getWaiting())
-                        .filter(w -> PULL_FAILURES.contains(w.getReason()));
+                steps.stream()
+                        .map(s -> s.getState().getWaiting())
+                        .filter(w -> w != null && PULL_FAILURES.contains(w.getReason()))
+                        .findFirst();
         if (pullFailure.isPresent()) {
             return new Failed(
                     "ImagePullBackOff",
@@ -65,13 +83,23 @@ public sealed interface BuildOutcome {
                             + pullFailure.get().getMessage(),
                     null,
                     null,
+                    null,
                     true);
         }
-        Optional<ContainerStateTerminated> terminated =
-                builder.map(s -> s.getState().getTerminated());
+        Optional<ContainerStatus> step = decisiveStep(steps);
+        String stepName = step.map(ContainerStatus::getName).orElse(BuilderPod.BUILD_CONTAINER);
+        String logContainer = podName == null ? null : stepName;
+        Optional<ContainerStateTerminated> terminated = step.map(s -> s.getState().getTerminated());
         Integer exitCode = terminated.map(ContainerStateTerminated::getExitCode).orElse(null);
         if (JobConditions.whenTrue(job, JobConditions.COMPLETE).isPresent()) {
-            String message = terminated.map(ContainerStateTerminated::getMessage).orElse(null);
+            String message =
+                    steps.stream()
+                            .filter(s -> BuilderPod.PUSH_CONTAINER.equals(s.getName()))
+                            .map(s -> s.getState().getTerminated())
+                            .filter(Objects::nonNull)
+                            .findFirst()
+                            .map(ContainerStateTerminated::getMessage)
+                            .orElse(null);
             try {
                 return new Succeeded(BuildResultParser.digest(message), podName);
             } catch (IllegalArgumentException e) {
@@ -80,6 +108,7 @@ public sealed interface BuildOutcome {
                         "The build finished but reported no image digest: " + e.getMessage(),
                         exitCode,
                         podName,
+                        podName == null ? null : BuilderPod.PUSH_CONTAINER,
                         false);
             }
         }
@@ -95,21 +124,27 @@ public sealed interface BuildOutcome {
                             + " and was stopped.",
                     exitCode,
                     podName,
+                    logContainer,
                     false);
         }
         if (terminated.map(t -> "OOMKilled".equals(t.getReason())).orElse(false)) {
             return new Failed(
                     "OOMKilled",
-                    "The builder ran out of memory (exit code "
+                    "The "
+                            + stepName
+                            + " step ran out of memory (exit code "
                             + exitCode
                             + "); raise build.resources.limits.memory.",
                     exitCode,
                     podName,
+                    logContainer,
                     false);
         }
         return new Failed(
                 "Error",
-                "The builder exited with code "
+                "The "
+                        + stepName
+                        + " step exited with code "
                         + exitCode
                         + (failed.get().getMessage() != null
                                 ? " (" + failed.get().getMessage() + ")"
@@ -117,7 +152,37 @@ public sealed interface BuildOutcome {
                         + ".",
                 exitCode,
                 podName,
+                logContainer,
                 false);
+    }
+
+    /**
+     * The step whose state explains the pod: the first that failed, else the last one that started
+     * (the one running, or the push once both finished), else the build step.
+     */
+    private static Optional<ContainerStatus> decisiveStep(List<ContainerStatus> steps) {
+        Optional<ContainerStatus> failed =
+                steps.stream()
+                        .filter(
+                                s ->
+                                        s.getState().getTerminated() != null
+                                                && !Integer.valueOf(0)
+                                                        .equals(
+                                                                s.getState()
+                                                                        .getTerminated()
+                                                                        .getExitCode()))
+                        .findFirst();
+        if (failed.isPresent()) {
+            return failed;
+        }
+        Optional<ContainerStatus> started =
+                steps.stream()
+                        .filter(
+                                s ->
+                                        s.getState().getRunning() != null
+                                                || s.getState().getTerminated() != null)
+                        .reduce((first, second) -> second);
+        return started.or(() -> steps.stream().findFirst());
     }
 
     /**
@@ -144,6 +209,7 @@ public sealed interface BuildOutcome {
                             + " or lower build.resources, then set the annotation terrarium.dev/rebuild on the Environment.",
                     null,
                     null,
+                    null,
                     true);
         }
         if (message.contains("violates PodSecurity")) {
@@ -158,6 +224,7 @@ public sealed interface BuildOutcome {
                             + "annotation terrarium.dev/rebuild on the Environment.",
                     null,
                     null,
+                    null,
                     true);
         }
         return new Failed(
@@ -165,6 +232,7 @@ public sealed interface BuildOutcome {
                 prefix
                         + " Fix what the message names (a LimitRange, an admission "
                         + "policy, build.resources), then set the annotation terrarium.dev/rebuild on the Environment.",
+                null,
                 null,
                 null,
                 true);
@@ -206,6 +274,7 @@ public sealed interface BuildOutcome {
                                     + "terrarium.dev/rebuild on the Environment to build again.",
                             null,
                             null,
+                            null,
                             true));
         }
         Optional<PodCondition> unschedulable =
@@ -235,6 +304,7 @@ public sealed interface BuildOutcome {
                                 + unschedulable.get().getMessage()
                                 + " Check build.nodeSelector, build.tolerations and build.resources against the cluster's nodes, "
                                 + "then set the annotation terrarium.dev/rebuild on the Environment.",
+                        null,
                         null,
                         null,
                         true));

@@ -19,11 +19,12 @@ import java.util.regex.Pattern;
  * @param contextFiles the keys of that ConfigMap ({@link BuildContext#fileNames()}); must include
  *     the Dockerfile
  * @param pushSecret a {@code kubernetes.io/dockerconfigjson} Secret with credentials for the target
- *     registry (and for a private base image), or null for none
+ *     registry, or null for none; only the push step mounts it, so base images are pulled
+ *     anonymously
  * @param insecureRegistry whether the target registry speaks plain HTTP or has an untrusted
  *     certificate
  * @param buildArgs build-argument name to value ({@link BuildContext#buildArgs()})
- * @param resources resources of the build container, or null
+ * @param resources resources of each step of the build pod, or null
  */
 public record BuildRequest(
         String builderImage,

@@ -2,6 +2,7 @@ package dev.terrarium.builder;
 
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.buildcontext.BuildContext;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
@@ -11,13 +12,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * buildah, as Tekton's buildah task and OpenShift builds run it: {@code buildah build} with the vfs
- * storage driver (no overlay mounts, no /dev/fuse) and chroot isolation (no runc inside the pod),
- * then {@code buildah push}, whose {@code --digestfile} writes the pushed manifest's digest in
- * place into the termination log.
+ * buildah, as Tekton's buildah task and OpenShift builds run it, split in two steps so that the
+ * user's install commands never run beside a registry credential.
  *
- * <p>Security, least privilege that works: buildah runs rootless, as the image's {@code build} user
- * (uid and gid 1000, with ranges in /etc/subuid and /etc/subgid), not privileged. It makes a user
+ * <ol>
+ *   <li>The build step (an init container) runs {@code buildah build} with the vfs storage driver
+ *       (no overlay mounts, no /dev/fuse) and chroot isolation (no runc inside the pod), then
+ *       {@code buildah push} into an OCI layout in the {@value #IMAGE_VOLUME} emptyDir. It mounts
+ *       no Secret and is given no auth file: chroot isolation is no boundary against a build step
+ *       that is root in its user namespace (it keeps CAP_SYS_CHROOT there and breaks out with a
+ *       second chroot, as CredentialIsolationIT shows), so whatever this container can read, the
+ *       user's RUN lines can read. Base images are therefore pulled anonymously.
+ *   <li>The push step (the pod's container, started only once the build succeeded) runs {@code
+ *       skopeo copy} from that layout to the target, with the push secret as its auth file, and
+ *       {@code --digestfile} writes the pushed manifest's digest into the termination log. It runs
+ *       no user code and nothing from the built image.
+ * </ol>
+ *
+ * <p>Security, least privilege that works, per step. The push step has the restricted Pod Security
+ * profile: non-root (the image's {@code build} user), all capabilities dropped, no privilege
+ * escalation, RuntimeDefault seccomp. The build step runs buildah rootless, as the same user (uid
+ * and gid 1000, with ranges in /etc/subuid and /etc/subgid), not privileged. It makes a user
  * namespace in which it is root, mounts and chroots there, and runs the build steps inside. For
  * that:
  *
@@ -36,10 +51,10 @@ import java.util.List;
  * Running buildah as root instead would need CAP_SYS_ADMIN for the mounts of chroot isolation,
  * which is close to privileged.
  *
- * <p>Two commands need a shell. The script is fixed text chosen only by whether there is a push
- * secret and whether the registry is insecure; the build's argv, build arguments included, arrives
- * as {@code "$@"}, and the target reference as the environment variable {@value #IMAGE_VARIABLE},
- * so no user value is ever part of the script.
+ * <p>The build step needs a shell for its two commands. The script is fixed text chosen only by
+ * whether the registry is insecure; the build's argv, build arguments included, arrives as {@code
+ * "$@"}, and the target reference as the environment variable {@value #IMAGE_VARIABLE}, so no user
+ * value is ever part of the script. The push step needs no shell: skopeo gets its argv directly.
  */
 public final class BuildahPodSpec implements BuilderPodSpec {
 
@@ -48,6 +63,15 @@ public final class BuildahPodSpec implements BuilderPodSpec {
     static final String STORAGE_DIR = HOME + "/.local/share/containers";
     static final String AUTH_DIR = "/workspace/push-secret";
     static final String AUTH_FILE = AUTH_DIR + "/" + BuilderVolumes.DOCKER_CONFIG_FILE;
+    static final String IMAGE_DIR = "/workspace/image";
+
+    /**
+     * The built image as the build step leaves it: an OCI layout, whose blobs the push step sends
+     * as they are, so that the digest it reports is the digest of what the build made.
+     */
+    static final String LAYOUT = "oci:" + IMAGE_DIR + ":terrarium";
+
+    static final String IMAGE_VOLUME = "image";
     private static final long BUILD_USER = 1000L;
     private static final String STORAGE_VOLUME = "buildah-storage";
 
@@ -58,12 +82,18 @@ public final class BuildahPodSpec implements BuilderPodSpec {
 
     @Override
     public BuilderPod pod(BuildRequest request) {
-        boolean authenticated = request.pushSecret() != null;
+        List<Volume> volumes = new ArrayList<>(BuilderVolumes.contextVolumes(request));
+        volumes.add(BuilderVolumes.emptyDir(STORAGE_VOLUME));
+        volumes.add(BuilderVolumes.emptyDir(IMAGE_VOLUME));
+        if (request.pushSecret() != null) {
+            volumes.add(BuilderVolumes.pushSecretVolume(request.pushSecret()));
+        }
+        return new BuilderPod(buildStep(request), pushStep(request), volumes);
+    }
+
+    private static Container buildStep(BuildRequest request) {
         List<String> args =
                 new ArrayList<>(List.of("--storage-driver=vfs", "--isolation=chroot", "--layers"));
-        if (authenticated) {
-            args.add("--authfile=" + AUTH_FILE);
-        }
         if (request.insecureRegistry()) {
             // The base image usually comes from the same registry (a mirror, in an air-gapped
             // cluster).
@@ -83,43 +113,58 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                 List.of(
                         new EnvVar(IMAGE_VARIABLE, request.target(), null),
                         new EnvVar("HOME", HOME, null));
-        List<Volume> volumes = new ArrayList<>(BuilderVolumes.contextVolumes(request));
-        volumes.add(BuilderVolumes.emptyDir(STORAGE_VOLUME));
         List<VolumeMount> mounts = new ArrayList<>(BuilderVolumes.contextMounts(request));
         mounts.add(BuilderVolumes.mount(STORAGE_VOLUME, STORAGE_DIR, false));
-        if (authenticated) {
-            volumes.add(BuilderVolumes.pushSecretVolume(request.pushSecret()));
+        mounts.add(BuilderVolumes.mount(IMAGE_VOLUME, IMAGE_DIR, false));
+        return BuilderVolumes.container(
+                        BuilderPod.BUILD_CONTAINER,
+                        request.builderImage(),
+                        request,
+                        env,
+                        mounts,
+                        buildSecurityContext())
+                .withCommand("/bin/sh", "-c", script(), "buildah-build")
+                .withArgs(args)
+                .build();
+    }
+
+    private static Container pushStep(BuildRequest request) {
+        List<String> args = new ArrayList<>(List.of("copy"));
+        List<VolumeMount> mounts =
+                new ArrayList<>(List.of(BuilderVolumes.mount(IMAGE_VOLUME, IMAGE_DIR, true)));
+        if (request.pushSecret() != null) {
+            args.add("--authfile=" + AUTH_FILE);
             mounts.add(BuilderVolumes.pushSecretMount(AUTH_DIR));
         }
-        return new BuilderPod(
-                BuilderVolumes.container(
-                                request.builderImage(), request, env, mounts, securityContext())
-                        .withCommand(
-                                "/bin/sh",
-                                "-c",
-                                script(authenticated, request.insecureRegistry()),
-                                "buildah-build")
-                        .withArgs(args)
-                        .build(),
-                volumes);
+        if (request.insecureRegistry()) {
+            args.add("--dest-tls-verify=false");
+        }
+        args.add("--digestfile=" + BuilderVolumes.TERMINATION_LOG);
+        args.add(LAYOUT);
+        args.add("docker://" + request.target());
+        return BuilderVolumes.container(
+                        BuilderPod.PUSH_CONTAINER,
+                        request.builderImage(),
+                        request,
+                        List.of(new EnvVar("HOME", HOME, null)),
+                        mounts,
+                        pushSecurityContext())
+                .withCommand("skopeo")
+                .withArgs(args)
+                .build();
     }
 
-    static String script(boolean authenticated, boolean insecure) {
+    static String script() {
         return "set -eu\n"
                 + "buildah build \"$@\"\n"
-                + "buildah push --storage-driver=vfs"
-                + (authenticated ? " --authfile=" + AUTH_FILE : "")
-                + (insecure ? " --tls-verify=false" : "")
-                + " --digestfile="
-                + BuilderVolumes.TERMINATION_LOG
-                + " \"$"
+                + "buildah push --storage-driver=vfs \"$"
                 + IMAGE_VARIABLE
-                + "\" \"docker://$"
-                + IMAGE_VARIABLE
-                + "\"\n";
+                + "\" "
+                + LAYOUT
+                + "\n";
     }
 
-    private static SecurityContext securityContext() {
+    private static SecurityContext buildSecurityContext() {
         return new SecurityContextBuilder()
                 .withRunAsUser(BUILD_USER)
                 .withRunAsGroup(BUILD_USER)
@@ -136,6 +181,23 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                 .withNewAppArmorProfile()
                 .withType("Unconfined")
                 .endAppArmorProfile()
+                .build();
+    }
+
+    /** The restricted Pod Security profile: skopeo needs no privilege at all. */
+    private static SecurityContext pushSecurityContext() {
+        return new SecurityContextBuilder()
+                .withRunAsUser(BUILD_USER)
+                .withRunAsGroup(BUILD_USER)
+                .withRunAsNonRoot(true)
+                .withPrivileged(false)
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .build();
     }
 }

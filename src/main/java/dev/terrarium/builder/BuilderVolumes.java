@@ -91,17 +91,18 @@ final class BuilderVolumes {
     }
 
     /**
-     * The fields every build container has. The termination message is read from the file only
+     * The fields every step of a build pod has. The termination message is read from the file only
      * (policy File), so that a failed build never passes a log line off as a digest.
      */
     static ContainerBuilder container(
+            String name,
             String image,
             BuildRequest request,
             List<EnvVar> env,
             List<VolumeMount> mounts,
             SecurityContext securityContext) {
         return new ContainerBuilder()
-                .withName(BuilderPod.CONTAINER_NAME)
+                .withName(name)
                 .withImage(image)
                 .withEnv(env)
                 .withVolumeMounts(mounts)

@@ -2,20 +2,18 @@ package dev.terrarium.dependent;
 
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.builder.BuildJobs;
+import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.naming.Labels;
-import dev.terrarium.naming.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
  * The build context of one ImageBuild (Dockerfile and environment files), mounted into its build
- * pod.
+ * pod, where builds run ({@link BuildPlacement}).
  */
 @KubernetesDependent(
         useSSA = BooleanWithUndefined.TRUE,
@@ -23,27 +21,34 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
                 @Informer(
                         labelSelector =
                                 Labels.MANAGED_SELECTOR + "," + Labels.COMPONENT + "=build"))
-public class BuildContextConfigMapDependent
-        extends CRUDKubernetesDependentResource<ConfigMap, ImageBuild> {
+public class BuildContextConfigMapDependent extends BuildNamespaceDependent<ConfigMap> {
 
-    @Override
-    protected ConfigMap desired(ImageBuild build, Context<ImageBuild> context) {
-        String name = build.getMetadata().getName();
-        return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(Names.buildContext(name))
-                .withNamespace(build.getMetadata().getNamespace())
-                .withLabels(Labels.forBuild(build.getSpec().getEnvironment(), name))
-                .endMetadata()
-                .withImmutable(true)
-                .withData(BuildJobs.prepared(build).context().files())
-                .build();
+    private final BuildPlacement placement;
+
+    public BuildContextConfigMapDependent(BuildPlacement placement) {
+        this.placement = placement;
     }
 
     @Override
-    protected ResourceID targetSecondaryResourceID(ImageBuild build, Context<ImageBuild> context) {
-        return new ResourceID(
-                Names.buildContext(build.getMetadata().getName()),
-                build.getMetadata().getNamespace());
+    protected BuildPlacement placement() {
+        return placement;
+    }
+
+    @Override
+    protected String objectName(ImageBuild build) {
+        return placement.contextName(build);
+    }
+
+    @Override
+    protected ConfigMap desired(ImageBuild build, Context<ImageBuild> context) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(objectName(build))
+                .withNamespace(placement.namespace(build))
+                .withLabels(placement.labels(build))
+                .endMetadata()
+                .withImmutable(true)
+                .withData(BuildJobs.prepared(build, placement).context().files())
+                .build();
     }
 }

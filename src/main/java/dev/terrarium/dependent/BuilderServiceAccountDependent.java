@@ -14,7 +14,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 /**
  * The identity of an Environment's build pods: a service account of its own, bound to no role,
  * whose token is never mounted. A build needs no API access; a dedicated account keeps it out of
- * the namespace's default one.
+ * the namespace's default one. Only in single-team mode: in the build namespace every build pod
+ * runs as the one account the installation made there.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
 public class BuilderServiceAccountDependent

@@ -6,8 +6,11 @@ import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadPods;
 import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.WorkloadSecondaries;
+import dev.terrarium.workload.WorkloadVolumes;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
@@ -61,12 +64,42 @@ public class WorkloadDeploymentDependent
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(replicas)
+                .withStrategy(
+                        WorkloadVolumes.deploymentStrategy(
+                                workload.getSpec(),
+                                WorkloadSecondaries.namedClaimAccessModes(workload, context)))
                 .withNewSelector()
                 .withMatchLabels(WorkloadPods.selector(name))
                 .endSelector()
                 .withTemplate(WorkloadPods.template(workload, image, runtime, "Always"))
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * A Deployment that turns to Recreate must lose its rollingUpdate settings in the same write,
+     * or the API server refuses it; the API server defaulted them, so they belong to no field
+     * manager and an apply that leaves them out keeps them. A merge patch removes them first.
+     */
+    @Override
+    public Deployment update(
+            Deployment actual, Deployment desired, Workload workload, Context<Workload> context) {
+        boolean toRecreate =
+                WorkloadVolumes.RECREATE.equals(desired.getSpec().getStrategy().getType());
+        boolean rolling =
+                actual.getSpec().getStrategy() != null
+                        && actual.getSpec().getStrategy().getRollingUpdate() != null;
+        if (toRecreate && rolling) {
+            context.getClient()
+                    .apps()
+                    .deployments()
+                    .inNamespace(actual.getMetadata().getNamespace())
+                    .withName(actual.getMetadata().getName())
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"spec\":{\"strategy\":{\"type\":\"Recreate\",\"rollingUpdate\":null}}}");
+        }
+        return super.update(actual, desired, workload, context);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.terrarium.kube;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,32 @@ public final class LogTail {
             tail.add(shown(all[i]));
         }
         return String.join("\n", tail);
+    }
+
+    /**
+     * The end of {@code log} in at most {@code maxBytes} bytes of UTF-8, starting at a line: what a
+     * record of limited size keeps of a long log, whose end says how it finished. A log that fits
+     * is kept whole.
+     */
+    public static String lastBytes(String log, int maxBytes) {
+        byte[] bytes = log.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= maxBytes) {
+            return log;
+        }
+        int start = bytes.length - maxBytes;
+        int newline = start;
+        while (newline < bytes.length && bytes[newline] != '\n') {
+            newline++;
+        }
+        if (newline < bytes.length) {
+            start = newline + 1;
+        } else {
+            // One line longer than the limit: cut inside it, at a character's first byte.
+            while ((bytes[start] & 0xC0) == 0x80) {
+                start++;
+            }
+        }
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
     }
 
     private static String shown(String line) {

@@ -18,19 +18,36 @@ public final class PodLogs {
      */
     public static String tail(KubernetesClient client, Pod pod, String container) {
         try {
-            String log =
-                    client.pods()
-                            .inNamespace(pod.getMetadata().getNamespace())
-                            .withName(pod.getMetadata().getName())
-                            .inContainer(container)
-                            .tailingLines(LINES)
-                            .getLog();
+            String log = lastLinesOrThrow(client, pod, container);
             return log == null || log.isBlank()
                     ? "(the container wrote no log)"
                     : LogTail.last(log, LINES);
         } catch (KubernetesClientException e) {
             return "(log unavailable: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * The last {@link #LINES} lines as {@link LogTail} shows them; empty while the container has
+     * written nothing or its log cannot be read yet.
+     */
+    public static Optional<String> lastLines(KubernetesClient client, Pod pod, String container) {
+        try {
+            return Optional.ofNullable(lastLinesOrThrow(client, pod, container))
+                    .filter(log -> !log.isBlank())
+                    .map(log -> LogTail.last(log, LINES));
+        } catch (KubernetesClientException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String lastLinesOrThrow(KubernetesClient client, Pod pod, String container) {
+        return client.pods()
+                .inNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .inContainer(container)
+                .tailingLines(LINES)
+                .getLog();
     }
 
     /** The whole log up to {@code maxBytes}; empty when the kubelet cannot serve it. */

@@ -2,6 +2,7 @@ package dev.terrarium.locks;
 
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.LockStatus;
+import dev.terrarium.kube.Owners;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.naming.Names;
 import dev.terrarium.registry.RegistryAccess;
@@ -99,14 +100,7 @@ public class LockStore {
                                 Labels.forBuildLock(
                                         build.getSpec().getEnvironment(),
                                         build.getMetadata().getName()))
-                        .addNewOwnerReference()
-                        .withApiVersion(build.getApiVersion())
-                        .withKind(build.getKind())
-                        .withName(build.getMetadata().getName())
-                        .withUid(build.getMetadata().getUid())
-                        .withController(true)
-                        .withBlockOwnerDeletion(true)
-                        .endOwnerReference()
+                        .withOwnerReferences(Owners.controller(build))
                         .endMetadata()
                         .withImmutable(true)
                         .withData(Map.of(LOCK_KEY, text))

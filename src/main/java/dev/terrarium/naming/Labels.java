@@ -15,6 +15,13 @@ public final class Labels {
 
     public static final String ENVIRONMENT = "terrarium.dev/environment";
     public static final String IMAGE_BUILD = "terrarium.dev/imagebuild";
+
+    /**
+     * The ImageBuild's namespace, on what its build has in the build namespace: with {@link
+     * #IMAGE_BUILD} it names the ImageBuild.
+     */
+    public static final String IMAGE_BUILD_NAMESPACE = "terrarium.dev/imagebuild-namespace";
+
     public static final String WORKLOAD = "terrarium.dev/workload";
 
     /** On a user's ConfigMap: rebuild as soon as it changes (see ConfigMapSource). */
@@ -32,6 +39,14 @@ public final class Labels {
         return labels;
     }
 
+    /** The labels of a build's objects in the build namespace, which name its ImageBuild. */
+    public static Map<String, String> forBuildIn(
+            String tenantNamespace, String environment, String imageBuild) {
+        Map<String, String> labels = forBuild(environment, imageBuild);
+        labels.put(IMAGE_BUILD_NAMESPACE, tenantNamespace);
+        return labels;
+    }
+
     /**
      * A build's lock record: labelled apart from the build context so the Environment watches only
      * locks.
@@ -39,6 +54,13 @@ public final class Labels {
     public static Map<String, String> forBuildLock(String environment, String imageBuild) {
         Map<String, String> labels = forBuild(environment, imageBuild);
         labels.put(COMPONENT, "lock");
+        return labels;
+    }
+
+    /** A finished build's log record, apart from its context and lock. */
+    public static Map<String, String> forBuildLog(String environment, String imageBuild) {
+        Map<String, String> labels = forBuild(environment, imageBuild);
+        labels.put(COMPONENT, "log");
         return labels;
     }
 

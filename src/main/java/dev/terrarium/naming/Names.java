@@ -12,6 +12,9 @@ public final class Names {
     /** Longest ImageBuild name, which the build Job takes too; the CRD refuses longer ones. */
     static final int MAX_BUILD_NAME = ImageBuild.MAX_NAME;
 
+    /** A DNS-1123 label's length limit, and a label value's. */
+    static final int MAX_LABEL = 63;
+
     private Names() {}
 
     /**
@@ -30,8 +33,45 @@ public final class Names {
         return imageBuild + "-context";
     }
 
+    /**
+     * The build Job of an ImageBuild in the build namespace, which holds the builds of every tenant
+     * namespace: a DNS-1123 label of at most 63 characters, one per (namespace, ImageBuild) pair.
+     */
+    public static String buildJob(String tenantNamespace, String imageBuild) {
+        return inBuildNamespace(tenantNamespace, imageBuild, "");
+    }
+
+    /** The build context of an ImageBuild in the build namespace; see {@link #buildJob}. */
+    public static String buildContext(String tenantNamespace, String imageBuild) {
+        return inBuildNamespace(tenantNamespace, imageBuild, "-context");
+    }
+
+    /**
+     * The copy of an ImageBuild's push secret in the build namespace, for its build's run; see
+     * {@link #buildJob}.
+     */
+    public static String pushSecretCopy(String tenantNamespace, String imageBuild) {
+        return inBuildNamespace(tenantNamespace, imageBuild, "-push");
+    }
+
+    /**
+     * {@code <namespace>-<imagebuild>} shortened, then a digest of the pair: names alone would
+     * collide ({@code a-b}/{@code c} and {@code a}/{@code b-c}) and do not fit, the digest keeps
+     * them apart ('/' is in neither part). Dots become dashes: a Job's name must be a label.
+     */
+    static String inBuildNamespace(String tenantNamespace, String imageBuild, String suffix) {
+        String tail = "-" + sha256Hex(tenantNamespace + "/" + imageBuild).substring(0, 10) + suffix;
+        String readable = (tenantNamespace + "-" + imageBuild).replace('.', '-');
+        return truncate(readable, MAX_LABEL - tail.length()) + tail;
+    }
+
     public static String buildLock(String imageBuild) {
         return imageBuild + "-lock";
+    }
+
+    /** The ConfigMap holding a finished build's log. */
+    public static String buildLog(String imageBuild) {
+        return imageBuild + "-log";
     }
 
     public static String environmentLock(String environment) {

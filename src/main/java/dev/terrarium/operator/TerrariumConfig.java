@@ -86,9 +86,35 @@ public interface TerrariumConfig {
         /** Registry hosts (host:port) spoken to over plain HTTP: a local registry without TLS. */
         @WithDefault("127.0.0.1:5001,localhost:5001")
         List<String> insecure();
+
+        /**
+         * A {@code kubernetes.io/dockerconfigjson} Secret in the build namespace with the
+         * credentials for the default repository: build pods that push there mount it, and the
+         * operator signs and tags images there with it. Only with {@code
+         * terrarium.builds.namespace}: it never leaves that namespace, so no tenant namespace holds
+         * it.
+         */
+        Optional<String> pushSecret();
     }
 
     interface Builds {
+        /**
+         * The namespace the operator owns where builds run: build Jobs and their pods, build
+         * contexts and, for one build's run only, a copy of the tenant's push secret. The
+         * ImageBuild stays in the tenant's namespace. Unset: all of that is made in the
+         * Environment's own namespace (single-team mode), which then has to admit privileged build
+         * pods and holds the build's credentials beside its users' code: not for shared clusters.
+         */
+        Optional<String> namespace();
+
+        /**
+         * The ServiceAccount every build pod in the build namespace runs as: bound to no role, its
+         * token never mounted (the chart and deploy/ create it). Unused in single-team mode, where
+         * each Environment gets a builder ServiceAccount of its own.
+         */
+        @WithDefault("terrarium-builder")
+        String serviceAccount();
+
         /** Builds running at once in the whole cluster. */
         @WithDefault("10")
         int maxConcurrent();
@@ -129,6 +155,13 @@ public interface TerrariumConfig {
          * build nodes.
          */
         Optional<List<String>> nodeSelector();
+
+        /**
+         * Tolerations added to every build pod, as a JSON array of core/v1 Tolerations (the chart
+         * writes {@code builds.tolerations} so), for build nodes tainted apart. The Environment's
+         * own build.tolerations come after them.
+         */
+        Optional<String> tolerations();
     }
 
     interface Conda {

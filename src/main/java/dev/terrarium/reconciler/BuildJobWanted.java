@@ -9,8 +9,9 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /**
  * An ImageBuild has a build context and a Job once it was admitted to a build slot (phase Running),
- * and keeps them after it finished, for {@code kubectl logs job/<imagebuild>}. Builds served from a
- * cache never get one.
+ * and keeps them after it finished, for {@code kubectl logs job/<status.jobName>} (in the build
+ * namespace when builds run there), until the ImageBuild goes. Builds served from a cache never get
+ * one.
  */
 public class BuildJobWanted implements Condition<Object, ImageBuild> {
 

@@ -60,14 +60,16 @@ import java.util.stream.Collectors;
  */
 @Workflow(
         dependents = {
+            // Not a parent of the ImageBuild: an inactive parent would delete it. The account is
+            // made in the same round as the ImageBuild, long before that build's Job.
             @Dependent(
                     name = "builder-account",
                     type = BuilderServiceAccountDependent.class,
+                    activationCondition = BuildsBesideEnvironments.class,
                     reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
             @Dependent(
                     name = "imagebuild",
                     type = ImageBuildDependent.class,
-                    dependsOn = "builder-account",
                     reconcilePrecondition = EnvironmentPreconditions.SpecResolved.class),
             @Dependent(
                     name = "lock",

@@ -7,10 +7,15 @@ import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.LockStatus;
 import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.builder.BuildOutcome;
+import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.builder.BuilderPod;
+import dev.terrarium.buildlogs.BuildLogStore;
 import dev.terrarium.dependent.BuildContextConfigMapDependent;
 import dev.terrarium.dependent.BuildJobDependent;
+import dev.terrarium.dependent.BuildPushSecretDependent;
+import dev.terrarium.kube.ContainerStates;
 import dev.terrarium.kube.JobEvents;
+import dev.terrarium.kube.LogTail;
 import dev.terrarium.kube.PodLogs;
 import dev.terrarium.locks.LockStore;
 import dev.terrarium.naming.Labels;
@@ -30,11 +35,16 @@ import dev.terrarium.status.ReconcileError;
 import dev.terrarium.status.StatusComparison;
 import dev.terrarium.trust.BuildTrust;
 import dev.terrarium.trust.TrustedBuilds;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -54,6 +64,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -66,14 +77,19 @@ import org.jboss.logging.Logger;
  * (digest, lock, or the failure and its log tail) goes into status. A finished ImageBuild never
  * changes again.
  *
+ * <p>The workflow makes the build's context, Job and the copy of its push secret where builds run
+ * ({@link BuildPlacement}): in the operator's build namespace, mapped back by annotations and
+ * deleted through the ImageBuild's finalizer, or beside the ImageBuild and owned by it.
+ *
  * <p>Writes outside its workflow, and why:
  *
  * <ul>
  *   <li>its own status, through the operator SDK's primary cache rather than by returning {@code
  *       patchStatus}, so that the builds it wakes right after (followers, the queue) already see
  *       its new phase;
- *   <li>the build's lock ConfigMap ({@link LockStore}), once, when the build ends: its content
- *       comes from the build log or the image, which the workflow's desired state cannot know;
+ *   <li>the build's lock ConfigMap ({@link LockStore}) and log ConfigMap ({@link BuildLogStore}),
+ *       once, when the build ends: their content comes from the build log or the image, which the
+ *       workflow's desired state cannot know;
  *   <li>the deletion of a build Job whose pod can never start (its image cannot be pulled), which
  *       would otherwise wait until its deadline;
  *   <li>the operator's {@link dev.terrarium.records.ImageRecord} of a build that pushed (or of an
@@ -88,6 +104,11 @@ import org.jboss.logging.Logger;
 @Workflow(
         dependents = {
             @Dependent(
+                    name = "push-secret",
+                    type = BuildPushSecretDependent.class,
+                    activationCondition = BuildsApart.class,
+                    reconcilePrecondition = PushSecretCopyWanted.class),
+            @Dependent(
                     name = "context",
                     type = BuildContextConfigMapDependent.class,
                     reconcilePrecondition = BuildJobWanted.class),
@@ -101,6 +122,7 @@ import org.jboss.logging.Logger;
 public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     private static final Logger LOG = Logger.getLogger(ImageBuildReconciler.class);
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /**
      * How often a waiting build looks again, in case a wake-up was missed (an operator restart, a
@@ -111,18 +133,23 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     static final Duration REGISTRY_RETRY = Duration.ofSeconds(30);
     static final Duration NO_POD_RECHECK = Duration.ofSeconds(3);
 
+    /** How often a running build's log tail in status is refreshed, at most. */
+    static final Duration LOG_REFRESH = Duration.ofSeconds(15);
+
     /** The whole log is read for the lock; builds print far less, this bounds a runaway one. */
     static final int MAX_LOG_BYTES = 8 * 1024 * 1024;
 
     private final BuildSlots slots;
     private final ImageTrust images;
     private final LockStore locks;
+    private final BuildLogStore logs;
     private final EventRecorder events;
     private final BuildMetrics metrics;
     private final BuildQueue.Limits limits;
     private final Clock clock;
     private final TrustedBuilds trust;
     private final Duration podStartTimeout;
+    private final BuildPlacement placement;
     private final SimpleInboundEventSource<ImageBuild> wakeUps =
             new SimpleInboundEventSource<>("build-queue");
 
@@ -130,12 +157,15 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
             BuildSlots slots,
             ImageTrust images,
             LockStore locks,
+            BuildLogStore logs,
             EventRecorder events,
             BuildMetrics metrics,
+            BuildPlacement placement,
             TerrariumConfig config) {
         this.slots = slots;
         this.images = images;
         this.locks = locks;
+        this.logs = logs;
         this.events = events;
         this.metrics = metrics;
         this.limits =
@@ -144,8 +174,14 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         this.clock = Clock.systemUTC();
         this.trust = new TrustedBuilds(EnvironmentResolution.builderImages(config));
         this.podStartTimeout = config.builds().podStartTimeout();
+        this.placement = placement;
     }
 
+    /**
+     * Build pods, to follow a build as it runs. In the build namespace (and only there: the
+     * operator watches no other pods for builds) a pod's labels name its ImageBuild's namespace; in
+     * single-team mode it is the pod's own.
+     */
     @Override
     public List<EventSource<?, ImageBuild>> prepareEventSources(
             EventSourceContext<ImageBuild> context) {
@@ -153,23 +189,33 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                 InformerEventSourceConfiguration.from(Pod.class, ImageBuild.class)
                         .withName("build-pods")
                         .withLabelSelector(Labels.MANAGED_SELECTOR + "," + Labels.IMAGE_BUILD)
-                        .withSecondaryToPrimaryMapper(
-                                pod ->
-                                        Set.of(
-                                                new ResourceID(
-                                                        pod.getMetadata()
-                                                                .getLabels()
-                                                                .get(Labels.IMAGE_BUILD),
-                                                        pod.getMetadata().getNamespace())))
-                        .build();
-        return List.of(new InformerEventSource<>(pods, context), wakeUps);
+                        .withSecondaryToPrimaryMapper(pod -> Set.of(imageBuildOf(pod)));
+        if (placement.separate()) {
+            pods.withNamespaces(Set.of(placement.buildNamespace()));
+        }
+        return List.of(new InformerEventSource<>(pods.build(), context), wakeUps);
+    }
+
+    static ResourceID imageBuildOf(Pod pod) {
+        var labels = pod.getMetadata().getLabels();
+        return new ResourceID(
+                labels.get(Labels.IMAGE_BUILD),
+                labels.getOrDefault(
+                        Labels.IMAGE_BUILD_NAMESPACE, pod.getMetadata().getNamespace()));
     }
 
     @Override
     public UpdateControl<ImageBuild> reconcile(ImageBuild build, Context<ImageBuild> context) {
         ImageBuildPhase phase = build.getStatus() == null ? null : build.getStatus().getPhase();
         if (phase == ImageBuildPhase.Succeeded || phase == ImageBuildPhase.Failed) {
-            return UpdateControl.noUpdate();
+            // The workflow deletes a finished build's push secret copy; a deletion that found the
+            // copy not yet in its cache (a busy informer) is tried again until the copy is gone.
+            boolean copyLeft =
+                    placement.pushSecretCopy(build).isPresent()
+                            && context.getSecondaryResource(Secret.class).isPresent();
+            return copyLeft
+                    ? UpdateControl.<ImageBuild>noUpdate().rescheduleAfter(NO_POD_RECHECK)
+                    : UpdateControl.noUpdate();
         }
         if (phase == ImageBuildPhase.Running) {
             return observeBuild(build, context);
@@ -340,7 +386,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                             context)
                     .rescheduleAfter(QUEUE_RECHECK);
         }
-        if (BuildJobs.prepare(build) instanceof BuildJobs.Refused refused) {
+        if (BuildJobs.prepare(build, placement) instanceof BuildJobs.Refused refused) {
             return finish(
                     build,
                     ImageBuildStatusBuilder.failed(
@@ -358,7 +404,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         // makes the Job.
         return record(
                         build,
-                        ImageBuildStatusBuilder.running(build, build.getMetadata().getName(), now),
+                        ImageBuildStatusBuilder.running(build, placement.jobName(build), now),
                         context)
                 .reschedule();
     }
@@ -390,24 +436,18 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
             // The lock step prints the lock; a builder that reused that step from its layer cache
             // prints nothing,
             // and then the lock is read from the pushed image, where the step wrote it.
+            Optional<String> log =
+                    wholeLog(pods, succeeded.podName(), BuilderPod.BUILD_CONTAINER, context);
             LockStatus lock =
-                    podNamed(pods, succeeded.podName())
-                            .flatMap(
-                                    pod ->
-                                            PodLogs.read(
-                                                    context.getClient(),
-                                                    pod,
-                                                    BuilderPod.CONTAINER_NAME,
-                                                    MAX_LOG_BYTES))
-                            .flatMap(log -> locks.fromLog(build, log))
+                    log.flatMap(text -> locks.fromLog(build, text))
                             .orElseGet(() -> locks.fromImage(build, succeeded.digest()));
             images.recordBuilt(build, succeeded.digest());
             sign(build, succeeded.digest());
-            return finish(
-                    build,
+            ImageBuildStatus status =
                     ImageBuildStatusBuilder.succeeded(
-                            build, succeeded.digest(), false, null, lock, now),
-                    context);
+                            build, succeeded.digest(), false, null, lock, now);
+            log.ifPresent(text -> keepLog(build, status, text));
+            return finish(build, status, context);
         }
         if (outcome instanceof BuildOutcome.Failed failed) {
             if (failed.stopJob()) {
@@ -423,17 +463,19 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                                             PodLogs.tail(
                                                     context.getClient(),
                                                     pod,
-                                                    BuilderPod.CONTAINER_NAME))
+                                                    failed.logContainer()))
                             .orElse(null);
-            return finish(
-                    build,
+            ImageBuildStatus status =
                     ImageBuildStatusBuilder.failed(
                             build,
                             ImageBuildStatusBuilder.failure(
                                     failed.reason(), failed.message(), failed.exitCode(), logTail),
                             null,
-                            now),
-                    context);
+                            now);
+            wholeLog(pods, failed.logPod(), failed.logContainer(), context)
+                    .filter(text -> !text.isEmpty())
+                    .ifPresent(text -> keepLog(build, status, text));
+            return finish(build, status, context);
         }
         String podName = ((BuildOutcome.Running) outcome).podName();
         if (podName == null) {
@@ -449,16 +491,70 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                     .rescheduleAfter(
                             untilLimit.compareTo(NO_POD_RECHECK) < 0 ? untilLimit : NO_POD_RECHECK);
         }
-        UpdateControl<ImageBuild> control =
-                podName.equals(build.getStatus().getPodName())
-                        ? UpdateControl.noUpdate()
-                        : record(
-                                build,
-                                ImageBuildStatusBuilder.podObserved(build, podName, now),
-                                context);
         // A pod no node takes changes nothing the operator watches until one does: look again at
         // the limit.
-        return unscheduled(pods) ? control.rescheduleAfter(podStartTimeout) : control;
+        if (unscheduled(pods)) {
+            return podName.equals(build.getStatus().getPodName())
+                    ? UpdateControl.<ImageBuild>noUpdate().rescheduleAfter(podStartTimeout)
+                    : record(
+                                    build,
+                                    ImageBuildStatusBuilder.podObserved(build, podName, now),
+                                    context)
+                            .rescheduleAfter(podStartTimeout);
+        }
+        if (!podName.equals(build.getStatus().getPodName())) {
+            record(build, ImageBuildStatusBuilder.podObserved(build, podName, now), context);
+        }
+        // The log tail in status is what tenants see of a running build (its Job may run where
+        // they cannot read): refreshed on this timer, which bounds the writes per build. A merge
+        // patch of that one field: a whole status written from a copy the cache had not yet
+        // brought up to date could set a finished build back to Running.
+        Optional<Pod> pod = podNamed(pods, podName).filter(ImageBuildReconciler::started);
+        Optional<String> tail =
+                pod.flatMap(
+                        p -> PodLogs.lastLines(context.getClient(), p, BuilderPod.BUILD_CONTAINER));
+        tail.filter(text -> !text.equals(build.getStatus().getLogTail()))
+                .ifPresent(text -> patchLogTail(build, text, context));
+        return UpdateControl.<ImageBuild>noUpdate()
+                .rescheduleAfter(pod.isPresent() && tail.isEmpty() ? NO_POD_RECHECK : LOG_REFRESH);
+    }
+
+    private static void patchLogTail(ImageBuild build, String tail, Context<ImageBuild> context) {
+        context.getClient()
+                .resources(ImageBuild.class)
+                .inNamespace(build.getMetadata().getNamespace())
+                .withName(build.getMetadata().getName())
+                .subresource("status")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        SERIALIZATION.asJson(Map.of("status", Map.of("logTail", tail))));
+    }
+
+    /** The build step has started, so it has a log; the pod stays Pending while it runs. */
+    private static boolean started(Pod pod) {
+        return ContainerStates.of(pod, BuilderPod.BUILD_CONTAINER)
+                .map(ContainerStatus::getState)
+                .filter(state -> state.getRunning() != null || state.getTerminated() != null)
+                .isPresent();
+    }
+
+    private static Optional<String> wholeLog(
+            Set<Pod> pods, String podName, String container, Context<ImageBuild> context) {
+        return podNamed(pods, podName)
+                .flatMap(pod -> PodLogs.read(context.getClient(), pod, container, MAX_LOG_BYTES));
+    }
+
+    /**
+     * The finished build's log, kept beside it (its Job and pod go, by retention or with the build
+     * namespace's cleanup), and its final tail in status.
+     */
+    private void keepLog(ImageBuild build, ImageBuildStatus status, String log) {
+        try {
+            status.setLogConfigMap(logs.store(build, log));
+        } catch (KubernetesClientException e) {
+            LOG.infof("cannot keep the log of %s: %s", BuildPlan.key(build), e.getMessage());
+        }
+        status.setLogTail(LogTail.last(log, PodLogs.LINES));
     }
 
     /**
@@ -513,7 +609,9 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         }
         UpdateControl<ImageBuild> recorded = record(build, status, context);
         wakeWaitingBuilds(build, context);
-        return recorded;
+        // The status write is filtered as our own: one more round lets the workflow see the end
+        // and delete the copy of the push secret.
+        return placement.pushSecretCopy(build).isPresent() ? recorded.reschedule() : recorded;
     }
 
     private static String result(ImageBuildStatus status) {

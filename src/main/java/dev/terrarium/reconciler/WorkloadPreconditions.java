@@ -5,6 +5,7 @@ import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.WorkloadSecondaries;
+import dev.terrarium.workload.WorkloadVolumes;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
@@ -52,6 +53,17 @@ public final class WorkloadPreconditions {
                     && (context.getSecondaryResource(Deployment.class).isPresent()
                             || WorkloadSecondaries.runtimeClassMissing(workload, context, runtime)
                                     .isEmpty());
+        }
+    }
+
+    /** mode: Service with a volume whose claim the operator makes. */
+    public static class MakesClaim implements Condition<Object, Workload> {
+        @Override
+        public boolean isMet(
+                DependentResource<Object, Workload> dependent,
+                Workload workload,
+                Context<Workload> context) {
+            return WorkloadVolumes.ownClaim(workload.getSpec()).isPresent();
         }
     }
 

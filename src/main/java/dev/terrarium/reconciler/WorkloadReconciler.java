@@ -6,6 +6,7 @@ import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
 import dev.terrarium.api.WorkloadStatus;
+import dev.terrarium.dependent.WorkloadClaimDependent;
 import dev.terrarium.dependent.WorkloadDeploymentDependent;
 import dev.terrarium.dependent.WorkloadJobDependent;
 import dev.terrarium.dependent.WorkloadServiceDependent;
@@ -63,6 +64,10 @@ import java.util.stream.Collectors;
                     name = "deployment",
                     type = WorkloadDeploymentDependent.class,
                     reconcilePrecondition = WorkloadPreconditions.RunsAsService.class),
+            @Dependent(
+                    name = "claim",
+                    type = WorkloadClaimDependent.class,
+                    reconcilePrecondition = WorkloadPreconditions.MakesClaim.class),
             @Dependent(
                     name = "service",
                     type = WorkloadServiceDependent.class,

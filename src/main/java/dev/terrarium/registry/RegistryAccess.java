@@ -1,6 +1,7 @@
 package dev.terrarium.registry;
 
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,10 +25,13 @@ public class RegistryAccess {
 
     private final RegistryClient registry;
     private final KubernetesClient kubernetes;
+    private final BuildPlacement placement;
 
-    public RegistryAccess(TerrariumConfig config, KubernetesClient kubernetes) {
+    public RegistryAccess(
+            TerrariumConfig config, KubernetesClient kubernetes, BuildPlacement placement) {
         this.registry = new RegistryClient(new HashSet<>(config.registry().insecure()));
         this.kubernetes = kubernetes;
+        this.placement = placement;
     }
 
     /** The digest of repository:specHash when the registry has it. */
@@ -74,24 +78,28 @@ public class RegistryAccess {
         registry.putTag(image, tag, credentials(build, image));
     }
 
+    /**
+     * The build's push secret in its namespace; for the default repository without one, the shared
+     * push secret in the build namespace (the same credentials its build pod pushed with), which
+     * the operator needs to sign and tag there; else none.
+     */
     private Credentials credentials(ImageBuild build, ImageReference image) {
         String secretName = build.getSpec().getPushSecret();
-        if (secretName == null) {
-            return Credentials.ANONYMOUS;
+        if (secretName != null) {
+            return credentials(build.getMetadata().getNamespace(), secretName, image);
         }
-        Secret secret =
-                kubernetes
-                        .secrets()
-                        .inNamespace(build.getMetadata().getNamespace())
-                        .withName(secretName)
-                        .get();
+        return placement
+                .sharedPushSecretFor(build)
+                .map(shared -> credentials(placement.buildNamespace(), shared, image))
+                .orElse(Credentials.ANONYMOUS);
+    }
+
+    private Credentials credentials(String namespace, String secretName, ImageReference image) {
+        Secret secret = kubernetes.secrets().inNamespace(namespace).withName(secretName).get();
         if (secret == null) {
             throw new RegistryException(
                     image.registry(),
-                    "push secret "
-                            + secretName
-                            + " not found in namespace "
-                            + build.getMetadata().getNamespace(),
+                    "push secret " + secretName + " not found in namespace " + namespace,
                     RegistryException.NO_STATUS,
                     null,
                     null);

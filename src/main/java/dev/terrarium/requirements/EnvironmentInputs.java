@@ -5,6 +5,8 @@ import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The unparsed entries of an Environment spec, from whichever source it uses: the fields, a
@@ -15,14 +17,21 @@ import java.util.List;
  * @param channels conda channels, in the order given
  * @param condaOnly true when the input can only be installed by conda: packages, channels or an
  *     environment.yml
- * @param environmentYml true when the input is an environment.yml
+ * @param environmentYml the field that holds the environment.yml, or null when the input is none
+ * @param variables an environment.yml's variables
+ * @param ignoredKeys an environment.yml's keys that were read past
+ * @param pipHashes a requirements.txt's {@code --hash} values, by the {@link SourcedText#where()}
+ *     of their requirement
  */
 record EnvironmentInputs(
         List<SourcedText> packages,
         List<SourcedText> pip,
         List<SourcedText> channels,
         boolean condaOnly,
-        boolean environmentYml) {
+        String environmentYml,
+        List<EnvironmentYml.FileVariable> variables,
+        List<String> ignoredKeys,
+        Map<String, List<String>> pipHashes) {
 
     static final String FILES_YML = "spec.files.environmentYml";
     static final String FILES_TXT = "spec.files.requirementsTxt";
@@ -56,7 +65,10 @@ record EnvironmentInputs(
                 items("spec.pip", spec.getPip()),
                 items("spec.channels", spec.getChannels()),
                 !isEmpty(spec.getPackages()) || !isEmpty(spec.getChannels()),
-                false);
+                null,
+                List.of(),
+                List.of(),
+                Map.of());
     }
 
     private static EnvironmentInputs ofFiles(EnvironmentSpec spec, List<Violation> violations) {
@@ -110,21 +122,52 @@ record EnvironmentInputs(
     private static EnvironmentInputs ofEnvironmentYml(
             String text, String field, List<Violation> violations) {
         EnvironmentYml yml = EnvironmentYml.parse(text, field, violations);
-        return new EnvironmentInputs(yml.packages(), yml.pip(), yml.channels(), true, true);
+        return new EnvironmentInputs(
+                yml.packages(),
+                yml.pip(),
+                yml.channels(),
+                true,
+                field,
+                yml.variables(),
+                yml.ignoredKeys(),
+                Map.of());
+    }
+
+    /** What was accepted but read past, each a sentence naming the field, for a Warning. */
+    List<SpecWarning> warnings() {
+        if (ignoredKeys.isEmpty()) {
+            return List.of();
+        }
+        return List.of(
+                new SpecWarning(
+                        SpecWarning.IGNORED_KEYS,
+                        environmentYml
+                                + ": "
+                                + (ignoredKeys.size() == 1 ? "key " : "keys ")
+                                + ignoredKeys.stream()
+                                        .map(key -> "\"" + key + "\"")
+                                        .collect(Collectors.joining(", "))
+                                + " not read (as conda reads past keys it does not know); only name, "
+                                + "channels, dependencies, variables and prefix say what is built"));
     }
 
     private static EnvironmentInputs ofRequirementsTxt(
             String text, String field, List<Violation> violations) {
+        RequirementsTxt.RequirementsFile file = RequirementsTxt.read(text, field, violations);
         return new EnvironmentInputs(
                 List.of(),
-                RequirementsTxt.requirements(text, field, violations),
+                file.requirements(),
                 List.of(),
                 false,
-                false);
+                null,
+                List.of(),
+                List.of(),
+                file.hashes());
     }
 
     private static EnvironmentInputs none() {
-        return new EnvironmentInputs(List.of(), List.of(), List.of(), false, false);
+        return new EnvironmentInputs(
+                List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of());
     }
 
     private static List<SourcedText> items(String field, List<String> values) {

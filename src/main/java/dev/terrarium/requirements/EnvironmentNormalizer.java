@@ -104,10 +104,19 @@ public final class EnvironmentNormalizer {
                         EnvironmentNormalizer::pin,
                         violations);
         CondaPipPins.check(packages, pip, violations);
+        if (manager == Manager.CONDA && !inputs.pipHashes().isEmpty()) {
+            violations.add(
+                    Violation.of(
+                            "spec.manager",
+                            "hash-checking mode (--hash in a requirements.txt) is for venv "
+                                    + "environments; leave manager unset or set it to venv"));
+        } else {
+            resolved.setPipHashes(HashCheckingMode.hashes(pip, inputs.pipHashes(), violations));
+        }
         resolved.setPython(python);
         resolved.setPip(sorted(pip, Pep508Requirement::canonical));
         resolved.setSystem(systemPackages(spec.getSystem(), violations));
-        resolved.setEnv(BakedVariables.normalize(spec.getEnv(), violations));
+        resolved.setEnv(BakedVariables.normalize(spec.getEnv(), inputs.variables(), violations));
         resolved.setBaseImage(
                 baseImage(spec.getBaseImage(), manager, python, defaults, violations));
 
@@ -116,15 +125,63 @@ public final class EnvironmentNormalizer {
                         || !inputs.pip().isEmpty()
                         || (spec.getSystem() != null && !spec.getSystem().isEmpty());
         if (!installsSomething && violations.isEmpty()) {
-            violations.add(
-                    Violation.of(
-                            "spec",
-                            "the environment installs nothing: list conda packages, pip "
-                                    + "requirements or system packages"));
+            violations.add(nothingInstalled(inputs));
         }
         return violations.isEmpty()
-                ? NormalizationResult.resolved(resolved)
+                ? NormalizationResult.resolved(resolved, warnings(inputs, pip))
                 : NormalizationResult.refused(violations);
+    }
+
+    /**
+     * What the spec says that its author should know: keys read past, and direct references whose
+     * artifact can change while the spec, and so its content hash, stays the same.
+     */
+    private static List<SpecWarning> warnings(
+            EnvironmentInputs inputs, List<Parsed<Pep508Requirement>> pip) {
+        List<SpecWarning> warnings = new ArrayList<>(inputs.warnings());
+        for (Parsed<Pep508Requirement> requirement : pip) {
+            if (requirement.value().url() != null) {
+                DirectReference.movable(requirement.value().url())
+                        .ifPresent(
+                                why ->
+                                        warnings.add(
+                                                new SpecWarning(
+                                                        SpecWarning.NOT_REPRODUCIBLE,
+                                                        requirement.source().where()
+                                                                + " "
+                                                                + Violation.quote(
+                                                                        requirement.source().text())
+                                                                + " "
+                                                                + why
+                                                                + ": the image keeps what its first build "
+                                                                + "resolved while the spec stays the same")));
+            }
+        }
+        return warnings;
+    }
+
+    /**
+     * Says which part of the input installs nothing; for an environment.yml, which of its keys,
+     * since a key read past (conda-lock's or a misspelt one) is the usual cause.
+     */
+    private static Violation nothingInstalled(EnvironmentInputs inputs) {
+        if (inputs.environmentYml() == null) {
+            return Violation.of(
+                    "spec",
+                    "the environment installs nothing: list conda packages, pip "
+                            + "requirements or system packages");
+        }
+        if (!inputs.ignoredKeys().isEmpty()) {
+            return Violation.of(
+                    inputs.environmentYml(),
+                    inputs.ignoredKeys().get(0)
+                            + " is not read (only dependencies lists what conda installs), "
+                            + "so the environment installs nothing");
+        }
+        return Violation.of(
+                inputs.environmentYml(),
+                "dependencies lists nothing to install besides python: list conda packages or a "
+                        + "pip section");
     }
 
     private static <T> List<Parsed<T>> parseAll(
@@ -160,7 +217,9 @@ public final class EnvironmentNormalizer {
                                 entry, "longer than " + MAX_REQUIREMENT_LENGTH + " characters"));
             } else {
                 try {
-                    Pep508Requirement requirement = Pep508Requirement.parse(entry.text());
+                    Pep508Requirement requirement =
+                            Pep508Requirement.parse(
+                                    DirectReference.named(entry.text()).orElse(entry.text()));
                     if (requirement.name().equals(PYTHON)) {
                         violations.add(
                                 Violation.of(
@@ -176,7 +235,7 @@ public final class EnvironmentNormalizer {
                                     entry,
                                     e.getMessage()
                                             + (PipOptions.hasTrailingOption(entry.text())
-                                                    ? " (options such as --hash are not supported; list the requirement alone)"
+                                                    ? " (options after a requirement are read only in a requirements.txt, and only --hash)"
                                                     : "")));
                 }
             }

@@ -14,28 +14,55 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The entries of a conda environment.yml: {@code channels}, and {@code dependencies} split into
- * conda match specs and the strings of its one {@code pip:} list, each returned unparsed with its
- * place in the file ({@code dependencies[3]}, {@code dependencies[5].pip[0]}). {@code name} and
- * {@code prefix} are read and ignored: they say where an environment lives, not what it holds. Any
- * other key is refused.
+ * The entries of a conda environment.yml: {@code channels}, {@code dependencies} split into conda
+ * match specs and the strings of its one {@code pip:} list, each returned unparsed with its place
+ * in the file ({@code dependencies[3]}, {@code dependencies[5].pip[0]}), and {@code variables},
+ * which conda sets on activation and the image sets for every process. {@code name} and {@code
+ * prefix} are read and ignored: they say where an environment lives, not what it holds. Keys that
+ * other tools write into the file (conda-lock's {@code platforms}, pixi's and others') are passed
+ * over as conda passes over them, with a warning that names them; keys whose meaning Terrarium
+ * would silently drop are refused.
+ *
+ * @param variables {@code variables:} in the file's order, each as a {@code spec.env} entry would
+ *     be
+ * @param ignoredKeys top-level keys read past, in the file's order
  */
 public record EnvironmentYml(
-        List<SourcedText> channels, List<SourcedText> packages, List<SourcedText> pip) {
+        List<SourcedText> channels,
+        List<SourcedText> packages,
+        List<SourcedText> pip,
+        List<FileVariable> variables,
+        List<String> ignoredKeys) {
+
+    /** One {@code variables:} entry and where it is, for messages. */
+    public record FileVariable(String where, String name, String value) {}
 
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory())
                     .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Set<String> IGNORED_KEYS = Set.of("name", "prefix");
+
+    /**
+     * Keys that change what gets installed or from where: building without them would give another
+     * environment than the file describes, so they are refused rather than read past.
+     */
     private static final Map<String, String> REFUSED_KEY_ADVICE =
             Map.of(
-                    "variables", "set spec.env instead",
-                    "channel_priority", "channels are used in the order given");
+                    "channel_priority",
+                    "channels are used in the order given, with the operator's channel priority",
+                    "pip-repositories",
+                    "package indexes other than the default one are not supported yet");
 
     public EnvironmentYml {
         channels = List.copyOf(channels);
         packages = List.copyOf(packages);
         pip = List.copyOf(pip);
+        variables = List.copyOf(variables);
+        ignoredKeys = List.copyOf(ignoredKeys);
+    }
+
+    private static EnvironmentYml empty() {
+        return new EnvironmentYml(List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /**
@@ -50,10 +77,12 @@ public record EnvironmentYml(
         List<SourcedText> channels = new ArrayList<>();
         List<SourcedText> packages = new ArrayList<>();
         List<SourcedText> pip = new ArrayList<>();
+        List<FileVariable> variables = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         String tag = firstTag(text);
         if (tag != null) {
             violations.add(Violation.of(field, tag));
-            return new EnvironmentYml(channels, packages, pip);
+            return empty();
         }
         JsonNode root;
         try {
@@ -70,18 +99,18 @@ public record EnvironmentYml(
                     Violation.of(
                             field,
                             "not valid YAML" + where + ": " + firstLine(e.getOriginalMessage())));
-            return new EnvironmentYml(channels, packages, pip);
+            return empty();
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             violations.add(Violation.of(field, "the file is empty; it needs dependencies"));
-            return new EnvironmentYml(channels, packages, pip);
+            return empty();
         }
         if (!root.isObject()) {
             violations.add(
                     Violation.of(
                             field,
                             "expected a mapping with the keys name, channels and dependencies"));
-            return new EnvironmentYml(channels, packages, pip);
+            return empty();
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
@@ -97,21 +126,23 @@ public record EnvironmentYml(
                                 violations);
                 case "dependencies" ->
                         dependencies(entry.getValue(), field, packages, pip, violations);
+                case "variables" -> variables(entry.getValue(), field, variables, violations);
                 default -> {
-                    if (!IGNORED_KEYS.contains(key)) {
-                        String advice =
-                                REFUSED_KEY_ADVICE.getOrDefault(
-                                        key,
-                                        "only name, channels, dependencies and "
-                                                + "prefix are read");
+                    if (REFUSED_KEY_ADVICE.containsKey(key)) {
                         violations.add(
                                 Violation.of(
-                                        field, "key \"" + key + "\" is not supported; " + advice));
+                                        field,
+                                        "key \""
+                                                + key
+                                                + "\" is not supported; "
+                                                + REFUSED_KEY_ADVICE.get(key)));
+                    } else if (!IGNORED_KEYS.contains(key)) {
+                        ignored.add(key);
                     }
                 }
             }
         }
-        return new EnvironmentYml(channels, packages, pip);
+        return new EnvironmentYml(channels, packages, pip, variables, ignored);
     }
 
     /**
@@ -182,6 +213,44 @@ public record EnvironmentYml(
                                 where
                                         + ": expected a match spec string or a pip: list, found "
                                         + describe(item)));
+            }
+        }
+    }
+
+    /**
+     * {@code variables:} as conda reads it: a mapping of names to scalar values, which conda turns
+     * into strings ({@code 1} and {@code true} as written). Names and values are checked later, by
+     * the rules of {@code spec.env}.
+     */
+    private static void variables(
+            JsonNode mapping, String field, List<FileVariable> into, List<Violation> violations) {
+        if (mapping.isNull()) {
+            return;
+        }
+        if (!mapping.isObject()) {
+            violations.add(
+                    Violation.of(
+                            field,
+                            "variables must be a mapping of names to values, found "
+                                    + describe(mapping)));
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = mapping.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> variable = it.next();
+            JsonNode value = variable.getValue();
+            String where = field + " variables." + variable.getKey();
+            if (value.isValueNode()) {
+                into.add(
+                        new FileVariable(
+                                where, variable.getKey(), value.isNull() ? "" : value.asText()));
+            } else {
+                violations.add(
+                        Violation.of(
+                                field,
+                                "variables."
+                                        + variable.getKey()
+                                        + ": expected a string, found "
+                                        + describe(value)));
             }
         }
     }

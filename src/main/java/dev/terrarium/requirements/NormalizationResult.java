@@ -9,22 +9,27 @@ import java.util.List;
  *
  * @param environment the resolved environment, or null when the spec is refused
  * @param violations why the spec is refused; empty when it is resolved
+ * @param warnings what was accepted but read past (keys of an environment.yml that say nothing
+ *     Terrarium builds), each a sentence naming the field
  */
-public record NormalizationResult(ResolvedEnvironment environment, List<Violation> violations) {
+public record NormalizationResult(
+        ResolvedEnvironment environment, List<Violation> violations, List<SpecWarning> warnings) {
 
     public NormalizationResult {
         violations = List.copyOf(violations);
+        warnings = List.copyOf(warnings);
         if ((environment == null) == violations.isEmpty()) {
             throw new IllegalArgumentException("a result has either an environment or violations");
         }
     }
 
-    public static NormalizationResult resolved(ResolvedEnvironment environment) {
-        return new NormalizationResult(environment, List.of());
+    public static NormalizationResult resolved(
+            ResolvedEnvironment environment, List<SpecWarning> warnings) {
+        return new NormalizationResult(environment, List.of(), warnings);
     }
 
     public static NormalizationResult refused(List<Violation> violations) {
-        return new NormalizationResult(null, violations);
+        return new NormalizationResult(null, violations, List.of());
     }
 
     public boolean isResolved() {

@@ -4,14 +4,19 @@ import java.util.List;
 
 /**
  * Terrarium's own rules for the URL of a {@code name @ url} requirement, stricter than PEP 508 on
- * purpose: the URL is fetched by the build and written into generated files, so only web and
- * git-over-web URLs are accepted, made of RFC 3986 characters without quotes, backslashes,
+ * purpose: the URL is fetched by the build and written into generated files, so only https and
+ * git-over-https URLs are accepted, made of RFC 3986 characters without quotes, backslashes,
  * backticks, {@code $} or spaces, and without credentials. A {@code file:} URL is refused: it would
  * name a file of the build pod, never one of the user's.
  */
 final class Pep508UrlPolicy {
 
-    static final List<String> SCHEMES = List.of("http", "https", "git+http", "git+https");
+    /**
+     * Plain http and git+http are refused: what comes back over them can be replaced on the way,
+     * and nothing else in the build would notice.
+     */
+    static final List<String> SCHEMES = List.of("https", "git+https");
+
     private static final String ALLOWED_PUNCTUATION = "-._~:/?#[]@!&()*+,;=%";
 
     private Pep508UrlPolicy() {}
@@ -33,7 +38,8 @@ final class Pep508UrlPolicy {
         }
         if (!SCHEMES.contains(scheme)) {
             throw SpecSyntaxException.deliberate(
-                    "URLs must start with http://, https://, git+http:// or " + "git+https://",
+                    "URLs must start with https:// or git+https:// (plain http can be tampered "
+                            + "with on the way)",
                     start + 1);
         }
         for (int i = 0; i < url.length(); i++) {

@@ -17,11 +17,14 @@ import dev.terrarium.requirements.EnvironmentNormalizer;
 import dev.terrarium.requirements.NormalizationDefaults;
 import dev.terrarium.requirements.NormalizationResult;
 import dev.terrarium.requirements.SpecHasher;
+import dev.terrarium.requirements.SpecWarning;
 import dev.terrarium.requirements.Violation;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +33,9 @@ import java.util.Set;
  * What an Environment's spec means once validated and normalised: the resolved environment, its
  * content hash, and the build that realises it; or the violations that refuse it. Pure: the caller
  * fetches the fromConfigMap text.
+ *
+ * @param warnings what the spec says that is read past (see {@link
+ *     dev.terrarium.requirements.NormalizationResult#warnings}); none when it is refused
  */
 public record EnvironmentResolution(
         ResolvedEnvironment resolved,
@@ -39,7 +45,8 @@ public record EnvironmentResolution(
         BuildSettings build,
         String rebuild,
         List<Violation> violations,
-        String missingSource) {
+        String missingSource,
+        List<SpecWarning> warnings) {
 
     public static final String REBUILD_ANNOTATION = "terrarium.dev/rebuild";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -53,7 +60,8 @@ public record EnvironmentResolution(
      * buildable yet.
      */
     static EnvironmentResolution sourceMissing(String message) {
-        return new EnvironmentResolution(null, null, null, null, null, null, List.of(), message);
+        return new EnvironmentResolution(
+                null, null, null, null, null, null, List.of(), message, List.of());
     }
 
     public static EnvironmentResolution resolve(
@@ -83,7 +91,8 @@ public record EnvironmentResolution(
                         violations);
         String repository = repository(spec, config, violations);
         if (!violations.isEmpty()) {
-            return new EnvironmentResolution(null, null, null, null, null, null, violations, null);
+            return new EnvironmentResolution(
+                    null, null, null, null, null, null, violations, null, List.of());
         }
         ResolvedEnvironment resolved = result.environment();
         String builderImage = config.builds().image();
@@ -109,7 +118,7 @@ public record EnvironmentResolution(
         build.setTimeoutSeconds(timeoutSeconds);
         build.setResources(options.getResources());
         build.setNodeSelector(nodeSelector(options, config));
-        build.setTolerations(options.getTolerations());
+        build.setTolerations(tolerations(options, config));
         String specHash = new SpecHasher().hash(resolved, build);
 
         String rebuild =
@@ -122,7 +131,15 @@ public record EnvironmentResolution(
                         specHash,
                         variant(spec.getOutput(), options, rebuild));
         return new EnvironmentResolution(
-                resolved, specHash, buildName, repository, build, rebuild, List.of(), null);
+                resolved,
+                specHash,
+                buildName,
+                repository,
+                build,
+                rebuild,
+                List.of(),
+                null,
+                result.warnings());
     }
 
     /**
@@ -176,6 +193,37 @@ public record EnvironmentResolution(
                                     + e.getMessage()));
         }
         return repository;
+    }
+
+    /**
+     * The operator's build tolerations, then the Environment's, each once.
+     *
+     * @throws IllegalArgumentException when the operator's setting is not a JSON array of
+     *     Tolerations: every Environment's status then says so, as a failed reconcile
+     */
+    static List<Toleration> tolerations(BuildOptions options, TerrariumConfig config) {
+        LinkedHashSet<Toleration> tolerations = new LinkedHashSet<>();
+        config.builds()
+                .tolerations()
+                .filter(json -> !json.isBlank())
+                .ifPresent(
+                        json -> {
+                            try {
+                                tolerations.addAll(
+                                        List.of(SERIALIZATION.unmarshal(json, Toleration[].class)));
+                            } catch (RuntimeException e) {
+                                throw new IllegalArgumentException(
+                                        "The operator setting terrarium.builds.tolerations "
+                                                + "(TERRARIUM_BUILDS_TOLERATIONS) is not a JSON array "
+                                                + "of Tolerations: "
+                                                + e.getMessage(),
+                                        e);
+                            }
+                        });
+        if (options.getTolerations() != null) {
+            tolerations.addAll(options.getTolerations());
+        }
+        return tolerations.isEmpty() ? null : new ArrayList<>(tolerations);
     }
 
     private static Map<String, String> nodeSelector(BuildOptions options, TerrariumConfig config) {

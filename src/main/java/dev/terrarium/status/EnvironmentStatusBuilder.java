@@ -8,12 +8,16 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.LockStatus;
 import dev.terrarium.naming.Names;
+import dev.terrarium.requirements.SpecWarning;
 import dev.terrarium.resolution.EnvironmentLocks;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.status.Conditions.Health;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The status of an Environment from its resolution and its builds. Pure. */
 public final class EnvironmentStatusBuilder {
@@ -124,11 +128,21 @@ public final class EnvironmentStatusBuilder {
                 message = "Creating ImageBuild " + resolution.buildName() + ".";
             }
         }
-        status.setConditions(
-                Conditions.merge(
-                        previous.getConditions(),
-                        Conditions.kstatus(generation, health, reason, message),
-                        now));
+        List<Condition> conditions =
+                new ArrayList<>(Conditions.kstatus(generation, health, reason, message));
+        if (resolution.warnings() != null && !resolution.warnings().isEmpty()) {
+            conditions.add(
+                    Conditions.of(
+                            Condition.WARNING,
+                            true,
+                            resolution.warnings().get(0).reason(),
+                            resolution.warnings().stream()
+                                            .map(SpecWarning::message)
+                                            .collect(Collectors.joining(". "))
+                                    + ".",
+                            generation));
+        }
+        status.setConditions(Conditions.merge(previous.getConditions(), conditions, now));
         return status;
     }
 

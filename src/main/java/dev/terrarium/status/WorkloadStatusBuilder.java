@@ -200,7 +200,11 @@ public final class WorkloadStatusBuilder {
             status.setImage(templateImage);
         }
         if (Boolean.TRUE.equals(workload.getSpec().getSuspend())) {
-            boolean stopped = rolledOut || (observedCurrent && total == 0);
+            // Not rolledOut: with zero desired it holds as soon as the Deployment controller saw
+            // the
+            // new generation, while the pods it still counts as updated and ready are being
+            // removed.
+            boolean stopped = observedCurrent && total == 0 && ready == 0;
             return stopped
                     ? new Verdict(
                             WorkloadPhase.Stopped,

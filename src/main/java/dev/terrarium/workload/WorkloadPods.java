@@ -48,12 +48,14 @@ public final class WorkloadPods {
                         .withReadinessProbe(PodProbes.readiness(spec))
                         .withLivenessProbe(PodProbes.liveness(spec))
                         .withStartupProbe(PodProbes.startup(spec))
+                        .withVolumeMounts(emptyAsNull(WorkloadVolumes.mounts(spec)))
                         .withResources(PodResources.complete(spec.getResources()))
                         .withSecurityContext(securityContext(spec.getSecurityContext()))
                         .build();
         var pod =
                 new PodSpecBuilder()
                         .withContainers(container)
+                        .withVolumes(emptyAsNull(WorkloadVolumes.volumes(workload)))
                         .withRestartPolicy(restartPolicy)
                         .withServiceAccountName(spec.getServiceAccountName())
                         .withAutomountServiceAccountToken(serviceAccount ? null : false)
@@ -77,6 +79,11 @@ public final class WorkloadPods {
                 .endMetadata()
                 .withSpec(pod.build())
                 .build();
+    }
+
+    /** No volumes leave the template exactly as it was before Workloads had them. */
+    private static <T> List<T> emptyAsNull(List<T> items) {
+        return items.isEmpty() ? null : items;
     }
 
     /** The Environment's pull secret first, then the Workload's own, each once. */

@@ -272,6 +272,7 @@ final class HostileInputs {
                 "spec.imagePullSecrets",
                 "{" + IMAGE + ", imagePullSecrets: [" + numbered("s", 17) + "]}");
         probes(cases);
+        volumes(cases);
     }
 
     private static void environmentFields(List<Case> cases) {
@@ -498,6 +499,136 @@ final class HostileInputs {
         for (String[] row : refused) {
             wl(cases, "wl-probe-" + row[0], row[1], "{" + IMAGE + ", probes: " + row[2] + "}");
         }
+    }
+
+    private static void volumes(List<Case> cases) {
+        String scratch = "volumes: [{name: a, emptyDir: {}}], volumeMounts: [{name: a, mountPath: ";
+        String[][] refused = {
+            {
+                "host-path",
+                "spec.volumes[0].hostPath",
+                "volumes: [{name: host, hostPath: {path: /etc}}]"
+            },
+            {"mount-over-venv", "spec.volumeMounts[0].mountPath", scratch + "/opt/venv}]"},
+            {"mount-over-opt", "spec.volumeMounts[0].mountPath", scratch + "/opt}]"},
+            {"mount-inside-conda", "spec.volumeMounts[0].mountPath", scratch + "/opt/conda/lib}]"},
+            {
+                "mount-inside-terrarium",
+                "spec.volumeMounts[0].mountPath",
+                scratch + "/opt/terrarium/tools}]"
+            },
+            {"mount-root", "spec.volumeMounts[0].mountPath", scratch + "/}]"},
+            {"mount-relative", "spec.volumeMounts[0].mountPath", scratch + "data}]"},
+            {
+                "mount-dot-dot-into-venv",
+                "spec.volumeMounts[0].mountPath",
+                scratch + "/data/../opt/venv}]"
+            },
+            {
+                "mount-undeclared",
+                "spec.volumeMounts",
+                "volumes: [{name: a, emptyDir: {}}], volumeMounts: [{name: b, mountPath: /b}]"
+            },
+            {
+                "mount-path-twice",
+                "spec.volumeMounts",
+                "volumes: [{name: a, emptyDir: {}}, {name: b, emptyDir: {}}], volumeMounts: "
+                        + "[{name: a, mountPath: /x}, {name: b, mountPath: /x}]"
+            },
+            {
+                "volume-names-duplicate",
+                "spec.volumes",
+                "volumes: [{name: a, emptyDir: {}}, {name: a, secret: {secretName: s}}]"
+            },
+            {"volume-name-upper", "spec.volumes[0].name", "volumes: [{name: Data, emptyDir: {}}]"},
+            {"volume-no-source", "spec.volumes[0]", "volumes: [{name: a}]"},
+            {
+                "volume-two-sources",
+                "spec.volumes[0]",
+                "volumes: [{name: a, emptyDir: {}, configMap: {name: c}}]"
+            },
+            {
+                "volumes-100",
+                "spec.volumes",
+                "volumes: ["
+                        + IntStream.range(0, 100)
+                                .mapToObj(i -> "{name: v" + i + ", emptyDir: {}}")
+                                .collect(Collectors.joining(", "))
+                        + "]"
+            },
+            {
+                "empty-dir-negative",
+                "spec.volumes[0].emptyDir.sizeLimit",
+                "volumes: [{name: a, emptyDir: {sizeLimit: \"-1Gi\"}}]"
+            },
+            {
+                "empty-dir-medium",
+                "spec.volumes[0].emptyDir.medium",
+                "volumes: [{name: a, emptyDir: {medium: HugePages}}]"
+            },
+            {
+                "claim-negative",
+                "spec.volumes[0].claim.size",
+                "volumes: [{name: a, claim: {size: \"-10Gi\"}}]"
+            },
+            {
+                "claim-zero",
+                "spec.volumes[0].claim.size",
+                "volumes: [{name: a, claim: {size: \"0\"}}]"
+            },
+            {
+                "claim-when-deleted",
+                "spec.volumes[0].claim.whenDeleted",
+                "volumes: [{name: a, claim: {size: 1Gi, whenDeleted: Recycle}}]"
+            },
+            {"claim-in-job", "spec.volumes", "mode: Job, volumes: [{name: a, claim: {size: 1Gi}}]"},
+            {
+                "claim-with-replicas",
+                "spec.volumes",
+                "replicas: 3, volumes: [{name: a, claim: {size: 1Gi}}]"
+            },
+            {
+                "two-claims",
+                "spec.volumes",
+                "volumes: [{name: a, claim: {size: 1Gi}}, {name: b, claim: {size: 1Gi}}]"
+            },
+            {
+                "item-path-traversal",
+                "spec.volumes[0].configMap.items[0].path",
+                "volumes: [{name: a, configMap: {name: c, items: [{key: k, path: ../../etc/x}]}}]"
+            },
+            {
+                "item-path-absolute",
+                "spec.volumes[0].secret.items[0].path",
+                "volumes: [{name: a, secret: {secretName: s, items: [{key: k, path: /etc/x}]}}]"
+            },
+            {
+                "secret-mode-too-high",
+                "spec.volumes[0].secret.defaultMode",
+                "volumes: [{name: a, secret: {secretName: s, defaultMode: 4095}}]"
+            },
+            {
+                "claim-name-shell",
+                "spec.volumes[0].persistentVolumeClaim.claimName",
+                "volumes: [{name: a, persistentVolumeClaim: {claimName: \"data;id\"}}]"
+            },
+        };
+        for (String[] row : refused) {
+            wl(cases, "wl-volume-" + row[0], row[1], "{" + IMAGE + ", " + row[2] + "}");
+        }
+        wl(
+                cases,
+                "wl-probe-port-name-unknown",
+                "spec.probes.readiness.httpGet.port",
+                "{"
+                        + IMAGE
+                        + ", ports: [{name: http, containerPort: 80}], probes: {readiness: "
+                        + "{httpGet: {port: web}}}}");
+        wl(
+                cases,
+                "wl-probe-port-name-without-ports",
+                "spec.probes.liveness.tcpSocket.port",
+                "{" + IMAGE + ", probes: {liveness: {tcpSocket: {port: http}}}}");
     }
 
     private static String numbered(String prefix, int count) {

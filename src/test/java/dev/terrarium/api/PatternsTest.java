@@ -51,4 +51,29 @@ class PatternsTest {
     void aMalformedOrOverlongDurationIsRefused(String duration) {
         assertThat(duration).doesNotMatch(Patterns.DURATION);
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"/data", "/dev/shm", "/home/jovyan/work", "/opt/app", "/opt/venvs", "/a"})
+    void aMountPathIsAbsoluteWithoutEmptyElements(String path) {
+        assertThat(path).matches(Patterns.ABSOLUTE_PATH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "", "data", "/data/", "//data", "/a//b"})
+    void aRelativeOrUntidyMountPathIsRefused(String path) {
+        assertThat(path).doesNotMatch(Patterns.ABSOLUTE_PATH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"conf/app.toml", "a", "..a/b", "a.b"})
+    void anItemPathIsRelative(String path) {
+        assertThat(path).matches(Patterns.RELATIVE_PATH);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/etc/passwd", "", "a/", "a//b"})
+    void anAbsoluteOrUntidyItemPathIsRefused(String path) {
+        assertThat(path).doesNotMatch(Patterns.RELATIVE_PATH);
+    }
 }

@@ -188,7 +188,14 @@ class ConvergenceBench {
                         .list()
                         .getItems()
                         .stream()
-                        .filter(j -> namespaces.contains(j.getMetadata().getNamespace()))
+                        .filter(
+                                j ->
+                                        namespaces.contains(
+                                                j.getMetadata()
+                                                        .getLabels()
+                                                        .getOrDefault(
+                                                                Labels.IMAGE_BUILD_NAMESPACE,
+                                                                j.getMetadata().getNamespace())))
                         .count();
         int terrariumObjects =
                 envs.getStore().list().size() + wls.getStore().list().size() + builds.size();

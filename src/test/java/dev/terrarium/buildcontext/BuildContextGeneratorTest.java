@@ -53,6 +53,38 @@ class BuildContextGeneratorTest {
     }
 
     @Test
+    void hashCheckingModeWritesEveryHashAndInstallsRequiringThem() {
+        String six = "sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254";
+        ResolvedEnvironment environment = Fixtures.venvMinimal();
+        environment.setPip(List.of("idna==3.7", "six==1.16.0; python_version < \"3.13\""));
+        environment.setPipHashes(
+                java.util.Map.of("idna", List.of("sha256:" + "1".repeat(64)), "six", List.of(six)));
+
+        BuildContext context = GENERATOR.generate(environment, Fixtures.HASH);
+
+        assertThat(context.files().get(BuildContext.REQUIREMENTS_TXT))
+                .isEqualTo(
+                        "idna==3.7 --hash=sha256:"
+                                + "1".repeat(64)
+                                + "\nsix==1.16.0; python_version < \"3.13\" --hash="
+                                + six
+                                + "\n");
+        assertThat(context.files().get(BuildContext.DOCKERFILE))
+                .contains("uv pip install --python /opt/venv/bin/python --require-hashes -r ");
+        assertThat(
+                        GENERATOR
+                                .generate(Fixtures.venvWithPip(), Fixtures.HASH)
+                                .files()
+                                .get(BuildContext.DOCKERFILE))
+                .doesNotContain("--require-hashes");
+
+        environment.setPipHashes(java.util.Map.of("idna", List.of("sha256:1 --index-url=x")));
+        assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pipHashes");
+    }
+
+    @Test
     void imageRunsAsTheNumericUserAsItsLastInstruction() {
         for (ResolvedEnvironment environment :
                 List.of(Fixtures.condaFull(), Fixtures.venvMinimal())) {

@@ -10,6 +10,7 @@ import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.builder.BuildRequest;
+import dev.terrarium.builder.BuilderPod;
 import dev.terrarium.builder.BuilderPodSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import java.util.ArrayList;
@@ -242,10 +243,13 @@ class HostileInputPropertyTest {
                                 "ctx",
                                 context)
                         .withPushSecret("push");
-        Container container = BuilderPodSpec.forStrategy(strategy).pod(request).container();
-        for (String commandPart : container.getCommand()) {
-            assertThat(commandPart).as(where + ", " + strategy).doesNotContain(NONCE);
+        BuilderPod pod = BuilderPodSpec.forStrategy(strategy).pod(request);
+        for (Container step : List.of(pod.build(), pod.push())) {
+            for (String commandPart : step.getCommand()) {
+                assertThat(commandPart).as(where + ", " + strategy).doesNotContain(NONCE);
+            }
         }
+        Container container = pod.build();
         context.buildArgs()
                 .forEach(
                         (name, value) -> {

@@ -35,7 +35,8 @@ class BuildJobsTest {
     @ParameterizedTest
     @ValueSource(longs = {0, -1, 86_401, 35_999_996_400L, Long.MAX_VALUE})
     void aDeadlineOutsideOneSecondToADayIsRefusedNamingTheField(long timeoutSeconds) {
-        BuildJobs.Preparation preparation = BuildJobs.prepare(build(timeoutSeconds));
+        BuildJobs.Preparation preparation =
+                BuildJobs.prepare(build(timeoutSeconds), BuildPlacement.tenantNamespaces());
 
         assertThat(preparation)
                 .isInstanceOfSatisfying(
@@ -51,6 +52,7 @@ class BuildJobsTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 1_800, 86_400})
     void aDeadlineWithinADayIsPrepared(long timeoutSeconds) {
-        assertThat(BuildJobs.prepare(build(timeoutSeconds))).isInstanceOf(BuildJobs.Prepared.class);
+        assertThat(BuildJobs.prepare(build(timeoutSeconds), BuildPlacement.tenantNamespaces()))
+                .isInstanceOf(BuildJobs.Prepared.class);
     }
 }

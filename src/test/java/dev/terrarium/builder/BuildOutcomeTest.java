@@ -2,6 +2,8 @@ package dev.terrarium.builder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -55,39 +57,54 @@ class BuildOutcomeTest {
                 .endStatus();
     }
 
-    private static Pod terminated(String name, int exitCode, String reason, String message) {
+    private static ContainerState done(int exitCode, String reason, String message) {
+        return new ContainerStateBuilder()
+                .withNewTerminated()
+                .withExitCode(exitCode)
+                .withReason(reason)
+                .withMessage(message)
+                .endTerminated()
+                .build();
+    }
+
+    private static ContainerState waitingFor(String reason, String message) {
+        return new ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .build();
+    }
+
+    private static final ContainerState RUNNING =
+            new ContainerStateBuilder().withNewRunning().endRunning().build();
+
+    /** A build pod as the kubelet reports it: the build as an init container, the push after. */
+    private static Pod steps(String name, ContainerState build, ContainerState push) {
         return pod(name, "2026-01-01T00:00:00Z")
                 .editStatus()
+                .withInitContainerStatuses(
+                        new ContainerStatusBuilder()
+                                .withName(BuilderPod.BUILD_CONTAINER)
+                                .withState(build)
+                                .build())
                 .withContainerStatuses(
                         new ContainerStatusBuilder()
-                                .withName(BuilderPod.CONTAINER_NAME)
-                                .withNewState()
-                                .withNewTerminated()
-                                .withExitCode(exitCode)
-                                .withReason(reason)
-                                .withMessage(message)
-                                .endTerminated()
-                                .endState()
+                                .withName(BuilderPod.PUSH_CONTAINER)
+                                .withState(push)
                                 .build())
                 .endStatus()
                 .build();
     }
 
-    private static Pod waiting(String name, String reason, String message) {
-        return pod(name, "2026-01-01T00:00:00Z")
-                .editStatus()
-                .withContainerStatuses(
-                        new ContainerStatusBuilder()
-                                .withName(BuilderPod.CONTAINER_NAME)
-                                .withNewState()
-                                .withNewWaiting()
-                                .withReason(reason)
-                                .withMessage(message)
-                                .endWaiting()
-                                .endState()
-                                .build())
-                .endStatus()
-                .build();
+    /** The build step ended so; the push never started. */
+    private static Pod buildEnded(String name, int exitCode, String reason) {
+        return steps(name, done(exitCode, reason, null), waitingFor("PodInitializing", null));
+    }
+
+    /** Both steps ended; the push with this exit code and termination message. */
+    private static Pod pushEnded(String name, int exitCode, String reason, String message) {
+        return steps(name, done(0, "Completed", null), done(exitCode, reason, message));
     }
 
     @Test
@@ -238,34 +255,48 @@ class BuildOutcomeTest {
     }
 
     @Test
-    void aBuilderImageThatCannotBePulledFailsAndStopsTheJob() {
-        Pod pod = waiting("p", "ErrImagePull", "manifest unknown");
+    void aBuilderImageThatCannotBePulledForEitherStepFailsAndStopsTheJob() {
+        BuildOutcome.Failed expected =
+                new BuildOutcome.Failed(
+                        "ImagePullBackOff",
+                        "The builder image " + IMAGE + " cannot be pulled: manifest unknown",
+                        null,
+                        null,
+                        null,
+                        true);
+        Pod forTheBuild =
+                steps(
+                        "p",
+                        waitingFor("ErrImagePull", "manifest unknown"),
+                        waitingFor("PodInitializing", null));
+        Pod forThePush =
+                steps(
+                        "p",
+                        done(0, "Completed", null),
+                        waitingFor("ImagePullBackOff", "manifest unknown"));
 
-        BuildOutcome outcome = BuildOutcome.of(running(), List.of(pod), IMAGE);
-
-        assertThat(outcome)
-                .isEqualTo(
-                        new BuildOutcome.Failed(
-                                "ImagePullBackOff",
-                                "The builder image "
-                                        + IMAGE
-                                        + " cannot be pulled: manifest unknown",
-                                null,
-                                null,
-                                true));
+        assertThat(BuildOutcome.of(running(), List.of(forTheBuild), IMAGE)).isEqualTo(expected);
+        assertThat(BuildOutcome.of(running(), List.of(forThePush), IMAGE)).isEqualTo(expected);
     }
 
     @Test
-    void aContainerCreatingIsStillRunning() {
-        Pod pod = waiting("p", "ContainerCreating", null);
+    void aPodInitializingOrPushingIsStillRunning() {
+        Pod creating =
+                steps(
+                        "p",
+                        waitingFor("ContainerCreating", null),
+                        waitingFor("PodInitializing", null));
+        Pod pushing = steps("p", done(0, "Completed", null), RUNNING);
 
-        assertThat(BuildOutcome.of(running(), List.of(pod), IMAGE))
+        assertThat(BuildOutcome.of(running(), List.of(creating), IMAGE))
+                .isEqualTo(new BuildOutcome.Running("p"));
+        assertThat(BuildOutcome.of(running(), List.of(pushing), IMAGE))
                 .isEqualTo(new BuildOutcome.Running("p"));
     }
 
     @Test
-    void aCompleteJobSucceedsWithTheDigestOfItsTerminationMessage() {
-        Pod pod = terminated("p", 0, "Completed", DIGEST + "\n");
+    void aCompleteJobSucceedsWithTheDigestOfThePushStepsTerminationMessage() {
+        Pod pod = pushEnded("p", 0, "Completed", DIGEST + "\n");
 
         BuildOutcome outcome =
                 BuildOutcome.of(job("Complete", null, null, 1800L), List.of(pod), IMAGE);
@@ -274,8 +305,19 @@ class BuildOutcomeTest {
     }
 
     @Test
-    void aCompleteJobWithoutDigestFailsWithItsLog() {
-        Pod pod = terminated("p", 0, "Completed", null);
+    void aDigestInTheBuildStepsMessageIsNoDigest() {
+        Pod pod = steps("p", done(0, "Completed", DIGEST), done(0, "Completed", null));
+
+        BuildOutcome.Failed failed =
+                (BuildOutcome.Failed)
+                        BuildOutcome.of(job("Complete", null, null, 1800L), List.of(pod), IMAGE);
+
+        assertThat(failed.reason()).isEqualTo("NoDigest");
+    }
+
+    @Test
+    void aCompleteJobWithoutDigestFailsWithThePushLog() {
+        Pod pod = pushEnded("p", 0, "Completed", null);
 
         BuildOutcome.Failed failed =
                 (BuildOutcome.Failed)
@@ -284,12 +326,13 @@ class BuildOutcomeTest {
         assertThat(failed.reason()).isEqualTo("NoDigest");
         assertThat(failed.message()).contains("no termination message");
         assertThat(failed.logPod()).isEqualTo("p");
+        assertThat(failed.logContainer()).isEqualTo("push");
         assertThat(failed.stopJob()).isFalse();
     }
 
     @Test
-    void aDeadlineNamesTheTimeoutInTheUsersUnits() {
-        Pod pod = terminated("p", 137, "Error", null);
+    void aDeadlineNamesTheTimeoutInTheUsersUnitsAndTheStepThatRan() {
+        Pod pod = buildEnded("p", 137, "Error");
 
         BuildOutcome.Failed failed =
                 (BuildOutcome.Failed)
@@ -306,6 +349,7 @@ class BuildOutcomeTest {
         assertThat(failed.message())
                 .isEqualTo("The build ran longer than its timeout of 1h30m and was stopped.");
         assertThat(failed.exitCode()).isEqualTo(137);
+        assertThat(failed.logContainer()).isEqualTo("build");
     }
 
     @Test
@@ -318,7 +362,7 @@ class BuildOutcomeTest {
 
     @Test
     void anOutOfMemoryKillSaysWhichLimitToRaise() {
-        Pod pod = terminated("p", 137, "OOMKilled", null);
+        Pod pod = buildEnded("p", 137, "OOMKilled");
 
         BuildOutcome.Failed failed =
                 (BuildOutcome.Failed)
@@ -332,13 +376,17 @@ class BuildOutcomeTest {
                                 IMAGE);
 
         assertThat(failed.reason()).isEqualTo("OOMKilled");
-        assertThat(failed.message()).contains("build.resources.limits.memory").contains("137");
+        assertThat(failed.message())
+                .contains("The build step ran out of memory")
+                .contains("build.resources.limits.memory")
+                .contains("137");
         assertThat(failed.logPod()).isEqualTo("p");
+        assertThat(failed.logContainer()).isEqualTo("build");
     }
 
     @Test
-    void anyOtherFailureGivesTheExitCodeAndTheJobsMessage() {
-        Pod pod = terminated("p", 3, "Error", null);
+    void anyOtherFailureGivesTheStepItsExitCodeAndTheJobsMessage() {
+        Pod pod = buildEnded("p", 3, "Error");
 
         BuildOutcome.Failed failed =
                 (BuildOutcome.Failed)
@@ -355,9 +403,31 @@ class BuildOutcomeTest {
                 .isEqualTo(
                         new BuildOutcome.Failed(
                                 "Error",
-                                "The builder exited with code 3 (Job has reached the specified backoff limit).",
+                                "The build step exited with code 3 (Job has reached the specified backoff limit).",
                                 3,
                                 "p",
+                                "build",
                                 false));
+    }
+
+    @Test
+    void aRefusedPushIsThePushStepsFailureWithItsLog() {
+        Pod pod = pushEnded("p", 1, "Error", null);
+
+        BuildOutcome.Failed failed =
+                (BuildOutcome.Failed)
+                        BuildOutcome.of(
+                                job(
+                                        "Failed",
+                                        "BackoffLimitExceeded",
+                                        "Job has reached the specified backoff limit",
+                                        1800L),
+                                List.of(pod),
+                                IMAGE);
+
+        assertThat(failed.message()).startsWith("The push step exited with code 1");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.logPod()).isEqualTo("p");
+        assertThat(failed.logContainer()).isEqualTo("push");
     }
 }

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,14 +24,13 @@ class BuildahPodSpecTest {
 
     @Test
     void buildArgvCarriesEveryFlagAndBuildArgumentAsItsOwnEntry() {
-        Container container = spec.pod(PodFixtures.request().withPushSecret("push")).container();
+        Container build = spec.pod(PodFixtures.request().withPushSecret("push")).build();
 
-        assertThat(container.getArgs())
+        assertThat(build.getArgs())
                 .containsExactly(
                         "--storage-driver=vfs",
                         "--isolation=chroot",
                         "--layers",
-                        "--authfile=/workspace/push-secret/config.json",
                         "--file=/workspace/context/Dockerfile",
                         "--tag=" + PodFixtures.TARGET,
                         "--build-arg",
@@ -38,39 +41,100 @@ class BuildahPodSpecTest {
     }
 
     @Test
-    void scriptBuildsWithTheArgumentsThenPushesTheImageFromTheEnvironment() {
-        Container container = spec.pod(PodFixtures.request()).container();
+    void scriptBuildsWithTheArgumentsThenWritesTheImageAsAnOciLayout() {
+        Container build = spec.pod(PodFixtures.request()).build();
 
-        assertThat(container.getCommand())
+        assertThat(build.getCommand())
                 .hasSize(4)
                 .startsWith("/bin/sh", "-c")
                 .endsWith("buildah-build");
-        assertThat(container.getCommand().get(2))
+        assertThat(build.getCommand().get(2))
                 .isEqualTo(
                         "set -eu\n"
                                 + "buildah build \"$@\"\n"
-                                + "buildah push --storage-driver=vfs --digestfile=/dev/termination-log "
-                                + "\"$TERRARIUM_IMAGE\" \"docker://$TERRARIUM_IMAGE\"\n");
-        assertThat(PodFixtures.env(container, "TERRARIUM_IMAGE")).contains(PodFixtures.TARGET);
+                                + "buildah push --storage-driver=vfs \"$TERRARIUM_IMAGE\" "
+                                + "oci:/workspace/image:terrarium\n");
+        assertThat(PodFixtures.env(build, "TERRARIUM_IMAGE")).contains(PodFixtures.TARGET);
     }
 
     @Test
-    void scriptVariesOnlyWithTheSecretAndTheRegistrysTls() {
+    void theScriptIsTheSameWhateverTheRequest() {
         String script =
                 spec.pod(PodFixtures.request().withPushSecret("push").withInsecureRegistry(true))
-                        .container()
+                        .build()
                         .getCommand()
                         .get(2);
 
-        assertThat(script)
-                .contains(
-                        "buildah push --storage-driver=vfs --authfile=/workspace/push-secret/config.json "
-                                + "--tls-verify=false --digestfile=/dev/termination-log ");
-        assertThat(script).doesNotContain(PodFixtures.TARGET).doesNotContain("push\"");
-        assertThat(spec.pod(PodFixtures.request()).container().getCommand().get(2))
-                .doesNotContain("tls-verify");
-        assertThat(spec.pod(PodFixtures.request()).container().getArgs())
-                .noneMatch(a -> a.contains("authfile"));
+        assertThat(script).isEqualTo(spec.pod(PodFixtures.request()).build().getCommand().get(2));
+        assertThat(script).doesNotContain(PodFixtures.TARGET).doesNotContain("push-secret");
+        assertThat(spec.pod(PodFixtures.request().withInsecureRegistry(true)).build().getArgs())
+                .contains("--tls-verify=false");
+    }
+
+    @Test
+    void theBuildStepHoldsNoCredentialEvenWhenThereIsAPushSecret() {
+        BuilderPod pod = spec.pod(PodFixtures.request().withPushSecret("push"));
+        Set<String> secretVolumes =
+                pod.volumes().stream()
+                        .filter(v -> v.getSecret() != null || v.getProjected() != null)
+                        .map(Volume::getName)
+                        .collect(Collectors.toSet());
+
+        assertThat(secretVolumes).containsExactly("push-secret");
+        assertThat(pod.build().getVolumeMounts())
+                .extracting(VolumeMount::getName)
+                .doesNotContainAnyElementsOf(secretVolumes);
+        assertThat(pod.build().getArgs()).noneMatch(a -> a.contains("auth"));
+        assertThat(pod.build().getCommand()).noneMatch(a -> a.contains("auth"));
+        assertThat(pod.build().getEnv())
+                .noneMatch(e -> e.getValueFrom() != null)
+                .noneMatch(e -> e.getName().contains("AUTH") || e.getName().contains("DOCKER"));
+        assertThat(pod.build().getEnvFrom()).isNullOrEmpty();
+        assertThat(pod.push().getVolumeMounts())
+                .filteredOn(m -> m.getName().equals("push-secret"))
+                .singleElement()
+                .satisfies(
+                        m -> {
+                            assertThat(m.getMountPath()).isEqualTo("/workspace/push-secret");
+                            assertThat(m.getReadOnly()).isTrue();
+                        });
+    }
+
+    @Test
+    void thePushStepCopiesTheLayoutToTheTargetWithoutAShell() {
+        Container push = spec.pod(PodFixtures.request().withPushSecret("push")).push();
+
+        assertThat(push.getCommand()).containsExactly("skopeo");
+        assertThat(push.getArgs())
+                .containsExactly(
+                        "copy",
+                        "--authfile=/workspace/push-secret/config.json",
+                        "--digestfile=/dev/termination-log",
+                        "oci:/workspace/image:terrarium",
+                        "docker://" + PodFixtures.TARGET);
+        assertThat(spec.pod(PodFixtures.request().withInsecureRegistry(true)).push().getArgs())
+                .containsExactly(
+                        "copy",
+                        "--dest-tls-verify=false",
+                        "--digestfile=/dev/termination-log",
+                        "oci:/workspace/image:terrarium",
+                        "docker://" + PodFixtures.TARGET);
+    }
+
+    @Test
+    void theLayoutIsAnEmptyDirTheBuildWritesAndThePushOnlyReads() {
+        BuilderPod pod = spec.pod(PodFixtures.request());
+
+        assertThat(PodFixtures.volume(pod, "image").orElseThrow().getEmptyDir()).isNotNull();
+        VolumeMount written = PodFixtures.mountAt(pod.build(), "/workspace/image").orElseThrow();
+        VolumeMount read = PodFixtures.mountAt(pod.push(), "/workspace/image").orElseThrow();
+        assertThat(written.getName()).isEqualTo("image");
+        assertThat(written.getReadOnly()).isFalse();
+        assertThat(read.getName()).isEqualTo("image");
+        assertThat(read.getReadOnly()).isTrue();
+        assertThat(pod.push().getVolumeMounts())
+                .extracting(VolumeMount::getName)
+                .containsExactly("image");
     }
 
     @Test
@@ -86,16 +150,9 @@ class BuildahPodSpecTest {
                         + record
                         + "\n");
         fakeBuildah.toFile().setExecutable(true);
-        Container container = spec.pod(PodFixtures.request()).container();
-        String script =
-                container
-                        .getCommand()
-                        .get(2)
-                        .replace(
-                                "--digestfile=/dev/termination-log",
-                                "--digestfile=" + directory.resolve("digest"));
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "buildah-build"));
-        command.addAll(container.getArgs());
+        Container build = spec.pod(PodFixtures.request()).build();
+        List<String> command = new ArrayList<>(build.getCommand());
+        command.addAll(build.getArgs());
 
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PATH", directory + ":/usr/bin:/bin");
@@ -107,16 +164,20 @@ class BuildahPodSpecTest {
 
         List<String> calls = List.of(Files.readString(record).split("\n(?=build\0|push\0)"));
         List<String> expectedBuild = new ArrayList<>(List.of("build"));
-        expectedBuild.addAll(container.getArgs());
+        expectedBuild.addAll(build.getArgs());
         assertThat(calls).hasSize(2);
         assertThat(List.of(calls.get(0).strip().split("\0"))).isEqualTo(expectedBuild);
         assertThat(List.of(calls.get(1).strip().split("\0")))
-                .endsWith(PodFixtures.TARGET, "docker://" + PodFixtures.TARGET);
+                .containsExactly(
+                        "push",
+                        "--storage-driver=vfs",
+                        PodFixtures.TARGET,
+                        "oci:/workspace/image:terrarium");
     }
 
     @Test
-    void runsRootlessWithOnlyTheCapabilitiesItsUserNamespaceNeeds() {
-        SecurityContext security = spec.pod(PodFixtures.request()).container().getSecurityContext();
+    void theBuildRunsRootlessWithOnlyTheCapabilitiesItsUserNamespaceNeeds() {
+        SecurityContext security = spec.pod(PodFixtures.request()).build().getSecurityContext();
 
         assertThat(security.getRunAsUser()).isEqualTo(1000L);
         assertThat(security.getRunAsGroup()).isEqualTo(1000L);
@@ -131,14 +192,29 @@ class BuildahPodSpecTest {
     }
 
     @Test
+    void thePushMeetsTheRestrictedPodSecurityProfile() {
+        SecurityContext security =
+                spec.pod(PodFixtures.request().withPushSecret("push")).push().getSecurityContext();
+
+        assertThat(security.getRunAsUser()).isEqualTo(1000L);
+        assertThat(security.getRunAsNonRoot()).isTrue();
+        assertThat(security.getPrivileged()).isFalse();
+        assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+        assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(security.getAppArmorProfile()).isNull();
+    }
+
+    @Test
     void storageLivesInAnEmptyDirInTheBuildUsersHome() {
         BuilderPod pod = spec.pod(PodFixtures.request());
 
         assertThat(
-                        PodFixtures.mountAt(pod.container(), "/home/build/.local/share/containers")
+                        PodFixtures.mountAt(pod.build(), "/home/build/.local/share/containers")
                                 .orElseThrow()
                                 .getName())
                 .isEqualTo("buildah-storage");
-        assertThat(PodFixtures.env(pod.container(), "HOME")).contains("/home/build");
+        assertThat(PodFixtures.env(pod.build(), "HOME")).contains("/home/build");
     }
 }

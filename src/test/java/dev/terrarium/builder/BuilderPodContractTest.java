@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,10 +32,11 @@ class BuilderPodContractTest {
     @ParameterizedTest
     @EnumSource(BuildStrategy.class)
     void theDigestGoesToTheTerminationLogReadFromTheFileOnly(BuildStrategy strategy) {
-        Container container =
-                BuilderPodSpec.forStrategy(strategy).pod(PodFixtures.request()).container();
+        BuilderPod pod = BuilderPodSpec.forStrategy(strategy).pod(PodFixtures.request());
+        Container container = pod.push();
 
-        assertThat(container.getName()).isEqualTo(BuilderPod.CONTAINER_NAME);
+        assertThat(pod.build().getName()).isEqualTo(BuilderPod.BUILD_CONTAINER);
+        assertThat(container.getName()).isEqualTo(BuilderPod.PUSH_CONTAINER);
         assertThat(container.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
         assertThat(container.getTerminationMessagePolicy()).isEqualTo("File");
         assertThat(
@@ -53,16 +56,12 @@ class BuilderPodContractTest {
         assertThat(PodFixtures.volume(pod, "context-dir").orElseThrow().getEmptyDir()).isNotNull();
         for (String file : PodFixtures.request().contextFiles()) {
             VolumeMount mount =
-                    PodFixtures.mountAt(pod.container(), "/workspace/context/" + file)
-                            .orElseThrow();
+                    PodFixtures.mountAt(pod.build(), "/workspace/context/" + file).orElseThrow();
             assertThat(mount.getName()).isEqualTo("context");
             assertThat(mount.getSubPath()).isEqualTo(file);
             assertThat(mount.getReadOnly()).isTrue();
         }
-        assertThat(
-                        PodFixtures.mountAt(pod.container(), "/workspace/context")
-                                .orElseThrow()
-                                .getName())
+        assertThat(PodFixtures.mountAt(pod.build(), "/workspace/context").orElseThrow().getName())
                 .isEqualTo("context-dir");
     }
 
@@ -76,7 +75,8 @@ class BuilderPodContractTest {
         Set<String> volumes =
                 pod.volumes().stream().map(Volume::getName).collect(Collectors.toSet());
         Set<String> mounted =
-                pod.container().getVolumeMounts().stream()
+                Stream.of(pod.build(), pod.push())
+                        .flatMap(c -> c.getVolumeMounts().stream())
                         .map(VolumeMount::getName)
                         .collect(Collectors.toSet());
         assertThat(mounted).isEqualTo(volumes);
@@ -109,11 +109,14 @@ class BuilderPodContractTest {
     void imageAndResourcesComeFromTheRequest(BuildStrategy strategy) {
         BuilderPodSpec spec = BuilderPodSpec.forStrategy(strategy);
 
-        assertThat(spec.pod(PodFixtures.request()).container().getImage())
-                .isEqualTo(PodFixtures.BUILDER_IMAGE);
-        Container custom =
-                spec.pod(PodFixtures.request().withResources(PodFixtures.RESOURCES)).container();
-        assertThat(custom.getResources()).isEqualTo(PodFixtures.RESOURCES);
+        BuilderPod pod = spec.pod(PodFixtures.request());
+        assertThat(List.of(pod.build(), pod.push()))
+                .extracting(Container::getImage)
+                .containsOnly(PodFixtures.BUILDER_IMAGE);
+        BuilderPod custom = spec.pod(PodFixtures.request().withResources(PodFixtures.RESOURCES));
+        assertThat(List.of(custom.build(), custom.push()))
+                .extracting(Container::getResources)
+                .containsOnly(PodFixtures.RESOURCES);
     }
 
     @ParameterizedTest
@@ -125,18 +128,24 @@ class BuilderPodContractTest {
     }
 
     @Test
-    void podRunsOnceWithoutAServiceAccountToken() {
+    void podRunsTheBuildThenThePushOnceWithoutAServiceAccountToken() {
         PodSpec pod = new BuildahPodSpec().pod(PodFixtures.request()).toPodSpec();
 
         assertThat(pod.getRestartPolicy()).isEqualTo("Never");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         assertThat(pod.getEnableServiceLinks()).isFalse();
-        assertThat(pod.getContainers())
+        assertThat(pod.getInitContainers())
                 .singleElement()
                 .extracting(Container::getName)
                 .isEqualTo("build");
+        assertThat(pod.getContainers())
+                .singleElement()
+                .extracting(Container::getName)
+                .isEqualTo("push");
         assertThat(pod.getVolumes())
                 .extracting(Volume::getName)
-                .contains("context", "context-dir", "buildah-storage");
+                .contains("context", "context-dir", "buildah-storage", "image");
+        assertThat(BuilderPod.ANNOTATIONS)
+                .containsEntry("kubectl.kubernetes.io/default-container", "build");
     }
 }

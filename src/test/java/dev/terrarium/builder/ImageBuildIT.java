@@ -17,10 +17,12 @@ import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.Retention;
+import dev.terrarium.naming.Names;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.requirements.SpecHasher;
 import dev.terrarium.status.Conditions;
+import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.OperatorKey;
 import dev.terrarium.testing.OperatorProcess;
 import dev.terrarium.testing.TerrariumTest;
@@ -31,6 +33,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -95,30 +98,54 @@ class ImageBuildIT {
         assertThat(ready.getStatus().getManager()).isEqualTo("conda");
         assertThat(Conditions.isTrue(ready.getStatus().getConditions(), Condition.READY)).isTrue();
 
-        Job job = ns.client().batch().v1().jobs().withName(build.getMetadata().getName()).get();
-        assertThat(job.getMetadata().getOwnerReferences())
-                .singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(build.getMetadata().getUid()));
+        // The Job and its context are in the build namespace, mapped back by annotations: an owner
+        // reference cannot cross namespaces. The tenant namespace holds none of them.
+        Job job = BuildNamespace.job(ns.client(), ns.name(), build.getMetadata().getName());
+        assertThat(build.getStatus().getJobName()).isEqualTo(job.getMetadata().getName());
+        assertThat(job.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(job.getMetadata().getAnnotations())
+                .containsEntry("io.javaoperatorsdk/primary-name", build.getMetadata().getName())
+                .containsEntry("io.javaoperatorsdk/primary-namespace", ns.name());
         assertThat(job.getMetadata().getLabels())
                 .containsEntry("terrarium.dev/environment", "science")
                 .containsEntry("terrarium.dev/imagebuild", build.getMetadata().getName())
+                .containsEntry("terrarium.dev/imagebuild-namespace", ns.name())
                 .containsEntry("app.kubernetes.io/managed-by", "terrarium");
         assertThat(job.getSpec().getBackoffLimit()).isZero();
         assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1800L);
         var pod = job.getSpec().getTemplate().getSpec();
-        assertThat(pod.getServiceAccountName()).isEqualTo("science-builder");
+        assertThat(pod.getServiceAccountName()).isEqualTo("terrarium-builder");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getInitContainers())
+                .extracting(c -> c.getName())
+                .as("the build step runs first, without credentials")
+                .containsExactly("build");
+        assertThat(pod.getContainers()).extracting(c -> c.getName()).containsExactly("push");
+        assertThat(pod.getInitContainers().get(0).getArgs())
+                .anyMatch(a -> a.contains(ready.getStatus().getSpecHash()));
         assertThat(pod.getContainers().get(0).getArgs())
                 .anyMatch(a -> a.contains(ready.getStatus().getSpecHash()));
+        assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("kubectl.kubernetes.io/default-container", "build");
         assertThat(
                         ns.client()
                                 .serviceAccounts()
-                                .withName("science-builder")
+                                .inNamespace(BuildNamespace.NAME)
+                                .withName("terrarium-builder")
                                 .get()
                                 .getAutomountServiceAccountToken())
                 .isFalse();
+        assertThat(ns.client().serviceAccounts().withName("science-builder").get()).isNull();
+        assertThat(ns.client().batch().v1().jobs().list().getItems()).isEmpty();
+        assertThat(ns.client().pods().list().getItems()).isEmpty();
+        assertThat(
+                        ns.client()
+                                .configMaps()
+                                .withName(build.getMetadata().getName() + "-context")
+                                .get())
+                .isNull();
         ConfigMap context =
-                ns.client().configMaps().withName(build.getMetadata().getName() + "-context").get();
+                BuildNamespace.context(ns.client(), ns.name(), build.getMetadata().getName());
         assertThat(context.getData()).containsKeys("Dockerfile", "conda-request.json");
         assertThat(context.getData().get("conda-request.json"))
                 .contains("numpy ==1.26.4")
@@ -135,6 +162,19 @@ class ImageBuildIT {
                 .contains(probe.replace("==1.0", ""));
         assertThat(ready.getStatus().getLock().getConfigMap()).isEqualTo("science-lock");
         assertThat(ready.getStatus().getLock().getPackages()).isGreaterThanOrEqualTo(4);
+        assertThat(build.getStatus().getLogConfigMap())
+                .isEqualTo(build.getMetadata().getName() + "-log");
+        assertThat(
+                        ns.client()
+                                .configMaps()
+                                .withName(build.getStatus().getLogConfigMap())
+                                .get()
+                                .getData()
+                                .get("log"))
+                .as("the build's log, kept beside the build for whoever cannot read its Job")
+                .contains("STEP 1/", "terrarium-lock " + ready.getStatus().getSpecHash());
+        assertThat(build.getStatus().getLogTail())
+                .contains("terrarium-lock " + ready.getStatus().getSpecHash());
         assertThat(reasons(ns, "science")).contains("BuildStarted", "BuildSucceeded");
         assertThat(OperatorProcess.get().metrics())
                 .contains("terrarium_builds_total{result=\"succeeded\"}")
@@ -180,7 +220,21 @@ class ImageBuildIT {
                         building.getStatus().getLatestBuild(),
                         b -> b.getStatus().getPhase() == ImageBuildPhase.Running,
                         BUILD);
-        assertThat(running.getStatus().getJobName()).isEqualTo(running.getMetadata().getName());
+        assertThat(running.getStatus().getJobName())
+                .isEqualTo(Names.buildJob(ns.name(), running.getMetadata().getName()));
+        ImageBuild logging =
+                awaitBuild(
+                        ns.client(),
+                        ns.name(),
+                        running.getMetadata().getName(),
+                        b ->
+                                b.getStatus().getLogTail() != null
+                                        || b.getStatus().getPhase() != ImageBuildPhase.Running,
+                        BUILD);
+        assertThat(logging.getStatus().getPhase())
+                .as("the log tail shows while the build runs")
+                .isEqualTo(ImageBuildPhase.Running);
+        assertThat(logging.getStatus().getLogTail()).contains("STEP 1/");
         assertThat(
                         ns.client()
                                 .resources(Environment.class)
@@ -226,11 +280,22 @@ class ImageBuildIT {
         assertThat(build.getStatus().getPhase()).isEqualTo(ImageBuildPhase.Failed);
         assertThat(build.getStatus().getFailure().getReason()).isEqualTo("Error");
         assertThat(build.getStatus().getFailure().getExitCode()).isEqualTo(3);
-        assertThat(build.getStatus().getFailure().getMessage()).contains("exited with code 3");
+        assertThat(build.getStatus().getFailure().getMessage())
+                .as("the step that failed is named, and its log is the tail")
+                .contains("The build step exited with code 3");
         assertThat(build.getStatus().getFailure().getLogTail())
                 .contains(
                         "error building at STEP \"RUN install\": error while running runtime: exit status 3")
                 .doesNotContain("STEP 1/5");
+        assertThat(
+                        ns.client()
+                                .configMaps()
+                                .withName(build.getMetadata().getName() + "-log")
+                                .get()
+                                .getData()
+                                .get("log"))
+                .as("the whole log of the failed build, from its first step")
+                .contains("STEP 1/5", "exit status 3");
         assertThat(failed.getStatus().getImage()).isNull();
         assertThat(Conditions.isTrue(failed.getStatus().getConditions(), Condition.STALLED))
                 .isTrue();
@@ -374,15 +439,7 @@ class ImageBuildIT {
             assertThat(hit.getStatus().getDigest()).isEqualTo(pushed);
             assertThat(copy.getStatus().getImage()).isEqualTo(repository + "@" + pushed);
             assertThat(copy.getStatus().getLock().getPackages()).isEqualTo(3);
-            assertThat(
-                            other.client()
-                                    .batch()
-                                    .v1()
-                                    .jobs()
-                                    .inNamespace(other.name())
-                                    .list()
-                                    .getItems())
-                    .isEmpty();
+            assertThat(BuildNamespace.jobs(ns.plane().adminClient(), other.name())).isEmpty();
             assertThat(reasons(other.client(), other.name(), "copy")).contains("CacheHit");
         }
     }
@@ -392,36 +449,21 @@ class ImageBuildIT {
             TestNamespace ns) {
         KubernetesClient admin = ns.plane().adminClient();
         String probe = uniquePackage();
+        // Build pods run in the build namespace: its quota is the one that can refuse them (a
+        // tenant's own does not, see the next test).
+        ResourceQuota noPods =
+                new ResourceQuotaBuilder()
+                        .withNewMetadata()
+                        .withName("no-pods")
+                        .withNamespace(BuildNamespace.NAME)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addToHard("pods", new Quantity("0"))
+                        .endSpec()
+                        .build();
         try (TemporaryNamespace tight = new TemporaryNamespace(admin, "quota")) {
-            admin.resource(
-                            new ResourceQuotaBuilder()
-                                    .withNewMetadata()
-                                    .withName("no-pods")
-                                    .withNamespace(tight.name())
-                                    .endMetadata()
-                                    .withNewSpec()
-                                    .addToHard("pods", new Quantity("0"))
-                                    .endSpec()
-                                    .build())
-                    .create();
+            admin.resource(noPods).create();
             admin.resource(venv("over-quota", probe)).inNamespace(tight.name()).create();
-            await().atMost(BUILD)
-                    .until(
-                            () -> buildsOf(admin, tight.name(), "over-quota"),
-                            builds ->
-                                    builds.stream()
-                                            .anyMatch(
-                                                    // The refusal can come within the second:
-                                                    // Running or already Failed.
-                                                    b ->
-                                                            b.getStatus() != null
-                                                                    && b.getStatus().getPhase()
-                                                                            != null
-                                                                    && b.getStatus().getPhase()
-                                                                            != ImageBuildPhase
-                                                                                    .Queued));
-            ns.client().resource(venv("equal-elsewhere", probe)).create();
-
             Environment refused =
                     awaitEnvironment(
                             admin,
@@ -439,19 +481,13 @@ class ImageBuildIT {
             assertThat(failed.getStatus().getFailure().getMessage())
                     .contains(
                             "exceeded quota: no-pods",
-                            "ResourceQuota of namespace " + tight.name());
+                            "ResourceQuota of namespace " + BuildNamespace.NAME);
             assertThat(reasons(admin, tight.name(), name)).contains("BuildFailed");
             await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () ->
-                                    admin.batch()
-                                                    .v1()
-                                                    .jobs()
-                                                    .inNamespace(tight.name())
-                                                    .withName(name)
-                                                    .get()
-                                            == null);
+                    .until(() -> BuildNamespace.job(admin, tight.name(), name) == null);
+            admin.resource(noPods).delete();
 
+            ns.client().resource(venv("equal-elsewhere", probe)).create();
             Environment equal =
                     awaitEnvironment(
                             ns.client(),
@@ -465,8 +501,39 @@ class ImageBuildIT {
                             .withName(equal.getStatus().getLatestBuild())
                             .get();
             assertThat(built.getStatus().getCacheHit())
-                    .as("built in its own namespace, not taken from the " + "refused one")
+                    .as("built in its own namespace, not taken from the refused one")
                     .isFalse();
+        } finally {
+            admin.resource(noPods).delete();
+        }
+    }
+
+    @Test
+    void aTenantsOwnQuotaOfNoPodsDoesNotStopItsBuilds(TestNamespace ns) {
+        KubernetesClient admin = ns.plane().adminClient();
+        try (TemporaryNamespace tight = new TemporaryNamespace(admin, "nopods")) {
+            admin.resource(
+                            new ResourceQuotaBuilder()
+                                    .withNewMetadata()
+                                    .withName("no-pods")
+                                    .withNamespace(tight.name())
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .addToHard("pods", new Quantity("0"))
+                                    .endSpec()
+                                    .build())
+                    .create();
+            admin.resource(venv("tight", uniquePackage())).inNamespace(tight.name()).create();
+
+            Environment ready =
+                    awaitEnvironment(
+                            admin,
+                            tight.name(),
+                            "tight",
+                            e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                            BUILD);
+            assertThat(BuildNamespace.job(admin, tight.name(), ready.getStatus().getLatestBuild()))
+                    .isNotNull();
         }
     }
 
@@ -496,17 +563,19 @@ class ImageBuildIT {
         await().atMost(Duration.ofSeconds(30))
                 .until(
                         () ->
-                                ns.client()
-                                                .batch()
-                                                .v1()
-                                                .jobs()
-                                                .withName(build.getMetadata().getName())
-                                                .get()
+                                BuildNamespace.job(
+                                                ns.client(),
+                                                ns.name(),
+                                                build.getMetadata().getName())
                                         == null);
     }
 
+    /**
+     * The point of the build namespace: a tenant namespace that admits only restricted pods still
+     * builds (on the simulated nodes), and holds no build Job, pod, context or builder account.
+     */
     @Test
-    void aBuildInANamespaceEnforcingRestrictedFailsPodSecurityNamingTheLabel(TestNamespace ns) {
+    void anEnvironmentInANamespaceEnforcingRestrictedBuildsAndGoesReady(TestNamespace ns) {
         KubernetesClient admin = ns.plane().adminClient();
         try (TemporaryNamespace restricted = new TemporaryNamespace(admin, "restricted")) {
             admin.namespaces()
@@ -520,24 +589,38 @@ class ImageBuildIT {
                             });
             admin.resource(venv("locked", uniquePackage())).inNamespace(restricted.name()).create();
 
-            Environment locked =
+            Environment ready =
                     awaitEnvironment(
                             admin,
                             restricted.name(),
                             "locked",
-                            e -> e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                            e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
                             BUILD);
-            ImageBuild failed =
+            String name = ready.getStatus().getLatestBuild();
+            ImageBuild built =
                     admin.resources(ImageBuild.class)
                             .inNamespace(restricted.name())
-                            .withName(locked.getStatus().getLatestBuild())
+                            .withName(name)
                             .get();
-            assertThat(failed.getStatus().getFailure().getReason()).isEqualTo("PodSecurity");
-            assertThat(failed.getStatus().getFailure().getMessage())
-                    .contains(
-                            "violates PodSecurity",
-                            "pod-security.kubernetes.io/enforce=privileged on namespace "
-                                    + restricted.name());
+            assertThat(built.getStatus().getCacheHit()).isFalse();
+            assertThat(BuildNamespace.job(admin, restricted.name(), name)).isNotNull();
+            assertThat(BuildNamespace.context(admin, restricted.name(), name)).isNotNull();
+            assertThat(admin.batch().v1().jobs().inNamespace(restricted.name()).list().getItems())
+                    .isEmpty();
+            assertThat(admin.pods().inNamespace(restricted.name()).list().getItems()).isEmpty();
+            assertThat(
+                            admin.configMaps()
+                                    .inNamespace(restricted.name())
+                                    .withLabel("app.kubernetes.io/component", "build")
+                                    .list()
+                                    .getItems())
+                    .isEmpty();
+            assertThat(
+                            admin.serviceAccounts()
+                                    .inNamespace(restricted.name())
+                                    .withName("locked-builder")
+                                    .get())
+                    .isNull();
         }
     }
 
@@ -614,10 +697,8 @@ class ImageBuildIT {
                                                     .equals(b.getStatus().getFailure().getReason());
                         });
         for (String name : List.of("forged-builder", "forged-unowned", "forged-hash")) {
-            assertThat(ns.client().batch().v1().jobs().withName(name).get()).as(name).isNull();
-            assertThat(ns.client().pods().withLabel("job-name", name).list().getItems())
-                    .as(name)
-                    .isEmpty();
+            assertThat(BuildNamespace.job(ns.client(), ns.name(), name)).as(name).isNull();
+            assertThat(BuildNamespace.pods(ns.client(), ns.name(), name)).as(name).isEmpty();
         }
         assertThat(
                         ns.client()
@@ -713,15 +794,102 @@ class ImageBuildIT {
                             Conditions.find(waiting.getStatus().getConditions(), Condition.READY)
                                     .getMessage())
                     .contains("401");
-            assertThat(
-                            ns.client()
-                                    .batch()
-                                    .v1()
-                                    .jobs()
-                                    .withName(waiting.getMetadata().getName())
-                                    .get())
+            assertThat(BuildNamespace.job(ns.client(), ns.name(), waiting.getMetadata().getName()))
                     .isNull();
         }
+    }
+
+    /**
+     * A tenant's push secret reaches the build namespace as a copy for its build's run only; the
+     * build's Job and context are there and not in the tenant namespace, and deleting the
+     * ImageBuild removes them (no owner reference can cross namespaces: the operator's finalizer
+     * does it).
+     */
+    @Test
+    void aPushSecretIsCopiedForTheBuildOnlyAndDeletingTheImageBuildClearsTheBuildNamespace(
+            TestNamespace ns) {
+        KubernetesClient admin = ns.plane().adminClient();
+        try (TestRegistry registry = TestRegistry.startWithHtpasswd("builder", "s3cret")) {
+            String repository = registry.hostPort() + "/private/copied";
+            ns.client()
+                    .resource(dockerConfig("copied-push", registry.hostPort(), "builder", "s3cret"))
+                    .create();
+            ns.client()
+                    .resource(
+                            onNode(
+                                    pushingTo(
+                                            venv("copied", uniquePackage()),
+                                            repository,
+                                            "copied-push"),
+                                    "slow"))
+                    .create();
+            ImageBuild running =
+                    await().atMost(BUILD)
+                            .until(
+                                    () -> buildsOf(ns.client(), ns.name(), "copied"),
+                                    builds ->
+                                            builds.size() == 1
+                                                    && builds.get(0).getStatus() != null
+                                                    && builds.get(0).getStatus().getPhase()
+                                                            == ImageBuildPhase.Running)
+                            .get(0);
+            String name = running.getMetadata().getName();
+            await().atMost(BUILD)
+                    .until(() -> BuildNamespace.pushSecretCopy(admin, ns.name(), name) != null);
+            io.fabric8.kubernetes.api.model.Secret copy =
+                    BuildNamespace.pushSecretCopy(admin, ns.name(), name);
+            io.fabric8.kubernetes.api.model.Secret original =
+                    ns.client().secrets().withName("copied-push").get();
+            assertThat(copy.getType()).isEqualTo("kubernetes.io/dockerconfigjson");
+            assertThat(copy.getData()).isEqualTo(original.getData());
+            assertThat(copy.getMetadata().getOwnerReferences()).isEmpty();
+            Job job = BuildNamespace.job(admin, ns.name(), name);
+            assertThat(job).isNotNull();
+            assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+                    .anyMatch(
+                            v ->
+                                    v.getSecret() != null
+                                            && v.getSecret()
+                                                    .getSecretName()
+                                                    .equals(copy.getMetadata().getName()));
+            assertThat(ns.client().batch().v1().jobs().list().getItems()).isEmpty();
+            assertThat(
+                            ns.client()
+                                    .secrets()
+                                    .withLabel("terrarium.dev/imagebuild")
+                                    .list()
+                                    .getItems())
+                    .isEmpty();
+
+            awaitEnvironment(
+                    ns.client(),
+                    ns.name(),
+                    "copied",
+                    e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                    BUILD);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> BuildNamespace.pushSecretCopy(admin, ns.name(), name) == null);
+            String jobUid = BuildNamespace.job(admin, ns.name(), name).getMetadata().getUid();
+            String contextUid =
+                    BuildNamespace.context(admin, ns.name(), name).getMetadata().getUid();
+
+            // The Environment makes its build again under the same name, and that build its own
+            // Job and context: what must go are the deleted build's, by uid.
+            ns.client().resources(ImageBuild.class).withName(name).delete();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    !uidOf(BuildNamespace.job(admin, ns.name(), name))
+                                                    .equals(jobUid)
+                                            && !uidOf(
+                                                            BuildNamespace.context(
+                                                                    admin, ns.name(), name))
+                                                    .equals(contextUid));
+        }
+    }
+
+    private static String uidOf(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object == null ? "" : object.getMetadata().getUid();
     }
 
     @Test
@@ -757,15 +925,7 @@ class ImageBuildIT {
             }
             int jobs = 0;
             for (TemporaryNamespace target : namespaces) {
-                jobs +=
-                        target.client()
-                                .batch()
-                                .v1()
-                                .jobs()
-                                .inNamespace(target.name())
-                                .list()
-                                .getItems()
-                                .size();
+                jobs += BuildNamespace.jobs(ns.plane().adminClient(), target.name()).size();
             }
             assertThat(jobs).isEqualTo(4);
             assertThat(imagesBySpec.values()).allSatisfy(images -> assertThat(images).hasSize(1));
@@ -929,6 +1089,13 @@ class ImageBuildIT {
                                 assertThat(buildsOf(ns.client(), ns.name(), "pruned"))
                                         .extracting(b -> b.getMetadata().getName())
                                         .containsExactly(current));
+        // The Jobs of the deleted builds go with them, from the build namespace.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(jobsOf(ns.client(), ns.name(), "pruned"))
+                                        .extracting(j -> j.getMetadata().getName())
+                                        .containsExactly(Names.buildJob(ns.name(), current)));
     }
 
     static List<ImageBuild> buildsOf(
@@ -944,7 +1111,8 @@ class ImageBuildIT {
         return client.batch()
                 .v1()
                 .jobs()
-                .inNamespace(namespace)
+                .inNamespace(BuildNamespace.NAME)
+                .withLabel("terrarium.dev/imagebuild-namespace", namespace)
                 .withLabel("terrarium.dev/environment", environment)
                 .list()
                 .getItems();

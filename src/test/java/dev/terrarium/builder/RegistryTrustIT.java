@@ -13,6 +13,7 @@ import dev.terrarium.records.ImageRecord;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.signing.SimpleSigningPayload;
+import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Commands;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.OperatorKey;
@@ -100,15 +101,7 @@ class RegistryTrustIT {
                     .as("the image pushed under the hash tag by someone else is not taken")
                     .isNotEqualTo(forged);
             assertThat(build.getStatus().getCacheHit()).isFalse();
-            assertThat(
-                            other.client()
-                                    .batch()
-                                    .v1()
-                                    .jobs()
-                                    .inNamespace(other.name())
-                                    .list()
-                                    .getItems())
-                    .isNotEmpty();
+            assertThat(BuildNamespace.jobs(ns.plane().adminClient(), other.name())).isNotEmpty();
             assertThat(events(other.client(), other.name(), build.getMetadata().getName()))
                     .anySatisfy(
                             e -> {
@@ -195,8 +188,7 @@ class RegistryTrustIT {
                             .get();
             assertThat(taken.getStatus().getCacheHit()).isTrue();
             assertThat(taken.getStatus().getDigest()).isEqualTo(digest);
-            assertThat(admin.batch().v1().jobs().inNamespace(other.name()).list().getItems())
-                    .isEmpty();
+            assertThat(BuildNamespace.jobs(admin, other.name())).isEmpty();
         }
     }
 
@@ -253,8 +245,7 @@ class RegistryTrustIT {
             assertThat(hit.getStatus().getCacheHit()).isTrue();
             assertThat(hit.getStatus().getDigest()).isEqualTo(signedForHash);
             assertThat(copy.getStatus().getImage()).isEqualTo(repository + "@" + signedForHash);
-            assertThat(admin.batch().v1().jobs().inNamespace(other.name()).list().getItems())
-                    .isEmpty();
+            assertThat(BuildNamespace.jobs(admin, other.name())).isEmpty();
             assertThat(
                             admin.configMaps()
                                     .inNamespace(OPERATOR_NAMESPACE)

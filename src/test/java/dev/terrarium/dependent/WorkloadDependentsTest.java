@@ -5,10 +5,12 @@ import static dev.terrarium.workload.Workloads.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.terrarium.api.ClaimVolume;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPort;
+import dev.terrarium.api.WorkloadVolume;
 import dev.terrarium.workload.WorkloadImage;
 import dev.terrarium.workload.WorkloadJobs;
 import dev.terrarium.workload.WorkloadPods;
@@ -16,6 +18,7 @@ import dev.terrarium.workload.WorkloadRuntime;
 import dev.terrarium.workload.Workloads;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -89,6 +92,34 @@ class WorkloadDependentsTest {
         workload.getSpec().setSuspend(true);
 
         assertThat(deployment(workload).getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void aWorkloadWithoutVolumesRollsItsDeploymentOut() {
+        assertThat(
+                        deployment(Workloads.onImage("web", "nginx:1.27"))
+                                .getSpec()
+                                .getStrategy()
+                                .getType())
+                .isEqualTo("RollingUpdate");
+    }
+
+    @Test
+    void theOperatorsReadWriteOnceClaimMakesTheDeploymentRecreateAndIsNamedLikeTheWorkload() {
+        Workload workload = Workloads.onImage("notebook", "jupyter:1");
+        WorkloadVolume work = new WorkloadVolume();
+        work.setName("work");
+        ClaimVolume claim = new ClaimVolume();
+        claim.setSize("5Gi");
+        work.setClaim(claim);
+        workload.getSpec().setVolumes(List.of(work));
+
+        assertThat(deployment(workload).getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        PersistentVolumeClaim made =
+                new WorkloadClaimDependent().desired(workload, new FakeContext(workload));
+        assertThat(made.getMetadata().getName()).isEqualTo("notebook");
+        assertThat(made.getSpec().getResources().getRequests().get("storage").toString())
+                .isEqualTo("5Gi");
     }
 
     @Test

@@ -8,8 +8,13 @@ import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.ClaimAccessMode;
+import dev.terrarium.api.ClaimDeletion;
+import dev.terrarium.api.ClaimVolume;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.ConfigMapSource;
+import dev.terrarium.api.ConfigMapVolume;
+import dev.terrarium.api.EmptyDirVolume;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentOutput;
@@ -20,8 +25,10 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
 import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.api.ImageBuildStatus;
+import dev.terrarium.api.KeyFilesVolume;
 import dev.terrarium.api.LockStatus;
 import dev.terrarium.api.Manager;
+import dev.terrarium.api.PersistentVolumeClaimVolume;
 import dev.terrarium.api.ProbeExec;
 import dev.terrarium.api.ProbeGrpc;
 import dev.terrarium.api.ProbeHeader;
@@ -29,6 +36,8 @@ import dev.terrarium.api.ProbeHttpGet;
 import dev.terrarium.api.ProbeTcpSocket;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.api.Retention;
+import dev.terrarium.api.SecretVolume;
+import dev.terrarium.api.VolumeItem;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
@@ -37,6 +46,8 @@ import dev.terrarium.api.WorkloadProbe;
 import dev.terrarium.api.WorkloadProbes;
 import dev.terrarium.api.WorkloadSpec;
 import dev.terrarium.api.WorkloadStatus;
+import dev.terrarium.api.WorkloadVolume;
+import dev.terrarium.api.WorkloadVolumeMount;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import java.io.IOException;
@@ -80,6 +91,15 @@ class ApiReferenceTest {
                     ProbeHeader.class,
                     ProbeTcpSocket.class,
                     ProbeGrpc.class,
+                    WorkloadVolume.class,
+                    WorkloadVolumeMount.class,
+                    PersistentVolumeClaimVolume.class,
+                    ConfigMapVolume.class,
+                    KeyFilesVolume.class,
+                    SecretVolume.class,
+                    VolumeItem.class,
+                    EmptyDirVolume.class,
+                    ClaimVolume.class,
                     Condition.class);
     private static final List<Class<?>> KINDS =
             List.of(Environment.class, ImageBuild.class, Workload.class);
@@ -118,6 +138,8 @@ class ApiReferenceTest {
         values.addAll(List.of(ImageBuildPhase.values()));
         values.addAll(List.of(WorkloadPhase.values()));
         values.addAll(List.of(WorkloadMode.values()));
+        values.addAll(List.of(ClaimAccessMode.values()));
+        values.addAll(List.of(ClaimDeletion.values()));
         for (Enum<?> value : values) {
             assertThat(mentions(value.name())).as("%s in docs/api.md", value).isTrue();
         }

@@ -48,9 +48,12 @@ class DeployManifestsTest {
     private static final String BUILD_NAMESPACE = "terrarium-builds";
     private static final String REGISTRY_HOST = "terrarium-registry.terrarium-system.svc:5000";
 
-    /** What deploy/rbac grants in the build namespace, besides leases in its own. */
+    /**
+     * What deploy/rbac makes in the build namespace: the namespace, the operator's rights there and
+     * the build pods' account.
+     */
     private static final Set<String> BUILD_NAMESPACE_KINDS =
-            Set.of("Namespace", "Role", "RoleBinding");
+            Set.of("Namespace", "Role", "RoleBinding", "ServiceAccount");
 
     private static List<JsonNode> base;
     private static List<JsonNode> withRegistry;
@@ -248,8 +251,9 @@ class DeployManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"deploy", "deploy/with-registry"})
-    void everythingNamespacedIsInTerrariumSystemButTheOperatorsRightsInTheBuildNamespace(
-            String name) {
+    void
+            everythingNamespacedIsInTerrariumSystemButTheOperatorsRightsAndTheBuildersAccountInTheBuildNamespace(
+                    String name) {
         for (JsonNode object : tree(name)) {
             String kind = object.path("kind").asText();
             JsonNode namespace = object.path("metadata").path("namespace");
@@ -280,6 +284,37 @@ class DeployManifestsTest {
                                 .path("pod-security.kubernetes.io/enforce")
                                 .asText())
                 .isEqualTo("privileged");
+    }
+
+    /**
+     * Builds run in the build namespace, so the operator needs no cluster-wide rights for what only
+     * builds use: no ServiceAccounts (one account in the build namespace serves every build pod,
+     * made by the install) and no reading of events (the Job controller's, on build Jobs there).
+     */
+    @Test
+    void theClusterRoleLeavesWhatOnlyBuildsNeedToTheBuildNamespace() {
+        ClusterRole role =
+                Manifests.typed(
+                        Manifests.one(base, "ClusterRole", "terrarium-operator"),
+                        ClusterRole.class);
+        assertThat(role.getRules())
+                .noneSatisfy(rule -> assertThat(rule.getResources()).contains("serviceaccounts"));
+        assertThat(role.getRules())
+                .filteredOn(rule -> rule.getResources().contains("events"))
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getVerbs()).containsOnly("create", "patch"));
+        io.fabric8.kubernetes.api.model.ServiceAccount builder =
+                Manifests.typed(
+                        Manifests.one(base, "ServiceAccount", "terrarium-builder"),
+                        io.fabric8.kubernetes.api.model.ServiceAccount.class);
+        assertThat(builder.getMetadata().getNamespace()).isEqualTo(BUILD_NAMESPACE);
+        assertThat(builder.getAutomountServiceAccountToken()).isFalse();
+        assertThat(operatorContainer().getEnv())
+                .anySatisfy(
+                        e -> {
+                            assertThat(e.getName()).isEqualTo("TERRARIUM_BUILDS_SERVICE_ACCOUNT");
+                            assertThat(e.getValue()).isEqualTo("terrarium-builder");
+                        });
     }
 
     @Test

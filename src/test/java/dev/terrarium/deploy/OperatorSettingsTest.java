@@ -23,18 +23,6 @@ class OperatorSettingsTest {
             Set.of("TERRARIUM_REGISTRY_DEFAULT_REPOSITORY", "TERRARIUM_REGISTRY_INSECURE");
 
     /**
-     * Settings that the chart passes before the operator reads them: the build namespace, build
-     * pods' tolerations and the shared repository's push secret (the trust issue adds them to
-     * TerrariumConfig). Once TerrariumConfig has one, it leaves this set and the checks of known
-     * settings and defaults cover it.
-     */
-    private static final Set<String> AHEAD_OF_THE_OPERATOR =
-            Set.of(
-                    "TERRARIUM_BUILDS_NAMESPACE",
-                    "TERRARIUM_BUILDS_TOLERATIONS",
-                    "TERRARIUM_REGISTRY_PUSH_SECRET");
-
-    /**
      * Settings of the removed BuildKit and kaniko builders: per-strategy images and the default
      * strategy.
      */
@@ -106,14 +94,8 @@ class OperatorSettingsTest {
     @Test
     void theDeploymentSetsNoUnknownSetting() {
         List<String> known = OperatorSettings.all().stream().map(OperatorSettings::envVar).toList();
-        assertThat(
-                        operatorEnv().keySet().stream()
-                                .filter(name -> name.startsWith("TERRARIUM_"))
-                                .filter(name -> !AHEAD_OF_THE_OPERATOR.contains(name)))
+        assertThat(operatorEnv().keySet().stream().filter(name -> name.startsWith("TERRARIUM_")))
                 .allSatisfy(name -> assertThat(known).as("known settings").contains(name));
-        assertThat(known)
-                .as("settings the operator reads now: drop them from AHEAD_OF_THE_OPERATOR")
-                .doesNotContainAnyElementsOf(AHEAD_OF_THE_OPERATOR);
         assertThat(operatorEnv().keySet())
                 .as("per-strategy builder images are replaced by TERRARIUM_BUILDS_IMAGE")
                 .noneMatch(name -> name.startsWith(REPLACED_PREFIX))

@@ -2,6 +2,7 @@ package dev.terrarium.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,26 @@ class LogTailTest {
         assertThat(LogTail.last(null, 40)).isEmpty();
         assertThat(LogTail.last("", 40)).isEmpty();
         assertThat(LogTail.last("a\nb", 0)).isEmpty();
+    }
+
+    @Test
+    void aLogWithinTheLimitIsKeptWhole() {
+        assertThat(LogTail.lastBytes(numbered(1, 10), 1000)).isEqualTo(numbered(1, 10));
+    }
+
+    @Test
+    void aLongLogKeepsItsEndFromTheStartOfALine() {
+        String log = numbered(1, 1000) + "\n";
+        String kept = LogTail.lastBytes(log, 100);
+        assertThat(kept.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(100);
+        assertThat(kept).startsWith("line ").endsWith("line 1000\n");
+        assertThat(log).endsWith("\n" + kept);
+    }
+
+    @Test
+    void oneHugeLineIsCutBetweenCharactersNotInsideOne() {
+        String log = "é".repeat(1000);
+        String kept = LogTail.lastBytes(log, 101);
+        assertThat(kept).isEqualTo("é".repeat(50));
     }
 }

@@ -190,4 +190,45 @@ class NamesTest {
         assertThat(Names.environmentLock(LONGEST)).hasSize(253).endsWith("-lock");
         assertThat(Names.builderServiceAccount(LONGEST)).hasSize(253).endsWith("-builder");
     }
+
+    private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+    @Test
+    void namesInTheBuildNamespaceAreLabelsWithin63CharactersForEveryValidPair() {
+        List<String> namespaces =
+                validNames(63, 3).stream().filter(n -> n.matches(DNS_LABEL)).toList();
+        List<String> builds = validNames(Names.MAX_BUILD_NAME, 4);
+        for (int i = 0; i < namespaces.size(); i++) {
+            String namespace = namespaces.get(i);
+            String build = builds.get(i % builds.size());
+            for (String name :
+                    List.of(
+                            Names.buildJob(namespace, build),
+                            Names.buildContext(namespace, build),
+                            Names.pushSecretCopy(namespace, build))) {
+                assertThat(name)
+                        .as(namespace + "/" + build)
+                        .hasSizeLessThanOrEqualTo(63)
+                        .matches(DNS_LABEL);
+            }
+            assertThat(Labels.forBuildIn(namespace, "e", build).values())
+                    .allSatisfy(
+                            v -> assertThat(v).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+        }
+        assertThat(Names.buildJob("n".repeat(63), "b".repeat(52))).hasSize(63);
+    }
+
+    @Test
+    void namesInTheBuildNamespaceTellPairsApartThatReadTheSame() {
+        assertThat(Names.buildJob("a-b", "c")).isNotEqualTo(Names.buildJob("a", "b-c"));
+        assertThat(Names.buildJob("a", "b.c")).isNotEqualTo(Names.buildJob("a", "b-c"));
+        String longBuild = "b".repeat(52);
+        assertThat(Names.buildJob("team-" + "x".repeat(58), longBuild))
+                .isNotEqualTo(Names.buildJob("team-" + "x".repeat(57) + "y", longBuild));
+        assertThat(Names.buildJob("team", "ds-0123456789"))
+                .isEqualTo(Names.buildJob("team", "ds-0123456789"))
+                .startsWith("team-ds-0123456789-");
+        assertThat(Names.buildContext("team", "ds")).endsWith("-context");
+        assertThat(Names.pushSecretCopy("team", "ds")).endsWith("-push");
+    }
 }

@@ -8,17 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Environment;
+import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
-import dev.terrarium.naming.Labels;
+import dev.terrarium.naming.Names;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
-import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.BuildNamespace;
+import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.LocalCondaChannel;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.Objects;
@@ -28,8 +30,6 @@ import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,17 +64,7 @@ class CondaRealBuildIT {
     static void startTheRealBuildNode() {
         LocalControlPlane plane = LocalControlPlane.get();
         RealBuildNode.get();
-        List<String> command =
-                List.of(
-                        "bash",
-                        plane.repo().resolve("hack/base-image.sh").toString(),
-                        plane.registry());
-        String output =
-                Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
-                        .requireSuccess(command)
-                        .output()
-                        .strip();
-        baseImage = output.substring(output.lastIndexOf('\n') + 1);
+        baseImage = RealBuilds.baseImage(plane);
         channel = LocalCondaChannel.shared();
         assertThat(OperatorProcess.get().settings())
                 .as("the operator finds the test channels by their names")
@@ -90,18 +80,15 @@ class CondaRealBuildIT {
         spec.setBaseImage(baseImage);
         BuildOptions build = new BuildOptions();
         build.setStrategy(BuildStrategy.BUILDAH);
-        build.setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        build.setTolerations(List.of(onTheRealNode()));
+        build.setNodeSelector(RealBuilds.NODE_SELECTOR);
+        build.setTolerations(List.of(RealBuilds.onTheRealNode()));
         spec.setBuild(build);
         return Objects.environment(name, spec);
     }
 
-    private static Toleration onTheRealNode() {
-        return new TolerationBuilder()
-                .withKey(RealBuildNode.LABEL)
-                .withOperator("Exists")
-                .withEffect("NoSchedule")
-                .build();
+    /** The URL#sha256 lines of an exact lock, in order. */
+    private static List<String> explicitRecords(String lock) {
+        return lock.lines().filter(line -> line.contains("://") && line.contains("#")).toList();
     }
 
     @Test
@@ -152,16 +139,17 @@ class CondaRealBuildIT {
         assertThat(build.getSpec().getBuild().getCondaImage())
                 .as("the conda stage runs in the builder image")
                 .isEqualTo(builderImage);
-        Pod pod =
-                ns.client()
-                        .pods()
-                        .withLabel(Labels.IMAGE_BUILD, build.getMetadata().getName())
-                        .list()
-                        .getItems()
-                        .get(0);
+        Pod pod = BuildNamespace.pods(ns.client(), ns.name(), build.getMetadata().getName()).get(0);
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealBuildNode.NAME);
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo(builderImage);
-        assertThat(ns.kubectl().run("logs", "job/" + ready.getStatus().getLatestBuild()))
+        assertThat(
+                        new Kubectl(ns.plane(), BuildNamespace.NAME)
+                                .run(
+                                        "logs",
+                                        "job/"
+                                                + Names.buildJob(
+                                                        ns.name(),
+                                                        ready.getStatus().getLatestBuild())))
                 .as("kubectl logs of the build Job is the real buildah output")
                 .contains("terrarium-conda", "terrarium-lock " + ready.getStatus().getSpecHash());
 
@@ -211,6 +199,43 @@ class CondaRealBuildIT {
                 .doesNotContain("greet-2.0", "greet-3.0", "terrarium-hello-2.0", "slow_1");
         assertThat(ready.getStatus().getLock().getPackages()).isEqualTo(6);
 
+        // The exported environment.yml, given back verbatim (conda env create -f): its pinned
+        // records and its pip section are solved and installed for real again, to the same lock.
+        EnvironmentSpec exported = new EnvironmentSpec();
+        exported.setFiles(new EnvironmentFiles());
+        exported.getFiles().setEnvironmentYml(lockFiles.get("environment.yml"));
+        exported.setBaseImage(baseImage);
+        exported.setBuild(realConda("unused", List.of(), null).getSpec().getBuild());
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                Objects.environment("exported", exported), repository, null))
+                .create();
+        Environment rebuilt =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "exported",
+                        e ->
+                                e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                        || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                        REAL_BUILD);
+        assertThat(rebuilt.getStatus().getPhase())
+                .as(
+                        "the verbatim environment.yml with a pip section builds: %s",
+                        rebuilt.getStatus())
+                .isEqualTo(EnvironmentPhase.Ready);
+        assertThat(rebuilt.getStatus().getSpecHash())
+                .as("a spec of its own, built, not taken from the first")
+                .isNotEqualTo(ready.getStatus().getSpecHash());
+        String rebuiltLock =
+                ns.client().configMaps().withName("exported-lock").get().getData().get("lock");
+        assertThat(explicitRecords(rebuiltLock))
+                .as("the same records, with the same hashes, and the same pip package")
+                .isEqualTo(explicitRecords(lock))
+                .isNotEmpty();
+        assertThat(rebuiltLock).contains("\n# pip six");
+
         Workload hello = workload("hello", "conda");
         hello.getSpec().setMode(WorkloadMode.Job);
         hello.getSpec()
@@ -220,7 +245,7 @@ class CondaRealBuildIT {
                                 "-c",
                                 "import six, terrarium_hello; assert terrarium_hello.VERSION == '1.0', terrarium_hello.VERSION"));
         hello.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        hello.getSpec().setTolerations(List.of(onTheRealNode()));
+        hello.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
         ns.client().resource(hello).create();
         Workload done =
                 awaitWorkload(

@@ -8,15 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.Environment;
+import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.Workload;
+import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
-import dev.terrarium.naming.Labels;
+import dev.terrarium.naming.Names;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
-import dev.terrarium.testing.Commands;
+import dev.terrarium.testing.BuildNamespace;
+import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.LocalControlPlane;
 import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.ProjectImages;
@@ -24,9 +28,16 @@ import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,17 +71,7 @@ class RealBuildIT {
     static void startTheRealBuildNode() {
         LocalControlPlane plane = LocalControlPlane.get();
         RealBuildNode.get();
-        List<String> command =
-                List.of(
-                        "bash",
-                        plane.repo().resolve("hack/base-image.sh").toString(),
-                        plane.registry());
-        String output =
-                Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(20))
-                        .requireSuccess(command)
-                        .output()
-                        .strip();
-        baseImage = output.substring(output.lastIndexOf('\n') + 1);
+        baseImage = RealBuilds.baseImage(plane);
         builderImage = ProjectImages.builder(plane);
     }
 
@@ -81,16 +82,22 @@ class RealBuildIT {
         spec.setBaseImage(baseImage);
         BuildOptions build = new BuildOptions();
         build.setStrategy(BuildStrategy.BUILDAH);
-        build.setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        build.setTolerations(
-                List.of(
-                        new TolerationBuilder()
-                                .withKey(RealBuildNode.LABEL)
-                                .withOperator("Exists")
-                                .withEffect("NoSchedule")
-                                .build()));
+        build.setNodeSelector(RealBuilds.NODE_SELECTOR);
+        build.setTolerations(List.of(RealBuilds.onTheRealNode()));
         spec.setBuild(build);
         return Objects.environment(name, spec);
+    }
+
+    /** The Environment once its real build finished, Ready or Failed. */
+    private static Environment awaitBuilt(TestNamespace ns, String name) {
+        return awaitEnvironment(
+                ns.client(),
+                ns.name(),
+                name,
+                e ->
+                        e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                REAL_BUILD);
     }
 
     @Test
@@ -112,15 +119,7 @@ class RealBuildIT {
                 .resource(Objects.pushingTo(realVenv("real", requirements), repository, null))
                 .create();
 
-        Environment ready =
-                awaitEnvironment(
-                        ns.client(),
-                        ns.name(),
-                        "real",
-                        e ->
-                                e.getStatus().getPhase() == EnvironmentPhase.Ready
-                                        || e.getStatus().getPhase() == EnvironmentPhase.Failed,
-                        REAL_BUILD);
+        Environment ready = awaitBuilt(ns, "real");
         System.out.printf(
                 "real build: Environment %s in %d s%n",
                 ready.getStatus().getPhase(), Duration.between(started, Instant.now()).toSeconds());
@@ -132,7 +131,14 @@ class RealBuildIT {
                                         "environment/real",
                                         "--timeout=10s"))
                 .contains("condition met");
-        assertThat(ns.kubectl().run("logs", "job/" + ready.getStatus().getLatestBuild()))
+        assertThat(
+                        new Kubectl(ns.plane(), BuildNamespace.NAME)
+                                .run(
+                                        "logs",
+                                        "job/"
+                                                + Names.buildJob(
+                                                        ns.name(),
+                                                        ready.getStatus().getLatestBuild())))
                 .as("kubectl logs of the build Job is the real buildah output")
                 .contains(
                         "STEP 1/",
@@ -189,6 +195,27 @@ class RealBuildIT {
                 .doesNotContain("typing-extensions");
         assertThat(ready.getStatus().getLock().getPackages()).isGreaterThanOrEqualTo(13);
 
+        // The exported requirements.txt, given back verbatim (pip install -r): uv installs it for
+        // real in a build of its own and resolves exactly the same set.
+        EnvironmentSpec frozen = new EnvironmentSpec();
+        frozen.setPython("3.11");
+        frozen.setFiles(new EnvironmentFiles());
+        frozen.getFiles().setRequirementsTxt(lockFiles.get("requirements.txt"));
+        frozen.setBaseImage(baseImage);
+        frozen.setBuild(realVenv("unused").getSpec().getBuild());
+        ns.client()
+                .resource(
+                        Objects.pushingTo(Objects.environment("frozen", frozen), repository, null))
+                .create();
+        Environment rebuilt = awaitBuilt(ns, "frozen");
+        assertThat(rebuilt.getStatus().getPhase())
+                .as("the exported requirements.txt builds: %s", rebuilt.getStatus())
+                .isEqualTo(EnvironmentPhase.Ready);
+        assertThat(rebuilt.getStatus().getSpecHash()).isNotEqualTo(ready.getStatus().getSpecHash());
+        assertThat(ns.client().configMaps().withName("frozen-lock").get().getData().get("lock"))
+                .as("uv installed exactly the exported set")
+                .isEqualTo(lock);
+
         String otherNamespace = "real-copy-" + UUID.randomUUID().toString().substring(0, 6);
         var admin = ns.plane().adminClient();
         admin.resource(
@@ -216,8 +243,7 @@ class RealBuildIT {
                             .get();
             assertThat(hit.getStatus().getCacheHit()).isTrue();
             assertThat(copy.getStatus().getImage()).isEqualTo(ready.getStatus().getImage());
-            assertThat(admin.batch().v1().jobs().inNamespace(otherNamespace).list().getItems())
-                    .isEmpty();
+            assertThat(BuildNamespace.jobs(admin, otherNamespace)).isEmpty();
             ConfigMap copiedLock =
                     admin.configMaps().inNamespace(otherNamespace).withName("copy-lock").get();
             assertThat(copiedLock.getData().get("lock")).contains("requests==2.32.3", "urllib3==");
@@ -245,6 +271,182 @@ class RealBuildIT {
                                 .get(0)
                                 .getImage())
                 .isEqualTo(repository + "@" + digestInRegistry);
+    }
+
+    /**
+     * The Jupyter example (deploy/examples/jupyter): its Environment's packages built for real from
+     * PyPI on the Python of the local base image (Debian's 3.11, where the example says 3.12), and
+     * {@code jupyter lab --version} run from the built image on the real node. Then the example's
+     * Workload, as written, on the kwok nodes: there the claim is bound to a PersistentVolume the
+     * test makes, the pod is scheduled, and its readiness is simulated (kwok runs no probe), so
+     * Ready shows that the objects the operator writes are accepted and wired, not that the server
+     * answers.
+     */
+    @Test
+    void theJupyterExamplesEnvironmentIsBuiltAndItsWorkloadBecomesReady(TestNamespace ns)
+            throws IOException {
+        Path example = ns.plane().repo().resolve("deploy/examples/jupyter");
+        Environment written =
+                Serialization.unmarshal(
+                        Files.readString(example.resolve("environment.yaml")), Environment.class);
+        String repository =
+                ns.plane().registry() + "/jupyter-" + UUID.randomUUID().toString().substring(0, 8);
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                realVenv(
+                                        written.getMetadata().getName(),
+                                        written.getSpec().getPip().toArray(String[]::new)),
+                                repository,
+                                null))
+                .create();
+        Environment ready = awaitBuilt(ns, "jupyter");
+        assertThat(ready.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Ready);
+        assertThat(ns.client().configMaps().withName("jupyter-lock").get().getData().get("lock"))
+                .contains("jupyterlab==4.3.4", "jupyter-server==", "tornado==");
+
+        Workload version = workload("jupyter-version", "jupyter");
+        version.getSpec().setMode(WorkloadMode.Job);
+        version.getSpec()
+                .setCommand(
+                        List.of(
+                                "sh",
+                                "-c",
+                                "v=\"$(jupyter lab --version)\" && echo \"$v\" && test \"$v\" = 4.3.4"));
+        version.getSpec().setNodeSelector(RealBuilds.NODE_SELECTOR);
+        version.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
+        ns.client().resource(version).create();
+        Workload ran =
+                awaitWorkload(
+                        ns.client(),
+                        ns.name(),
+                        "jupyter-version",
+                        w ->
+                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
+                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
+                        Duration.ofMinutes(3));
+        assertThat(ran.getStatus().getPhase())
+                .as("jupyter lab --version from the image: %s", ran.getStatus().getLogTail())
+                .isEqualTo(WorkloadPhase.Succeeded);
+
+        String volume = "jupyter-work-" + ns.name();
+        var admin = ns.plane().adminClient();
+        admin.resource(
+                        new PersistentVolumeBuilder()
+                                .withNewMetadata()
+                                .withName(volume)
+                                .endMetadata()
+                                .withNewSpec()
+                                .withCapacity(Map.of("storage", new Quantity("10Gi")))
+                                .withAccessModes("ReadWriteOnce")
+                                .withStorageClassName("")
+                                .withNewHostPath()
+                                .withPath("/srv/" + volume)
+                                .endHostPath()
+                                .withNewClaimRef()
+                                .withNamespace(ns.name())
+                                .withName("jupyter")
+                                .endClaimRef()
+                                .endSpec()
+                                .build())
+                .create();
+        try {
+            ns.kubectl().run("apply", "-f", example.resolve("workload.yaml").toString());
+            assertThat(
+                            ns.kubectl()
+                                    .run(
+                                            "wait",
+                                            "--for=condition=Ready",
+                                            "workload/jupyter",
+                                            "--timeout=180s"))
+                    .contains("condition met");
+            Deployment deployment = ns.client().apps().deployments().withName("jupyter").get();
+            assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+            Container container =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(container.getImage()).isEqualTo(ready.getStatus().getImage());
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/api");
+            assertThat(container.getEnv())
+                    .singleElement()
+                    .satisfies(
+                            token ->
+                                    assertThat(token.getValueFrom().getSecretKeyRef().getName())
+                                            .isEqualTo("jupyter-token"));
+            assertThat(ns.client().persistentVolumeClaims().withName("jupyter").get())
+                    .satisfies(
+                            claim -> {
+                                assertThat(claim.getStatus().getPhase()).isEqualTo("Bound");
+                                assertThat(claim.getMetadata().getOwnerReferences()).isEmpty();
+                            });
+        } finally {
+            ns.client().resources(Workload.class).withName("jupyter").delete();
+            ns.client().persistentVolumeClaims().withName("jupyter").delete();
+            admin.persistentVolumes().withName(volume).delete();
+        }
+    }
+
+    @Test
+    void hashCheckingModeInstallsOnlyTheArtifactsWhoseHashesTheFileGives(TestNamespace ns) {
+        // A tenant namespace that admits only restricted pods: the real build runs in the build
+        // namespace all the same.
+        ns.plane()
+                .adminClient()
+                .namespaces()
+                .withName(ns.name())
+                .edit(
+                        n -> {
+                            n.getMetadata()
+                                    .getLabels()
+                                    .put("pod-security.kubernetes.io/enforce", "restricted");
+                            return n;
+                        });
+        // six 1.16.0's wheel, as PyPI serves it; six has no dependencies, so the file is complete.
+        String six = "sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254";
+        String repository =
+                ns.plane().registry() + "/hashed-" + UUID.randomUUID().toString().substring(0, 8);
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                hashedRequirements("hashed", "six==1.16.0 \\\n    --hash=" + six),
+                                repository,
+                                null))
+                .create();
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                hashedRequirements(
+                                        "tampered", "six==1.16.0 --hash=sha256:" + "0".repeat(64)),
+                                repository,
+                                null))
+                .create();
+
+        Environment hashed = awaitBuilt(ns, "hashed");
+        assertThat(hashed.getStatus().getPhase())
+                .as("%s", hashed.getStatus().getConditions())
+                .isEqualTo(EnvironmentPhase.Ready);
+        assertThat(ns.client().configMaps().withName("hashed-lock").get().getData().get("lock"))
+                .contains("six==1.16.0");
+
+        Environment tampered = awaitBuilt(ns, "tampered");
+        assertThat(tampered.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
+        assertThat(
+                        ns.client()
+                                .resources(ImageBuild.class)
+                                .withName(tampered.getStatus().getLatestBuild())
+                                .get()
+                                .getStatus()
+                                .getFailure()
+                                .getLogTail())
+                .as("uv's own refusal of an artifact whose hash the file does not give")
+                .containsIgnoringCase("hash mismatch");
+    }
+
+    private static Environment hashedRequirements(String name, String requirementsTxt) {
+        Environment environment = realVenv(name);
+        environment.getSpec().setPip(null);
+        environment.getSpec().setFiles(new EnvironmentFiles());
+        environment.getSpec().getFiles().setRequirementsTxt(requirementsTxt + "\n");
+        return environment;
     }
 
     @Test
@@ -280,13 +482,7 @@ class RealBuildIT {
      * operator was given, as the non-root build user, with no API token and no privileges.
      */
     private static void assertBuiltInTheBuilderImage(TestNamespace ns, String buildName) {
-        Pod pod =
-                ns.client()
-                        .pods()
-                        .withLabel(Labels.IMAGE_BUILD, buildName)
-                        .list()
-                        .getItems()
-                        .get(0);
+        Pod pod = BuildNamespace.pods(ns.client(), ns.name(), buildName).get(0);
         assertThat(pod.getSpec().getNodeName()).isEqualTo(RealBuildNode.NAME);
         assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
         var container = pod.getSpec().getContainers().get(0);

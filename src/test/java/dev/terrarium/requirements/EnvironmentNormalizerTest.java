@@ -246,9 +246,12 @@ class EnvironmentNormalizerTest {
                 .containsExactly(
                         "spec.files.requirementsTxt line 4 \"-r base.txt\": options and includes are not "
                                 + "supported; list the requirements themselves",
-                        "spec.files.requirementsTxt line 5 \"requests==2.31.0 --hash=sha256:ab\": expected \",\", \";\" "
-                                + "or the end after \"==2.31.0\" at column 18 (options such as --hash are not "
-                                + "supported; list the requirement alone)");
+                        "spec.files.requirementsTxt line 5 \"requests==2.31.0 --hash=sha256:ab\": --hash "
+                                + "\"sha256:ab\" is not a hash pip checks: expected sha256:, sha384: or sha512: and "
+                                + "the lower-case hex digest",
+                        "spec.files.requirementsTxt line 1 \"flask\": has no --hash, but hash-checking mode "
+                                + "(spec.files.requirementsTxt line 5 has one) needs hashes on every "
+                                + "requirement, as pip does");
         assertThat(refusals(spec(packages("numpy; rm -rf /"))))
                 .containsExactly(
                         "spec.packages[0] \"numpy; rm -rf /\": unexpected \";\" (shell metacharacters have "
@@ -307,7 +310,112 @@ class EnvironmentNormalizerTest {
     }
 
     @Test
-    void refusesAnEnvironmentYmlWithVariablesOrBadEntries() {
+    void anEnvironmentYmlsVariablesJoinSpecEnvByItsRulesAndIgnoredKeysAreWarnings() {
+        NormalizationResult result =
+                normalizer.normalize(
+                        spec(
+                                env("LANG", "C.UTF-8", "OMP_NUM_THREADS", "1"),
+                                environmentYml(
+                                        """
+                dependencies: [numpy]
+                variables:
+                  OMP_NUM_THREADS: 1
+                  HF_HOME: /data/hf
+                platforms: [linux-64]
+                """)),
+                        null,
+                        DEFAULTS);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.environment().getEnv())
+                .extracting(v -> v.getName() + "=" + v.getValue())
+                .containsExactly("HF_HOME=/data/hf", "LANG=C.UTF-8", "OMP_NUM_THREADS=1");
+        assertThat(result.warnings())
+                .extracting(SpecWarning::message)
+                .containsExactly(
+                        "spec.files.environmentYml: key \"platforms\" not read (as conda reads past keys "
+                                + "it does not know); only name, channels, dependencies, variables and "
+                                + "prefix say what is built");
+
+        assertThat(
+                        refusals(
+                                spec(
+                                        env("OMP_NUM_THREADS", "4"),
+                                        environmentYml(
+                                                """
+                dependencies: [numpy]
+                variables:
+                  OMP_NUM_THREADS: 1
+                  1BAD: x
+                  CTRL: "a\\u0007b"
+                """))))
+                .containsExactly(
+                        "spec.files.environmentYml variables.OMP_NUM_THREADS \"OMP_NUM_THREADS\": set twice "
+                                + "with different values",
+                        "spec.files.environmentYml variables.1BAD \"1BAD\": expected letters, digits and "
+                                + "underscores, not starting with a digit, at most 128 characters",
+                        "spec.files.environmentYml variables.CTRL \"a\\u0007b\": control character U+0007 "
+                                + "at column 2 is not allowed");
+    }
+
+    @Test
+    void aRequirementsTxtWithHashesIsHashCheckingModeByPipsRules() {
+        String six = "sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254";
+        String other = "sha256:" + "1".repeat(64);
+        ResolvedEnvironment hashed =
+                resolve(
+                        spec(
+                                requirementsTxt(
+                                        "six==1.16.0 \\\n    --hash="
+                                                + six
+                                                + " \\\n    --hash "
+                                                + other
+                                                + "\nIdna==3.7 --hash="
+                                                + other
+                                                + "  # via requests\n")));
+        assertThat(hashed.getPip()).containsExactly("idna==3.7", "six==1.16.0");
+        assertThat(hashed.getPipHashes())
+                .containsExactly(
+                        java.util.Map.entry("idna", List.of(other)),
+                        java.util.Map.entry("six", List.of(other, six)));
+        assertThat(resolve(spec(requirementsTxt("six==1.16.0\n"))).getPipHashes())
+                .as("no hash, no hash-checking mode")
+                .isNull();
+
+        assertThat(
+                        refusals(
+                                spec(
+                                        requirementsTxt(
+                                                "six==1.16.0 --hash="
+                                                        + six
+                                                        + "\nidna>=3 --hash="
+                                                        + other
+                                                        + "\nrich==13.* --hash="
+                                                        + other
+                                                        + "\nnumpy==1.26.4 --hash="
+                                                        + six
+                                                        + " --no-deps\n"))))
+                .containsExactly(
+                        "spec.files.requirementsTxt line 4 \"numpy==1.26.4 --hash="
+                                + six
+                                + " --no-deps\": only --hash options may follow a requirement (pip's "
+                                + "hash-checking mode), not \"--no-deps\"",
+                        "spec.files.requirementsTxt line 2 \"idna>=3\": hash-checking mode needs one version "
+                                + "pinned with == (or ===) and no URL, as pip does",
+                        "spec.files.requirementsTxt line 3 \"rich==13.*\": hash-checking mode needs one "
+                                + "version pinned with == (or ===) and no URL, as pip does");
+        assertThat(
+                        refusals(
+                                spec(
+                                        manager(Manager.CONDA),
+                                        requirementsTxt("six==1.16.0 --hash=" + six + "\n"))))
+                .containsExactly(
+                        "spec.manager: hash-checking mode (--hash in a requirements.txt) is for venv "
+                                + "environments; leave manager unset or set it to venv");
+    }
+
+    @Test
+    void refusesAnEnvironmentYmlWithBadEntries() {
         assertThat(
                         refusals(
                                 spec(
@@ -319,7 +427,6 @@ class EnvironmentNormalizerTest {
                 variables: {A: b}
                 """))))
                 .containsExactly(
-                        "spec.files.environmentYml: key \"variables\" is not supported; set spec.env instead",
                         "spec.files.environmentYml dependencies[0] \"numpy>>1\": expected a version after \">\" at column 7",
                         "spec.files.environmentYml dependencies[1].pip[0] \"requests>>2\": expected a version specifier after "
                                 + "\"requests\" at column 9");
@@ -387,7 +494,13 @@ class EnvironmentNormalizerTest {
         assertThat(refusals(spec(packages("python=3.12")))).containsExactly(nothing);
         assertThat(refusals(spec(requirementsTxt("# nothing yet\n")))).containsExactly(nothing);
         assertThat(refusals(spec(environmentYml("dependencies: [python=3.12]"))))
-                .containsExactly(nothing);
+                .containsExactly(
+                        "spec.files.environmentYml: dependencies lists nothing to install besides python: "
+                                + "list conda packages or a pip section");
+        assertThat(refusals(spec(environmentYml("name: x\nrequirements: [black]\n"))))
+                .containsExactly(
+                        "spec.files.environmentYml: requirements is not read (only dependencies lists what "
+                                + "conda installs), so the environment installs nothing");
         assertThat(resolve(spec(system("curl"))).getManager()).isEqualTo(Manager.VENV);
     }
 

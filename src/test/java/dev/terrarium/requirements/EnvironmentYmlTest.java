@@ -57,14 +57,56 @@ class EnvironmentYmlTest {
     }
 
     @Test
-    void refusesUnknownKeysWithAdvice() {
+    void readsVariablesAsCondaSetsThemAndPassesOverKeysOtherToolsWrite() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml yml =
+                EnvironmentYml.parse(
+                        """
+                        name: ml
+                        dependencies: [numpy]
+                        variables:
+                          OMP_NUM_THREADS: 1
+                          HF_HOME: /data/hf
+                          EMPTY:
+                        platforms: [linux-64, osx-arm64]
+                        category: main
+                        """,
+                        FIELD,
+                        violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(yml.variables())
+                .containsExactly(
+                        new EnvironmentYml.FileVariable(
+                                FIELD + " variables.OMP_NUM_THREADS", "OMP_NUM_THREADS", "1"),
+                        new EnvironmentYml.FileVariable(
+                                FIELD + " variables.HF_HOME", "HF_HOME", "/data/hf"),
+                        new EnvironmentYml.FileVariable(FIELD + " variables.EMPTY", "EMPTY", ""));
+        assertThat(yml.ignoredKeys()).containsExactly("platforms", "category");
+    }
+
+    @Test
+    void refusesKeysThatWouldChangeWhatIsInstalledAndVariablesOfTheWrongShape() {
         List<Violation> violations = new ArrayList<>();
         EnvironmentYml.parse(
                 """
                 dependencies: [numpy]
-                variables:
-                  OMP_NUM_THREADS: "1"
-                platforms: [linux-64]
+                channel_priority: strict
+                pip-repositories: ["https://user:pw@index.example/simple"]
+                """,
+                FIELD,
+                violations);
+        EnvironmentYml.parse(
+                """
+                dependencies: [numpy]
+                variables: [A, B]
+                """,
+                FIELD,
+                violations);
+        EnvironmentYml.parse(
+                """
+                dependencies: [numpy]
+                variables: {A: [1, 2]}
                 """,
                 FIELD,
                 violations);
@@ -72,9 +114,14 @@ class EnvironmentYmlTest {
         assertThat(violations)
                 .extracting(Violation::message)
                 .containsExactly(
-                        FIELD + ": key \"variables\" is not supported; set spec.env instead",
                         FIELD
-                                + ": key \"platforms\" is not supported; only name, channels, dependencies and prefix are read");
+                                + ": key \"channel_priority\" is not supported; channels are used in the order "
+                                + "given, with the operator's channel priority",
+                        FIELD
+                                + ": key \"pip-repositories\" is not supported; package indexes other than the "
+                                + "default one are not supported yet",
+                        FIELD + ": variables must be a mapping of names to values, found a list",
+                        FIELD + ": variables.A: expected a string, found a list");
     }
 
     @Test

@@ -126,9 +126,11 @@ class Pep508RequirementTest {
             delimiter = '|',
             textBlock =
                     """
-            pip @ ftp://example.com/pip.whl              | URLs must start with http://, https://, git+http:// or git+https://
-            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with http://, https://, git+http:// or git+https://
-            pip @ ./pip.whl                              | URLs must start with http://, https://, git+http:// or git+https://
+            pip @ ftp://example.com/pip.whl              | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
+            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
+            pip @ ./pip.whl                              | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
+            pip @ http://example.com/pip.whl             | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
+            pip @ git+http://example.com/pip             | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
             pkg @ file:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pkg @ FILE:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pkg @ file:etc/passwd                        | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs

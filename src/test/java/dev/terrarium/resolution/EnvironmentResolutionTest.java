@@ -2,6 +2,7 @@ package dev.terrarium.resolution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
@@ -12,8 +13,11 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.builder.BuildJobs;
+import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,10 @@ class EnvironmentResolutionTest {
 
     /** The operator's settings with the given builder image. */
     static TerrariumConfig config(String builderImage) {
+        return config(builderImage, null);
+    }
+
+    static TerrariumConfig config(String builderImage, String tolerations) {
         return new TerrariumConfig() {
             @Override
             public Registry registry() {
@@ -40,12 +48,27 @@ class EnvironmentResolutionTest {
                     public List<String> insecure() {
                         return List.of("127.0.0.1");
                     }
+
+                    @Override
+                    public Optional<String> pushSecret() {
+                        return Optional.empty();
+                    }
                 };
             }
 
             @Override
             public Builds builds() {
                 return new Builds() {
+                    @Override
+                    public Optional<String> namespace() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public String serviceAccount() {
+                        return "terrarium-builder";
+                    }
+
                     @Override
                     public int maxConcurrent() {
                         return 10;
@@ -79,6 +102,11 @@ class EnvironmentResolutionTest {
                     @Override
                     public Optional<List<String>> nodeSelector() {
                         return Optional.of(List.of("pool=builds"));
+                    }
+
+                    @Override
+                    public Optional<String> tolerations() {
+                        return Optional.ofNullable(tolerations);
                     }
                 };
             }
@@ -203,7 +231,8 @@ class EnvironmentResolutionTest {
         spec.setBuild(conda.build());
         build.setSpec(spec);
         build.setMetadata(new ObjectMetaBuilder().withName(conda.buildName()).build());
-        BuildContext context = BuildJobs.prepared(build).context();
+        BuildContext context =
+                BuildJobs.prepared(build, BuildPlacement.tenantNamespaces()).context();
         assertThat(context.buildArgs())
                 .containsEntry("TERRARIUM_CONDA_IMAGE", conda.build().getCondaImage());
         assertThat(context.files().get(BuildContext.CONDA_REQUEST))
@@ -230,6 +259,45 @@ class EnvironmentResolutionTest {
         assertThat(resolution.build().getServiceAccountName()).isEqualTo("api-builder");
         assertThat(resolution.build().getNodeSelector()).isEqualTo(Map.of("pool", "builds"));
         assertThat(resolution.build().getUvVersion()).isEqualTo("0.13.8");
+    }
+
+    @Test
+    void theOperatorsBuildTolerationsComeFirstThenTheEnvironmentsEachOnce() {
+        Environment environment = environment("requests==2.32.3");
+        BuildOptions options = new BuildOptions();
+        options.setTolerations(
+                List.of(
+                        new TolerationBuilder()
+                                .withKey("gpu")
+                                .withOperator("Exists")
+                                .withEffect("NoSchedule")
+                                .build(),
+                        new TolerationBuilder()
+                                .withKey("pool")
+                                .withOperator("Equal")
+                                .withValue("builds")
+                                .withEffect("NoSchedule")
+                                .build()));
+        environment.getSpec().setBuild(options);
+        TerrariumConfig config =
+                config(
+                        BUILDER_IMAGE,
+                        "[{\"key\":\"pool\",\"operator\":\"Equal\",\"value\":\"builds\",\"effect\":\"NoSchedule\"}]");
+
+        EnvironmentResolution resolution = EnvironmentResolution.resolve(environment, null, config);
+
+        assertThat(resolution.build().getTolerations())
+                .extracting(Toleration::getKey)
+                .containsExactly("pool", "gpu");
+        assertThat(resolve(environment("requests==2.32.3")).build().getTolerations()).isNull();
+        assertThatThrownBy(
+                        () ->
+                                EnvironmentResolution.resolve(
+                                        environment("requests==2.32.3"),
+                                        null,
+                                        config(BUILDER_IMAGE, "{not json")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TERRARIUM_BUILDS_TOLERATIONS");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.terrarium.api.ImageBuildStatus;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.naming.Names;
+import dev.terrarium.requirements.SpecWarning;
 import dev.terrarium.requirements.Violation;
 import dev.terrarium.resolution.EnvironmentLocks;
 import dev.terrarium.resolution.EnvironmentResolution;
@@ -63,12 +64,12 @@ class EnvironmentStatusBuilderTest {
         resolved.setPython("3.12");
         resolved.setPackages(List.of("numpy==1.26.4"));
         return new EnvironmentResolution(
-                resolved, HASH, BUILD, REPOSITORY, null, null, List.of(), null);
+                resolved, HASH, BUILD, REPOSITORY, null, null, List.of(), null, List.of());
     }
 
     private static EnvironmentResolution invalid(Violation... violations) {
         return new EnvironmentResolution(
-                null, null, null, null, null, null, List.of(violations), null);
+                null, null, null, null, null, null, List.of(violations), null, List.of());
     }
 
     private static ImageBuild build(
@@ -182,6 +183,43 @@ class EnvironmentStatusBuilderTest {
     }
 
     @Test
+    void keysReadPastShowAsAWarningConditionBesideTheHealthAndGoWithThem() {
+        EnvironmentResolution valid = valid();
+        EnvironmentResolution warned =
+                new EnvironmentResolution(
+                        valid.resolved(),
+                        HASH,
+                        BUILD,
+                        REPOSITORY,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        List.of(
+                                new SpecWarning(
+                                        SpecWarning.IGNORED_KEYS,
+                                        "spec.files.environmentYml: key \"platforms\" not read")));
+
+        EnvironmentStatus status = status(environment(null), warned, succeeded(false), null);
+
+        Condition warning = Conditions.find(status.getConditions(), Condition.WARNING);
+        assertThat(warning.getStatus()).isEqualTo(Condition.TRUE);
+        assertThat(warning.getReason()).isEqualTo("IgnoredKeys");
+        assertThat(warning.getMessage())
+                .isEqualTo("spec.files.environmentYml: key \"platforms\" not read.");
+        assertThat(Conditions.isTrue(status.getConditions(), Condition.READY)).isTrue();
+
+        Environment fixed = environment(null);
+        fixed.setStatus(status);
+        assertThat(
+                        Conditions.find(
+                                status(fixed, valid, succeeded(false), null).getConditions(),
+                                Condition.WARNING))
+                .as("gone once the file no longer has the key")
+                .isNull();
+    }
+
+    @Test
     void anInvalidSpecIsStalledWithAMessageNamingTheField() {
         EnvironmentStatus status =
                 status(
@@ -224,7 +262,8 @@ class EnvironmentStatusBuilderTest {
                         null,
                         List.of(),
                         "ConfigMap conda-files with key environment.yml does not exist in this namespace "
-                                + "(spec.fromConfigMap).");
+                                + "(spec.fromConfigMap).",
+                        List.of());
 
         EnvironmentStatus status = status(environment(null), missing, null, null);
 

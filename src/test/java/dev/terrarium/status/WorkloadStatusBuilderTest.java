@@ -388,6 +388,21 @@ class WorkloadStatusBuilderTest {
     }
 
     @Test
+    void aSuspendedWorkloadIsStoppingWhileTheDeploymentStillCountsItsPodsAsUpdatedAndReady() {
+        // The Deployment controller writes the new generation's status before the ReplicaSet
+        // controller removed the pods: desired 0, but 2 updated and ready pods still counted.
+        Workload workload = deployed(service(), NEW);
+        workload.getSpec().setSuspend(true);
+
+        WorkloadStatus status =
+                serviceStatus(workload, Optional.empty(), deployment(NEW, 0, 2, 2, 2));
+
+        assertThat(status.getPhase()).isEqualTo(WorkloadPhase.Progressing);
+        assertHealth(status, Condition.RECONCILING, "Stopping");
+        assertThat(status.getReadyReplicas()).isEqualTo(2);
+    }
+
+    @Test
     void aSuspendedWorkloadWithPodsLeftIsStopping() {
         Workload workload = deployed(service(), NEW);
         workload.getSpec().setSuspend(true);

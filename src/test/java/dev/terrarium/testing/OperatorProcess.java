@@ -91,6 +91,8 @@ public final class OperatorProcess {
         // Test registries listen on 127.0.0.1 at random ports, over plain HTTP.
         env.put("TERRARIUM_REGISTRY_INSECURE", "127.0.0.1,localhost");
         env.put("TERRARIUM_LEADER_ELECTION_NAMESPACE", "terrarium-system");
+        // As the chart installs it: builds run in the namespace deploy/rbac creates.
+        env.put("TERRARIUM_BUILDS_NAMESPACE", BuildNamespace.NAME);
         // Conda channel names are found on the tests' own channels, served on 127.0.0.1 for the
         // whole run.
         env.put("TERRARIUM_CONDA_CHANNEL_ALIAS", LocalCondaChannel.shared().alias());

@@ -4,6 +4,7 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.buildcontext.LockMarkers;
+import dev.terrarium.builder.BuilderPod;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,11 +20,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the part of a build pod's log on the simulated nodes: for each build pod, writes a builder
- * log in CRI format that ends with the lock of what the ImageBuild asked for, printed in the
- * markers the real build step prints, and registers it with kwok (a Logs object for the pod) so the
- * API server serves it as the pod's log. The operator reads it through its real log path and cannot
- * tell it from a real builder's.
+ * Plays the part of a build pod's logs on the simulated nodes: for each build pod, writes the build
+ * step's log in CRI format that ends with the lock of what the ImageBuild asked for, printed in the
+ * markers the real build step prints, and the push step's log, and registers them with kwok (a Logs
+ * object for the pod, one file per container) so the API server serves them as the logs of the
+ * pod's {@code build} and {@code push} containers. The operator reads it through its real log path
+ * and cannot tell it from a real builder's.
  */
 public final class SimulatedBuildLogs implements AutoCloseable {
 
@@ -69,21 +71,27 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         }
         String namespace = pod.getMetadata().getNamespace();
         String buildName = pod.getMetadata().getLabels().get("terrarium.dev/imagebuild");
+        String buildNamespace =
+                pod.getMetadata()
+                        .getLabels()
+                        .getOrDefault("terrarium.dev/imagebuild-namespace", namespace);
         ImageBuild build =
-                client.resources(ImageBuild.class).inNamespace(namespace).withName(buildName).get();
+                client.resources(ImageBuild.class)
+                        .inNamespace(buildNamespace)
+                        .withName(buildName)
+                        .get();
         if (build == null) {
             return;
         }
-        Path file = directory.resolve(namespace + "_" + pod.getMetadata().getName() + ".log");
+        String base = namespace + "_" + pod.getMetadata().getName();
+        Path buildFile = directory.resolve(base + ".log");
+        Path pushFile = directory.resolve(base + ".push.log");
         Map<String, String> selector = pod.getSpec().getNodeSelector();
         String fate = selector == null ? null : selector.get("terrarium.dev/kwok-fate");
+        boolean fails = "fail".equals(fate) || "oom".equals(fate);
         try {
-            Files.writeString(
-                    file,
-                    criLog(
-                            "fail".equals(fate) || "oom".equals(fate)
-                                    ? failedLog(build)
-                                    : builderLog(build)));
+            Files.writeString(buildFile, criLog(fails ? failedLog(build) : builderLog(build)));
+            Files.writeString(pushFile, criLog(fails ? List.of() : pushLog()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,9 +110,14 @@ public final class SimulatedBuildLogs implements AutoCloseable {
                         List.of(
                                 Map.of(
                                         "containers",
-                                        List.of("build"),
+                                        List.of(BuilderPod.BUILD_CONTAINER),
                                         "logsFile",
-                                        file.toAbsolutePath().toString()))));
+                                        buildFile.toAbsolutePath().toString()),
+                                Map.of(
+                                        "containers",
+                                        List.of(BuilderPod.PUSH_CONTAINER),
+                                        "logsFile",
+                                        pushFile.toAbsolutePath().toString()))));
         client.resource(logs).serverSideApply();
     }
 
@@ -133,6 +146,15 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         lines.add("Copying blob sha256:5d1c3a0e7b9f (simulated)");
         lines.add("Writing manifest to image destination");
         return lines;
+    }
+
+    /** What skopeo prints when the push step copies the build's OCI layout to the target. */
+    static List<String> pushLog() {
+        return List.of(
+                "Getting image source signatures",
+                "Copying blob sha256:5d1c3a0e7b9f (simulated)",
+                "Copying config sha256:0c2d6e1f9a8b (simulated)",
+                "Writing manifest to image destination");
     }
 
     /** What buildah prints when the install step fails: many lines of progress, then the error. */

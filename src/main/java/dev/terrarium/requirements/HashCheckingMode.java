@@ -1,0 +1,72 @@
+package dev.terrarium.requirements;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * pip's hash-checking mode, by pip's rules: once one requirement carries a {@code --hash}, every
+ * requirement must, and each must name exactly one version ({@code ==} without a wildcard, or
+ * {@code ===}) and no URL, since a hash stands for one artifact. The build then installs with
+ * {@code --require-hashes}, which also refuses any dependency the file does not list with hashes.
+ */
+final class HashCheckingMode {
+
+    private HashCheckingMode() {}
+
+    /**
+     * The hashes by normalised package name, or null when no requirement has any (hash-checking
+     * mode is off).
+     *
+     * @param given the {@code --hash} values by the {@link SourcedText#where()} of their
+     *     requirement
+     */
+    static Map<String, List<String>> hashes(
+            List<Parsed<Pep508Requirement>> requirements,
+            Map<String, List<String>> given,
+            List<Violation> violations) {
+        if (given.isEmpty()) {
+            return null;
+        }
+        String example = given.keySet().iterator().next();
+        TreeMap<String, List<String>> byName = new TreeMap<>();
+        for (Parsed<Pep508Requirement> requirement : requirements) {
+            List<String> hashes = given.get(requirement.source().where());
+            if (hashes != null && hashes.isEmpty()) {
+                // Every hash on the line was refused, and said so.
+                continue;
+            }
+            if (hashes == null) {
+                violations.add(
+                        Violation.of(
+                                requirement.source(),
+                                "has no --hash, but hash-checking mode ("
+                                        + example
+                                        + " has one) needs hashes on every requirement, as pip "
+                                        + "does"));
+            } else if (!pinned(requirement.value())) {
+                violations.add(
+                        Violation.of(
+                                requirement.source(),
+                                "hash-checking mode needs one version pinned with == (or ===) "
+                                        + "and no URL, as pip does"));
+            } else {
+                byName.computeIfAbsent(requirement.value().name(), name -> new ArrayList<>())
+                        .addAll(hashes);
+            }
+        }
+        byName.replaceAll((name, hashes) -> hashes.stream().distinct().sorted().toList());
+        return byName;
+    }
+
+    private static boolean pinned(Pep508Requirement requirement) {
+        return requirement.url() == null
+                && requirement.specifiers().size() == 1
+                && switch (requirement.specifiers().get(0).operator()) {
+                    case "==" -> !requirement.specifiers().get(0).version().endsWith(".*");
+                    case "===" -> true;
+                    default -> false;
+                };
+    }
+}
