@@ -36,7 +36,7 @@ bench: prereqs binaries ## Benchmark N Environments + N Workloads converging (BE
 	  $(MVN) -Pbench verify
 
 .PHONY: bench-build
-bench-build: prereqs ## Benchmark one real venv build with buildah: cold, warm rebuild, cache hit, size, uv vs pip
+bench-build: prereqs ## Benchmark a real venv and a real conda build with buildah: cold, warm rebuild, cache hit, size, uv vs pip
 	$(MVN) -Pbench verify -Dbench.includes='**/bench/BuildBench.java'
 
 .PHONY: images

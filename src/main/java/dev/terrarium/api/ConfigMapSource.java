@@ -6,7 +6,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
-/** A key of a ConfigMap holding an environment.yml or a requirements.txt. */
+/** A key of a ConfigMap holding an environment.yml, a requirements.txt or a pylock.toml. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConfigMapSource {
 
@@ -20,10 +20,11 @@ public class ConfigMapSource {
 
     @Required
     @Size(max = 253)
-    @Pattern("^[-._a-zA-Z0-9]*\\.(yml|yaml|txt)$")
+    @Pattern("^[-._a-zA-Z0-9]*\\.(yml|yaml|txt|toml)$")
     @JsonPropertyDescription(
             "Key of the file in the ConfigMap; a key ending in .yml or .yaml is read as an "
-                    + "environment.yml, one ending in .txt as a requirements.txt.")
+                    + "environment.yml, one ending in .txt as a requirements.txt, one ending in .toml "
+                    + "as a pylock.toml (venv only).")
     private String key;
 
     public String getName() {

@@ -27,6 +27,11 @@ import java.util.List;
                 "python must not be set together with files.environmentYml: the file says which python it wants")
 @ValidationRule(
         value =
+                "!has(self.files) || !has(self.files.pylockToml) || !has(self.manager) || self.manager == 'venv'",
+        message =
+                "files.pylockToml needs manager: venv (or no manager): uv installs a pylock.toml into a venv, conda cannot read one")
+@ValidationRule(
+        value =
                 "!(has(self.manager) && self.manager == 'venv' && (has(self.packages) || has(self.channels)))",
         message = "packages and channels are conda match specs and need manager: conda")
 public class EnvironmentSpec {
@@ -67,6 +72,13 @@ public class EnvironmentSpec {
             "Operating system (Debian) packages installed before the environment, as name or "
                     + "name=version.")
     private List<String> system;
+
+    @JsonPropertyDescription(
+            "Package indexes for the pip requirements (of the fields or of a file): pip's "
+                    + "--index-url, --extra-index-url and --find-links, each with an optional Secret "
+                    + "of credentials. Merged with the same options written in a requirements.txt "
+                    + "or an environment.yml.")
+    private PipIndexes pipIndexes;
 
     @JsonPropertyDescription("The environment as a verbatim file, instead of the fields.")
     private EnvironmentFiles files;
@@ -143,6 +155,14 @@ public class EnvironmentSpec {
 
     public void setSystem(List<String> system) {
         this.system = system;
+    }
+
+    public PipIndexes getPipIndexes() {
+        return pipIndexes;
+    }
+
+    public void setPipIndexes(PipIndexes pipIndexes) {
+        this.pipIndexes = pipIndexes;
     }
 
     public EnvironmentFiles getFiles() {

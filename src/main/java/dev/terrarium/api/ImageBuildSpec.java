@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /** The immutable snapshot of what one build builds and where it pushes. */
 @JsonClassDescription(
@@ -36,6 +37,14 @@ public class ImageBuildSpec {
     @JsonPropertyDescription(
             "Name of the dockerconfigjson Secret used to push and to look the image up.")
     private String pushSecret;
+
+    @Size(max = 21)
+    @JsonPropertyDescription(
+            "The package indexes that have credentials, each with the Secret of the ImageBuild's "
+                    + "namespace that holds them (from the Environment's spec.pipIndexes). The "
+                    + "operator turns them into a netrc file that only the build's install step "
+                    + "reads, as a build secret.")
+    private List<PipIndex> indexSecrets;
 
     @Size(max = 128)
     @JsonPropertyDescription(
@@ -73,6 +82,14 @@ public class ImageBuildSpec {
 
     public void setRepository(String repository) {
         this.repository = repository;
+    }
+
+    public List<PipIndex> getIndexSecrets() {
+        return indexSecrets;
+    }
+
+    public void setIndexSecrets(List<PipIndex> indexSecrets) {
+        this.indexSecrets = indexSecrets;
     }
 
     public String getPushSecret() {

@@ -22,6 +22,8 @@ import java.util.Map;
     "packages",
     "pip",
     "pipHashes",
+    "pipIndexes",
+    "pylockToml",
     "system",
     "env"
 })
@@ -54,6 +56,15 @@ public class ResolvedEnvironment {
                     + "When set, every requirement has some and the build installs with "
                     + "--require-hashes; absent otherwise.")
     private Map<String, List<String>> pipHashes;
+
+    @JsonPropertyDescription(
+            "The package indexes the pip requirements come from; absent for the default index.")
+    private ResolvedPipIndexes pipIndexes;
+
+    @JsonPropertyDescription(
+            "A pylock.toml (PEP 751) given as files.pylockToml or in a ConfigMap, verbatim: uv "
+                    + "installs exactly its artifacts (venv only); absent otherwise.")
+    private String pylockToml;
 
     @JsonPropertyDescription("Debian packages, sorted.")
     private List<String> system = new ArrayList<>();
@@ -115,6 +126,22 @@ public class ResolvedEnvironment {
 
     public void setPipHashes(Map<String, List<String>> pipHashes) {
         this.pipHashes = pipHashes;
+    }
+
+    public ResolvedPipIndexes getPipIndexes() {
+        return pipIndexes;
+    }
+
+    public void setPipIndexes(ResolvedPipIndexes pipIndexes) {
+        this.pipIndexes = pipIndexes;
+    }
+
+    public String getPylockToml() {
+        return pylockToml;
+    }
+
+    public void setPylockToml(String pylockToml) {
+        this.pylockToml = pylockToml;
     }
 
     public List<String> getSystem() {

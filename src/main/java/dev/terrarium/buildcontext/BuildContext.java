@@ -27,6 +27,10 @@ public record BuildContext(Map<String, String> files, Map<String, String> buildA
     public static final String CONDA_REQUEST = "conda-request.json";
 
     public static final String REQUIREMENTS_TXT = "requirements.txt";
+
+    /** A PEP 751 lock given as input, installed by uv as it is. */
+    public static final String PYLOCK_TOML = "pylock.toml";
+
     public static final String SYSTEM_PACKAGES_TXT = "system-packages.txt";
 
     public BuildContext {

@@ -3,6 +3,7 @@ package dev.terrarium.buildcontext;
 import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.api.ResolvedPipIndexes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -60,6 +61,15 @@ public final class BuildContextGenerator {
     /** Where the image keeps the resolved lock. */
     public static final String LOCK_FILE = "/opt/terrarium/lock";
 
+    /**
+     * Where a venv image built with uv keeps the exact lock (PEP 751): artifact URLs and hashes of
+     * what the lock names.
+     */
+    public static final String PYLOCK_FILE = "/opt/terrarium/pylock.toml";
+
+    /** The name of the marked block that carries {@link #PYLOCK_FILE} in the build log. */
+    public static final String PYLOCK_BLOCK = "pylock.toml";
+
     static final String CONDA_PREFIX = "/opt/conda";
 
     /**
@@ -91,6 +101,15 @@ public final class BuildContextGenerator {
     private static final String PIP_CACHE = "/root/.cache/pip";
     private static final String UV_CACHE = "/root/.cache/uv";
     private static final String USER_NAME = "terrarium";
+
+    /**
+     * The id of the build secret that holds the netrc of the package indexes' credentials; the
+     * builder is given it with {@code --secret id=<id>,src=<file>}.
+     */
+    public static final String NETRC_SECRET_ID = "pip-netrc";
+
+    /** Where a RUN step that mounts the netrc build secret finds it. */
+    static final String NETRC_PATH = "/run/secrets/" + NETRC_SECRET_ID;
 
     /**
      * Fails the build early, with a message, when the base image's Python is not the one the spec
@@ -159,7 +178,15 @@ public final class BuildContextGenerator {
             throw new IllegalArgumentException(
                     "pipHashes: hash-checking mode is for venv environments");
         }
+        String pylock = environment.getPylockToml();
+        if (pylock != null && (manager != Manager.VENV || !pip.isEmpty() || hashes != null)) {
+            throw new IllegalArgumentException(
+                    "pylockToml: a pylock.toml is installed alone, into a venv");
+        }
         system.forEach(name -> InputRules.debianPackage("system", name));
+        ResolvedPipIndexes indexes = environment.getPipIndexes();
+        List<String> indexLines = indexLines(indexes);
+        boolean netrc = indexes != null && indexes.getCredentialsNamespace() != null;
         for (BakedEnvVar variable : env) {
             if (variable == null) {
                 throw new IllegalArgumentException("env: a variable must not be null");
@@ -188,15 +215,25 @@ public final class BuildContextGenerator {
         files.put(
                 BuildContext.DOCKERFILE,
                 dockerfile(
-                        manager, specHash, !system.isEmpty(), !pip.isEmpty(), hashes != null, env));
+                        manager,
+                        specHash,
+                        !system.isEmpty(),
+                        !pip.isEmpty(),
+                        hashes != null,
+                        netrc && !pip.isEmpty(),
+                        pylock != null,
+                        env));
         if (manager == Manager.CONDA) {
             files.put(
                     BuildContext.CONDA_REQUEST,
-                    CondaRequest.write(condaRequest(specHash, python, channels, packages, pip)));
+                    CondaRequest.write(
+                            condaRequest(specHash, python, channels, packages, pip, indexes)));
         } else if (!pip.isEmpty()) {
-            files.put(
-                    BuildContext.REQUIREMENTS_TXT,
-                    lines(hashes == null ? pip : InputRules.withHashes(pip, hashes)));
+            List<String> requirements = new ArrayList<>(indexLines);
+            requirements.addAll(hashes == null ? pip : InputRules.withHashes(pip, hashes));
+            files.put(BuildContext.REQUIREMENTS_TXT, lines(requirements));
+        } else if (pylock != null) {
+            files.put(BuildContext.PYLOCK_TOML, pylock);
         }
         if (!system.isEmpty()) {
             files.put(BuildContext.SYSTEM_PACKAGES_TXT, lines(system));
@@ -210,6 +247,8 @@ public final class BuildContextGenerator {
             boolean hasSystem,
             boolean hasPip,
             boolean requireHashes,
+            boolean netrc,
+            boolean hasPylock,
             List<BakedEnvVar> env) {
         int uid = options.uid();
         List<String> out = new ArrayList<>();
@@ -270,9 +309,9 @@ public final class BuildContextGenerator {
                                     "rm -rf /var/lib/apt/lists/*")));
         }
         if (manager == Manager.CONDA) {
-            condaInstall(out, specHash);
+            condaInstall(out, specHash, netrc);
         } else {
-            venvInstall(out, specHash, hasPip, requireHashes);
+            venvInstall(out, specHash, hasPip, requireHashes, netrc, hasPylock);
         }
         out.add(
                 "ENV "
@@ -291,16 +330,19 @@ public final class BuildContextGenerator {
      * The conda stage and the copy of its result. The package caches are cache mounts, and the
      * conda stage never reaches the image, so nothing needs cleaning.
      */
-    private void condaInstall(List<String> out, String specHash) {
+    private void condaInstall(List<String> out, String specHash, boolean netrc) {
         String request = COPY_DIR + "/" + BuildContext.CONDA_REQUEST;
         out.add("FROM ${" + CONDA_IMAGE_ARG + "} AS conda");
         out.add("USER root");
         out.add("COPY " + BuildContext.CONDA_REQUEST + " " + request);
         out.add("COPY --from=base " + BASE_GLIBC + " " + COPY_DIR + "/base-glibc");
-        out.add(
-                run(
-                        List.of(cacheMount(RATTLER_CACHE), cacheMount(UV_CACHE)),
-                        List.of(CONDA_TOOLS + " " + request)));
+        List<String> mounts = new ArrayList<>();
+        if (netrc) {
+            mounts.add(NETRC_MOUNT);
+        }
+        mounts.add(cacheMount(RATTLER_CACHE));
+        mounts.add(cacheMount(UV_CACHE));
+        out.add(run(mounts, List.of((netrc ? NETRC_VARIABLE : "") + CONDA_TOOLS + " " + request)));
         out.add("FROM base");
         labels(out, Manager.CONDA, specHash);
         out.add("COPY --from=conda " + CONDA_PREFIX + " " + CONDA_PREFIX);
@@ -332,9 +374,22 @@ public final class BuildContextGenerator {
                         + "\"");
     }
 
+    /**
+     * The venv, the install, and the lock step. A pylock.toml is installed with uv whatever the
+     * installer setting, since pip cannot install one. With uv, the lock step also writes the exact
+     * lock: {@code uv pip compile --no-deps --format pylock.toml} over the frozen pins, which looks
+     * up each pinned version's artifacts and hashes on the index. That needs the index, and a
+     * package installed from elsewhere (another index, a lock's own URLs) may not be there: then
+     * the build says so and goes on without the exact lock, rather than fail over a record.
+     */
     private void venvInstall(
-            List<String> out, String specHash, boolean hasPip, boolean requireHashes) {
-        boolean uv = options.installer() == Installer.UV;
+            List<String> out,
+            String specHash,
+            boolean hasPip,
+            boolean requireHashes,
+            boolean netrc,
+            boolean hasPylock) {
+        boolean uv = options.installer() == Installer.UV || hasPylock;
         List<String> pipCacheMount = List.of(cacheMount(PIP_CACHE));
         out.add(
                 run(
@@ -366,14 +421,14 @@ public final class BuildContextGenerator {
                             + COPY_DIR
                             + "/"
                             + BuildContext.REQUIREMENTS_TXT);
+            String credentials = netrc ? NETRC_VARIABLE : "";
             if (uv) {
                 out.add(
                         run(
-                                List.of(cacheMount(UV_CACHE)),
+                                withNetrc(netrc, cacheMount(UV_CACHE)),
                                 List.of(
-                                        "UV_CACHE_DIR="
-                                                + UV_CACHE
-                                                + " UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 "
+                                        credentials
+                                                + uvEnvironment()
                                                 + TOOLS_VENV
                                                 + "/bin/uv pip install --python "
                                                 + VENV
@@ -382,33 +437,117 @@ public final class BuildContextGenerator {
             } else {
                 out.add(
                         run(
-                                pipCacheMount,
+                                withNetrc(netrc, cacheMount(PIP_CACHE)),
                                 List.of(
-                                        VENV
+                                        credentials
+                                                + VENV
                                                 + "/bin/pip install --disable-pip-version-check "
                                                 + requirements)));
             }
         }
+        if (hasPylock) {
+            String lock = COPY_DIR + "/" + BuildContext.PYLOCK_TOML;
+            out.add("COPY " + BuildContext.PYLOCK_TOML + " " + lock);
+            out.add(
+                    run(
+                            List.of(cacheMount(UV_CACHE)),
+                            List.of(
+                                    uvEnvironment()
+                                            + TOOLS_VENV
+                                            + "/bin/uv pip install --python "
+                                            + VENV
+                                            + "/bin/python -r "
+                                            + lock)));
+        }
+        if (!uv) {
+            out.add(
+                    lockStep(
+                            specHash,
+                            List.of(),
+                            VENV + "/bin/pip freeze --disable-pip-version-check > " + LOCK_FILE,
+                            List.of()));
+            return;
+        }
+        String compile =
+                "{ { [ -s "
+                        + LOCK_FILE
+                        + " ] && "
+                        + uvEnvironment()
+                        + TOOLS_VENV
+                        + "/bin/uv pip compile --python "
+                        + VENV
+                        + "/bin/python --quiet --no-deps --no-header --format pylock.toml -o "
+                        + PYLOCK_FILE
+                        + " - < "
+                        + LOCK_FILE
+                        + "; } || { rm -f "
+                        + PYLOCK_FILE
+                        + "; echo 'terrarium: no pylock.toml: nothing is installed, or uv pip"
+                        + " compile could not find the installed versions on the index' >&2; }; }";
+        String printPylock =
+                "{ [ ! -f "
+                        + PYLOCK_FILE
+                        + " ] || { "
+                        + String.join(
+                                " && ",
+                                LockMarkers.printCommands(specHash, PYLOCK_BLOCK, PYLOCK_FILE))
+                        + "; }; }";
         out.add(
                 lockStep(
                         specHash,
-                        uv
-                                ? TOOLS_VENV
-                                        + "/bin/uv pip freeze --python "
-                                        + VENV
-                                        + "/bin/python > "
-                                        + LOCK_FILE
-                                : VENV
-                                        + "/bin/pip freeze --disable-pip-version-check > "
-                                        + LOCK_FILE));
+                        List.of(cacheMount(UV_CACHE)),
+                        TOOLS_VENV
+                                + "/bin/uv pip freeze --python "
+                                + VENV
+                                + "/bin/python > "
+                                + LOCK_FILE,
+                        List.of(compile, printPylock)));
     }
 
-    private static String lockStep(String specHash, String writeLock) {
+    /**
+     * The mounts of an install step: the netrc build secret first when the indexes have
+     * credentials. Only the install steps mount it: a build secret is never part of a layer, and no
+     * other step needs it.
+     */
+    private static List<String> withNetrc(boolean netrc, String cacheMount) {
+        return netrc ? List.of(NETRC_MOUNT, cacheMount) : List.of(cacheMount);
+    }
+
+    /**
+     * The options of the package indexes, as lines of a requirements file, which pip and uv both
+     * read; each URL checked again, since it is written into a file the installer parses.
+     */
+    static List<String> indexLines(ResolvedPipIndexes indexes) {
+        List<String> lines = new ArrayList<>();
+        if (indexes == null) {
+            return lines;
+        }
+        if (indexes.getIndexUrl() != null) {
+            lines.add(
+                    "--index-url "
+                            + InputRules.indexUrl("pipIndexes.indexUrl", indexes.getIndexUrl()));
+        }
+        for (String url : listOf(indexes.getExtraIndexUrls())) {
+            lines.add("--extra-index-url " + InputRules.indexUrl("pipIndexes.extraIndexUrls", url));
+        }
+        for (String url : listOf(indexes.getFindLinks())) {
+            lines.add("--find-links " + InputRules.indexUrl("pipIndexes.findLinks", url));
+        }
+        return lines;
+    }
+
+    private static String uvEnvironment() {
+        return "UV_CACHE_DIR=" + UV_CACHE + " UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 ";
+    }
+
+    private static String lockStep(
+            String specHash, List<String> mounts, String writeLock, List<String> after) {
         List<String> commands = new ArrayList<>();
         commands.add("mkdir -p " + parent(LOCK_FILE));
         commands.add(writeLock);
         commands.addAll(LockMarkers.printCommands(specHash, LOCK_FILE));
-        return run(List.of(), commands);
+        commands.addAll(after);
+        return run(mounts, commands);
     }
 
     /**
@@ -422,7 +561,8 @@ public final class BuildContextGenerator {
             String python,
             List<String> channels,
             List<String> packages,
-            List<String> pip) {
+            List<String> pip,
+            ResolvedPipIndexes indexes) {
         List<String> specs = new ArrayList<>();
         if (packages.stream().noneMatch(spec -> "python".equals(condaPackageName(spec)))) {
             specs.add("python=" + python);
@@ -445,6 +585,10 @@ public final class BuildContextGenerator {
         request.put("specs", specs);
         if (!pip.isEmpty()) {
             request.put("pip", pip);
+            List<String> indexLines = indexLines(indexes);
+            if (!indexLines.isEmpty()) {
+                request.put("pipIndexes", indexLines);
+            }
         }
         request.put("virtualPackages", virtualPackages);
         request.put("packageCache", RATTLER_CACHE);
@@ -470,6 +614,15 @@ public final class BuildContextGenerator {
     private static String parent(String path) {
         return path.substring(0, path.lastIndexOf('/'));
     }
+
+    private static final String NETRC_MOUNT =
+            "--mount=type=secret,id=" + NETRC_SECRET_ID + ",target=" + NETRC_PATH;
+
+    /**
+     * Where uv and pip find the netrc: both read {@code NETRC}, which is set for the one command
+     * only.
+     */
+    private static final String NETRC_VARIABLE = "NETRC=" + NETRC_PATH + " ";
 
     private static String cacheMount(String target) {
         return "--mount=type=cache,target=" + target + ",sharing=locked";

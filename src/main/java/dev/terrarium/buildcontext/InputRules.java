@@ -1,5 +1,6 @@
 package dev.terrarium.buildcontext;
 
+import dev.terrarium.requirements.PipIndexRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,17 @@ public final class InputRules {
     /** Line boundaries of Python's str.splitlines, and every other control character but tab. */
     private static boolean breaksOrControls(int c) {
         return (c < 0x20 && c != '\t') || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029;
+    }
+
+    /** An index URL as the spec's rules accept it ({@link PipIndexRules}), returned. */
+    static String indexUrl(String field, String url) {
+        PipIndexRules.refusal(url)
+                .ifPresent(
+                        reason -> {
+                            throw new IllegalArgumentException(
+                                    field + ": " + printable(url) + ": " + reason);
+                        });
+        return url;
     }
 
     static void nonBlank(String field, String value) {

@@ -91,6 +91,7 @@ public final class BuildJobs {
                                 placement.contextName(build),
                                 context)
                         .withPushSecret(placement.podPushSecret(build))
+                        .withNetrcSecret(placement.netrcSecret(build).orElse(null))
                         .withInsecureRegistry(Boolean.TRUE.equals(settings.getInsecureRegistry()))
                         .withResources(settings.getResources());
         return BuilderPodSpec.forStrategy(settings.getStrategy()).pod(request);

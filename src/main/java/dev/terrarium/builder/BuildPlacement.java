@@ -66,6 +66,21 @@ public record BuildPlacement(
     }
 
     /**
+     * The name of the build's netrc Secret (the credentials of its package indexes), when its spec
+     * names index Secrets: in the build namespace, or beside the ImageBuild.
+     */
+    public Optional<String> netrcSecret(ImageBuild build) {
+        if (build.getSpec().getIndexSecrets() == null
+                || build.getSpec().getIndexSecrets().isEmpty()) {
+            return Optional.empty();
+        }
+        String namespace = build.getMetadata().getNamespace();
+        String name = build.getMetadata().getName();
+        return Optional.of(
+                separate() ? Names.netrcSecret(namespace, name) : Names.netrcSecret(name));
+    }
+
+    /**
      * The Secret the build pod pushes with: the copy of the tenant's own, else in the build
      * namespace the shared one for the default repository, else the ImageBuild's (single-team
      * mode), or null for none.

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *     certificate
  * @param buildArgs build-argument name to value ({@link BuildContext#buildArgs()})
  * @param resources resources of each step of the build pod, or null
+ * @param netrcSecret a Secret whose {@code netrc} key holds the package indexes' credentials, or
+ *     null for none; only the build step mounts it, and buildah hands it to the install step as a
+ *     build secret, never as a layer or an argument
  */
 public record BuildRequest(
         String builderImage,
@@ -34,7 +37,8 @@ public record BuildRequest(
         String pushSecret,
         boolean insecureRegistry,
         Map<String, String> buildArgs,
-        ResourceRequirements resources) {
+        ResourceRequirements resources,
+        String netrcSecret) {
 
     /** repository (as ImageBuildSpec allows it) : tag. */
     private static final Pattern TARGET =
@@ -61,6 +65,9 @@ public record BuildRequest(
         dnsSubdomain("contextConfigMap", contextConfigMap);
         if (pushSecret != null) {
             dnsSubdomain("pushSecret", pushSecret);
+        }
+        if (netrcSecret != null) {
+            dnsSubdomain("netrcSecret", netrcSecret);
         }
         contextFiles = List.copyOf(contextFiles);
         for (String file : contextFiles) {
@@ -91,6 +98,28 @@ public record BuildRequest(
         buildArgs = Collections.unmodifiableMap(args);
     }
 
+    /** A request without index credentials. */
+    public BuildRequest(
+            String builderImage,
+            String target,
+            String contextConfigMap,
+            List<String> contextFiles,
+            String pushSecret,
+            boolean insecureRegistry,
+            Map<String, String> buildArgs,
+            ResourceRequirements resources) {
+        this(
+                builderImage,
+                target,
+                contextConfigMap,
+                contextFiles,
+                pushSecret,
+                insecureRegistry,
+                buildArgs,
+                resources,
+                null);
+    }
+
     /**
      * A request for {@code context} built by {@code builderImage}, with no push secret and no
      * resources.
@@ -117,7 +146,8 @@ public record BuildRequest(
                 secret,
                 insecureRegistry,
                 buildArgs,
-                resources);
+                resources,
+                netrcSecret);
     }
 
     public BuildRequest withInsecureRegistry(boolean insecure) {
@@ -129,7 +159,8 @@ public record BuildRequest(
                 pushSecret,
                 insecure,
                 buildArgs,
-                resources);
+                resources,
+                netrcSecret);
     }
 
     public BuildRequest withResources(ResourceRequirements newResources) {
@@ -141,7 +172,21 @@ public record BuildRequest(
                 pushSecret,
                 insecureRegistry,
                 buildArgs,
-                newResources);
+                newResources,
+                netrcSecret);
+    }
+
+    public BuildRequest withNetrcSecret(String secret) {
+        return new BuildRequest(
+                builderImage,
+                target,
+                contextConfigMap,
+                contextFiles,
+                pushSecret,
+                insecureRegistry,
+                buildArgs,
+                resources,
+                secret);
     }
 
     private static void dnsSubdomain(String field, String name) {

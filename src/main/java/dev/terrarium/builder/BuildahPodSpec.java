@@ -2,6 +2,8 @@ package dev.terrarium.builder;
 
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.buildcontext.BuildContext;
+import dev.terrarium.buildcontext.BuildContextGenerator;
+import dev.terrarium.credentials.IndexCredentials;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -65,6 +67,9 @@ public final class BuildahPodSpec implements BuilderPodSpec {
     static final String AUTH_FILE = AUTH_DIR + "/" + BuilderVolumes.DOCKER_CONFIG_FILE;
     static final String IMAGE_DIR = "/workspace/image";
 
+    /** Where the build step finds the netrc Secret, which it hands to buildah as a build secret. */
+    static final String NETRC_DIR = "/workspace/pip-netrc";
+
     /**
      * The built image as the build step leaves it: an OCI layout, whose blobs the push step sends
      * as they are, so that the digest it reports is the digest of what the build made.
@@ -88,6 +93,9 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         if (request.pushSecret() != null) {
             volumes.add(BuilderVolumes.pushSecretVolume(request.pushSecret()));
         }
+        if (request.netrcSecret() != null) {
+            volumes.add(BuilderVolumes.netrcVolume(request.netrcSecret()));
+        }
         return new BuilderPod(buildStep(request), pushStep(request), volumes);
     }
 
@@ -98,6 +106,15 @@ public final class BuildahPodSpec implements BuilderPodSpec {
             // The base image usually comes from the same registry (a mirror, in an air-gapped
             // cluster).
             args.add("--tls-verify=false");
+        }
+        if (request.netrcSecret() != null) {
+            args.add(
+                    "--secret=id="
+                            + BuildContextGenerator.NETRC_SECRET_ID
+                            + ",src="
+                            + NETRC_DIR
+                            + "/"
+                            + IndexCredentials.NETRC_KEY);
         }
         args.add("--file=" + BuilderVolumes.CONTEXT_DIR + "/" + BuildContext.DOCKERFILE);
         args.add("--tag=" + request.target());
@@ -116,6 +133,9 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         List<VolumeMount> mounts = new ArrayList<>(BuilderVolumes.contextMounts(request));
         mounts.add(BuilderVolumes.mount(STORAGE_VOLUME, STORAGE_DIR, false));
         mounts.add(BuilderVolumes.mount(IMAGE_VOLUME, IMAGE_DIR, false));
+        if (request.netrcSecret() != null) {
+            mounts.add(BuilderVolumes.netrcMount(NETRC_DIR));
+        }
         return BuilderVolumes.container(
                         BuilderPod.BUILD_CONTAINER,
                         request.builderImage(),
@@ -154,6 +174,12 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                 .build();
     }
 
+    /**
+     * Build, write the OCI layout, then drop the layer store: with vfs it holds a full copy of the
+     * root filesystem per layer (GBs for a CUDA or Jupyter environment), and the pod, with its
+     * emptyDir, outlives the build as the Job's record; only the layout is read afterwards. A
+     * failure to clean up does not fail a build that succeeded.
+     */
     static String script() {
         return "set -eu\n"
                 + "buildah build \"$@\"\n"
@@ -161,7 +187,8 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                 + IMAGE_VARIABLE
                 + "\" "
                 + LAYOUT
-                + "\n";
+                + "\n"
+                + "buildah rmi --all --force --storage-driver=vfs >/dev/null || true\n";
     }
 
     private static SecurityContext buildSecurityContext() {

@@ -1,5 +1,6 @@
 package dev.terrarium.builder;
 
+import dev.terrarium.credentials.IndexCredentials;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -27,6 +28,7 @@ final class BuilderVolumes {
     private static final String CONTEXT_VOLUME = "context";
     private static final String CONTEXT_DIR_VOLUME = "context-dir";
     private static final String PUSH_SECRET_VOLUME = "push-secret";
+    private static final String NETRC_VOLUME = "pip-netrc";
     private static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
     private BuilderVolumes() {}
@@ -72,6 +74,24 @@ final class BuilderVolumes {
                 .endItem()
                 .endSecret()
                 .build();
+    }
+
+    /** The netrc Secret's {@code netrc} key as the file {@code netrc}. */
+    static Volume netrcVolume(String secretName) {
+        return new VolumeBuilder()
+                .withName(NETRC_VOLUME)
+                .withNewSecret()
+                .withSecretName(secretName)
+                .addNewItem()
+                .withKey(IndexCredentials.NETRC_KEY)
+                .withPath(IndexCredentials.NETRC_KEY)
+                .endItem()
+                .endSecret()
+                .build();
+    }
+
+    static VolumeMount netrcMount(String directory) {
+        return mount(NETRC_VOLUME, directory, true);
     }
 
     static VolumeMount pushSecretMount(String directory) {

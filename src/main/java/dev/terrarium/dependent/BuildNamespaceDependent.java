@@ -27,6 +27,9 @@ import java.util.Set;
 public abstract class BuildNamespaceDependent<R extends HasMetadata>
         extends CRUDNoGCKubernetesDependentResource<R, ImageBuild> {
 
+    /** A name no Kubernetes object can have (it is not a DNS name): the target of nothing. */
+    protected static final String NO_OBJECT = "-";
+
     /** Where builds run; the subclass holds it, so that its bean keeps a no-argument super. */
     protected abstract BuildPlacement placement();
 

@@ -35,11 +35,13 @@ public class BuildPushSecretDependent extends BuildNamespaceDependent<Secret> {
         return placement;
     }
 
+    /**
+     * The copy's name; for a build without one, a name no object has: this informer also sees the
+     * build's other Secrets (its netrc), and the workflow asks for the copy to delete it.
+     */
     @Override
     protected String objectName(ImageBuild build) {
-        return placement
-                .pushSecretCopy(build)
-                .orElseThrow(() -> new IllegalStateException("no push secret to copy"));
+        return placement.pushSecretCopy(build).orElse(NO_OBJECT);
     }
 
     @Override

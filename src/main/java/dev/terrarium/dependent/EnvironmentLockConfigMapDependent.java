@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code <environment>-lock}: the resolved package lock of the image the Environment currently
  * points to, copied from that build's own lock ({@code lock}), and the same lock in the files
  * people take to another tool ({@link LockFormats}: environment.yml, its from-history form and
- * explicit.txt for conda; requirements.txt for venv).
+ * explicit.txt for conda; requirements.txt and the exact pylock.toml for venv).
  */
 @KubernetesDependent(
         useSSA = BooleanWithUndefined.TRUE,
@@ -54,7 +54,7 @@ public class EnvironmentLockConfigMapDependent
         data.put("lock", lock.text());
         data.put("image", lock.image());
         data.put("imageBuild", lock.imageBuild());
-        data.putAll(LockFormats.of(lock.text(), name, lock.resolved()));
+        data.putAll(LockFormats.of(lock.text(), lock.pylockToml(), name, lock.resolved()));
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(Names.environmentLock(name))

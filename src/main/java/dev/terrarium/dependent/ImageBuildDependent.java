@@ -3,6 +3,7 @@ package dev.terrarium.dependent;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
+import dev.terrarium.api.PipIndex;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.resolution.EnvironmentResolver;
@@ -39,6 +40,12 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
                         ? null
                         : environment.getSpec().getOutput().getPushSecret());
         spec.setRebuild(resolution.rebuild());
+        if (!resolution.indexSecrets().isEmpty()) {
+            spec.setIndexSecrets(
+                    resolution.indexSecrets().stream()
+                            .map(secret -> new PipIndex(secret.url(), secret.secretName()))
+                            .toList());
+        }
         spec.setResolved(resolution.resolved());
         spec.setBuild(resolution.build());
         ImageBuild build = new ImageBuild();

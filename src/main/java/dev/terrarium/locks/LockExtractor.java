@@ -1,13 +1,19 @@
 package dev.terrarium.locks;
 
 import dev.terrarium.api.Manager;
+import dev.terrarium.buildcontext.BuildContextGenerator;
 import dev.terrarium.buildcontext.LockMarkers;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Reads the resolved lock back out of a builder's log; see {@link LockMarkers} for the format. */
+/**
+ * Reads the resolved lock, and the exact lock of a venv build, back out of a builder's log; see
+ * {@link LockMarkers} for the format.
+ */
 public final class LockExtractor {
 
     private static final String BEGIN = "begin";
@@ -16,10 +22,14 @@ public final class LockExtractor {
     private static final String EXPLICIT = "@EXPLICIT";
     private static final String PIP_LINE = "# pip ";
 
+    /** The name of the lock's own block, which has none in the log. */
+    static final String UNNAMED = "";
+
     private LockExtractor() {}
 
     /**
-     * The last complete lock the build of {@code specHash} printed in {@code log}.
+     * The last complete lock the build of {@code specHash} printed in {@code log}, with the last
+     * complete {@code pylock.toml} block printed after it, if any.
      *
      * @return empty when the log holds no complete lock of that hash: no markers, markers of
      *     another spec only, a begin without an end, or an end whose line count disagrees with the
@@ -27,36 +37,59 @@ public final class LockExtractor {
      */
     public static Optional<ResolvedLock> extract(String log, String specHash, Manager manager) {
         Objects.requireNonNull(manager, "manager");
-        if (log == null) {
+        Map<String, String> blocks = blocks(log, specHash);
+        String text = blocks.get(UNNAMED);
+        if (text == null) {
             return Optional.empty();
         }
+        return Optional.of(
+                new ResolvedLock(
+                        text,
+                        countPackages(text, manager),
+                        manager == Manager.VENV
+                                ? blocks.get(BuildContextGenerator.PYLOCK_BLOCK)
+                                : null));
+    }
+
+    /**
+     * Every complete block of {@code specHash} in the log by its name ({@link #UNNAMED} for the
+     * lock itself), each the last complete one of its name, its lines ending in a newline.
+     */
+    static Map<String, String> blocks(String log, String specHash) {
+        Map<String, String> complete = new HashMap<>();
+        if (log == null) {
+            return complete;
+        }
         String prefix = LockMarkers.prefix(specHash);
+        String name = null;
         List<String> block = null;
-        List<String> complete = null;
         for (String line : log.split("\n", -1)) {
             int at = line.indexOf(prefix);
             if (at < 0) {
                 continue;
             }
             String rest = stripCarriageReturn(line.substring(at + prefix.length()));
-            if (rest.strip().equals(BEGIN)) {
+            String stripped = rest.strip();
+            if (stripped.equals(BEGIN) || stripped.startsWith(BEGIN + " ")) {
+                name = stripped.substring(BEGIN.length()).strip();
                 block = new ArrayList<>();
             } else if (rest.startsWith(LINE)) {
                 if (block != null) {
                     block.add(rest.startsWith(LINE + " ") ? rest.substring(2) : rest.substring(1));
                 }
             } else if (rest.startsWith(END)) {
-                if (block != null && count(rest.substring(END.length())) == block.size()) {
-                    complete = block;
+                String[] words = rest.substring(END.length()).strip().split(" ", -1);
+                String ended = words.length == 2 ? words[0] : UNNAMED;
+                if (block != null
+                        && ended.equals(name)
+                        && count(words[words.length - 1]) == block.size()) {
+                    complete.put(name, block.isEmpty() ? "" : String.join("\n", block) + "\n");
                 }
                 block = null;
+                name = null;
             }
         }
-        if (complete == null) {
-            return Optional.empty();
-        }
-        String text = complete.isEmpty() ? "" : String.join("\n", complete) + "\n";
-        return Optional.of(new ResolvedLock(text, countPackages(text, manager)));
+        return complete;
     }
 
     /**

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 /**
  * The lock in the files people paste into another tool, derived from the lock a build printed: for
  * conda environments what {@code conda env export}, {@code conda env export --from-history} and
- * {@code conda list --explicit} write; for venv environments what {@code pip freeze} writes. Pure;
- * a line it cannot read is left out of the derived files, never guessed.
+ * {@code conda list --explicit} write; for venv environments what {@code pip freeze} writes, and
+ * the exact pylock.toml the build printed. Pure; a line it cannot read is left out of the derived
+ * files, never guessed.
  */
 public final class LockFormats {
 
@@ -31,6 +32,13 @@ public final class LockFormats {
 
     /** {@code pip freeze} of a venv environment. */
     public static final String REQUIREMENTS_TXT = "requirements.txt";
+
+    /**
+     * PEP 751: the exact lock of a venv environment, every artifact's URL and hash, as {@code uv
+     * pip compile --format pylock.toml} writes it; what {@code uv pip install -r pylock.toml} and
+     * files.pylockToml take back.
+     */
+    public static final String PYLOCK_TOML = "pylock.toml";
 
     private static final String PIP_PREFIX = "# pip ";
 
@@ -50,13 +58,18 @@ public final class LockFormats {
      *
      * @param lock the lock as the build printed it (an {@code @EXPLICIT} list with {@code # pip}
      *     lines for conda, {@code uv pip freeze} output for venv)
+     * @param pylock the exact lock a venv build printed, or null; passed on as it is
      * @param name the environment's name, for the {@code name:} line
      * @param resolved what the build was asked to build
      */
-    public static Map<String, String> of(String lock, String name, ResolvedEnvironment resolved) {
+    public static Map<String, String> of(
+            String lock, String pylock, String name, ResolvedEnvironment resolved) {
         Map<String, String> files = new LinkedHashMap<>();
         if (resolved.getManager() == Manager.VENV) {
             files.put(REQUIREMENTS_TXT, endWithNewline(lock));
+            if (pylock != null) {
+                files.put(PYLOCK_TOML, endWithNewline(pylock));
+            }
             return files;
         }
         List<String> explicit = new ArrayList<>();

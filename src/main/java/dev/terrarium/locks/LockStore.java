@@ -2,6 +2,7 @@ package dev.terrarium.locks;
 
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.LockStatus;
+import dev.terrarium.api.Manager;
 import dev.terrarium.kube.Owners;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.naming.Names;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -24,6 +26,9 @@ import org.jboss.logging.Logger;
 public class LockStore {
 
     public static final String LOCK_KEY = "lock";
+
+    /** The exact lock of a venv build, when the build printed one. */
+    public static final String PYLOCK_KEY = LockFormats.PYLOCK_TOML;
 
     private static final Logger LOG = Logger.getLogger(LockStore.class);
 
@@ -44,7 +49,7 @@ public class LockStore {
                         log,
                         build.getSpec().getSpecHash(),
                         build.getSpec().getResolved().getManager())
-                .map(found -> store(build, found.text(), found.packages()));
+                .map(found -> store(build, found.text(), found.packages(), found.pylockToml()));
     }
 
     /**
@@ -53,16 +58,17 @@ public class LockStore {
      */
     public LockStatus fromImage(ImageBuild build, String digest) {
         try {
-            return registry.lockInImage(build, digest)
-                    .map(
-                            text ->
-                                    store(
-                                            build,
-                                            text,
-                                            LockExtractor.countPackages(
-                                                    text,
-                                                    build.getSpec().getResolved().getManager())))
-                    .orElse(null);
+            Optional<String> text = registry.lockInImage(build, digest);
+            if (text.isEmpty()) {
+                return null;
+            }
+            Manager manager = build.getSpec().getResolved().getManager();
+            String pylock =
+                    manager == Manager.VENV
+                            ? registry.pylockInImage(build, digest).orElse(null)
+                            : null;
+            return store(
+                    build, text.get(), LockExtractor.countPackages(text.get(), manager), pylock);
         } catch (RegistryException e) {
             LOG.infof("cannot read the lock from %s: %s", digest, e.getMessage());
             return null;
@@ -86,10 +92,18 @@ public class LockStore {
             return null;
         }
         return store(
-                build, lock.getData().get(LOCK_KEY), source.getStatus().getLock().getPackages());
+                build,
+                lock.getData().get(LOCK_KEY),
+                source.getStatus().getLock().getPackages(),
+                lock.getData().get(PYLOCK_KEY));
     }
 
-    private LockStatus store(ImageBuild build, String text, int packages) {
+    private LockStatus store(ImageBuild build, String text, int packages, String pylock) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(LOCK_KEY, text);
+        if (pylock != null) {
+            data.put(PYLOCK_KEY, pylock);
+        }
         String name = Names.buildLock(build.getMetadata().getName());
         ConfigMap lock =
                 new ConfigMapBuilder()
@@ -103,7 +117,7 @@ public class LockStore {
                         .withOwnerReferences(Owners.controller(build))
                         .endMetadata()
                         .withImmutable(true)
-                        .withData(Map.of(LOCK_KEY, text))
+                        .withData(data)
                         .build();
         client.resource(lock).fieldManager("imagebuild").forceConflicts().serverSideApply();
         return new LockStatus(name, packages);

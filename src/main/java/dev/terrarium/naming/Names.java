@@ -55,6 +55,19 @@ public final class Names {
     }
 
     /**
+     * The netrc Secret of an ImageBuild's package-index credentials in the build namespace, for its
+     * build's run; see {@link #buildJob}.
+     */
+    public static String netrcSecret(String tenantNamespace, String imageBuild) {
+        return inBuildNamespace(tenantNamespace, imageBuild, "-netrc");
+    }
+
+    /** The netrc Secret of an ImageBuild built beside it (single-team mode). */
+    public static String netrcSecret(String imageBuild) {
+        return truncate(imageBuild, MAX_LABEL - "-netrc".length()) + "-netrc";
+    }
+
+    /**
      * {@code <namespace>-<imagebuild>} shortened, then a digest of the pair: names alone would
      * collide ({@code a-b}/{@code c} and {@code a}/{@code b-c}) and do not fit, the digest keeps
      * them apart ('/' is in neither part). Dots become dashes: a Job's name must be a label.

@@ -12,6 +12,7 @@ import dev.terrarium.builder.BuilderPod;
 import dev.terrarium.buildlogs.BuildLogStore;
 import dev.terrarium.dependent.BuildContextConfigMapDependent;
 import dev.terrarium.dependent.BuildJobDependent;
+import dev.terrarium.dependent.BuildNetrcSecretDependent;
 import dev.terrarium.dependent.BuildPushSecretDependent;
 import dev.terrarium.kube.ContainerStates;
 import dev.terrarium.kube.JobEvents;
@@ -63,6 +64,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,10 +106,15 @@ import org.jboss.logging.Logger;
 @Workflow(
         dependents = {
             @Dependent(
-                    name = "push-secret",
+                    name = ImageBuildReconciler.PUSH_SECRET,
                     type = BuildPushSecretDependent.class,
                     activationCondition = BuildsApart.class,
                     reconcilePrecondition = PushSecretCopyWanted.class),
+            @Dependent(
+                    name = ImageBuildReconciler.NETRC,
+                    type = BuildNetrcSecretDependent.class,
+                    activationCondition = BuildsApart.class,
+                    reconcilePrecondition = NetrcSecretWanted.class),
             @Dependent(
                     name = "context",
                     type = BuildContextConfigMapDependent.class,
@@ -122,6 +129,11 @@ import org.jboss.logging.Logger;
 public class ImageBuildReconciler implements Reconciler<ImageBuild> {
 
     private static final Logger LOG = Logger.getLogger(ImageBuildReconciler.class);
+
+    /** The workflow's names of its two Secret dependents. */
+    static final String PUSH_SECRET = "push-secret";
+
+    static final String NETRC = "netrc";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /**
@@ -208,11 +220,10 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     public UpdateControl<ImageBuild> reconcile(ImageBuild build, Context<ImageBuild> context) {
         ImageBuildPhase phase = build.getStatus() == null ? null : build.getStatus().getPhase();
         if (phase == ImageBuildPhase.Succeeded || phase == ImageBuildPhase.Failed) {
-            // The workflow deletes a finished build's push secret copy; a deletion that found the
-            // copy not yet in its cache (a busy informer) is tried again until the copy is gone.
-            boolean copyLeft =
-                    placement.pushSecretCopy(build).isPresent()
-                            && context.getSecondaryResource(Secret.class).isPresent();
+            // The workflow deletes a finished build's push secret copy and netrc Secret; a deletion
+            // that found one not yet in its cache (a busy informer) is tried again until it is
+            // gone.
+            boolean copyLeft = secretsLeft(build, context);
             return copyLeft
                     ? UpdateControl.<ImageBuild>noUpdate().rescheduleAfter(NO_POD_RECHECK)
                     : UpdateControl.noUpdate();
@@ -611,7 +622,23 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         wakeWaitingBuilds(build, context);
         // The status write is filtered as our own: one more round lets the workflow see the end
         // and delete the copy of the push secret.
-        return placement.pushSecretCopy(build).isPresent() ? recorded.reschedule() : recorded;
+        return placement.pushSecretCopy(build).isPresent()
+                        || placement.netrcSecret(build).isPresent()
+                ? recorded.reschedule()
+                : recorded;
+    }
+
+    /**
+     * Whether a Secret of a finished build (the copy of its push secret, its netrc) is still where
+     * it ran. Both informers see both Secrets of a build, so they are told apart by name.
+     */
+    private boolean secretsLeft(ImageBuild build, Context<ImageBuild> context) {
+        Set<String> names = new HashSet<>();
+        placement.pushSecretCopy(build).ifPresent(names::add);
+        placement.netrcSecret(build).ifPresent(names::add);
+        return !names.isEmpty()
+                && context.getSecondaryResources(Secret.class).stream()
+                        .anyMatch(secret -> names.contains(secret.getMetadata().getName()));
     }
 
     private static String result(ImageBuildStatus status) {

@@ -23,6 +23,8 @@ public class RegistryAccess {
      */
     static final String LOCK_PATH = "opt/terrarium/lock";
 
+    static final String PYLOCK_PATH = "opt/terrarium/pylock.toml";
+
     private final RegistryClient registry;
     private final KubernetesClient kubernetes;
     private final BuildPlacement placement;
@@ -61,6 +63,12 @@ public class RegistryAccess {
     public Optional<String> lockInImage(ImageBuild build, String digest) {
         ImageReference image = ImageReference.parse(build.getSpec().getRepository() + "@" + digest);
         return registry.readFileFromImage(image, credentials(build, image), LOCK_PATH);
+    }
+
+    /** The exact lock (pylock.toml) that a venv build wrote into the image, when it wrote one. */
+    public Optional<String> pylockInImage(ImageBuild build, String digest) {
+        ImageReference image = ImageReference.parse(build.getSpec().getRepository() + "@" + digest);
+        return registry.readFileFromImage(image, credentials(build, image), PYLOCK_PATH);
     }
 
     /** The digest that the tag of the build's repository points at, when the registry has it. */

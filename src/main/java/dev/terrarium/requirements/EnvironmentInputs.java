@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
  * @param ignoredKeys an environment.yml's keys that were read past
  * @param pipHashes a requirements.txt's {@code --hash} values, by the {@link SourcedText#where()}
  *     of their requirement
+ * @param indexOptions the package-index options written in the file, in its order
+ * @param pylockToml a pylock.toml, verbatim, or null when the input is none
+ * @param pylockField the field that holds the pylock.toml, or null
  */
 record EnvironmentInputs(
         List<SourcedText> packages,
@@ -31,10 +34,14 @@ record EnvironmentInputs(
         String environmentYml,
         List<EnvironmentYml.FileVariable> variables,
         List<String> ignoredKeys,
-        Map<String, List<String>> pipHashes) {
+        Map<String, List<String>> pipHashes,
+        List<IndexOption> indexOptions,
+        String pylockToml,
+        String pylockField) {
 
     static final String FILES_YML = "spec.files.environmentYml";
     static final String FILES_TXT = "spec.files.requirementsTxt";
+    static final String FILES_PYLOCK = "spec.files.pylockToml";
     static final String CONFIG_MAP = "spec.fromConfigMap";
 
     static EnvironmentInputs of(
@@ -68,17 +75,28 @@ record EnvironmentInputs(
                 null,
                 List.of(),
                 List.of(),
-                Map.of());
+                Map.of(),
+                List.of(),
+                null,
+                null);
     }
 
     private static EnvironmentInputs ofFiles(EnvironmentSpec spec, List<Violation> violations) {
         EnvironmentFiles files = spec.getFiles();
-        if ((files.getEnvironmentYml() == null) == (files.getRequirementsTxt() == null)) {
+        int given =
+                (files.getEnvironmentYml() == null ? 0 : 1)
+                        + (files.getRequirementsTxt() == null ? 0 : 1)
+                        + (files.getPylockToml() == null ? 0 : 1);
+        if (given != 1) {
             violations.add(
                     Violation.of(
                             "spec.files",
-                            "exactly one of environmentYml or requirementsTxt must be set"));
+                            "exactly one of environmentYml, requirementsTxt or pylockToml must be "
+                                    + "set"));
             return none();
+        }
+        if (files.getPylockToml() != null) {
+            return ofPylockToml(files.getPylockToml(), FILES_PYLOCK, violations);
         }
         if (files.getEnvironmentYml() != null) {
             if (spec.getPython() != null) {
@@ -109,13 +127,16 @@ record EnvironmentInputs(
         if (key.endsWith(".txt")) {
             return ofRequirementsTxt(content, CONFIG_MAP, violations);
         }
+        if (key.endsWith(".toml")) {
+            return ofPylockToml(content, CONFIG_MAP, violations);
+        }
         violations.add(
                 Violation.of(
                         CONFIG_MAP,
                         "key \""
                                 + key
-                                + "\" must end in .yml or .yaml (an environment.yml) "
-                                + "or .txt (a requirements.txt)"));
+                                + "\" must end in .yml or .yaml (an environment.yml), "
+                                + ".txt (a requirements.txt) or .toml (a pylock.toml)"));
         return none();
     }
 
@@ -130,7 +151,10 @@ record EnvironmentInputs(
                 field,
                 yml.variables(),
                 yml.ignoredKeys(),
-                Map.of());
+                Map.of(),
+                yml.indexOptions(),
+                null,
+                null);
     }
 
     /** What was accepted but read past, each a sentence naming the field, for a Warning. */
@@ -162,12 +186,28 @@ record EnvironmentInputs(
                 null,
                 List.of(),
                 List.of(),
-                file.hashes());
+                file.hashes(),
+                file.indexOptions(),
+                null,
+                null);
+    }
+
+    /**
+     * A pylock.toml: checked here, installed by the build as it is; nothing of it is normalised,
+     * since uv installs its artifacts and not a resolution of its names.
+     */
+    private static EnvironmentInputs ofPylockToml(
+            String text, String field, List<Violation> violations) {
+        PylockToml.read(text, field, violations);
+        return new EnvironmentInputs(
+                List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of(),
+                List.of(), text, field);
     }
 
     private static EnvironmentInputs none() {
         return new EnvironmentInputs(
-                List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of());
+                List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of(),
+                List.of(), null, null);
     }
 
     private static List<SourcedText> items(String field, List<String> values) {

@@ -71,6 +71,16 @@ public final class EnvironmentNormalizer {
                                     + "environment.yml; use manager: conda, or list the packages in pip"));
         }
 
+        if (manager == Manager.CONDA && inputs.pylockToml() != null) {
+            violations.add(
+                    Violation.of(
+                            "spec.manager",
+                            "conda cannot install "
+                                    + inputs.pylockField()
+                                    + ": uv installs a pylock.toml into a venv; leave manager unset "
+                                    + "or set it to venv"));
+        }
+
         List<Parsed<CondaMatchSpec>> packages =
                 parseAll(inputs.packages(), MAX_PACKAGE_LENGTH, CondaMatchSpec::parse, violations);
         List<Parsed<Pep508Requirement>> pip = parseRequirements(inputs.pip(), violations);
@@ -115,6 +125,9 @@ public final class EnvironmentNormalizer {
         }
         resolved.setPython(python);
         resolved.setPip(sorted(pip, Pep508Requirement::canonical));
+        resolved.setPylockToml(inputs.pylockToml());
+        resolved.setPipIndexes(
+                PipIndexRules.merge(spec.getPipIndexes(), inputs.indexOptions(), violations));
         resolved.setSystem(systemPackages(spec.getSystem(), violations));
         resolved.setEnv(BakedVariables.normalize(spec.getEnv(), inputs.variables(), violations));
         resolved.setBaseImage(
@@ -123,6 +136,7 @@ public final class EnvironmentNormalizer {
         boolean installsSomething =
                 inputs.packages().stream().anyMatch(p -> !namesPython(p.text()))
                         || !inputs.pip().isEmpty()
+                        || inputs.pylockToml() != null
                         || (spec.getSystem() != null && !spec.getSystem().isEmpty());
         if (!installsSomething && violations.isEmpty()) {
             violations.add(nothingInstalled(inputs));

@@ -21,18 +21,23 @@ import java.util.Set;
  * prefix} are read and ignored: they say where an environment lives, not what it holds. Keys that
  * other tools write into the file (conda-lock's {@code platforms}, pixi's and others') are passed
  * over as conda passes over them, with a warning that names them; keys whose meaning Terrarium
- * would silently drop are refused.
+ * would silently drop are refused. conda-lock's {@code pip-repositories} are read as extra package
+ * indexes, and so are the package-index options of the pip list ({@code - --extra-index-url URL}),
+ * which conda hands to pip in a requirements file.
  *
  * @param variables {@code variables:} in the file's order, each as a {@code spec.env} entry would
  *     be
  * @param ignoredKeys top-level keys read past, in the file's order
+ * @param indexOptions package-index options of the pip list and conda-lock's {@code
+ *     pip-repositories}, in the file's order
  */
 public record EnvironmentYml(
         List<SourcedText> channels,
         List<SourcedText> packages,
         List<SourcedText> pip,
         List<FileVariable> variables,
-        List<String> ignoredKeys) {
+        List<String> ignoredKeys,
+        List<IndexOption> indexOptions) {
 
     /** One {@code variables:} entry and where it is, for messages. */
     public record FileVariable(String where, String name, String value) {}
@@ -49,9 +54,7 @@ public record EnvironmentYml(
     private static final Map<String, String> REFUSED_KEY_ADVICE =
             Map.of(
                     "channel_priority",
-                    "channels are used in the order given, with the operator's channel priority",
-                    "pip-repositories",
-                    "package indexes other than the default one are not supported yet");
+                    "channels are used in the order given, with the operator's channel priority");
 
     public EnvironmentYml {
         channels = List.copyOf(channels);
@@ -59,10 +62,11 @@ public record EnvironmentYml(
         pip = List.copyOf(pip);
         variables = List.copyOf(variables);
         ignoredKeys = List.copyOf(ignoredKeys);
+        indexOptions = List.copyOf(indexOptions);
     }
 
     private static EnvironmentYml empty() {
-        return new EnvironmentYml(List.of(), List.of(), List.of(), List.of(), List.of());
+        return new EnvironmentYml(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /**
@@ -79,6 +83,7 @@ public record EnvironmentYml(
         List<SourcedText> pip = new ArrayList<>();
         List<FileVariable> variables = new ArrayList<>();
         List<String> ignored = new ArrayList<>();
+        List<SourcedText> repositories = new ArrayList<>();
         String tag = firstTag(text);
         if (tag != null) {
             violations.add(Violation.of(field, tag));
@@ -127,6 +132,14 @@ public record EnvironmentYml(
                 case "dependencies" ->
                         dependencies(entry.getValue(), field, packages, pip, violations);
                 case "variables" -> variables(entry.getValue(), field, variables, violations);
+                case "pip-repositories" ->
+                        strings(
+                                entry.getValue(),
+                                field,
+                                "pip-repositories",
+                                "a package index URL",
+                                repositories,
+                                violations);
                 default -> {
                     if (REFUSED_KEY_ADVICE.containsKey(key)) {
                         violations.add(
@@ -142,7 +155,21 @@ public record EnvironmentYml(
                 }
             }
         }
-        return new EnvironmentYml(channels, packages, pip, variables, ignored);
+        List<IndexOption> indexOptions = new ArrayList<>();
+        List<SourcedText> requirements = new ArrayList<>();
+        for (SourcedText entry : pip) {
+            PipOptions.indexOption(entry)
+                    .ifPresentOrElse(indexOptions::add, () -> requirements.add(entry));
+        }
+        for (SourcedText repository : repositories) {
+            indexOptions.add(
+                    new IndexOption(
+                            IndexOption.Kind.EXTRA_INDEX_URL,
+                            repository.text().strip(),
+                            repository));
+        }
+        return new EnvironmentYml(
+                channels, packages, requirements, variables, ignored, indexOptions);
     }
 
     /**

@@ -1,12 +1,21 @@
 package dev.terrarium.requirements;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Recognises pip options (lines or list entries starting with "-"), which Terrarium does not pass
- * on.
+ * Recognises pip options (lines or list entries starting with "-"). Only the package-index options
+ * are read, from files; everything else is refused.
  */
 final class PipOptions {
+
+    private static final Map<String, IndexOption.Kind> INDEX_OPTIONS =
+            Map.of(
+                    "-i", IndexOption.Kind.INDEX_URL,
+                    "--index-url", IndexOption.Kind.INDEX_URL,
+                    "--extra-index-url", IndexOption.Kind.EXTRA_INDEX_URL,
+                    "-f", IndexOption.Kind.FIND_LINKS,
+                    "--find-links", IndexOption.Kind.FIND_LINKS);
 
     private PipOptions() {}
 
@@ -16,7 +25,12 @@ final class PipOptions {
         if (!trimmed.startsWith("-")) {
             return Optional.empty();
         }
-        String option = trimmed.split("[ =\t]", 2)[0];
+        String option = optionName(trimmed);
+        if (INDEX_OPTIONS.containsKey(option)) {
+            return Optional.of(
+                    "package index options are read in a requirements.txt or an environment.yml's "
+                            + "pip list; here, set spec.pipIndexes");
+        }
         return Optional.of(
                 switch (option) {
                     case "-r", "--requirement", "-c", "--constraint" ->
@@ -24,17 +38,34 @@ final class PipOptions {
                     case "-e", "--editable" ->
                             "options are not supported, editable installs included; list the package as "
                                     + "name @ url";
-                    case "-i",
-                            "--index-url",
-                            "--extra-index-url",
-                            "--no-index",
-                            "-f",
-                            "--find-links",
-                            "--trusted-host" ->
-                            "options are not supported, package indexes included: packages come from the build's configured "
-                                    + "index; list the requirements themselves";
+                    case "--no-index", "--trusted-host" ->
+                            "--no-index and --trusted-host are not supported: packages come from the "
+                                    + "default index, the ones --index-url, --extra-index-url and "
+                                    + "--find-links name, over https";
                     default -> "options are not supported; list the requirements themselves";
                 });
+    }
+
+    /**
+     * The package-index option {@code entry} holds ({@code --extra-index-url URL}, {@code
+     * --index-url=URL}, {@code -f URL}), with its value as written; empty when it holds another
+     * option or none.
+     */
+    static Optional<IndexOption> indexOption(SourcedText entry) {
+        String trimmed = entry.text().strip();
+        if (!trimmed.startsWith("-")) {
+            return Optional.empty();
+        }
+        String option = optionName(trimmed);
+        IndexOption.Kind kind = INDEX_OPTIONS.get(option);
+        if (kind == null) {
+            return Optional.empty();
+        }
+        String value = trimmed.substring(option.length());
+        if (value.startsWith("=")) {
+            value = value.substring(1);
+        }
+        return Optional.of(new IndexOption(kind, value.strip(), entry));
     }
 
     /**
@@ -43,5 +74,9 @@ final class PipOptions {
      */
     static boolean hasTrailingOption(String text) {
         return text.matches(".*\\s--?[A-Za-z].*");
+    }
+
+    private static String optionName(String trimmed) {
+        return trimmed.split("[ =\t]", 2)[0];
     }
 }

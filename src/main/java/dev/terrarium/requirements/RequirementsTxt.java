@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 /**
  * Splits a pip requirements.txt into requirement strings, as pip reads it: a backslash at the end
  * of a line joins it to the next, {@code #} starts a comment at the start of a line or after
- * whitespace, and blank lines are skipped. Options ({@code -r}, {@code -e}, {@code --index-url},
- * ...) are refused, but for {@code --hash} after a requirement: pip's hash-checking mode, as {@code
- * pip-compile --generate-hashes} and {@code uv pip compile --generate-hashes} write it. The
+ * whitespace, and blank lines are skipped. The package-index options ({@code -i/--index-url},
+ * {@code --extra-index-url}, {@code -f/--find-links}) are read, as is {@code --hash} after a
+ * requirement: pip's hash-checking mode, as {@code pip-compile --generate-hashes} and {@code uv pip
+ * compile --generate-hashes} write it. Other options ({@code -r}, {@code -e}, ...) are refused. The
  * requirements themselves are returned unparsed, each with the number of the line where it starts.
  */
 public final class RequirementsTxt {
@@ -30,13 +31,17 @@ public final class RequirementsTxt {
      *
      * @param hashes the {@code --hash} values ({@code sha256:<hex>}) of each requirement that has
      *     some, by its {@link SourcedText#where()}, in the order written
+     * @param indexOptions the package-index options, in the order written
      */
     public record RequirementsFile(
-            List<SourcedText> requirements, Map<String, List<String>> hashes) {
+            List<SourcedText> requirements,
+            Map<String, List<String>> hashes,
+            List<IndexOption> indexOptions) {
 
         public RequirementsFile {
             requirements = List.copyOf(requirements);
             hashes = Map.copyOf(hashes);
+            indexOptions = List.copyOf(indexOptions);
         }
     }
 
@@ -59,6 +64,7 @@ public final class RequirementsTxt {
         Map<String, List<String>> hashes = new LinkedHashMap<>();
         String[] physical = text.split("\n", -1);
         List<SourcedText> requirements = new ArrayList<>();
+        List<IndexOption> indexOptions = new ArrayList<>();
         StringBuilder logical = new StringBuilder();
         int firstLine = 0;
         for (int i = 0; i < physical.length; i++) {
@@ -81,6 +87,11 @@ public final class RequirementsTxt {
                 continue;
             }
             SourcedText whole = new SourcedText(field, field + " line " + firstLine, requirement);
+            var index = PipOptions.indexOption(whole);
+            if (index.isPresent()) {
+                indexOptions.add(index.get());
+                continue;
+            }
             var option = PipOptions.refusal(requirement);
             if (option.isPresent()) {
                 violations.add(Violation.of(whole, option.get()));
@@ -98,7 +109,7 @@ public final class RequirementsTxt {
             requirements.add(entry);
             hashes.put(entry.where(), given);
         }
-        return new RequirementsFile(requirements, hashes);
+        return new RequirementsFile(requirements, hashes, indexOptions);
     }
 
     /**

@@ -26,7 +26,7 @@ import java.util.Objects;
 public final class SpecHasher {
 
     /** The version of the build-file generator that the hash covers by default. */
-    public static final String GENERATOR = "terrarium-build/3";
+    public static final String GENERATOR = "terrarium-build/4";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

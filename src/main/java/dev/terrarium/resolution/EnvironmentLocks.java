@@ -13,9 +13,13 @@ import java.util.Optional;
  */
 public final class EnvironmentLocks {
 
-    /** A lock, with the image and the build it belongs to, and what that build was asked for. */
+    /**
+     * A lock, with the image and the build it belongs to, and what that build was asked for; {@code
+     * pylockToml} is the build's exact lock, or null when it has none.
+     */
     public record Lock(
             String text,
+            String pylockToml,
             int packages,
             String image,
             String imageBuild,
@@ -47,6 +51,7 @@ public final class EnvironmentLocks {
                         cm ->
                                 new Lock(
                                         cm.getData().get("lock"),
+                                        cm.getData().get("pylock.toml"),
                                         build.get().getStatus().getLock().getPackages(),
                                         image,
                                         build.get().getMetadata().getName(),

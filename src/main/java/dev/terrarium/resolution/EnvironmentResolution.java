@@ -16,6 +16,7 @@ import dev.terrarium.registry.InsecureRegistries;
 import dev.terrarium.requirements.EnvironmentNormalizer;
 import dev.terrarium.requirements.NormalizationDefaults;
 import dev.terrarium.requirements.NormalizationResult;
+import dev.terrarium.requirements.PipIndexRules;
 import dev.terrarium.requirements.SpecHasher;
 import dev.terrarium.requirements.SpecWarning;
 import dev.terrarium.requirements.Violation;
@@ -36,6 +37,10 @@ import java.util.Set;
  *
  * @param warnings what the spec says that is read past (see {@link
  *     dev.terrarium.requirements.NormalizationResult#warnings}); none when it is refused
+ * @param missingReason the condition reason of {@code missingSource}: {@value #SOURCE_NOT_FOUND},
+ *     {@value #CREDENTIALS_NOT_FOUND} or {@value #CREDENTIALS_INVALID}; null when nothing is
+ *     missing
+ * @param indexSecrets the Secrets spec.pipIndexes names, each with its index URL
  */
 public record EnvironmentResolution(
         ResolvedEnvironment resolved,
@@ -46,9 +51,70 @@ public record EnvironmentResolution(
         String rebuild,
         List<Violation> violations,
         String missingSource,
-        List<SpecWarning> warnings) {
+        List<SpecWarning> warnings,
+        String missingReason,
+        List<PipIndexRules.IndexSecret> indexSecrets) {
 
     public static final String REBUILD_ANNOTATION = "terrarium.dev/rebuild";
+    public static final String SOURCE_NOT_FOUND = "SourceNotFound";
+
+    /** A Secret that spec.pipIndexes names does not exist (yet). */
+    public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";
+
+    /** A Secret that spec.pipIndexes names holds no usable credentials. */
+    public static final String CREDENTIALS_INVALID = "CredentialsInvalid";
+
+    public EnvironmentResolution {
+        indexSecrets = indexSecrets == null ? List.of() : List.copyOf(indexSecrets);
+        if (missingSource != null && missingReason == null) {
+            missingReason = SOURCE_NOT_FOUND;
+        }
+    }
+
+    /** A resolution without index credentials. */
+    public EnvironmentResolution(
+            ResolvedEnvironment resolved,
+            String specHash,
+            String buildName,
+            String repository,
+            BuildSettings build,
+            String rebuild,
+            List<Violation> violations,
+            String missingSource,
+            List<SpecWarning> warnings) {
+        this(
+                resolved,
+                specHash,
+                buildName,
+                repository,
+                build,
+                rebuild,
+                violations,
+                missingSource,
+                warnings,
+                null,
+                List.of());
+    }
+
+    /**
+     * The same resolution, not buildable yet: something it needs besides the spec (a Secret of
+     * index credentials) is missing, as {@code message} says.
+     */
+    public EnvironmentResolution waitingFor(String reason, String message) {
+        return new EnvironmentResolution(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                message,
+                List.of(),
+                reason,
+                indexSecrets);
+    }
+
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     public boolean valid() {
@@ -95,6 +161,13 @@ public record EnvironmentResolution(
                     null, null, null, null, null, null, violations, null, List.of());
         }
         ResolvedEnvironment resolved = result.environment();
+        List<PipIndexRules.IndexSecret> indexSecrets = PipIndexRules.secrets(spec.getPipIndexes());
+        if (!indexSecrets.isEmpty() && resolved.getPipIndexes() != null) {
+            // A package from a private index must never be taken by another namespace for an
+            // equal spec: the namespace whose Secrets gave access is part of the hash.
+            resolved.getPipIndexes()
+                    .setCredentialsNamespace(environment.getMetadata().getNamespace());
+        }
         String builderImage = config.builds().image();
         String uvVersion =
                 resolved.getManager() == Manager.VENV ? config.builds().uvVersion() : null;
@@ -129,7 +202,7 @@ public record EnvironmentResolution(
                 Names.imageBuild(
                         environment.getMetadata().getName(),
                         specHash,
-                        variant(spec.getOutput(), options, rebuild));
+                        variant(spec.getOutput(), options, rebuild, indexSecrets));
         return new EnvironmentResolution(
                 resolved,
                 specHash,
@@ -139,7 +212,9 @@ public record EnvironmentResolution(
                 rebuild,
                 List.of(),
                 null,
-                result.warnings());
+                result.warnings(),
+                null,
+                indexSecrets);
     }
 
     /**
@@ -148,8 +223,17 @@ public record EnvironmentResolution(
      * user gave (a build that ran out of memory is retried with more) and the rebuild annotation.
      * Empty for the common case, so the name is env-hashprefix.
      */
-    private static String variant(EnvironmentOutput output, BuildOptions options, String rebuild) {
+    private static String variant(
+            EnvironmentOutput output,
+            BuildOptions options,
+            String rebuild,
+            List<PipIndexRules.IndexSecret> indexSecrets) {
         Map<String, Object> variant = new LinkedHashMap<>();
+        if (!indexSecrets.isEmpty()) {
+            variant.put(
+                    "indexSecrets",
+                    indexSecrets.stream().map(s -> s.url() + " " + s.secretName()).toList());
+        }
         if (output != null && output.getImage() != null) {
             variant.put("image", output.getImage());
         }

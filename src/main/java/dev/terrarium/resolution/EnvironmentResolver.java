@@ -2,13 +2,19 @@ package dev.terrarium.resolution;
 
 import dev.terrarium.api.ConfigMapSource;
 import dev.terrarium.api.Environment;
+import dev.terrarium.credentials.IndexCredentials;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.ImageReference;
+import dev.terrarium.requirements.PipIndexRules;
+import dev.terrarium.requirements.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Resolves an Environment once per reconcile and shares the result with its dependents and
@@ -56,11 +62,79 @@ public class EnvironmentResolver {
                 .orElseGet(
                         () -> {
                             EnvironmentResolution resolution =
-                                    EnvironmentResolution.resolve(
-                                            environment, sourceText(environment, context), config);
+                                    withCredentials(
+                                            EnvironmentResolution.resolve(
+                                                    environment,
+                                                    sourceText(environment, context),
+                                                    config),
+                                            environment,
+                                            context);
                             shared.put(KEY, resolution);
                             return resolution;
                         });
+    }
+
+    /**
+     * The resolution, or, when a Secret that spec.pipIndexes names is missing or holds no usable
+     * credentials, the same resolution waiting for it: no build starts without its credentials.
+     * Read by name, never listed; only the field, the Secret's name and its keys reach the message.
+     */
+    private EnvironmentResolution withCredentials(
+            EnvironmentResolution resolution,
+            Environment environment,
+            Context<Environment> context) {
+        if (!resolution.valid() || resolution.indexSecrets().isEmpty()) {
+            return resolution;
+        }
+        if (config.builds().namespace().isEmpty()) {
+            PipIndexRules.IndexSecret first = resolution.indexSecrets().get(0);
+            return new EnvironmentResolution(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    List.of(
+                            Violation.of(
+                                    first.field(),
+                                    "index credentials need builds in the operator's build "
+                                            + "namespace (terrarium.builds.namespace), where the "
+                                            + "operator keeps them for one build only; this "
+                                            + "operator builds beside the Environments")),
+                    null,
+                    List.of());
+        }
+        String namespace = environment.getMetadata().getNamespace();
+        List<IndexCredentials.Source> sources = new ArrayList<>();
+        for (PipIndexRules.IndexSecret wanted : resolution.indexSecrets()) {
+            Secret secret =
+                    context.getClient()
+                            .secrets()
+                            .inNamespace(namespace)
+                            .withName(wanted.secretName())
+                            .get();
+            if (secret == null) {
+                return resolution.waitingFor(
+                        EnvironmentResolution.CREDENTIALS_NOT_FOUND,
+                        wanted.field()
+                                + ": Secret "
+                                + wanted.secretName()
+                                + " with the credentials of "
+                                + wanted.url()
+                                + " does not exist in this namespace.");
+            }
+            sources.add(
+                    new IndexCredentials.Source(
+                            wanted.field(), wanted.url(), wanted.secretName(), secret.getData()));
+        }
+        try {
+            IndexCredentials.netrc(sources);
+        } catch (IllegalArgumentException e) {
+            return resolution.waitingFor(
+                    EnvironmentResolution.CREDENTIALS_INVALID, e.getMessage() + ".");
+        }
+        return resolution;
     }
 
     /**

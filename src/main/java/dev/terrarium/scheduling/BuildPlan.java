@@ -27,7 +27,10 @@ public final class BuildPlan {
     /** An equal build already succeeded: take its image, build nothing. */
     public record Reuse(ImageBuild source) implements Decision {}
 
-    /** An equal build is queued or running elsewhere: wait for it and take its image. */
+    /**
+     * An equal build is building, is admitted now, or waits ahead in this build's own namespace:
+     * wait for it and take its image.
+     */
     public record Follow(ImageBuild leader) implements Decision {}
 
     /** A build slot is free for this build: start its Job. */
@@ -55,6 +58,12 @@ public final class BuildPlan {
     /**
      * The next step of {@code self}.
      *
+     * <p>A build follows an equal build only when that one builds (Running, or admitted to a slot),
+     * is the one the queue admits now, or waits ahead of it in its own namespace. It never follows
+     * an equal build that waits in another namespace's queue: that namespace's limit would hold it
+     * there without bound. Such builds queue each in their own namespace; the first of them the
+     * queue admits builds and the others follow it.
+     *
      * @param self a build that is not finished and has no Job yet
      * @param all every ImageBuild in the cluster, self included
      * @param admitted keys of builds admitted to a slot whose Running phase may not be visible yet
@@ -77,36 +86,26 @@ public final class BuildPlan {
         if (succeeded.isPresent()) {
             return new Reuse(succeeded.get());
         }
-        Map<String, ImageBuild> leaders = leaders(all, admitted);
-        ImageBuild leader = leaders.get(target);
+        Queue queue = Queue.of(all, admitted, limits);
+        ImageBuild leader = queue.building().get(target);
         if (leader != null && !key(leader).equals(key(self))) {
             return new Follow(leader);
         }
-        Map<String, Integer> running = new HashMap<>();
-        List<BuildQueue.Waiting> waiting = new ArrayList<>();
-        for (ImageBuild build : leaders.values()) {
-            if (isBuilding(build, admitted)) {
-                running.merge(build.getMetadata().getNamespace(), 1, Integer::sum);
-            } else {
-                waiting.add(
-                        new BuildQueue.Waiting(
-                                build.getMetadata().getNamespace(),
-                                build.getMetadata().getName(),
-                                Instant.parse(build.getMetadata().getCreationTimestamp())));
+        ImageBuild ahead = queue.heads().get(Lane.of(self));
+        if (ahead != null && !key(ahead).equals(key(self))) {
+            return new Follow(ahead);
+        }
+        for (ImageBuild next : queue.admit()) {
+            if (key(next).equals(key(self))) {
+                return new Start();
+            }
+            // Admitted now, so it takes a slot as soon as its own reconcile runs.
+            if (target.equals(next.getSpec().target())) {
+                return new Follow(next);
             }
         }
-        List<BuildQueue.Waiting> admit = BuildQueue.admit(running, waiting, limits);
-        boolean selfAdmitted =
-                admit.stream()
-                        .anyMatch(
-                                w ->
-                                        w.namespace().equals(self.getMetadata().getNamespace())
-                                                && w.name().equals(self.getMetadata().getName()));
-        if (selfAdmitted) {
-            return new Start();
-        }
         return new Wait(
-                running.values().stream().mapToInt(Integer::intValue).sum(),
+                queue.running().values().stream().mapToInt(Integer::intValue).sum(),
                 limits.maxConcurrent());
     }
 
@@ -116,38 +115,86 @@ public final class BuildPlan {
      */
     public static List<BuildQueue.Waiting> admissible(
             Collection<ImageBuild> all, Set<String> admitted, BuildQueue.Limits limits) {
-        Map<String, Integer> running = new HashMap<>();
-        List<BuildQueue.Waiting> waiting = new ArrayList<>();
-        for (ImageBuild build : leaders(all, admitted).values()) {
-            if (isBuilding(build, admitted)) {
-                running.merge(build.getMetadata().getNamespace(), 1, Integer::sum);
-            } else {
-                waiting.add(
-                        new BuildQueue.Waiting(
-                                build.getMetadata().getNamespace(),
-                                build.getMetadata().getName(),
-                                Instant.parse(build.getMetadata().getCreationTimestamp())));
-            }
-        }
-        return BuildQueue.admit(running, waiting, limits);
+        return Queue.of(all, admitted, limits).admit().stream().map(BuildPlan::waiting).toList();
+    }
+
+    private static BuildQueue.Waiting waiting(ImageBuild build) {
+        return new BuildQueue.Waiting(
+                build.getMetadata().getNamespace(),
+                build.getMetadata().getName(),
+                Instant.parse(build.getMetadata().getCreationTimestamp()));
     }
 
     private static boolean isBuilding(ImageBuild build, Set<String> admitted) {
         return phase(build) == ImageBuildPhase.Running || admitted.contains(key(build));
     }
 
+    /** A target's queue within one namespace. */
+    private record Lane(String target, String namespace) {
+        static Lane of(ImageBuild build) {
+            return new Lane(build.getSpec().target(), build.getMetadata().getNamespace());
+        }
+    }
+
     /**
-     * Per target, the unfinished build that builds it: the one already building, else the oldest,
-     * so the choice is stable while builds wait and moves to a follower only when its leader is
-     * gone or failed. Targets that succeeded have no leader: their builds take the image.
+     * The queue as it stands.
+     *
+     * @param building per target, the build that builds it
+     * @param running builds building per namespace
+     * @param heads per target and namespace without a build building that target, the oldest build:
+     *     the one that competes for a slot
+     * @param admit the heads the queue admits now, in order, at most one per target
      */
-    static Map<String, ImageBuild> leaders(Collection<ImageBuild> all, Set<String> admitted) {
+    private record Queue(
+            Map<String, ImageBuild> building,
+            Map<String, Integer> running,
+            Map<Lane, ImageBuild> heads,
+            List<ImageBuild> admit) {
+
+        static Queue of(
+                Collection<ImageBuild> all, Set<String> admitted, BuildQueue.Limits limits) {
+            Map<String, ImageBuild> building = new HashMap<>();
+            Map<String, Integer> running = new HashMap<>();
+            List<ImageBuild> unfinished = unfinished(all);
+            for (ImageBuild build : unfinished) {
+                if (isBuilding(build, admitted)) {
+                    building.merge(
+                            build.getSpec().target(), build, (a, b) -> better(a, b, admitted));
+                    running.merge(build.getMetadata().getNamespace(), 1, Integer::sum);
+                }
+            }
+            Map<Lane, ImageBuild> heads = new HashMap<>();
+            for (ImageBuild build : unfinished) {
+                if (!building.containsKey(build.getSpec().target())) {
+                    heads.merge(
+                            Lane.of(build),
+                            build,
+                            (a, b) -> OLDEST_FIRST.compare(a, b) <= 0 ? a : b);
+                }
+            }
+            Map<BuildQueue.Waiting, ImageBuild> byWaiting = new HashMap<>();
+            heads.values().forEach(build -> byWaiting.put(waiting(build), build));
+            List<ImageBuild> admit =
+                    BuildQueue.admit(
+                                    running,
+                                    byWaiting.keySet(),
+                                    limits,
+                                    w -> byWaiting.get(w).getSpec().target())
+                            .stream()
+                            .map(byWaiting::get)
+                            .toList();
+            return new Queue(building, running, heads, admit);
+        }
+    }
+
+    /** Builds that may still build: not finished, not being deleted, their target not built. */
+    private static List<ImageBuild> unfinished(Collection<ImageBuild> all) {
         Set<String> done =
                 all.stream()
                         .filter(b -> phase(b) == ImageBuildPhase.Succeeded)
                         .map(b -> b.getSpec().target())
                         .collect(Collectors.toSet());
-        Map<String, ImageBuild> leaders = new HashMap<>();
+        List<ImageBuild> unfinished = new ArrayList<>();
         for (ImageBuild build : all) {
             ImageBuildPhase phase = phase(build);
             if (phase == ImageBuildPhase.Succeeded
@@ -156,11 +203,14 @@ public final class BuildPlan {
                     || build.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            leaders.merge(build.getSpec().target(), build, (a, b) -> better(a, b, admitted));
+            unfinished.add(build);
         }
-        return leaders;
+        return unfinished;
     }
 
+    /**
+     * Of two builds of one target, the one that builds it: one already building, else the oldest.
+     */
     private static ImageBuild better(ImageBuild a, ImageBuild b, Set<String> admitted) {
         boolean aBuilding = isBuilding(a, admitted);
         boolean bBuilding = isBuilding(b, admitted);

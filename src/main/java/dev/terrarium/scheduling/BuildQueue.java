@@ -7,9 +7,12 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Fair admission of waiting builds to build slots: at most {@code maxConcurrent} in the cluster and
@@ -46,6 +49,20 @@ public final class BuildQueue {
      */
     public static List<Waiting> admit(
             Map<String, Integer> runningPerNamespace, Collection<Waiting> waiting, Limits limits) {
+        return admit(runningPerNamespace, waiting, limits, w -> w);
+    }
+
+    /**
+     * As {@link #admit(Map, Collection, Limits)}, where waiting builds that {@code sameBuild} maps
+     * to one value make one build: the first of them to reach a slot takes it, the others take no
+     * slot and are not admitted (they take its image).
+     */
+    public static List<Waiting> admit(
+            Map<String, Integer> runningPerNamespace,
+            Collection<Waiting> waiting,
+            Limits limits,
+            Function<Waiting, ?> sameBuild) {
+        Set<Object> taken = new HashSet<>();
         Map<String, Integer> running = new HashMap<>(runningPerNamespace);
         int free =
                 limits.maxConcurrent()
@@ -79,7 +96,11 @@ public final class BuildQueue {
             if (next == null) {
                 break;
             }
-            admitted.add(queues.get(next).pollFirst());
+            Waiting head = queues.get(next).pollFirst();
+            if (!taken.add(sameBuild.apply(head))) {
+                continue;
+            }
+            admitted.add(head);
             running.merge(next, 1, Integer::sum);
             free--;
         }

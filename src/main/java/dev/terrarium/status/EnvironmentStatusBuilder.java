@@ -75,7 +75,7 @@ public final class EnvironmentStatusBuilder {
         if (resolution.missingSource() != null) {
             status.setPhase(EnvironmentPhase.Pending);
             health = Health.RECONCILING;
-            reason = "SourceNotFound";
+            reason = resolution.missingReason();
             message = resolution.missingSource() + " Waiting for it.";
         } else if (!resolution.valid()) {
             status.setPhase(EnvironmentPhase.Invalid);

@@ -76,6 +76,7 @@ final class HostileInputs {
         workloadFields(cases);
         environmentFields(cases);
         meanings(cases);
+        packageIndexes(cases);
         children(cases);
         return List.copyOf(cases);
     }
@@ -95,6 +96,89 @@ final class HostileInputs {
 
     private static void operator(List<Case> cases, String id, String field, String spec) {
         cases.add(new Case(id, "Environment", "h-" + id, RefusedBy.OPERATOR, field, spec));
+    }
+
+    /**
+     * Package indexes: the schema refuses what spec.pipIndexes cannot hold, the operator the same
+     * URLs written inside a file.
+     */
+    private static void packageIndexes(List<Case> cases) {
+        String[][] urls = {
+            {"index-file-url", "file:///srv/wheels"},
+            {"index-http-remote", "http://mirror.example.com/simple"},
+            {"index-http-loopback-lookalike", "http://127.0.0.1.example.com/simple"},
+            {"index-userinfo", "https://user:secret@private.example.com/simple"},
+            {"index-token-userinfo", "https://token@private.example.com/simple"},
+            {"index-variable", "https://private.example.com/${TOKEN}/simple"},
+            {"index-too-long", "https://example.com/" + "a".repeat(500)},
+        };
+        for (String[] row : urls) {
+            env(
+                    cases,
+                    row[0],
+                    "spec.pipIndexes.extraIndexUrls[0].url",
+                    "{" + PIP + ", pipIndexes: {extraIndexUrls: [{url: \"" + row[1] + "\"}]}}");
+        }
+        env(
+                cases,
+                "index-url-http-remote",
+                "spec.pipIndexes.indexUrl.url",
+                "{"
+                        + PIP
+                        + ", pipIndexes: {indexUrl: {url: \"http://mirror.example.com/simple\"}}}");
+        env(
+                cases,
+                "find-links-file",
+                "spec.pipIndexes.findLinks[0].url",
+                "{" + PIP + ", pipIndexes: {findLinks: [{url: \"file:///srv/wheels\"}]}}");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= 10; i++) {
+            many.append(i == 0 ? "" : ", ")
+                    .append("{url: \"https://i")
+                    .append(i)
+                    .append(".example.com/s\"}");
+        }
+        env(
+                cases,
+                "index-too-many",
+                "spec.pipIndexes.extraIndexUrls",
+                "{" + PIP + ", pipIndexes: {extraIndexUrls: [" + many + "]}}");
+        env(
+                cases,
+                "index-twice",
+                "spec.pipIndexes.extraIndexUrls",
+                "{"
+                        + PIP
+                        + ", pipIndexes: {extraIndexUrls: [{url: \"https://a.example.com/s\"}, "
+                        + "{url: \"https://a.example.com/s\"}]}}");
+        env(
+                cases,
+                "index-secret-name",
+                "spec.pipIndexes.extraIndexUrls[0].secretName",
+                "{"
+                        + PIP
+                        + ", pipIndexes: {extraIndexUrls: [{url: \"https://a.example.com/s\", "
+                        + "secretName: \"Not_A_Name\"}]}}");
+        operator(
+                cases,
+                "requirements-index-http-remote",
+                "spec.files.requirementsTxt line 1",
+                "{files: {requirementsTxt: \"--extra-index-url http://mirror.example.com/simple\\nrequests\\n\"}}");
+        operator(
+                cases,
+                "requirements-index-userinfo",
+                "spec.files.requirementsTxt line 1",
+                "{files: {requirementsTxt: \"-i https://u:p@mirror.example.com/simple\\nrequests\\n\"}}");
+        operator(
+                cases,
+                "requirements-two-index-urls",
+                "spec.files.requirementsTxt line 2",
+                "{files: {requirementsTxt: \"-i https://a.example.com/simple\\n-i https://b.example.com/simple\\nrequests\\n\"}}");
+        operator(
+                cases,
+                "yml-pip-repository-file-url",
+                "spec.files.environmentYml pip-repositories[0]",
+                "{files: {environmentYml: \"pip-repositories: [\\\"file:///srv/wheels\\\"]\\ndependencies:\\n  - pip:\\n    - six\\n\"}}");
     }
 
     private static void names(List<Case> cases) {
@@ -321,6 +405,21 @@ final class HostileInputs {
                 "spec.build.strategy",
                 "{" + PIP + ", build: {strategy: docker}}");
         env(cases, "pip-not-a-list", "spec.pip", "{pip: requests}");
+        env(
+                cases,
+                "pylock-with-conda",
+                "files.pylockToml needs manager: venv",
+                "{manager: conda, files: {pylockToml: \"lock-version = '1.0'\"}}");
+        env(
+                cases,
+                "pylock-beside-requirements",
+                "exactly one of environmentYml, requirementsTxt or pylockToml",
+                "{files: {pylockToml: \"lock-version = '1.0'\", requirementsTxt: requests}}");
+        env(
+                cases,
+                "pylock-too-long",
+                "spec.files.pylockToml",
+                "{files: {pylockToml: \"" + "#".repeat(262145) + "\"}}");
     }
 
     /**
@@ -408,6 +507,63 @@ final class HostileInputs {
                             "spec.files.environmentYml: " + row[2],
                             "{files: {environmentYml: \"" + row[1] + "\"}}"));
         }
+        String wheel =
+                "https://files.example.com/six-1.16.0-py2.py3-none-any.whl\", hashes = { sha256 = \""
+                        + SHA
+                        + "\" } }]";
+        String[][] locks = {
+            {
+                "pylock-file-url",
+                "7",
+                "{ url = \"file:///etc/passwd\", hashes = { sha256 = \"" + SHA + "\" } }]"
+            },
+            {"pylock-http-url", "7", "{ url = \"http://" + wheel.substring("https://".length())},
+            {
+                "pylock-credentials-url",
+                "7",
+                "{ url = \"https://user:secret@" + wheel.substring("https://".length())
+            },
+            {
+                "pylock-local-path",
+                "7",
+                "{ path = \"/srv/wheels/six.whl\", hashes = { sha256 = \"" + SHA + "\" } }]"
+            },
+            {
+                "pylock-no-hash",
+                "4",
+                "{ url = \"https://files.example.com/six-1.16.0-py2.py3-none-any.whl\" }]"
+            },
+            {
+                "pylock-md5",
+                "7",
+                "{ url = \"https://files.example.com/six-1.16.0-py2.py3-none-any.whl\", hashes = { md5 = \""
+                        + SHA.substring(32)
+                        + "\" } }]"
+            },
+        };
+        for (String[] row : locks) {
+            operator(
+                    cases,
+                    row[0],
+                    "spec.files.pylockToml line " + row[1],
+                    pylockSpec(
+                            "lock-version = \"1.0\"\ncreated-by = \"x\"\n\n[[packages]]\nname = \"six\"\n"
+                                    + "version = \"1.16.0\"\nwheels = ["
+                                    + row[2]
+                                    + "\n"));
+        }
+        operator(
+                cases,
+                "pylock-directory",
+                "spec.files.pylockToml line 3",
+                pylockSpec(
+                        "lock-version = \"1.0\"\ncreated-by = \"x\"\n[[packages]]\nname = \"mine\"\n"
+                                + "directory = { path = \"/home/me/src\" }\n"));
+        operator(
+                cases,
+                "pylock-not-toml",
+                "spec.files.pylockToml line 2",
+                pylockSpec("lock-version = \"1.0\"\ncreated-by = \"x\" \"y\"\n"));
         operator(
                 cases,
                 "python-huge-minor",
@@ -629,6 +785,13 @@ final class HostileInputs {
                 "wl-probe-port-name-without-ports",
                 "spec.probes.liveness.tcpSocket.port",
                 "{" + IMAGE + ", probes: {liveness: {tcpSocket: {port: http}}}}");
+    }
+
+    /** An Environment spec with this pylock.toml, as a YAML double-quoted string. */
+    private static String pylockSpec(String toml) {
+        return "{files: {pylockToml: \""
+                + toml.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
+                + "\"}}";
     }
 
     private static String numbered(String prefix, int count) {

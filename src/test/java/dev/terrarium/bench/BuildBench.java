@@ -16,6 +16,7 @@ import dev.terrarium.registry.RegistryClient;
 import dev.terrarium.testing.Commands;
 import dev.terrarium.testing.LocalCondaChannel;
 import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.ProjectImages;
 import dev.terrarium.testing.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,10 +39,10 @@ import org.junit.jupiter.api.Test;
  * asserts only that the builds worked.
  *
  * <p>The conda row does the same for a conda build from the test channels ({@link
- * LocalCondaChannel}). Its conda stage runs in the project's builder image, named by {@code
- * -Dterrarium.bench.conda-builder=<reference>}, else {@code TERRARIUM_BENCH_CONDA_BUILDER}, else
- * {@code TERRARIUM_BUILDER_IMAGE} (the name under which make images writes it to
- * target/images.env); without one the row is skipped, so that the bench needs no image build.
+ * LocalCondaChannel}). Its conda stage runs in the project's builder image, made by hack/images.sh
+ * and pushed to the bench's own registry (found there by its inputs when nothing changed), unless
+ * {@code -Dterrarium.bench.conda-builder=<reference>} or {@code TERRARIUM_BUILDER_IMAGE} names
+ * another build of it to compare.
  */
 class BuildBench {
 
@@ -127,15 +127,6 @@ class BuildBench {
 
     @Test
     void aRealCondaBuild() throws IOException {
-        String builder =
-                System.getProperty(
-                        "terrarium.bench.conda-builder",
-                        Optional.ofNullable(System.getenv("TERRARIUM_BENCH_CONDA_BUILDER"))
-                                .orElse(System.getenv("TERRARIUM_BUILDER_IMAGE")));
-        Assumptions.assumeTrue(
-                builder != null && !builder.isBlank(),
-                "no builder image for the conda stage: set "
-                        + "-Dterrarium.bench.conda-builder=<reference of the image with py-rattler, uv and terrarium-conda>");
         Path repo = LocalControlPlane.repoDir();
         Path work = repo.resolve("target/bench/conda-work");
         List<String> clean = List.of("rm", "-rf", work.toString());
@@ -144,6 +135,10 @@ class BuildBench {
         try (TestRegistry registry = TestRegistry.start();
                 LocalCondaChannel channel = LocalCondaChannel.start()) {
             String base = baseImage(repo, registry.hostPort());
+            String builder =
+                    Optional.ofNullable(System.getProperty("terrarium.bench.conda-builder"))
+                            .filter(b -> !b.isBlank())
+                            .orElseGet(() -> ProjectImages.builder(registry.hostPort(), repo));
             List<String> specs =
                     List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool");
             List<String> changed =

@@ -395,6 +395,65 @@ class BuildContextGeneratorTest {
     }
 
     @Test
+    void aPylockTomlIsCopiedAsAFileAndInstalledByUvWhateverTheInstaller() {
+        ResolvedEnvironment environment = Fixtures.venvPylock();
+
+        BuildContext context = GENERATOR.generate(environment, Fixtures.HASH);
+
+        assertThat(context.files())
+                .containsEntry(BuildContext.PYLOCK_TOML, environment.getPylockToml())
+                .doesNotContainKey(BuildContext.REQUIREMENTS_TXT);
+        assertThat(context.dockerfile())
+                .contains("COPY pylock.toml /tmp/terrarium/pylock.toml\n")
+                .contains(
+                        "/opt/terrarium/tools/bin/uv pip install --python /opt/venv/bin/python -r "
+                                + "/tmp/terrarium/pylock.toml\n")
+                .doesNotContain("files.example.com")
+                .doesNotContain("--require-hashes");
+        assertThat(
+                        new BuildContextGenerator(
+                                        BuildContextOptions.defaults().withInstaller(Installer.PIP))
+                                .generate(environment, Fixtures.HASH))
+                .as("pip cannot install a pylock.toml, so uv does")
+                .isEqualTo(context);
+    }
+
+    @Test
+    void aPylockTomlIsInstalledAloneAndIntoAVenv() {
+        ResolvedEnvironment withPip = Fixtures.venvPylock();
+        withPip.setPip(List.of("six==1.16.0"));
+        ResolvedEnvironment conda = Fixtures.condaFull();
+        conda.setPylockToml(Fixtures.venvPylock().getPylockToml());
+
+        for (ResolvedEnvironment environment : List.of(withPip, conda)) {
+            assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("pylockToml");
+        }
+    }
+
+    @Test
+    void uvBuildsWriteTheExactLockAndPrintItInItsOwnBlockPipBuildsDoNot() {
+        String lastRun =
+                Fixtures.lastRun(
+                        GENERATOR.generate(Fixtures.venvWithPip(), Fixtures.HASH).dockerfile());
+
+        assertThat(lastRun)
+                .contains(
+                        "/opt/terrarium/tools/bin/uv pip compile --python /opt/venv/bin/python --quiet "
+                                + "--no-deps --no-header --format pylock.toml -o /opt/terrarium/pylock.toml - "
+                                + "< /opt/terrarium/lock")
+                .contains("printf 'terrarium-%s %s begin %s\\n' lock \"$h\" pylock.toml")
+                .doesNotContain(LockMarkers.TOKEN);
+        assertThat(
+                        new BuildContextGenerator(
+                                        BuildContextOptions.defaults().withInstaller(Installer.PIP))
+                                .generate(Fixtures.venvWithPip(), Fixtures.HASH)
+                                .dockerfile())
+                .doesNotContain("pylock");
+    }
+
+    @Test
     void listsMayBeNull() {
         ResolvedEnvironment environment = Fixtures.venvMinimal();
         environment.setChannels(null);

@@ -3,6 +3,12 @@ package dev.terrarium.buildcontext;
 import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.api.ResolvedPipIndexes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,11 +73,67 @@ public final class Fixtures {
         return environment;
     }
 
+    /**
+     * venv whose pip requirements come from a mirror, a CUDA wheel index with credentials and a
+     * find-links page.
+     */
+    public static ResolvedEnvironment venvPrivateIndexes() {
+        ResolvedEnvironment environment = environment(Manager.VENV, "3.12", "python:3.12-slim");
+        environment.setPip(List.of("torch==2.3.1", "private-lib==1.0"));
+        environment.setPipIndexes(indexes("tenant-a"));
+        return environment;
+    }
+
+    /** conda with pip requirements from the same indexes. */
+    public static ResolvedEnvironment condaPrivateIndexes() {
+        ResolvedEnvironment environment = condaFull();
+        environment.setSystem(List.of());
+        environment.setEnv(List.of());
+        environment.setPipIndexes(indexes("tenant-a"));
+        return environment;
+    }
+
+    public static ResolvedPipIndexes indexes(String credentialsNamespace) {
+        ResolvedPipIndexes indexes = new ResolvedPipIndexes();
+        indexes.setIndexUrl("https://mirror.example.com/simple");
+        indexes.setExtraIndexUrls(
+                List.of(
+                        "https://download.example.com/whl/cu121",
+                        "https://private.example.com/simple/"));
+        indexes.setFindLinks(List.of("https://wheels.example.com/links.html"));
+        indexes.setCredentialsNamespace(credentialsNamespace);
+        return indexes;
+    }
+
+    /** venv from a pylock.toml (src/test/resources/pylock/six-and-tomli.pylock.toml). */
+    public static ResolvedEnvironment venvPylock() {
+        ResolvedEnvironment environment = environment(Manager.VENV, "3.11", "python:3.11-slim");
+        environment.setPylockToml(pylock("six-and-tomli.pylock.toml"));
+        return environment;
+    }
+
+    /** A pylock.toml of src/test/resources/pylock. */
+    public static String pylock(String name) {
+        try {
+            return Files.readString(
+                    Path.of("src", "test", "resources", "pylock", name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static List<BakedEnvVar> env(String... namesAndValues) {
         List<BakedEnvVar> env = new ArrayList<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             env.add(new BakedEnvVar(namesAndValues[i], namesAndValues[i + 1]));
         }
         return env;
+    }
+
+    /** The last RUN step of a Dockerfile as one shell command line, without its mounts. */
+    public static String lastRun(String dockerfile) {
+        String run = dockerfile.substring(dockerfile.lastIndexOf("\nRUN ") + 1);
+        run = run.substring(0, run.indexOf("\nENV "));
+        return run.replace(" \\\n    ", " ").replaceFirst("^RUN (--mount=\\S+ )*", "");
     }
 }

@@ -34,10 +34,17 @@ class GoldenFileTest {
                 Arguments.of("conda-full", Fixtures.condaFull(), defaults),
                 Arguments.of("venv-minimal", Fixtures.venvMinimal(), defaults),
                 Arguments.of("venv-system-env", Fixtures.venvSystemEnv(), defaults),
+                Arguments.of("venv-pylock", Fixtures.venvPylock(), defaults),
                 Arguments.of(
                         "venv-pip-installer",
                         Fixtures.venvWithPip(),
-                        defaults.withInstaller(Installer.PIP)));
+                        defaults.withInstaller(Installer.PIP)),
+                Arguments.of("venv-private-indexes", Fixtures.venvPrivateIndexes(), defaults),
+                Arguments.of(
+                        "venv-private-indexes-pip",
+                        Fixtures.venvPrivateIndexes(),
+                        defaults.withInstaller(Installer.PIP)),
+                Arguments.of("conda-private-indexes", Fixtures.condaPrivateIndexes(), defaults));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -41,7 +41,7 @@ class BuildahPodSpecTest {
     }
 
     @Test
-    void scriptBuildsWithTheArgumentsThenWritesTheImageAsAnOciLayout() {
+    void scriptBuildsWithTheArgumentsWritesTheImageAsAnOciLayoutThenFreesTheLayerStore() {
         Container build = spec.pod(PodFixtures.request()).build();
 
         assertThat(build.getCommand())
@@ -53,7 +53,9 @@ class BuildahPodSpecTest {
                         "set -eu\n"
                                 + "buildah build \"$@\"\n"
                                 + "buildah push --storage-driver=vfs \"$TERRARIUM_IMAGE\" "
-                                + "oci:/workspace/image:terrarium\n");
+                                + "oci:/workspace/image:terrarium\n"
+                                + "buildah rmi --all --force --storage-driver=vfs >/dev/null"
+                                + " || true\n");
         assertThat(PodFixtures.env(build, "TERRARIUM_IMAGE")).contains(PodFixtures.TARGET);
     }
 
@@ -98,6 +100,38 @@ class BuildahPodSpecTest {
                             assertThat(m.getMountPath()).isEqualTo("/workspace/push-secret");
                             assertThat(m.getReadOnly()).isTrue();
                         });
+    }
+
+    @Test
+    void theNetrcSecretReachesOnlyTheBuildStepAndOnlyAsABuildSecret() {
+        BuilderPod pod =
+                spec.pod(
+                        PodFixtures.request().withPushSecret("push").withNetrcSecret("ns-b-netrc"));
+
+        assertThat(PodFixtures.volume(pod, "pip-netrc"))
+                .hasValueSatisfying(
+                        v -> {
+                            assertThat(v.getSecret().getSecretName()).isEqualTo("ns-b-netrc");
+                            assertThat(v.getSecret().getItems())
+                                    .singleElement()
+                                    .satisfies(
+                                            item -> {
+                                                assertThat(item.getKey()).isEqualTo("netrc");
+                                                assertThat(item.getPath()).isEqualTo("netrc");
+                                            });
+                        });
+        assertThat(PodFixtures.mountAt(pod.build(), "/workspace/pip-netrc"))
+                .hasValueSatisfying(m -> assertThat(m.getReadOnly()).isTrue());
+        assertThat(pod.build().getArgs())
+                .contains("--secret=id=pip-netrc,src=/workspace/pip-netrc/netrc");
+        assertThat(pod.push().getVolumeMounts())
+                .extracting(VolumeMount::getName)
+                .doesNotContain("pip-netrc");
+        assertThat(pod.build().getEnv()).noneMatch(e -> e.getName().contains("NETRC"));
+
+        BuilderPod without = spec.pod(PodFixtures.request());
+        assertThat(PodFixtures.volume(without, "pip-netrc")).isEmpty();
+        assertThat(without.build().getArgs()).noneMatch(a -> a.startsWith("--secret"));
     }
 
     @Test
@@ -162,10 +196,10 @@ class BuildahPodSpecTest {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
 
-        List<String> calls = List.of(Files.readString(record).split("\n(?=build\0|push\0)"));
+        List<String> calls = List.of(Files.readString(record).split("\n(?=build\0|push\0|rmi\0)"));
         List<String> expectedBuild = new ArrayList<>(List.of("build"));
         expectedBuild.addAll(build.getArgs());
-        assertThat(calls).hasSize(2);
+        assertThat(calls).hasSize(3);
         assertThat(List.of(calls.get(0).strip().split("\0"))).isEqualTo(expectedBuild);
         assertThat(List.of(calls.get(1).strip().split("\0")))
                 .containsExactly(
@@ -173,6 +207,8 @@ class BuildahPodSpecTest {
                         "--storage-driver=vfs",
                         PodFixtures.TARGET,
                         "oci:/workspace/image:terrarium");
+        assertThat(List.of(calls.get(2).strip().split("\0")))
+                .containsExactly("rmi", "--all", "--force", "--storage-driver=vfs");
     }
 
     @Test

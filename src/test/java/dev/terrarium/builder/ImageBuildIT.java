@@ -710,6 +710,118 @@ class ImageBuildIT {
                 .isEqualTo(genuine.getStatus().getImage());
     }
 
+    @Test
+    void anEqualEnvironmentBuildsForItselfBesideAForgedImageBuild(TestNamespace ns) {
+        KubernetesClient admin = ns.plane().adminClient();
+        String genuineProbe = uniquePackage();
+        ns.client().resource(venv("genuine-source", genuineProbe)).create();
+        Environment genuine =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "genuine-source",
+                        e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                        BUILD);
+        ImageBuild made =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(genuine.getStatus().getLatestBuild())
+                        .get();
+
+        // A forgery of a spec nothing has built yet, with the hash it really has and the operator's
+        // builder image: only its owner gives it away.
+        String probe = uniquePackage();
+        String genuineId = genuineProbe.substring(0, genuineProbe.indexOf("=="));
+        String id = probe.substring(0, probe.indexOf("=="));
+        ImageBuild forged = forgery(ns.client(), made, "forged-leader");
+        forged.getMetadata().setOwnerReferences(List.of());
+        forged.getSpec()
+                .getResolved()
+                .setPip(
+                        forged.getSpec().getResolved().getPip().stream()
+                                .map(p -> p.replace(genuineId, id))
+                                .toList());
+        forged.getSpec()
+                .setSpecHash(
+                        new SpecHasher()
+                                .hash(forged.getSpec().getResolved(), forged.getSpec().getBuild()));
+        admin.resource(forged).inNamespace(ns.name()).create();
+
+        try (TemporaryNamespace other = new TemporaryNamespace(admin, "beside-forged")) {
+            admin.resource(venv("equal", probe)).inNamespace(other.name()).create();
+            // Every status the equal build shows on its way, so that a moment of waiting for the
+            // forgery is seen too.
+            Set<String> seen = new HashSet<>();
+            Environment ready =
+                    await().atMost(BUILD)
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(
+                                    () -> {
+                                        admin.resources(ImageBuild.class)
+                                                .inNamespace(other.name())
+                                                .list()
+                                                .getItems()
+                                                .forEach(
+                                                        b ->
+                                                                seen.add(
+                                                                        admin.getKubernetesSerialization()
+                                                                                .asJson(
+                                                                                        b
+                                                                                                .getStatus())));
+                                        Environment e =
+                                                admin.resources(Environment.class)
+                                                        .inNamespace(other.name())
+                                                        .withName("equal")
+                                                        .get();
+                                        seen.add(
+                                                admin.getKubernetesSerialization()
+                                                        .asJson(e.getStatus()));
+                                        return e;
+                                    },
+                                    e ->
+                                            e.getStatus() != null
+                                                    && e.getStatus().getPhase()
+                                                            == EnvironmentPhase.Ready);
+            ImageBuild own =
+                    admin.resources(ImageBuild.class)
+                            .inNamespace(other.name())
+                            .withName(ready.getStatus().getLatestBuild())
+                            .get();
+            assertThat(own.getSpec().target())
+                    .as("the forgery claims the very image this Environment needs")
+                    .isEqualTo(forged.getSpec().target());
+            assertThat(own.getStatus().getCacheHit()).isFalse();
+            assertThat(own.getStatus().getSharedBuild()).isNull();
+            assertThat(BuildNamespace.job(admin, other.name(), own.getMetadata().getName()))
+                    .isNotNull();
+            assertThat(seen).isNotEmpty().noneMatch(text -> text.contains("forged-leader"));
+            assertThat(
+                            admin.v1().events().inNamespace(other.name()).list().getItems().stream()
+                                    .map(Event::getMessage)
+                                    .toList())
+                    .noneMatch(m -> m != null && m.contains("forged-leader"));
+            assertThat(reasons(admin, other.name(), "equal"))
+                    .contains("BuildStarted", "BuildSucceeded")
+                    .doesNotContain("CacheHit");
+
+            ImageBuild refused =
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(
+                                    () ->
+                                            ns.client()
+                                                    .resources(ImageBuild.class)
+                                                    .withName("forged-leader")
+                                                    .get(),
+                                    b ->
+                                            b.getStatus() != null
+                                                    && b.getStatus().getPhase()
+                                                            == ImageBuildPhase.Failed);
+            assertThat(refused.getStatus().getFailure().getReason()).isEqualTo("Untrusted");
+            assertThat(refused.getStatus().getDigest()).isNull();
+            assertThat(BuildNamespace.job(admin, ns.name(), "forged-leader")).isNull();
+        }
+    }
+
     /**
      * A copy of an ImageBuild the operator made, under another name, as {@code kubectl create}
      * would make it.
@@ -1015,6 +1127,117 @@ class ImageBuildIT {
                     .as("the namespace with one build is not starved by the one with five")
                     .isBefore(busyStarts.get(2));
         }
+    }
+
+    @Test
+    void anEqualBuildIsNotHeldInTheQueueOfAnotherNamespace(TestNamespace ns) {
+        KubernetesClient admin = ns.plane().adminClient();
+        String probe = uniquePackage();
+        try (TemporaryNamespace busy = new TemporaryNamespace(admin, "busy")) {
+            // Six slow builds against a limit of two per namespace: the namespace stays busy for
+            // three rounds of slow builds, and its equal build queues behind them.
+            List<String> slow = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                admin.resource(onNode(venv("slow-" + i, uniquePackage()), "slow"))
+                        .inNamespace(busy.name())
+                        .create();
+                slow.add("slow-" + i);
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    inPhase(
+                                                    builds(admin, busy.name(), slow),
+                                                    ImageBuildPhase.Running)
+                                            == 2);
+            admin.resource(venv("shared", probe)).inNamespace(busy.name()).create();
+            ImageBuild queued =
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(
+                                    () -> builds(admin, busy.name(), List.of("shared")),
+                                    l ->
+                                            l.size() == 1
+                                                    && l.get(0).getStatus() != null
+                                                    && l.get(0).getStatus().getPhase()
+                                                            == ImageBuildPhase.Queued)
+                            .get(0);
+            // Creation times count in whole seconds: the busy namespace's build is the older.
+            sleep(Duration.ofMillis(1100));
+
+            ns.client().resource(venv("shared", probe)).create();
+            Environment ready =
+                    awaitEnvironment(
+                            ns.client(),
+                            ns.name(),
+                            "shared",
+                            e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                            BUILD);
+            ImageBuild own =
+                    ns.client()
+                            .resources(ImageBuild.class)
+                            .withName(ready.getStatus().getLatestBuild())
+                            .get();
+            assertThat(own.getSpec().getSpecHash()).isEqualTo(queued.getSpec().getSpecHash());
+            assertThat(own.getStatus().getCacheHit())
+                    .as(
+                            "built for itself, not held behind the equal build %s/%s: %s",
+                            busy.name(),
+                            queued.getMetadata().getName(),
+                            own.getStatus().getConditions())
+                    .isFalse();
+            assertThat(BuildNamespace.job(admin, ns.name(), own.getMetadata().getName()))
+                    .isNotNull();
+            assertThat(
+                            builds(admin, busy.name(), slow).stream()
+                                    .filter(b -> b.getStatus().getStartTime() != null)
+                                    .count())
+                    .as("built while the busy namespace still had builds waiting")
+                    .isLessThan(6);
+
+            Environment taken =
+                    awaitEnvironment(
+                            admin,
+                            busy.name(),
+                            "shared",
+                            e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                            Duration.ofSeconds(150));
+            assertThat(taken.getStatus().getImage()).isEqualTo(ready.getStatus().getImage());
+            ImageBuild reused =
+                    admin.resources(ImageBuild.class)
+                            .inNamespace(busy.name())
+                            .withName(queued.getMetadata().getName())
+                            .get();
+            assertThat(reused.getStatus().getCacheHit()).isTrue();
+            assertThat(reused.getStatus().getSharedBuild())
+                    .isEqualTo(ns.name() + "/" + own.getMetadata().getName());
+            assertThat(BuildNamespace.job(admin, busy.name(), queued.getMetadata().getName()))
+                    .as("no second build")
+                    .isNull();
+
+            // The slow builds still hold build slots: end them before the next test counts slots.
+            admin.resources(Environment.class).inNamespace(busy.name()).delete();
+            await().atMost(Duration.ofSeconds(60))
+                    .until(
+                            () ->
+                                    admin.resources(ImageBuild.class)
+                                            .inNamespace(busy.name())
+                                            .list()
+                                            .getItems()
+                                            .isEmpty());
+        }
+    }
+
+    private static long inPhase(List<ImageBuild> builds, ImageBuildPhase phase) {
+        return builds.stream()
+                .filter(b -> b.getStatus() != null && b.getStatus().getPhase() == phase)
+                .count();
+    }
+
+    private static List<ImageBuild> builds(
+            KubernetesClient client, String namespace, List<String> environments) {
+        return client.resources(ImageBuild.class).inNamespace(namespace).list().getItems().stream()
+                .filter(b -> environments.contains(b.getSpec().getEnvironment()))
+                .toList();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.terrarium.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.BuildOptions;
@@ -163,6 +164,72 @@ class ApiReferenceTest {
                 assertThat(mentions(column.name().toUpperCase(Locale.ROOT)))
                         .as("column %s of %s", column.name(), kind.getSimpleName())
                         .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theRolesForPeopleAreDescribedAsDeployMakesThem() throws IOException {
+        List<JsonNode> roles =
+                Manifests.parseAll(
+                        Files.readString(
+                                Manifests.repo().resolve("deploy/roles/aggregated-roles.yaml")));
+        assertThat(roles)
+                .extracting(r -> r.path("metadata").path("name").asText())
+                .containsExactly("terrarium-view", "terrarium-edit");
+        for (JsonNode role : roles) {
+            String name = role.path("metadata").path("name").asText();
+            String row =
+                    reference
+                            .lines()
+                            .filter(line -> line.startsWith("| `" + name + "` |"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> new AssertionError(name + " has no row in docs/api.md"));
+            role.path("metadata")
+                    .path("labels")
+                    .fieldNames()
+                    .forEachRemaining(
+                            label -> {
+                                if (label.startsWith("rbac.authorization.k8s.io/aggregate-to-")) {
+                                    assertThat(row)
+                                            .as(name)
+                                            .contains(
+                                                    "`"
+                                                            + label.substring(
+                                                                    label.lastIndexOf('-') + 1)
+                                                            + "`");
+                                }
+                            });
+            for (JsonNode rule : role.path("rules")) {
+                for (JsonNode word : List.of(rule.path("verbs"), rule.path("resources"))) {
+                    word.forEach(w -> assertThat(row).as(name).contains("`" + w.asText() + "`"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAdmissionPolicyIsDescribedAsDeployMakesIt() throws IOException {
+        List<JsonNode> objects =
+                Manifests.parseAll(
+                        Files.readString(
+                                Manifests.repo()
+                                        .resolve("deploy/admission/imagebuild-policy.yaml")));
+        JsonNode policy =
+                Manifests.one(objects, "ValidatingAdmissionPolicy", "terrarium-imagebuilds");
+        Manifests.one(objects, "ValidatingAdmissionPolicyBinding", "terrarium-imagebuilds");
+        assertThat(mentions("terrarium-imagebuilds")).isTrue();
+        String condition =
+                policy.path("spec").path("matchConditions").get(0).path("expression").asText();
+        String operator =
+                condition.substring(condition.indexOf('"') + 1, condition.lastIndexOf('"'));
+        assertThat(mentions(operator)).as("the one identity the policy lets through").isTrue();
+        assertThat(mentions("failurePolicy: " + policy.path("spec").path("failurePolicy").asText()))
+                .isTrue();
+        for (JsonNode rule : policy.path("spec").path("matchConstraints").path("resourceRules")) {
+            for (JsonNode word : List.of(rule.path("operations"), rule.path("resources"))) {
+                word.forEach(w -> assertThat(mentions(w.asText())).as(w.asText()).isTrue());
             }
         }
     }

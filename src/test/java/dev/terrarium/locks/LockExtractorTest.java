@@ -1,6 +1,7 @@
 package dev.terrarium.locks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.terrarium.api.Manager;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -54,7 +56,8 @@ class LockExtractorTest {
                         new ResolvedLock(
                                 "certifi==2024.8.30\ncharset-normalizer==3.4.0\nidna==3.10\n"
                                         + "numpy==2.1.3\npysocks==1.7.1\nrequests==2.32.3\n",
-                                6));
+                                6,
+                                null));
     }
 
     @Test
@@ -99,7 +102,7 @@ class LockExtractorTest {
 
         assertThat(LockExtractor.extract(other, H, Manager.VENV)).isEmpty();
         assertThat(LockExtractor.extract(other, Fixtures.OTHER_HASH, Manager.VENV))
-                .contains(new ResolvedLock("numpy==2.1.3\nrequests==2.32.3\n", 2));
+                .contains(new ResolvedLock("numpy==2.1.3\nrequests==2.32.3\n", 2, null));
     }
 
     @Test
@@ -189,7 +192,8 @@ class LockExtractorTest {
     void anEmptyLockIsAValidLock() {
         String log = "terrarium-lock " + H + " begin\nterrarium-lock " + H + " end 0\n";
 
-        assertThat(LockExtractor.extract(log, H, Manager.VENV)).contains(new ResolvedLock("", 0));
+        assertThat(LockExtractor.extract(log, H, Manager.VENV))
+                .contains(new ResolvedLock("", 0, null));
     }
 
     @Test
@@ -214,7 +218,9 @@ class LockExtractorTest {
                         + " end 2\n";
 
         assertThat(LockExtractor.extract(log, H, Manager.VENV))
-                .contains(new ResolvedLock("terrarium-lock " + H + " end 0\n" + fake + "\n", 2));
+                .contains(
+                        new ResolvedLock(
+                                "terrarium-lock " + H + " end 0\n" + fake + "\n", 2, null));
     }
 
     @Test
@@ -235,7 +241,7 @@ class LockExtractorTest {
                         + " end 1\n";
 
         assertThat(LockExtractor.extract(log, H, Manager.VENV))
-                .contains(new ResolvedLock("new==2\n", 1));
+                .contains(new ResolvedLock("new==2\n", 1, null));
     }
 
     @Test
@@ -255,7 +261,7 @@ class LockExtractorTest {
                         + " end 2   \r\n";
 
         assertThat(LockExtractor.extract(log, H, Manager.VENV))
-                .contains(new ResolvedLock("numpy==2.1.3\n\n", 1));
+                .contains(new ResolvedLock("numpy==2.1.3\n\n", 1, null));
     }
 
     @Test
@@ -355,7 +361,156 @@ class LockExtractorTest {
                         String.join(" && ", LockMarkers.printCommands(H, lockFile.toString())));
 
         assertThat(LockExtractor.extract(output, H, Manager.VENV))
-                .contains(new ResolvedLock("a==1\nb==2\n", 2));
+                .contains(new ResolvedLock("a==1\nb==2\n", 2, null));
+    }
+
+    @Test
+    void thePylockBlockAfterTheLockIsTheExactLockOfAVenvBuild() {
+        String log =
+                lines(
+                        "STEP 9/11: RUN mkdir -p /opt/terrarium && …",
+                        "terrarium-lock " + H + " begin",
+                        "terrarium-lock " + H + " | six==1.16.0",
+                        "terrarium-lock " + H + " end 1",
+                        "Resolved 1 package in 12ms",
+                        "terrarium-lock " + H + " begin pylock.toml",
+                        "terrarium-lock " + H + " | lock-version = \"1.0\"",
+                        "terrarium-lock " + H + " | ",
+                        "terrarium-lock " + H + " | [[packages]]",
+                        "terrarium-lock " + H + " end pylock.toml 3");
+
+        assertThat(LockExtractor.extract(log, H, Manager.VENV))
+                .contains(
+                        new ResolvedLock(
+                                "six==1.16.0\n", 1, "lock-version = \"1.0\"\n\n[[packages]]\n"));
+        assertThat(LockExtractor.extract(log, H, Manager.CONDA).orElseThrow().pylockToml())
+                .as("conda builds have no pylock.toml")
+                .isNull();
+    }
+
+    @Test
+    void aClippedPylockBlockLeavesTheLockWithoutIt() {
+        String log =
+                lines(
+                        "terrarium-lock " + H + " begin",
+                        "terrarium-lock " + H + " | six==1.16.0",
+                        "terrarium-lock " + H + " end 1",
+                        "terrarium-lock " + H + " begin pylock.toml",
+                        "terrarium-lock " + H + " | lock-version = \"1.0\"",
+                        "terrarium-lock " + H + " end pylock.toml 2");
+
+        assertThat(LockExtractor.extract(log, H, Manager.VENV))
+                .contains(new ResolvedLock("six==1.16.0\n", 1, null));
+    }
+
+    @Test
+    void anUnnamedEndDoesNotCloseANamedBlockNorANamedEndTheLock() {
+        String log =
+                lines(
+                        "terrarium-lock " + H + " begin pylock.toml",
+                        "terrarium-lock " + H + " | lock-version = \"1.0\"",
+                        "terrarium-lock " + H + " end 1",
+                        "terrarium-lock " + H + " begin",
+                        "terrarium-lock " + H + " | six==1.16.0",
+                        "terrarium-lock " + H + " end pylock.toml 1");
+
+        assertThat(LockExtractor.extract(log, H, Manager.VENV)).isEmpty();
+    }
+
+    @Test
+    void theGeneratedShellPrintsTheLockAndThePylockThatTheExtractorReadsBack(
+            @TempDir Path directory) throws Exception {
+        assumeThat(Files.isExecutable(Path.of("/bin/sh"))).isTrue();
+        String pylock = Fixtures.pylock("six-and-tomli.pylock.toml");
+        Path lockFile = directory.resolve("lock");
+        Path pylockFile = directory.resolve("pylock.toml");
+        Files.writeString(lockFile, "six==1.16.0\ntomli==2.2.1\n", StandardCharsets.UTF_8);
+        Files.writeString(pylockFile, pylock, StandardCharsets.UTF_8);
+        List<String> commands = new ArrayList<>(LockMarkers.printCommands(H, lockFile.toString()));
+        commands.addAll(
+                LockMarkers.printCommands(
+                        H, BuildContextGenerator.PYLOCK_BLOCK, pylockFile.toString()));
+
+        String output = run("/bin/sh", String.join(" && ", commands));
+
+        assertThat(LockExtractor.extract(output, H, Manager.VENV))
+                .contains(new ResolvedLock("six==1.16.0\ntomli==2.2.1\n", 2, pylock));
+    }
+
+    @Test
+    void aBlockNameIsAPlainFileName() {
+        for (String name : List.of("", "Pylock", "a b", "x;rm", "../x", "-x")) {
+            assertThatThrownBy(() -> LockMarkers.printCommands(H, name, "/tmp/x"))
+                    .as(name)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static String lines(String... lines) {
+        return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * The lock step's own shell, run by /bin/sh with a stand-in for uv: the lock and the exact lock
+     * come out in their blocks; when uv pip compile fails the build goes on with the lock alone,
+     * and says why.
+     */
+    @Test
+    void theLockStepsShellPrintsBothBlocksAndSurvivesACompileThatFails(@TempDir Path directory)
+            throws Exception {
+        assumeThat(Files.isExecutable(Path.of("/bin/sh"))).isTrue();
+        String pylock = Fixtures.pylock("six-and-tomli.pylock.toml");
+        Path source = directory.resolve("source.toml");
+        Files.writeString(source, pylock, StandardCharsets.UTF_8);
+        Path uv = directory.resolve("uv");
+        Files.writeString(
+                uv,
+                "#!/bin/sh\n"
+                        + "case \"$2\" in\n"
+                        + "  freeze) printf 'six==1.16.0\\ntomli==2.2.1\\n' ;;\n"
+                        + "  compile) out=''; while [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=\"$2\"; shift; done;"
+                        + " cat > /dev/null; [ -z \"$FAIL\" ] || { echo 'error: no such version' >&2; exit 2; };"
+                        + " cp "
+                        + source
+                        + " \"$out\" ;;\n"
+                        + "esac\n",
+                StandardCharsets.UTF_8);
+        assertThat(uv.toFile().setExecutable(true)).isTrue();
+        String script =
+                Fixtures.lastRun(
+                                new BuildContextGenerator(BuildContextOptions.defaults())
+                                        .generate(Fixtures.venvWithPip(), Fixtures.HASH)
+                                        .dockerfile())
+                        .replace("/opt/terrarium/tools/bin/uv", uv.toString())
+                        .replace("/opt/terrarium", directory.resolve("opt").toString());
+
+        String output = sh(script, Map.of());
+        String failed = sh(script, Map.of("FAIL", "1"));
+
+        assertThat(LockExtractor.extract(output, Fixtures.HASH, Manager.VENV))
+                .hasValueSatisfying(
+                        lock -> {
+                            assertThat(lock.text()).isEqualTo("six==1.16.0\ntomli==2.2.1\n");
+                            assertThat(lock.pylockToml()).isEqualTo(pylock);
+                        });
+        assertThat(LockExtractor.extract(failed, Fixtures.HASH, Manager.VENV))
+                .hasValueSatisfying(
+                        lock -> {
+                            assertThat(lock.text()).isEqualTo("six==1.16.0\ntomli==2.2.1\n");
+                            assertThat(lock.pylockToml()).isNull();
+                        });
+        assertThat(failed).contains("error: no such version", "terrarium: no pylock.toml");
+    }
+
+    private static String sh(String script, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder =
+                new ProcessBuilder("/bin/sh", "-c", script).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     private static String run(String shell, String script) throws Exception {

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.buildcontext.Fixtures;
+import dev.terrarium.requirements.PylockToml;
+import dev.terrarium.requirements.Violation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,7 @@ class LockFormatsTest {
     @Test
     void condaEnvExportListsEveryRecordAsNameVersionBuildAndThePipPackagesPinned()
             throws Exception {
-        Map<String, String> files = LockFormats.of(CONDA_LOCK, "science", conda());
+        Map<String, String> files = LockFormats.of(CONDA_LOCK, null, "science", conda());
 
         assertThat(files)
                 .containsOnlyKeys(
@@ -74,7 +77,8 @@ class LockFormatsTest {
     void fromHistoryIsWhatWasAskedForWithMatchSpecsQuotedWhereYamlWouldReadThemOtherwise()
             throws Exception {
         String fromHistory =
-                LockFormats.of(CONDA_LOCK, "science", conda()).get("environment.from-history.yml");
+                LockFormats.of(CONDA_LOCK, null, "science", conda())
+                        .get("environment.from-history.yml");
 
         assertThat(fromHistory)
                 .contains(
@@ -88,7 +92,7 @@ class LockFormatsTest {
 
     @Test
     void explicitIsTheCondaListWithoutThePipLines() {
-        String explicit = LockFormats.of(CONDA_LOCK, "science", conda()).get("explicit.txt");
+        String explicit = LockFormats.of(CONDA_LOCK, null, "science", conda()).get("explicit.txt");
 
         assertThat(explicit)
                 .startsWith("# This file may be used")
@@ -101,8 +105,28 @@ class LockFormatsTest {
     void aVenvLockIsItsPipFreeze() {
         String freeze = "markdown-it-py==4.3.0\nrich==13.9.4\n";
 
-        assertThat(LockFormats.of(freeze, "api", Fixtures.venvWithPip()))
+        assertThat(LockFormats.of(freeze, null, "api", Fixtures.venvWithPip()))
                 .containsExactly(Map.entry("requirements.txt", freeze));
+    }
+
+    @Test
+    void aVenvBuildsExactLockIsThePylockTomlKeyAndOneThatParsesBack() {
+        String freeze = "six==1.16.0\ntomli==2.2.1\n";
+        String pylock = Fixtures.pylock("six-and-tomli.pylock.toml");
+
+        Map<String, String> files = LockFormats.of(freeze, pylock, "api", Fixtures.venvWithPip());
+
+        assertThat(files)
+                .containsExactly(
+                        Map.entry("requirements.txt", freeze), Map.entry("pylock.toml", pylock));
+        List<Violation> violations = new ArrayList<>();
+        assertThat(PylockToml.read(files.get("pylock.toml"), "pylock.toml", violations).packages())
+                .extracting(PylockToml.LockedPackage::name)
+                .containsExactly("six", "tomli", "example-from-git");
+        assertThat(violations).isEmpty();
+        assertThat(LockFormats.of(CONDA_LOCK, pylock, "science", conda()))
+                .as("a conda environment's files have no pylock.toml")
+                .doesNotContainKey("pylock.toml");
     }
 
     @Test

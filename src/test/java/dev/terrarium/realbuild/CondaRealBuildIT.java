@@ -128,11 +128,7 @@ class CondaRealBuildIT {
                         .withName(ready.getStatus().getLatestBuild())
                         .get();
         assertThat(ready.getStatus().getPhase())
-                .as(
-                        "%s",
-                        build.getStatus().getFailure() == null
-                                ? ""
-                                : build.getStatus().getFailure().getLogTail())
+                .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
                 .isEqualTo(EnvironmentPhase.Ready);
         String builderImage = ProjectImages.builder(ns.plane());
         assertThat(build.getSpec().getBuild().getBuilderImage()).isEqualTo(builderImage);
@@ -223,7 +219,7 @@ class CondaRealBuildIT {
         assertThat(rebuilt.getStatus().getPhase())
                 .as(
                         "the verbatim environment.yml with a pip section builds: %s",
-                        rebuilt.getStatus())
+                        RealBuilds.whyNotReady(ns.client(), rebuilt))
                 .isEqualTo(EnvironmentPhase.Ready);
         assertThat(rebuilt.getStatus().getSpecHash())
                 .as("a spec of its own, built, not taken from the first")

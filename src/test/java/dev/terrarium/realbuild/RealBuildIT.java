@@ -4,6 +4,7 @@ import static dev.terrarium.testing.Objects.awaitEnvironment;
 import static dev.terrarium.testing.Objects.awaitWorkload;
 import static dev.terrarium.testing.Objects.workload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
@@ -12,6 +13,7 @@ import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.TagStatus;
 import dev.terrarium.api.Workload;
 import dev.terrarium.api.WorkloadMode;
 import dev.terrarium.api.WorkloadPhase;
@@ -19,6 +21,8 @@ import dev.terrarium.naming.Names;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
+import dev.terrarium.requirements.PylockToml;
+import dev.terrarium.requirements.Violation;
 import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.LocalControlPlane;
@@ -27,19 +31,25 @@ import dev.terrarium.testing.ProjectImages;
 import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
+import dev.terrarium.testing.TestRegistry;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -150,11 +160,7 @@ class RealBuildIT {
                         .withName(ready.getStatus().getLatestBuild())
                         .get();
         assertThat(ready.getStatus().getPhase())
-                .as(
-                        "%s",
-                        build.getStatus().getFailure() == null
-                                ? ""
-                                : build.getStatus().getFailure().getLogTail())
+                .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
                 .isEqualTo(EnvironmentPhase.Ready);
         assertThat(build.getStatus().getCacheHit()).isFalse();
         assertThat(build.getSpec().getBuild().getBuilderImage()).isEqualTo(builderImage);
@@ -209,7 +215,9 @@ class RealBuildIT {
                 .create();
         Environment rebuilt = awaitBuilt(ns, "frozen");
         assertThat(rebuilt.getStatus().getPhase())
-                .as("the exported requirements.txt builds: %s", rebuilt.getStatus())
+                .as(
+                        "the exported requirements.txt builds: %s",
+                        RealBuilds.whyNotReady(ns.client(), rebuilt))
                 .isEqualTo(EnvironmentPhase.Ready);
         assertThat(rebuilt.getStatus().getSpecHash()).isNotEqualTo(ready.getStatus().getSpecHash());
         assertThat(ns.client().configMaps().withName("frozen-lock").get().getData().get("lock"))
@@ -274,6 +282,98 @@ class RealBuildIT {
     }
 
     /**
+     * spec.output.tags after a build that really ran (ImageTagsIT shows a failed build and a
+     * registry hit; under kwok no build pushes): the build Job pushes the image of the current spec
+     * to the Environment's own repository in a registry that wants the push secret's password, and
+     * only then does every tag point at the digest the build pushed, each move an event.
+     */
+    @Test
+    void tagsPointAtTheDigestThatAFreshBuildPushed(TestNamespace ns) {
+        String user = "tagger";
+        String password = "pw-" + UUID.randomUUID();
+        try (TestRegistry registry = TestRegistry.startWithHtpasswd(user, password)) {
+            String repository = registry.hostPort() + "/team/tagged";
+            Credentials credentials = Credentials.basic(user, password);
+            String auth =
+                    Base64.getEncoder()
+                            .encodeToString(
+                                    (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            ns.client()
+                    .resource(
+                            new SecretBuilder()
+                                    .withNewMetadata()
+                                    .withName("push")
+                                    .endMetadata()
+                                    .withType("kubernetes.io/dockerconfigjson")
+                                    .addToStringData(
+                                            ".dockerconfigjson",
+                                            "{\"auths\":{\""
+                                                    + registry.hostPort()
+                                                    + "\":{\"auth\":\""
+                                                    + auth
+                                                    + "\"}}}")
+                                    .build())
+                    .create();
+            Environment tagged =
+                    Objects.pushingTo(
+                            realVenv("tagged", "six==1.16.0", "packaging==24.2"),
+                            repository,
+                            "push");
+            tagged.getSpec().getOutput().setTags(List.of("v1.2", "latest"));
+            ns.client().resource(tagged).create();
+
+            Environment ready =
+                    awaitEnvironment(
+                            ns.client(),
+                            ns.name(),
+                            "tagged",
+                            e ->
+                                    e.getStatus().getPhase() == EnvironmentPhase.Failed
+                                            || e.getStatus().getTags() != null
+                                                    && e.getStatus().getTags().size() == 2,
+                            REAL_BUILD);
+            assertThat(ready.getStatus().getPhase())
+                    .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
+                    .isEqualTo(EnvironmentPhase.Ready);
+            ImageBuild build =
+                    ns.client()
+                            .resources(ImageBuild.class)
+                            .withName(ready.getStatus().getLatestBuild())
+                            .get();
+            assertThat(build.getStatus().getCacheHit()).as("a build that ran").isFalse();
+            RegistryClient client = new RegistryClient(Set.of(registry.hostPort()));
+            String pushed =
+                    client.manifestDigest(
+                                    ImageReference.parse(
+                                            repository + ":" + ready.getStatus().getSpecHash()),
+                                    credentials)
+                            .orElseThrow();
+            assertThat(ready.getStatus().getImage()).isEqualTo(repository + "@" + pushed);
+            assertThat(ready.getStatus().getTags())
+                    .extracting(TagStatus::getName, TagStatus::getImage, TagStatus::getDigest)
+                    .containsExactly(
+                            tuple("v1.2", repository + ":v1.2", pushed),
+                            tuple("latest", repository + ":latest", pushed));
+            for (String tag : List.of("v1.2", "latest")) {
+                assertThat(
+                                client.manifestDigest(
+                                        ImageReference.parse(repository + ":" + tag), credentials))
+                        .as("%s:%s in the registry", repository, tag)
+                        .contains(pushed);
+            }
+            assertThat(
+                            ns.client().v1().events().list().getItems().stream()
+                                    .filter(e -> "tagged".equals(e.getInvolvedObject().getName()))
+                                    .filter(e -> "TagMoved".equals(e.getReason()))
+                                    .map(Event::getMessage)
+                                    .toList())
+                    .containsExactlyInAnyOrder(
+                            repository + ":v1.2 now points at " + pushed + " (a new tag).",
+                            repository + ":latest now points at " + pushed + " (a new tag).");
+        }
+    }
+
+    /**
      * The Jupyter example (deploy/examples/jupyter): its Environment's packages built for real from
      * PyPI on the Python of the local base image (Debian's 3.11, where the example says 3.12), and
      * {@code jupyter lab --version} run from the built image on the real node. Then the example's
@@ -301,7 +401,9 @@ class RealBuildIT {
                                 null))
                 .create();
         Environment ready = awaitBuilt(ns, "jupyter");
-        assertThat(ready.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Ready);
+        assertThat(ready.getStatus().getPhase())
+                .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
+                .isEqualTo(EnvironmentPhase.Ready);
         assertThat(ns.client().configMaps().withName("jupyter-lock").get().getData().get("lock"))
                 .contains("jupyterlab==4.3.4", "jupyter-server==", "tornado==");
 
@@ -422,7 +524,7 @@ class RealBuildIT {
 
         Environment hashed = awaitBuilt(ns, "hashed");
         assertThat(hashed.getStatus().getPhase())
-                .as("%s", hashed.getStatus().getConditions())
+                .as("%s", RealBuilds.whyNotReady(ns.client(), hashed))
                 .isEqualTo(EnvironmentPhase.Ready);
         assertThat(ns.client().configMaps().withName("hashed-lock").get().getData().get("lock"))
                 .contains("six==1.16.0");
@@ -439,6 +541,150 @@ class RealBuildIT {
                                 .getLogTail())
                 .as("uv's own refusal of an artifact whose hash the file does not give")
                 .containsIgnoringCase("hash mismatch");
+    }
+
+    /**
+     * The exact lock, out and back in: a venv built from PyPI gives its pylock.toml (uv pip compile
+     * over what it installed: every artifact's URL and sha256); that file, given as
+     * files.pylockToml, builds for real with uv pip install -r pylock.toml to the same packages and
+     * the same artifacts; the same file with six's hashes changed fails with uv's own refusal.
+     */
+    @Test
+    void thePylockTomlOfARealBuildBuildsTheSameArtifactsAndATamperedOneFails(TestNamespace ns) {
+        String repository =
+                ns.plane().registry() + "/pylock-" + UUID.randomUUID().toString().substring(0, 8);
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                realVenv("exact", "six==1.16.0", "rich==13.9.4"), repository, null))
+                .create();
+        Environment exact = awaitBuilt(ns, "exact");
+        assertThat(exact.getStatus().getPhase())
+                .as("%s", exact.getStatus().getConditions())
+                .isEqualTo(EnvironmentPhase.Ready);
+        Map<String, String> lockFiles =
+                ns.client().configMaps().withName("exact-lock").get().getData();
+        String pylock = lockFiles.get("pylock.toml");
+        assertThat(pylock).as("the exact lock of %s", lockFiles.get("lock")).isNotNull();
+        List<PylockToml.LockedPackage> locked = artifacts(pylock);
+        assertThat(locked)
+                .extracting(p -> p.name() + "==" + p.version())
+                .as("the pylock.toml pins what the freeze pins")
+                .containsExactlyInAnyOrderElementsOf(
+                        lockFiles.get("lock").lines().filter(l -> !l.isBlank()).toList())
+                .contains("six==1.16.0", "rich==13.9.4")
+                .anyMatch(pin -> pin.startsWith("markdown-it-py=="))
+                .anyMatch(pin -> pin.startsWith("pygments=="));
+        assertThat(locked)
+                .filteredOn(p -> p.name().equals("six"))
+                .singleElement()
+                .satisfies(
+                        six ->
+                                assertThat(six.artifacts())
+                                        .extracting(PylockToml.Artifact::hashes)
+                                        .as("six 1.16.0's wheel, as PyPI serves it")
+                                        .contains(
+                                                Map.of(
+                                                        "sha256",
+                                                        "8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254")));
+
+        ns.client()
+                .resource(Objects.pushingTo(fromPylock("relocked", pylock), repository, null))
+                .create();
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                fromPylock("pylock-tampered", withSixsHashesChanged(pylock)),
+                                repository,
+                                null))
+                .create();
+
+        Environment relocked = awaitBuilt(ns, "relocked");
+        ImageBuild relockedBuild =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(relocked.getStatus().getLatestBuild())
+                        .get();
+        assertThat(relocked.getStatus().getPhase())
+                .as(
+                        "%s",
+                        relockedBuild.getStatus().getFailure() == null
+                                ? relocked.getStatus().getConditions()
+                                : relockedBuild.getStatus().getFailure().getLogTail())
+                .isEqualTo(EnvironmentPhase.Ready);
+        assertThat(relockedBuild.getSpec().getResolved().getPylockToml()).isEqualTo(pylock);
+        assertThat(
+                        new Kubectl(ns.plane(), BuildNamespace.NAME)
+                                .run(
+                                        "logs",
+                                        "job/"
+                                                + Names.buildJob(
+                                                        ns.name(),
+                                                        relocked.getStatus().getLatestBuild())))
+                .as("installed from the lock as it is")
+                .contains(
+                        "uv pip install --python /opt/venv/bin/python -r /tmp/terrarium/pylock.toml");
+        Map<String, String> relockedFiles =
+                ns.client().configMaps().withName("relocked-lock").get().getData();
+        assertThat(relockedFiles.get("lock"))
+                .as("the same packages at the same versions")
+                .isEqualTo(lockFiles.get("lock"));
+        assertThat(artifacts(relockedFiles.get("pylock.toml")))
+                .as("the same artifacts: names, versions, URLs and hashes")
+                .containsExactlyInAnyOrderElementsOf(locked);
+
+        Environment tampered = awaitBuilt(ns, "pylock-tampered");
+        assertThat(tampered.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
+        assertThat(
+                        ns.client()
+                                .resources(ImageBuild.class)
+                                .withName(tampered.getStatus().getLatestBuild())
+                                .get()
+                                .getStatus()
+                                .getFailure()
+                                .getLogTail())
+                .as("uv's own refusal of an artifact whose hash the lock does not give")
+                .containsIgnoringCase("hash mismatch");
+    }
+
+    private static Environment fromPylock(String name, String pylock) {
+        Environment environment = realVenv(name);
+        environment.getSpec().setPip(null);
+        environment.getSpec().setFiles(new EnvironmentFiles());
+        environment.getSpec().getFiles().setPylockToml(pylock);
+        return environment;
+    }
+
+    /** The packages of a pylock.toml with their artifacts, read by Terrarium's own parser. */
+    private static List<PylockToml.LockedPackage> artifacts(String pylock) {
+        List<Violation> violations = new ArrayList<>();
+        List<PylockToml.LockedPackage> packages =
+                PylockToml.read(pylock, "pylock.toml", violations).packages();
+        assertThat(violations).as("the build's pylock.toml is one Terrarium accepts").isEmpty();
+        return packages;
+    }
+
+    /** The lock with every sha256 of six's artifacts replaced by zeros. */
+    private static String withSixsHashesChanged(String pylock) {
+        StringBuilder out = new StringBuilder();
+        boolean six = false;
+        for (String line : pylock.split("\n", -1)) {
+            if (line.strip().equals("[[packages]]")) {
+                six = false;
+            } else if (line.strip().equals("name = \"six\"")) {
+                six = true;
+            }
+            out.append(
+                            six
+                                    ? line.replaceAll(
+                                            "sha256 = \"[0-9a-f]{64}\"",
+                                            "sha256 = \"" + "0".repeat(64) + "\"")
+                                    : line)
+                    .append('\n');
+        }
+        String tampered = out.substring(0, out.length() - 1);
+        assertThat(tampered).as("six's hashes changed").isNotEqualTo(pylock);
+        return tampered;
     }
 
     private static Environment hashedRequirements(String name, String requirementsTxt) {

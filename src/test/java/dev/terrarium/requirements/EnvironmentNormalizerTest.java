@@ -9,6 +9,7 @@ import static dev.terrarium.requirements.Specs.fromConfigMap;
 import static dev.terrarium.requirements.Specs.manager;
 import static dev.terrarium.requirements.Specs.packages;
 import static dev.terrarium.requirements.Specs.pip;
+import static dev.terrarium.requirements.Specs.pylockToml;
 import static dev.terrarium.requirements.Specs.python;
 import static dev.terrarium.requirements.Specs.requirementsTxt;
 import static dev.terrarium.requirements.Specs.spec;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.buildcontext.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -470,6 +472,49 @@ class EnvironmentNormalizerTest {
     }
 
     @Test
+    void aPylockTomlIsAVenvEnvironmentThatCarriesTheFileAsItIs() {
+        String lock = Fixtures.pylock("six-and-tomli.pylock.toml");
+
+        ResolvedEnvironment env = resolve(spec(python("3.11"), pylockToml(lock)));
+
+        assertThat(env.getManager()).isEqualTo(Manager.VENV);
+        assertThat(env.getPylockToml()).isEqualTo(lock);
+        assertThat(env.getPip()).isEmpty();
+        assertThat(env.getPipHashes()).isNull();
+        assertThat(env.getBaseImage()).isEqualTo("python:3.11-slim");
+        assertThat(resolve(spec(manager(Manager.VENV), pylockToml(lock))).getPython())
+                .isEqualTo(DEFAULTS.python());
+        ResolvedEnvironment fromConfigMap =
+                resolve(spec(fromConfigMap("deps", "pylock.toml")), lock);
+        assertThat(fromConfigMap.getPylockToml()).isEqualTo(lock);
+        assertThat(fromConfigMap.getManager()).isEqualTo(Manager.VENV);
+    }
+
+    @Test
+    void aPylockTomlIsRefusedForCondaAndWhenItIsNotALock() {
+        String lock = Fixtures.pylock("six-and-tomli.pylock.toml");
+
+        assertThat(refusals(spec(manager(Manager.CONDA), pylockToml(lock))))
+                .containsExactly(
+                        "spec.manager: conda cannot install spec.files.pylockToml: uv installs a "
+                                + "pylock.toml into a venv; leave manager unset or set it to venv");
+        assertThat(
+                        refusals(
+                                spec(
+                                        pylockToml(
+                                                lock.replace(
+                                                        "https://files.example.com/packages/d9",
+                                                        "http://files.example.com/packages/d9")))))
+                .singleElement()
+                .asString()
+                .startsWith("spec.files.pylockToml line 10 \"six\": packages[0].wheels[0].url ")
+                .contains("URLs must start with https://");
+        assertThat(refusals(spec(fromConfigMap("deps", "pylock.toml")), "lock-version = 1"))
+                .contains(
+                        "spec.fromConfigMap: created-by is missing: PEP 751 lock files name the tool that wrote them");
+    }
+
+    @Test
     void refusesMoreThanOneSource() {
         assertThat(refusals(spec(pip("flask"), requirementsTxt("numpy"))))
                 .containsExactly(
@@ -481,7 +526,7 @@ class EnvironmentNormalizerTest {
                                         requirementsTxt("numpy"),
                                         s -> s.getFiles().setEnvironmentYml("dependencies: []"))))
                 .containsExactly(
-                        "spec.files: exactly one of environmentYml or requirementsTxt must be set");
+                        "spec.files: exactly one of environmentYml, requirementsTxt or pylockToml must be set");
     }
 
     @Test

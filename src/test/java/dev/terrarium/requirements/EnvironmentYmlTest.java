@@ -86,6 +86,43 @@ class EnvironmentYmlTest {
     }
 
     @Test
+    void readsCondaLocksPipRepositoriesAndTheIndexOptionsOfThePipList() {
+        List<Violation> violations = new ArrayList<>();
+        EnvironmentYml yml =
+                EnvironmentYml.parse(
+                        """
+                pip-repositories:
+                  - https://private.example.com/simple
+                dependencies:
+                  - pip
+                  - pip:
+                    - --index-url https://mirror.example.com/simple
+                    - requests
+                    - -f https://wheels.example.com/links.html
+                """,
+                        FIELD,
+                        violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(yml.pip()).extracting(SourcedText::text).containsExactly("requests");
+        assertThat(yml.indexOptions())
+                .extracting(IndexOption::kind, IndexOption::url, o -> o.source().where())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.INDEX_URL,
+                                "https://mirror.example.com/simple",
+                                FIELD + " dependencies[1].pip[0]"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.FIND_LINKS,
+                                "https://wheels.example.com/links.html",
+                                FIELD + " dependencies[1].pip[2]"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.EXTRA_INDEX_URL,
+                                "https://private.example.com/simple",
+                                FIELD + " pip-repositories[0]"));
+    }
+
+    @Test
     void refusesKeysThatWouldChangeWhatIsInstalledAndVariablesOfTheWrongShape() {
         List<Violation> violations = new ArrayList<>();
         EnvironmentYml.parse(
@@ -117,9 +154,6 @@ class EnvironmentYmlTest {
                         FIELD
                                 + ": key \"channel_priority\" is not supported; channels are used in the order "
                                 + "given, with the operator's channel priority",
-                        FIELD
-                                + ": key \"pip-repositories\" is not supported; package indexes other than the "
-                                + "default one are not supported yet",
                         FIELD + ": variables must be a mapping of names to values, found a list",
                         FIELD + ": variables.A: expected a string, found a list");
     }

@@ -32,18 +32,21 @@ import org.junit.jupiter.api.Test;
  * (src/test/resources/real-files, listed with its source and the reference tools' verdicts in
  * manifest.yaml) and prints the two verdicts side by side.
  *
- * <p>environment.yml and requirements.txt files go in as {@code files.environmentYml} / {@code
- * files.requirementsTxt}. Terrarium has no input for lock files yet, so they go in the way a user
- * would bring one today: as the key of a ConfigMap named after the file. Today every file must be
- * accepted, or refused with a message that quotes a line of the file; a lock file must never be
- * accepted as something else.
+ * <p>environment.yml, requirements.txt and pylock.toml files go in as {@code files.environmentYml}
+ * / {@code files.requirementsTxt} / {@code files.pylockToml}. Terrarium has no input for conda lock
+ * files yet, so they go in the way a user would bring one today: as the key of a ConfigMap named
+ * after the file. Every file must be accepted, or refused with a message that quotes a line of the
+ * file; a conda lock file must never be accepted as something else.
  */
 class RealFilesCorpusTest {
 
     private static final String ROOT = "/real-files/";
     private static final Set<String> KINDS =
             Set.of("environment.yml", "requirements.txt", "conda-explicit", "conda-lock", "pylock");
-    private static final Set<String> LOCK_KINDS = Set.of("conda-explicit", "conda-lock", "pylock");
+
+    /** Lock files Terrarium has no input for yet. */
+    private static final Set<String> LOCK_KINDS = Set.of("conda-explicit", "conda-lock");
+
     private static final Set<String> TOOL_VERDICTS =
             Set.of("accept", "accept-with-warnings", "refuse");
     private static final Set<String> NOT_CORPUS = Set.of("manifest.yaml", "verdicts.py");
@@ -284,6 +287,7 @@ class RealFilesCorpusTest {
         return switch (entry.path("kind").asText()) {
             case "environment.yml" -> Specs.spec(Specs.environmentYml(text));
             case "requirements.txt" -> Specs.spec(Specs.requirementsTxt(text));
+            case "pylock" -> Specs.spec(Specs.pylockToml(text));
             default ->
                     Specs.spec(
                             Specs.fromConfigMap("lock", path.substring(path.lastIndexOf('/') + 1)));

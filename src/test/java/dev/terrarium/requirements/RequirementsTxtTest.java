@@ -64,7 +64,7 @@ class RequirementsTxtTest {
                 RequirementsTxt.requirements(
                         """
                 requests
-                --index-url https://mirror.example.com/simple
+                --trusted-host mirror.example.com
                 -e git+https://github.com/pypa/pip.git#egg=pip
                 -r base.txt
                 --constraint constraints.txt
@@ -78,9 +78,9 @@ class RequirementsTxtTest {
                 .extracting(Violation::message)
                 .containsExactly(
                         FIELD
-                                + " line 2 \"--index-url https://mirror.example.com/simple\": options are not supported, package "
-                                + "indexes included: packages come from the build's configured index; list the requirements "
-                                + "themselves",
+                                + " line 2 \"--trusted-host mirror.example.com\": --no-index and --trusted-host are not "
+                                + "supported: packages come from the default index, the ones --index-url, "
+                                + "--extra-index-url and --find-links name, over https",
                         FIELD
                                 + " line 3 \"-e git+https://github.com/pypa/pip.git#egg=pip\": options are not supported, "
                                 + "editable installs included; list the package as name @ url",
@@ -93,6 +93,49 @@ class RequirementsTxtTest {
                         FIELD
                                 + " line 6 \"--pre\": options are not supported; list the requirements themselves");
         assertThat(violations).extracting(Violation::field).containsOnly(FIELD);
+    }
+
+    @Test
+    void readsThePackageIndexOptionsInEveryFormPipAccepts() {
+        List<Violation> violations = new ArrayList<>();
+        RequirementsTxt.RequirementsFile file =
+                RequirementsTxt.read(
+                        """
+                -i https://mirror.example.com/simple
+                --extra-index-url https://download.example.com/whl/cu121
+                --extra-index-url=https://private.example.com/simple/
+                torch==2.3.1
+                -f https://wheels.example.com/links.html
+                --find-links=https://wheels.example.com/more.html
+                --index-url https://mirror.example.com/simple
+                """,
+                        FIELD,
+                        violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(file.requirements())
+                .extracting(SourcedText::text)
+                .containsExactly("torch==2.3.1");
+        assertThat(file.indexOptions())
+                .extracting(IndexOption::kind, IndexOption::url)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.INDEX_URL, "https://mirror.example.com/simple"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.EXTRA_INDEX_URL,
+                                "https://download.example.com/whl/cu121"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.EXTRA_INDEX_URL,
+                                "https://private.example.com/simple/"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.FIND_LINKS,
+                                "https://wheels.example.com/links.html"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.FIND_LINKS,
+                                "https://wheels.example.com/more.html"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                IndexOption.Kind.INDEX_URL, "https://mirror.example.com/simple"));
+        assertThat(file.indexOptions().get(3).source().where()).isEqualTo(FIELD + " line 5");
     }
 
     @Test

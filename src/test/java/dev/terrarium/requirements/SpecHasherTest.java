@@ -368,7 +368,7 @@ class SpecHasherTest {
                         "{\"builder\":\"buildah@ghcr.io/terrarium-dev/terrarium-builder:0.1.0\",\"environment\":{\"baseImage\":"
                                 + "\"python:3.12-slim\",\"channels\":[],\"env\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":"
                                 + "\"B\",\"value\":\"2\"}],\"manager\":\"venv\",\"packages\":[],\"pip\":[\"flask\"],"
-                                + "\"python\":\"3.12\",\"system\":[]},\"generator\":\"terrarium-build/3\"}");
+                                + "\"python\":\"3.12\",\"system\":[]},\"generator\":\"terrarium-build/4\"}");
         assertThat(hasher.hash(env, BuildStrategy.BUILDAH, BUILDER))
                 .isEqualTo(sha256(hasher.canonicalJson(env, BuildStrategy.BUILDAH, BUILDER)));
     }

@@ -85,6 +85,13 @@ final class Specs {
         };
     }
 
+    static Consumer<EnvironmentSpec> pylockToml(String text) {
+        return spec -> {
+            spec.setFiles(new EnvironmentFiles());
+            spec.getFiles().setPylockToml(text);
+        };
+    }
+
     static Consumer<EnvironmentSpec> fromConfigMap(String name, String key) {
         return s -> {
             ConfigMapSource source = new ConfigMapSource();

@@ -12,7 +12,9 @@ import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
+import dev.terrarium.api.Manager;
 import dev.terrarium.status.Conditions;
+import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
@@ -82,5 +84,58 @@ class EnvironmentFilesIT {
                                         "-o",
                                         "jsonpath={.status.conditions[?(@.type==\"Warning\")].reason}"))
                 .isEqualTo("IgnoredKeys");
+    }
+
+    /**
+     * The pylock.toml of a venv build's lock ConfigMap, given back as files.pylockToml: the new
+     * Environment builds from that file as it is (the build context carries it, the Dockerfile
+     * installs it with uv), and its own lock ConfigMap has it again.
+     */
+    @Test
+    void theExactLockOfOneEnvironmentBuildsAnother(TestNamespace ns) {
+        String probe = uniquePackage();
+        ns.client().resource(Objects.venv("locked", probe, "six==1.16.0")).create();
+        awaitEnvironment(
+                ns.client(),
+                ns.name(),
+                "locked",
+                e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                BUILD);
+        String pylock =
+                ns.client().configMaps().withName("locked-lock").get().getData().get("pylock.toml");
+        assertThat(pylock).contains("name = \"six\"", "version = \"1.16.0\"", "sha256 = ");
+
+        EnvironmentSpec spec = new EnvironmentSpec();
+        spec.setPython("3.12");
+        spec.setFiles(new EnvironmentFiles());
+        spec.getFiles().setPylockToml(pylock);
+        ns.client().resource(Objects.environment("relocked", spec)).create();
+        Environment ready =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "relocked",
+                        e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                        BUILD);
+
+        ImageBuild build =
+                ns.client()
+                        .resources(ImageBuild.class)
+                        .withName(ready.getStatus().getLatestBuild())
+                        .get();
+        assertThat(build.getSpec().getResolved().getManager()).isEqualTo(Manager.VENV);
+        assertThat(build.getSpec().getResolved().getPylockToml()).isEqualTo(pylock);
+        assertThat(build.getSpec().getResolved().getPip()).isEmpty();
+        var context =
+                BuildNamespace.context(
+                        ns.plane().adminClient(), ns.name(), build.getMetadata().getName());
+        assertThat(context.getData()).containsEntry("pylock.toml", pylock);
+        assertThat(context.getData().get("Dockerfile"))
+                .contains(
+                        "uv pip install --python /opt/venv/bin/python -r /tmp/terrarium/pylock.toml")
+                .doesNotContain("six");
+        var lock = ns.client().configMaps().withName("relocked-lock").get().getData();
+        assertThat(lock.get("pylock.toml")).isEqualTo(pylock);
+        assertThat(lock.get("lock")).contains("six==1.16.0", probe);
     }
 }

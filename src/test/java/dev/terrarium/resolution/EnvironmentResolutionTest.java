@@ -11,10 +11,13 @@ import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
+import dev.terrarium.api.PipIndex;
+import dev.terrarium.api.PipIndexes;
 import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.operator.TerrariumConfig;
+import dev.terrarium.requirements.PipIndexRules;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -318,6 +321,45 @@ class EnvironmentResolutionTest {
                 .isNotEqualTo(first.buildName());
         assertThat(second.repository()).isEqualTo("registry.example.com/team/envs");
         assertThat(second.build().getInsecureRegistry()).isFalse();
+    }
+
+    @Test
+    void indexCredentialsPutTheNamespaceInTheHashAndTheSecretInTheBuildName() {
+        Environment anonymous = withIndex(environment("private-lib==1.0"), null);
+        Environment withSecret = withIndex(environment("private-lib==1.0"), "index-creds");
+        Environment otherSecret = withIndex(environment("private-lib==1.0"), "other-creds");
+        Environment otherNamespace = withIndex(environment("private-lib==1.0"), "index-creds");
+        otherNamespace.getMetadata().setNamespace("elsewhere");
+
+        EnvironmentResolution open = resolve(anonymous);
+        EnvironmentResolution secret = resolve(withSecret);
+
+        assertThat(open.resolved().getPipIndexes().getCredentialsNamespace()).isNull();
+        assertThat(open.indexSecrets()).isEmpty();
+        assertThat(secret.resolved().getPipIndexes().getCredentialsNamespace()).isEqualTo("team");
+        assertThat(secret.indexSecrets())
+                .containsExactly(
+                        new PipIndexRules.IndexSecret(
+                                "spec.pipIndexes.extraIndexUrls[0].secretName",
+                                "https://private.example.com/simple/",
+                                "index-creds"));
+        assertThat(secret.specHash())
+                .as("a private index's package is not shared across namespaces")
+                .isNotEqualTo(open.specHash())
+                .isNotEqualTo(resolve(otherNamespace).specHash())
+                .as("the Secret's name is not content")
+                .isEqualTo(resolve(otherSecret).specHash());
+        assertThat(resolve(otherSecret).buildName())
+                .as("an ImageBuild's spec is immutable: another Secret is another ImageBuild")
+                .isNotEqualTo(secret.buildName());
+    }
+
+    private static Environment withIndex(Environment environment, String secretName) {
+        PipIndexes indexes = new PipIndexes();
+        indexes.setExtraIndexUrls(
+                List.of(new PipIndex("https://private.example.com/simple/", secretName)));
+        environment.getSpec().setPipIndexes(indexes);
+        return environment;
     }
 
     @Test

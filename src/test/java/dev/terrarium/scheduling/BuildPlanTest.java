@@ -1,6 +1,7 @@
 package dev.terrarium.scheduling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildPhase;
@@ -108,6 +109,47 @@ class BuildPlanTest {
 
         assertThat(BuildPlan.decide(follower, List.of(leader, follower), Set.of(), ROOMY))
                 .isInstanceOf(Start.class);
+    }
+
+    @Test
+    void aFollowerIsNeverStalledByTheQueueOfAnotherNamespace() {
+        Limits limits = new Limits(10, 2);
+        ImageBuild busy1 = build("a", "busy-1", 0, HASH_B, ImageBuildPhase.Running);
+        ImageBuild busy2 = build("a", "busy-2", 1, "c".repeat(64), ImageBuildPhase.Running);
+        ImageBuild queuedInA = build("a", "env", 2, HASH_A, ImageBuildPhase.Queued);
+        ImageBuild inB = build("b", "env", 5, HASH_A, null);
+        List<ImageBuild> all = List.of(busy1, busy2, queuedInA, inB);
+
+        assertThat(BuildPlan.decide(inB, all, Set.of(), limits)).isInstanceOf(Start.class);
+        assertThat(BuildPlan.decide(queuedInA, all, Set.of("b/env"), limits))
+                .isEqualTo(new Follow(inB));
+        assertThat(BuildPlan.admissible(all, Set.of(), limits))
+                .extracting(BuildQueue.Waiting::name, BuildQueue.Waiting::namespace)
+                .containsExactly(tuple("env", "b"));
+    }
+
+    @Test
+    void aBuildFollowsAnOlderEqualBuildQueuedInItsOwnNamespace() {
+        ImageBuild older = build("a", "env-1", 0, HASH_A, ImageBuildPhase.Queued);
+        ImageBuild newer = build("a", "env-2", 5, HASH_A, null);
+
+        assertThat(BuildPlan.decide(newer, List.of(older, newer), Set.of(), ROOMY))
+                .isEqualTo(new Follow(older));
+    }
+
+    @Test
+    void equalBuildsOfTwoNamespacesTakeOneSlotBetweenThem() {
+        Limits limits = new Limits(2, 2);
+        ImageBuild inA = build("a", "env", 0, HASH_A, ImageBuildPhase.Queued);
+        ImageBuild inB = build("b", "env", 1, HASH_A, ImageBuildPhase.Queued);
+        ImageBuild other = build("c", "other", 2, HASH_B, ImageBuildPhase.Queued);
+        List<ImageBuild> all = List.of(inA, inB, other);
+
+        assertThat(BuildPlan.admissible(all, Set.of(), limits))
+                .extracting(BuildQueue.Waiting::name)
+                .containsExactly("env", "other");
+        assertThat(BuildPlan.decide(other, all, Set.of(), limits)).isInstanceOf(Start.class);
+        assertThat(BuildPlan.decide(inB, all, Set.of(), limits)).isEqualTo(new Follow(inA));
     }
 
     @Test

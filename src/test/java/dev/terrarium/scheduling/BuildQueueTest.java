@@ -88,6 +88,16 @@ class BuildQueueTest {
     }
 
     @Test
+    void waitingBuildsThatMakeOneBuildTakeOneSlot() {
+        List<Waiting> queue =
+                List.of(waiting("a", "x", 1), waiting("b", "x", 2), waiting("c", "y", 3));
+
+        assertThat(BuildQueue.admit(Map.of(), queue, new Limits(2, 2), Waiting::name))
+                .extracting(Waiting::namespace)
+                .containsExactly("a", "c");
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
         assertThatThrownBy(() -> new Limits(0, 1)).isInstanceOf(IllegalArgumentException.class);
     }

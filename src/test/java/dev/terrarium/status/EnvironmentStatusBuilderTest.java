@@ -275,6 +275,27 @@ class EnvironmentStatusBuilderTest {
     }
 
     @Test
+    void aMissingCredentialsSecretKeepsTheEnvironmentPendingNamingFieldAndSecret() {
+        EnvironmentResolution missing =
+                new EnvironmentResolution(
+                                null, null, null, null, null, null, List.of(), null, List.of())
+                        .waitingFor(
+                                EnvironmentResolution.CREDENTIALS_NOT_FOUND,
+                                "spec.pipIndexes.extraIndexUrls[0].secretName: Secret index-creds "
+                                        + "with the credentials of https://private.example.com/simple/ "
+                                        + "does not exist in this namespace.");
+
+        EnvironmentStatus status = status(environment(null), missing, null, null);
+
+        assertThat(status.getPhase()).isEqualTo(EnvironmentPhase.Pending);
+        assertHealth(status, Condition.RECONCILING, "CredentialsNotFound");
+        assertThat(readyMessage(status))
+                .contains("spec.pipIndexes.extraIndexUrls[0].secretName: Secret index-creds")
+                .endsWith("Waiting for it.");
+        assertThat(status.getLatestBuild()).isNull();
+    }
+
+    @Test
     void aValidSpecWithoutBuildIsPending() {
         EnvironmentStatus status = status(environment(null), valid(), null, null);
 
@@ -416,7 +437,7 @@ class EnvironmentStatusBuilderTest {
                                 Optional.of(done),
                                 Optional.of(
                                         new EnvironmentLocks.Lock(
-                                                "numpy=1.26.4", 42, NEW, BUILD, null))),
+                                                "numpy=1.26.4", null, 42, NEW, BUILD, null))),
                         T0);
 
         assertThat(status.getLock().getConfigMap()).isEqualTo(Names.environmentLock("ds"));

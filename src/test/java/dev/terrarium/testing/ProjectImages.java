@@ -27,44 +27,52 @@ public final class ProjectImages {
      * ranges; the image of every build pod of the operator in tests (OperatorProcess.testSettings).
      */
     public static String builder(LocalControlPlane plane) {
-        return image(plane, "TERRARIUM_BUILDER_IMAGE", "builder");
+        return builder(plane.registry(), plane.repo());
+    }
+
+    /** The builder image, made for and pushed to the given registry (a bench's own). */
+    public static String builder(String registry, Path repo) {
+        return image(registry, repo, "TERRARIUM_BUILDER_IMAGE", "builder");
     }
 
     /** The operator image: the packaged operator on the project's JRE image, user 185. */
     public static String operator(LocalControlPlane plane) {
-        return image(plane, "TERRARIUM_OPERATOR_IMAGE", "operator");
+        return image(plane.registry(), plane.repo(), "TERRARIUM_OPERATOR_IMAGE", "operator");
     }
 
-    private static String image(LocalControlPlane plane, String variable, String name) {
+    private static String image(String registry, Path repo, String variable, String name) {
         return Optional.ofNullable(System.getenv(variable))
                 .filter(v -> !v.isBlank())
-                .orElseGet(() -> made(plane, name));
+                .orElseGet(() -> made(registry, repo, name));
     }
 
-    private static synchronized String made(LocalControlPlane plane, String name) {
-        if (!MADE.containsKey(name)) {
-            Path script = plane.repo().resolve("hack/images.sh");
+    private static synchronized String made(String registry, Path repo, String name) {
+        String key = registry + "/" + name;
+        if (!MADE.containsKey(key)) {
+            Path script = repo.resolve("hack/images.sh");
             if (!Files.exists(script)) {
                 throw new IllegalStateException(
                         "hack/images.sh is missing: set TERRARIUM_BUILDER_IMAGE and "
                                 + "TERRARIUM_OPERATOR_IMAGE to the project's images");
             }
-            List<String> command = List.of("bash", script.toString(), plane.registry(), name);
+            List<String> command = List.of("bash", script.toString(), registry, name);
             String output =
-                    Commands.run(command, Map.of(), plane.repo(), Duration.ofMinutes(60))
+                    Commands.run(command, Map.of(), repo, Duration.ofMinutes(60))
                             .requireSuccess(command)
                             .output();
             for (String line : output.split("\n")) {
                 int equals = line.indexOf('=');
                 if (equals > 0 && NAMES.contains(line.substring(0, equals))) {
-                    MADE.put(line.substring(0, equals), line.substring(equals + 1).strip());
+                    MADE.put(
+                            registry + "/" + line.substring(0, equals),
+                            line.substring(equals + 1).strip());
                 }
             }
-            if (!MADE.containsKey(name)) {
+            if (!MADE.containsKey(key)) {
                 throw new IllegalStateException(
                         "hack/images.sh printed no " + name + "= line:\n" + output);
             }
         }
-        return MADE.get(name);
+        return MADE.get(key);
     }
 }

@@ -3,8 +3,11 @@ package dev.terrarium.testing;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.buildcontext.BuildContextGenerator;
 import dev.terrarium.buildcontext.LockMarkers;
 import dev.terrarium.builder.BuilderPod;
+import dev.terrarium.naming.Names;
+import dev.terrarium.requirements.PylockToml;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -139,6 +142,13 @@ public final class SimulatedBuildLogs implements AutoCloseable {
                                 LockMarkers.prefix(hash) + "begin"));
         lock.forEach(line -> lines.add(LockMarkers.prefix(hash) + "| " + line));
         lines.add(LockMarkers.prefix(hash) + "end " + lock.size());
+        if (env.getManager() == Manager.VENV && !lock.isEmpty()) {
+            List<String> pylock = pylockLines(env, lock);
+            String block = BuildContextGenerator.PYLOCK_BLOCK;
+            lines.add(LockMarkers.prefix(hash) + "begin " + block);
+            pylock.forEach(line -> lines.add(LockMarkers.prefix(hash) + "| " + line));
+            lines.add(LockMarkers.prefix(hash) + "end " + block + " " + pylock.size());
+        }
         lines.add("STEP 5/5: USER 10001:10001");
         lines.add("COMMIT " + build.getSpec().target());
         lines.add("--> 5d1c3a0e7b9f");
@@ -174,8 +184,54 @@ public final class SimulatedBuildLogs implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * The exact lock of a venv build: the given pylock.toml as it is, else one wheel a pin, at a
+     * made-up URL with the sha256 of its pin, in the form uv writes.
+     */
+    private static List<String> pylockLines(ResolvedEnvironment env, List<String> pins) {
+        if (env.getPylockToml() != null) {
+            return env.getPylockToml().lines().toList();
+        }
+        List<String> lines =
+                new ArrayList<>(
+                        List.of(
+                                "lock-version = \"1.0\"",
+                                "created-by = \"uv\"",
+                                "requires-python = \">=" + env.getPython() + "\""));
+        for (String pin : pins) {
+            String name = pin.substring(0, pin.indexOf("=="));
+            String version = pin.substring(pin.indexOf("==") + 2);
+            lines.add("");
+            lines.add("[[packages]]");
+            lines.add("name = \"" + name + "\"");
+            lines.add("version = \"" + version + "\"");
+            lines.add(
+                    "wheels = [{ url = \"https://files.example.com/simulated/"
+                            + name.replace('-', '_')
+                            + "-"
+                            + version
+                            + "-py3-none-any.whl\", hashes = { sha256 = \""
+                            + Names.sha256Hex(pin)
+                            + "\" } }]");
+        }
+        return lines;
+    }
+
     private static List<String> lockLines(ResolvedEnvironment env) {
         List<String> lines = new ArrayList<>();
+        if (env.getManager() == Manager.VENV && env.getPylockToml() != null) {
+            PylockToml.read(env.getPylockToml(), "pylockToml", new ArrayList<>())
+                    .packages()
+                    .forEach(
+                            pkg ->
+                                    lines.add(
+                                            pkg.name()
+                                                    + "=="
+                                                    + (pkg.version() == null
+                                                            ? "0"
+                                                            : pkg.version())));
+            return lines;
+        }
         if (env.getManager() == Manager.VENV) {
             env.getPip().forEach(spec -> lines.add(pinned(spec)));
             return lines;
