@@ -113,3 +113,12 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- join "," $pairs }}
 {{- end }}
+
+{{/* The CA bundle ConfigMap: the one named, else the chart's own when it is given PEM; empty: none. */}}
+{{- define "terrarium.caBundle" -}}
+{{- if .Values.caBundle.configMap }}
+{{- .Values.caBundle.configMap }}
+{{- else if .Values.caBundle.pem }}
+{{- printf "%s-ca-bundle" (include "terrarium.fullname" .) }}
+{{- end }}
+{{- end }}

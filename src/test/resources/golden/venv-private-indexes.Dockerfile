@@ -19,14 +19,15 @@ COPY requirements.txt /tmp/terrarium/requirements.txt
 RUN --mount=type=secret,id=pip-netrc,target=/run/secrets/pip-netrc \
     --mount=type=cache,target=/root/.cache/uv,sharing=locked \
     NETRC=/run/secrets/pip-netrc UV_CACHE_DIR=/root/.cache/uv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 /opt/terrarium/tools/bin/uv pip install --python /opt/venv/bin/python -r /tmp/terrarium/requirements.txt
-RUN --mount=type=cache,target=/root/.cache/uv,sharing=locked \
+RUN --mount=type=secret,id=pip-netrc,target=/run/secrets/pip-netrc \
+    --mount=type=cache,target=/root/.cache/uv,sharing=locked \
     mkdir -p /opt/terrarium \
     && /opt/terrarium/tools/bin/uv pip freeze --python /opt/venv/bin/python > /opt/terrarium/lock \
     && h=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 n=0 \
     && printf 'terrarium-%s %s begin\n' lock "$h" \
     && while IFS= read -r line || [ -n "$line" ]; do printf 'terrarium-%s %s | %s\n' lock "$h" "$line"; n=$((n + 1)); done < /opt/terrarium/lock \
     && printf 'terrarium-%s %s end %s\n' lock "$h" "$n" \
-    && { { [ -s /opt/terrarium/lock ] && UV_CACHE_DIR=/root/.cache/uv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 /opt/terrarium/tools/bin/uv pip compile --python /opt/venv/bin/python --quiet --no-deps --no-header --format pylock.toml -o /opt/terrarium/pylock.toml - < /opt/terrarium/lock; } || { rm -f /opt/terrarium/pylock.toml; echo 'terrarium: no pylock.toml: nothing is installed, or uv pip compile could not find the installed versions on the index' >&2; }; } \
+    && { { [ -s /opt/terrarium/lock ] && { grep -E '^--(index-url|extra-index-url|find-links) ' /tmp/terrarium/requirements.txt; cat /opt/terrarium/lock; } | NETRC=/run/secrets/pip-netrc UV_CACHE_DIR=/root/.cache/uv UV_LINK_MODE=copy UV_COMPILE_BYTECODE=1 /opt/terrarium/tools/bin/uv pip compile --python /opt/venv/bin/python --quiet --no-deps --no-header --format pylock.toml -o /opt/terrarium/pylock.toml -; } || { rm -f /opt/terrarium/pylock.toml; echo 'terrarium: no pylock.toml: nothing is installed, or uv pip compile could not find the installed versions on the index' >&2; }; } \
     && { [ ! -f /opt/terrarium/pylock.toml ] || { h=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 n=0 && printf 'terrarium-%s %s begin %s\n' lock "$h" pylock.toml && while IFS= read -r line || [ -n "$line" ]; do printf 'terrarium-%s %s | %s\n' lock "$h" "$line"; n=$((n + 1)); done < /opt/terrarium/pylock.toml && printf 'terrarium-%s %s end %s %s\n' lock "$h" pylock.toml "$n"; }; }
 ENV PATH=/opt/venv/bin:$PATH VIRTUAL_ENV=/opt/venv
 USER 10001:10001

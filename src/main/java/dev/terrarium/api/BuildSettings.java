@@ -40,6 +40,34 @@ public class BuildSettings {
     private String channelAlias;
 
     @JsonPropertyDescription(
+            "Index URL (a PyPI mirror, operator setting builds.pipIndexUrl) used when the"
+                    + " environment names none; not part of the content hash.")
+    private String pipIndexUrl;
+
+    @JsonPropertyDescription(
+            "ConfigMap in the build namespace with the PEM CA bundle the build trusts (operator"
+                    + " setting builds.caBundle); not part of the content hash.")
+    private String caBundle;
+
+    @JsonPropertyDescription("Key of caBundle that holds the PEM certificates.")
+    private String caBundleKey;
+
+    @JsonPropertyDescription(
+            "HTTP_PROXY of the build pod (operator setting builds.httpProxy); not part of the"
+                    + " content hash.")
+    private String httpProxy;
+
+    @JsonPropertyDescription(
+            "HTTPS_PROXY of the build pod (operator setting builds.httpsProxy); not part of the"
+                    + " content hash.")
+    private String httpsProxy;
+
+    @JsonPropertyDescription(
+            "NO_PROXY of the build pod (operator setting builds.noProxy); not part of the content"
+                    + " hash.")
+    private String noProxy;
+
+    @JsonPropertyDescription(
             "Whether the registry is spoken to over plain HTTP (operator setting registry.insecure).")
     private Boolean insecureRegistry;
 
@@ -154,5 +182,53 @@ public class BuildSettings {
 
     public void setServiceAccountName(String serviceAccountName) {
         this.serviceAccountName = serviceAccountName;
+    }
+
+    public String getPipIndexUrl() {
+        return pipIndexUrl;
+    }
+
+    public void setPipIndexUrl(String pipIndexUrl) {
+        this.pipIndexUrl = pipIndexUrl;
+    }
+
+    public String getCaBundle() {
+        return caBundle;
+    }
+
+    public void setCaBundle(String caBundle) {
+        this.caBundle = caBundle;
+    }
+
+    public String getCaBundleKey() {
+        return caBundleKey;
+    }
+
+    public void setCaBundleKey(String caBundleKey) {
+        this.caBundleKey = caBundleKey;
+    }
+
+    public String getHttpProxy() {
+        return httpProxy;
+    }
+
+    public void setHttpProxy(String httpProxy) {
+        this.httpProxy = httpProxy;
+    }
+
+    public String getHttpsProxy() {
+        return httpsProxy;
+    }
+
+    public void setHttpsProxy(String httpsProxy) {
+        this.httpsProxy = httpsProxy;
+    }
+
+    public String getNoProxy() {
+        return noProxy;
+    }
+
+    public void setNoProxy(String noProxy) {
+        this.noProxy = noProxy;
     }
 }

@@ -9,9 +9,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value =
-                "[has(self.environmentYml), has(self.requirementsTxt), has(self.pylockToml)]"
+                "[has(self.environmentYml), has(self.requirementsTxt), has(self.pylockToml),"
+                        + " has(self.condaExplicit), has(self.condaLockYml)]"
                         + ".filter(x, x).size() == 1",
-        message = "exactly one of environmentYml, requirementsTxt or pylockToml must be set")
+        message =
+                "exactly one of environmentYml, requirementsTxt, pylockToml, condaExplicit or "
+                        + "condaLockYml must be set")
 public class EnvironmentFiles {
 
     @Size(max = 65536)
@@ -33,6 +36,24 @@ public class EnvironmentFiles {
                     + "exactly the listed artifacts, checking their hashes, and resolves nothing. "
                     + "Artifacts must be https URLs with a sha256, sha384 or sha512 hash. venv only.")
     private String pylockToml;
+
+    @Size(max = 262144)
+    @JsonPropertyDescription(
+            "A conda explicit file (as conda list --explicit --sha256 or --md5 writes it, or the "
+                    + "explicit.txt key of a lock ConfigMap): @EXPLICIT, then one package URL per line "
+                    + "ending in #<md5> or #sha256:<hex>. The build installs exactly these linux-64 "
+                    + "and noarch archives, checking every hash, and solves nothing. URLs must be "
+                    + "https (http only to 127.0.0.1 or localhost). conda only; python is the "
+                    + "file's.")
+    private String condaExplicit;
+
+    @Size(max = 524288)
+    @JsonPropertyDescription(
+            "A conda-lock.yml (conda-lock's unified format, version 1). Its linux-64 entries that "
+                    + "are not optional are installed exactly: the conda ones by URL, checking "
+                    + "their sha256 or md5, then the pip ones with uv by URL in hash-checking mode "
+                    + "(sha256), resolving nothing. conda only; python is the lock's.")
+    private String condaLockYml;
 
     public String getEnvironmentYml() {
         return environmentYml;
@@ -56,5 +77,21 @@ public class EnvironmentFiles {
 
     public void setPylockToml(String pylockToml) {
         this.pylockToml = pylockToml;
+    }
+
+    public String getCondaExplicit() {
+        return condaExplicit;
+    }
+
+    public void setCondaExplicit(String condaExplicit) {
+        this.condaExplicit = condaExplicit;
+    }
+
+    public String getCondaLockYml() {
+        return condaLockYml;
+    }
+
+    public void setCondaLockYml(String condaLockYml) {
+        this.condaLockYml = condaLockYml;
     }
 }

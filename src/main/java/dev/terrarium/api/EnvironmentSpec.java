@@ -32,6 +32,12 @@ import java.util.List;
                 "files.pylockToml needs manager: venv (or no manager): uv installs a pylock.toml into a venv, conda cannot read one")
 @ValidationRule(
         value =
+                "!has(self.files) || !(has(self.files.condaExplicit) || has(self.files.condaLockYml))"
+                        + " || ((!has(self.manager) || self.manager == 'conda') && !has(self.python))",
+        message =
+                "files.condaExplicit and files.condaLockYml need manager: conda (or no manager) and no python: the lock says which python it installs")
+@ValidationRule(
+        value =
                 "!(has(self.manager) && self.manager == 'venv' && (has(self.packages) || has(self.channels)))",
         message = "packages and channels are conda match specs and need manager: conda")
 public class EnvironmentSpec {
@@ -55,9 +61,40 @@ public class EnvironmentSpec {
     private List<String> packages;
 
     @Size(max = 20)
-    @Items(maxLength = 128, pattern = "^[a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)*$")
-    @JsonPropertyDescription("Conda channels in priority order. Defaults to [conda-forge].")
+    @Items(
+            maxLength = PipIndex.MAX_URL_LENGTH,
+            pattern =
+                    "^([a-z0-9][a-z0-9._-]*(/[a-z0-9._-]+)*|[A-Za-z][A-Za-z0-9+.-]*://"
+                            + "[A-Za-z0-9._~:/\\[\\]@!&()*+,;=%-]+)$")
+    @ValidationRule(
+            value =
+                    "self.all(c, !c.contains('://') || (("
+                            + "c.matches('^https://[^/?#]+') || c.matches('^http://(127[.]0[.]0[.]1|"
+                            + "localhost|\\\\[::1\\\\])(:[0-9]+)?(/.*)?$'))"
+                            + " && !c.matches('^[A-Za-z][A-Za-z0-9+.-]*://[^/]*@')))",
+            message =
+                    "a channel URL must start with https:// (http:// only to 127.0.0.1, "
+                            + "localhost or [::1]) and must not hold credentials: name a Secret "
+                            + "in channelCredentials")
+    @ValidationRule(
+            value = "self.all(c, c.contains('://') || c.size() <= 128)",
+            message = "a channel name has at most 128 characters")
+    @JsonPropertyDescription(
+            "Conda channels in priority order: names, found under the operator's channel alias "
+                    + "(conda-forge, bioconda), or URLs (https://conda.example.com/team; http only "
+                    + "to a loopback host). Defaults to [conda-forge]. nodefaults is accepted and "
+                    + "ignored.")
     private List<String> channels;
+
+    @Size(max = ChannelCredentials.MAX_ENTRIES)
+    @ValidationRule(
+            value = "self.all(i, self.exists_one(j, j.url == i.url))",
+            message = "channelCredentials must not list a URL twice")
+    @JsonPropertyDescription(
+            "Credentials of private conda channels: for a channel URL of spec.channels or of the "
+                    + "environment.yml, the Secret that holds its username and password or token. "
+                    + "They reach the build only as a build secret of its install step.")
+    private List<ChannelCredentials> channelCredentials;
 
     @Size(max = 500)
     @Items(maxLength = 512)
@@ -131,6 +168,14 @@ public class EnvironmentSpec {
 
     public void setPackages(List<String> packages) {
         this.packages = packages;
+    }
+
+    public List<ChannelCredentials> getChannelCredentials() {
+        return channelCredentials;
+    }
+
+    public void setChannelCredentials(List<ChannelCredentials> channelCredentials) {
+        this.channelCredentials = channelCredentials;
     }
 
     public List<String> getChannels() {

@@ -38,10 +38,11 @@ public class ImageBuildSpec {
             "Name of the dockerconfigjson Secret used to push and to look the image up.")
     private String pushSecret;
 
-    @Size(max = 21)
+    @Size(max = 31)
     @JsonPropertyDescription(
-            "The package indexes that have credentials, each with the Secret of the ImageBuild's "
-                    + "namespace that holds them (from the Environment's spec.pipIndexes). The "
+            "The package indexes and conda channels that have credentials, each with the Secret "
+                    + "of the ImageBuild's namespace that holds them (from the Environment's "
+                    + "spec.pipIndexes and spec.channelCredentials). The "
                     + "operator turns them into a netrc file that only the build's install step "
                     + "reads, as a build secret.")
     private List<PipIndex> indexSecrets;

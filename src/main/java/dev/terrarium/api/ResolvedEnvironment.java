@@ -24,8 +24,12 @@ import java.util.Map;
     "pipHashes",
     "pipIndexes",
     "pylockToml",
+    "condaExplicit",
+    "condaLockedPip",
     "system",
-    "env"
+    "env",
+    "rebuildOfMovingReferences",
+    "channelCredentialsNamespace"
 })
 public class ResolvedEnvironment {
 
@@ -52,7 +56,8 @@ public class ResolvedEnvironment {
 
     @JsonPropertyDescription(
             "Hash-checking mode (a requirements.txt with --hash options): the allowed hashes of "
-                    + "each requirement's artifacts, as algorithm:hex, by normalised package name. "
+                    + "each requirement's artifacts, as algorithm:hex, by normalised package name (an "
+                    + "unnamed direct reference's by its URL). "
                     + "When set, every requirement has some and the build installs with "
                     + "--require-hashes; absent otherwise.")
     private Map<String, List<String>> pipHashes;
@@ -66,11 +71,38 @@ public class ResolvedEnvironment {
                     + "installs exactly its artifacts (venv only); absent otherwise.")
     private String pylockToml;
 
+    @JsonPropertyDescription(
+            "The conda artifacts of a lock file (files.condaExplicit, files.condaLockYml or a "
+                    + "ConfigMap), one @EXPLICIT line each (url#sha256:<hex> or url#<md5>) in the "
+                    + "file's order: installed exactly, without a solve (conda only); absent "
+                    + "otherwise.")
+    private List<String> condaExplicit;
+
+    @JsonPropertyDescription(
+            "The pip artifacts of a conda-lock.yml, one requirements line each (name @ url "
+                    + "--hash=sha256:<hex>): installed after the conda ones in hash-checking mode, "
+                    + "without resolving; absent otherwise.")
+    private List<String> condaLockedPip;
+
     @JsonPropertyDescription("Debian packages, sorted.")
     private List<String> system = new ArrayList<>();
 
     @JsonPropertyDescription("Environment variables baked into the image, sorted by name.")
     private List<BakedEnvVar> env = new ArrayList<>();
+
+    @JsonPropertyDescription(
+            "<namespace>/<value> of the Environment's terrarium.dev/rebuild annotation, set only "
+                    + "when pip has a direct reference that can move (a git branch, tag or no "
+                    + "revision; an archive without a hash): part of the content hash, so that a new "
+                    + "annotation value builds again and takes the newest the reference names, for "
+                    + "this namespace only; absent otherwise.")
+    private String rebuildOfMovingReferences;
+
+    @JsonPropertyDescription(
+            "The namespace whose Secrets give credentials for some of the channels (conda only); "
+                    + "absent when none has credentials. Part of the content hash, so that a "
+                    + "package from a private channel is never reused by another namespace.")
+    private String channelCredentialsNamespace;
 
     public Manager getManager() {
         return manager;
@@ -144,6 +176,22 @@ public class ResolvedEnvironment {
         this.pylockToml = pylockToml;
     }
 
+    public List<String> getCondaExplicit() {
+        return condaExplicit;
+    }
+
+    public void setCondaExplicit(List<String> condaExplicit) {
+        this.condaExplicit = condaExplicit;
+    }
+
+    public List<String> getCondaLockedPip() {
+        return condaLockedPip;
+    }
+
+    public void setCondaLockedPip(List<String> condaLockedPip) {
+        this.condaLockedPip = condaLockedPip;
+    }
+
     public List<String> getSystem() {
         return system;
     }
@@ -158,5 +206,21 @@ public class ResolvedEnvironment {
 
     public void setEnv(List<BakedEnvVar> env) {
         this.env = env;
+    }
+
+    public String getRebuildOfMovingReferences() {
+        return rebuildOfMovingReferences;
+    }
+
+    public void setRebuildOfMovingReferences(String rebuildOfMovingReferences) {
+        this.rebuildOfMovingReferences = rebuildOfMovingReferences;
+    }
+
+    public String getChannelCredentialsNamespace() {
+        return channelCredentialsNamespace;
+    }
+
+    public void setChannelCredentialsNamespace(String channelCredentialsNamespace) {
+        this.channelCredentialsNamespace = channelCredentialsNamespace;
     }
 }

@@ -4,6 +4,7 @@ import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
 import dev.terrarium.api.ResolvedPipIndexes;
+import dev.terrarium.requirements.ChannelUrls;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 
 /**
  * Turns a normalised environment into a build context: a Dockerfile, the environment files it
@@ -112,6 +114,16 @@ public final class BuildContextGenerator {
     static final String NETRC_PATH = "/run/secrets/" + NETRC_SECRET_ID;
 
     /**
+     * The id of the build secret that holds the operator's CA bundle (terrarium.builds.ca-bundle),
+     * when it sets one. A build secret, not a COPY: the bundle is mounted for the steps that
+     * download and is never part of a layer.
+     */
+    public static final String CA_BUNDLE_SECRET_ID = "ca-bundle";
+
+    /** Where a RUN step that mounts the CA bundle build secret finds it. */
+    static final String CA_BUNDLE_PATH = "/run/secrets/" + CA_BUNDLE_SECRET_ID;
+
+    /**
      * Fails the build early, with a message, when the base image's Python is not the one the spec
      * asks for.
      */
@@ -166,7 +178,7 @@ public final class BuildContextGenerator {
         List<String> system = listOf(environment.getSystem());
         List<BakedEnvVar> env =
                 environment.getEnv() == null ? List.of() : new ArrayList<>(environment.getEnv());
-        channels.forEach(channel -> InputRules.nonBlank("channels", channel));
+        channels.forEach(channel -> InputRules.channel("channels", channel));
         packages.forEach(spec -> InputRules.nonBlank("packages", spec));
         if (manager == Manager.VENV && !packages.isEmpty()) {
             throw new IllegalArgumentException(
@@ -183,9 +195,36 @@ public final class BuildContextGenerator {
             throw new IllegalArgumentException(
                     "pylockToml: a pylock.toml is installed alone, into a venv");
         }
+        List<String> explicit = environment.getCondaExplicit();
+        List<String> lockedPip = environment.getCondaLockedPip();
+        if (explicit != null) {
+            if (manager != Manager.CONDA
+                    || !packages.isEmpty()
+                    || !pip.isEmpty()
+                    || !channels.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "condaExplicit: a conda lock is installed alone, by conda");
+            }
+            if (explicit.isEmpty()) {
+                throw new IllegalArgumentException("condaExplicit: the lock lists nothing");
+            }
+            explicit.forEach(BuildContextGenerator::explicitEntry);
+            if (lockedPip != null) {
+                for (String line : lockedPip) {
+                    if (line == null || !InputRules.LOCKED_PIP_LINE.matcher(line).matches()) {
+                        throw new IllegalArgumentException(
+                                "condaLockedPip: expected name @ url --hash=sha256:<hex>, got "
+                                        + InputRules.printable(line));
+                    }
+                }
+            }
+        } else if (lockedPip != null) {
+            throw new IllegalArgumentException(
+                    "condaLockedPip: pip artifacts of a lock come with its conda artifacts");
+        }
         system.forEach(name -> InputRules.debianPackage("system", name));
         ResolvedPipIndexes indexes = environment.getPipIndexes();
-        List<String> indexLines = indexLines(indexes);
+        List<String> indexLines = withMirror(indexes);
         boolean netrc = indexes != null && indexes.getCredentialsNamespace() != null;
         for (BakedEnvVar variable : env) {
             if (variable == null) {
@@ -220,14 +259,20 @@ public final class BuildContextGenerator {
                         !system.isEmpty(),
                         !pip.isEmpty(),
                         hashes != null,
-                        netrc && !pip.isEmpty(),
+                        (netrc && !pip.isEmpty())
+                                || environment.getChannelCredentialsNamespace() != null,
                         pylock != null,
+                        mirrorApplies(indexes),
+                        !pip.isEmpty() && !indexLines.isEmpty(),
                         env));
         if (manager == Manager.CONDA) {
             files.put(
                     BuildContext.CONDA_REQUEST,
                     CondaRequest.write(
-                            condaRequest(specHash, python, channels, packages, pip, indexes)));
+                            explicit != null
+                                    ? lockRequest(specHash, explicit, lockedPip)
+                                    : condaRequest(
+                                            specHash, python, channels, packages, pip, indexes)));
         } else if (!pip.isEmpty()) {
             List<String> requirements = new ArrayList<>(indexLines);
             requirements.addAll(hashes == null ? pip : InputRules.withHashes(pip, hashes));
@@ -249,6 +294,8 @@ public final class BuildContextGenerator {
             boolean requireHashes,
             boolean netrc,
             boolean hasPylock,
+            boolean mirror,
+            boolean indexedRequirements,
             List<BakedEnvVar> env) {
         int uid = options.uid();
         List<String> out = new ArrayList<>();
@@ -311,7 +358,15 @@ public final class BuildContextGenerator {
         if (manager == Manager.CONDA) {
             condaInstall(out, specHash, netrc);
         } else {
-            venvInstall(out, specHash, hasPip, requireHashes, netrc, hasPylock);
+            venvInstall(
+                    out,
+                    specHash,
+                    hasPip,
+                    requireHashes,
+                    netrc,
+                    hasPylock,
+                    mirror,
+                    indexedRequirements);
         }
         out.add(
                 "ENV "
@@ -342,7 +397,15 @@ public final class BuildContextGenerator {
         }
         mounts.add(cacheMount(RATTLER_CACHE));
         mounts.add(cacheMount(UV_CACHE));
-        out.add(run(mounts, List.of((netrc ? NETRC_VARIABLE : "") + CONDA_TOOLS + " " + request)));
+        out.add(
+                run(
+                        trusting(mounts),
+                        List.of(
+                                (netrc ? NETRC_VARIABLE : "")
+                                        + trust()
+                                        + CONDA_TOOLS
+                                        + " "
+                                        + request)));
         out.add("FROM base");
         labels(out, Manager.CONDA, specHash);
         out.add("COPY --from=conda " + CONDA_PREFIX + " " + CONDA_PREFIX);
@@ -378,9 +441,10 @@ public final class BuildContextGenerator {
      * The venv, the install, and the lock step. A pylock.toml is installed with uv whatever the
      * installer setting, since pip cannot install one. With uv, the lock step also writes the exact
      * lock: {@code uv pip compile --no-deps --format pylock.toml} over the frozen pins, which looks
-     * up each pinned version's artifacts and hashes on the index. That needs the index, and a
-     * package installed from elsewhere (another index, a lock's own URLs) may not be there: then
-     * the build says so and goes on without the exact lock, rather than fail over a record.
+     * up each pinned version's artifacts and hashes on the indexes the install used (the index
+     * options of requirements.txt, with the netrc build secret when they have credentials, or the
+     * operator's mirror). A package installed from elsewhere (a lock's own URLs) may not be there:
+     * then the build says so and goes on without the exact lock, rather than fail over a record.
      */
     private void venvInstall(
             List<String> out,
@@ -388,7 +452,9 @@ public final class BuildContextGenerator {
             boolean hasPip,
             boolean requireHashes,
             boolean netrc,
-            boolean hasPylock) {
+            boolean hasPylock,
+            boolean mirror,
+            boolean indexedRequirements) {
         boolean uv = options.installer() == Installer.UV || hasPylock;
         List<String> pipCacheMount = List.of(cacheMount(PIP_CACHE));
         out.add(
@@ -400,11 +466,14 @@ public final class BuildContextGenerator {
         if (uv) {
             out.add(
                     run(
-                            pipCacheMount,
+                            trusting(pipCacheMount),
                             List.of(
                                     "python3 -m venv " + TOOLS_VENV,
-                                    TOOLS_VENV
-                                            + "/bin/pip install --disable-pip-version-check uv=="
+                                    trust()
+                                            + TOOLS_VENV
+                                            + "/bin/pip install --disable-pip-version-check "
+                                            + mirrorOption()
+                                            + "uv=="
                                             + options.uvVersion())));
         }
         if (hasPip) {
@@ -425,9 +494,10 @@ public final class BuildContextGenerator {
             if (uv) {
                 out.add(
                         run(
-                                withNetrc(netrc, cacheMount(UV_CACHE)),
+                                trusting(withNetrc(netrc, cacheMount(UV_CACHE))),
                                 List.of(
                                         credentials
+                                                + trust()
                                                 + uvEnvironment()
                                                 + TOOLS_VENV
                                                 + "/bin/uv pip install --python "
@@ -437,9 +507,10 @@ public final class BuildContextGenerator {
             } else {
                 out.add(
                         run(
-                                withNetrc(netrc, cacheMount(PIP_CACHE)),
+                                trusting(withNetrc(netrc, cacheMount(PIP_CACHE))),
                                 List.of(
                                         credentials
+                                                + trust()
                                                 + VENV
                                                 + "/bin/pip install --disable-pip-version-check "
                                                 + requirements)));
@@ -450,9 +521,10 @@ public final class BuildContextGenerator {
             out.add("COPY " + BuildContext.PYLOCK_TOML + " " + lock);
             out.add(
                     run(
-                            List.of(cacheMount(UV_CACHE)),
+                            trusting(List.of(cacheMount(UV_CACHE))),
                             List.of(
-                                    uvEnvironment()
+                                    trust()
+                                            + uvEnvironment()
                                             + TOOLS_VENV
                                             + "/bin/uv pip install --python "
                                             + VENV
@@ -468,18 +540,34 @@ public final class BuildContextGenerator {
                             List.of()));
             return;
         }
+        // The index options of requirements.txt, the lines the generator wrote there, go before the
+        // pins: the compile then asks the indexes the install asked, with the same credentials.
+        String pins =
+                indexedRequirements
+                        ? "{ grep -E '^--(index-url|extra-index-url|find-links) ' "
+                                + COPY_DIR
+                                + "/"
+                                + BuildContext.REQUIREMENTS_TXT
+                                + "; cat "
+                                + LOCK_FILE
+                                + "; } | "
+                        : "";
         String compile =
                 "{ { [ -s "
                         + LOCK_FILE
                         + " ] && "
+                        + pins
+                        + (netrc ? NETRC_VARIABLE : "")
+                        + trust()
                         + uvEnvironment()
                         + TOOLS_VENV
                         + "/bin/uv pip compile --python "
                         + VENV
-                        + "/bin/python --quiet --no-deps --no-header --format pylock.toml -o "
+                        + "/bin/python --quiet --no-deps --no-header "
+                        + (mirror && !indexedRequirements ? mirrorOption() : "")
+                        + "--format pylock.toml -o "
                         + PYLOCK_FILE
-                        + " - < "
-                        + LOCK_FILE
+                        + (indexedRequirements ? " -" : " - < " + LOCK_FILE)
                         + "; } || { rm -f "
                         + PYLOCK_FILE
                         + "; echo 'terrarium: no pylock.toml: nothing is installed, or uv pip"
@@ -495,7 +583,7 @@ public final class BuildContextGenerator {
         out.add(
                 lockStep(
                         specHash,
-                        List.of(cacheMount(UV_CACHE)),
+                        trusting(withNetrc(netrc, cacheMount(UV_CACHE))),
                         TOOLS_VENV
                                 + "/bin/uv pip freeze --python "
                                 + VENV
@@ -534,6 +622,64 @@ public final class BuildContextGenerator {
             lines.add("--find-links " + InputRules.indexUrl("pipIndexes.findLinks", url));
         }
         return lines;
+    }
+
+    /**
+     * The index options of a build: the environment's, with the operator's mirror first as the
+     * index URL when the environment names none. The mirror only replaces the default index, so an
+     * environment's own index URL wins and its extra indexes stay beside the mirror.
+     */
+    private List<String> withMirror(ResolvedPipIndexes indexes) {
+        List<String> lines = indexLines(indexes);
+        if (mirrorApplies(indexes)) {
+            lines.add(0, "--index-url " + options.pipIndexUrl());
+        }
+        return lines;
+    }
+
+    private boolean mirrorApplies(ResolvedPipIndexes indexes) {
+        return options.pipIndexUrl() != null && (indexes == null || indexes.getIndexUrl() == null);
+    }
+
+    /**
+     * The mirror as an option of a command in the Dockerfile, single-quoted: the URL rules admit no
+     * quote, and the shell then reads {@code &}, {@code ;} or {@code #} in it as text.
+     */
+    private String mirrorOption() {
+        return options.pipIndexUrl() == null
+                ? ""
+                : "--index-url '"
+                        + InputRules.indexUrl("pipIndexUrl", options.pipIndexUrl())
+                        + "' ";
+    }
+
+    /** The mounts of a step that downloads: the CA bundle build secret first, when there is one. */
+    private List<String> trusting(List<String> mounts) {
+        if (!options.caBundle()) {
+            return mounts;
+        }
+        List<String> all = new ArrayList<>();
+        all.add(CA_BUNDLE_MOUNT);
+        all.addAll(mounts);
+        return all;
+    }
+
+    /**
+     * The variables that make the tools of a downloading command trust the CA bundle, for that
+     * command only: uv, py-rattler (rustls with native roots) and Python's ssl read SSL_CERT_FILE,
+     * pip reads PIP_CERT, and requests, which some build backends use, REQUESTS_CA_BUNDLE. Each
+     * replaces its tool's default trust, so the bundle must hold every CA the build needs.
+     */
+    private String trust() {
+        return options.caBundle()
+                ? "SSL_CERT_FILE="
+                        + CA_BUNDLE_PATH
+                        + " PIP_CERT="
+                        + CA_BUNDLE_PATH
+                        + " REQUESTS_CA_BUNDLE="
+                        + CA_BUNDLE_PATH
+                        + " "
+                : "";
     }
 
     private static String uvEnvironment() {
@@ -577,7 +723,15 @@ public final class BuildContextGenerator {
         request.put("specHash", specHash);
         request.put("prefix", CONDA_PREFIX);
         request.put("platform", "linux-64");
-        request.put("channels", channels.stream().map(name -> Map.of("name", name)).toList());
+        request.put(
+                "channels",
+                channels.stream()
+                        .map(
+                                channel ->
+                                        ChannelUrls.isUrl(channel)
+                                                ? channelByUrl(channel)
+                                                : Map.of("name", channel))
+                        .toList());
         if (options.channelAlias() != null) {
             request.put("channelAlias", options.channelAlias());
         }
@@ -585,7 +739,7 @@ public final class BuildContextGenerator {
         request.put("specs", specs);
         if (!pip.isEmpty()) {
             request.put("pip", pip);
-            List<String> indexLines = indexLines(indexes);
+            List<String> indexLines = withMirror(indexes);
             if (!indexLines.isEmpty()) {
                 request.put("pipIndexes", indexLines);
             }
@@ -595,6 +749,55 @@ public final class BuildContextGenerator {
         request.put("uvCache", UV_CACHE);
         request.put("output", CONDA_OUTPUT);
         return request;
+    }
+
+    /**
+     * The request of a conda lock: the artifacts to install as they are, each with the hash the
+     * installer checks, and the pip artifacts installed after them; no channels, specs or virtual
+     * packages, since nothing is solved.
+     */
+    private static Map<String, Object> lockRequest(
+            String specHash, List<String> explicit, List<String> lockedPip) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("version", 1);
+        request.put("specHash", specHash);
+        request.put("prefix", CONDA_PREFIX);
+        request.put("platform", "linux-64");
+        request.put(
+                "explicit", explicit.stream().map(BuildContextGenerator::explicitEntry).toList());
+        if (lockedPip != null && !lockedPip.isEmpty()) {
+            request.put("lockedPip", lockedPip);
+        }
+        request.put("packageCache", RATTLER_CACHE);
+        request.put("uvCache", UV_CACHE);
+        request.put("output", CONDA_OUTPUT);
+        return request;
+    }
+
+    /** {@code {"url": …, "sha256": …}} or {@code {"url": …, "md5": …}} of an explicit line. */
+    private static Map<String, String> explicitEntry(String line) {
+        Matcher matcher = line == null ? null : InputRules.CONDA_EXPLICIT_LINE.matcher(line);
+        if (matcher == null || !matcher.matches()) {
+            throw new IllegalArgumentException(
+                    "condaExplicit: expected url#sha256:<hex> or url#<md5>, got "
+                            + InputRules.printable(line));
+        }
+        Map<String, String> entry = new LinkedHashMap<>();
+        entry.put("url", matcher.group(1));
+        if (matcher.group(2) != null) {
+            entry.put("sha256", matcher.group(2));
+        } else {
+            entry.put("md5", matcher.group(3));
+        }
+        return entry;
+    }
+
+    /** A channel of the request found by its URL, which is also its name in messages. */
+    private static Map<String, String> channelByUrl(String url) {
+        Map<String, String> channel = new LinkedHashMap<>();
+        channel.put("name", url);
+        channel.put("url", url);
+        return channel;
     }
 
     /** The package name of a conda match spec such as {@code conda-forge::numpy >=1.26}. */
@@ -614,6 +817,9 @@ public final class BuildContextGenerator {
     private static String parent(String path) {
         return path.substring(0, path.lastIndexOf('/'));
     }
+
+    private static final String CA_BUNDLE_MOUNT =
+            "--mount=type=secret,id=" + CA_BUNDLE_SECRET_ID + ",target=" + CA_BUNDLE_PATH;
 
     private static final String NETRC_MOUNT =
             "--mount=type=secret,id=" + NETRC_SECRET_ID + ",target=" + NETRC_PATH;

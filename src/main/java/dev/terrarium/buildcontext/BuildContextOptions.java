@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  *     or {@code disabled}, as rattler's {@code channel_priority}
  * @param channelAlias base URL under which conda channel names are found, or null for the
  *     installer's default
+ * @param pipIndexUrl the index (a PyPI mirror) that replaces the default index when the environment
+ *     names no index URL, or null; it also serves the uv that venv builds install
+ * @param caBundle whether the build is given a CA bundle as the build secret {@code ca-bundle}: the
+ *     steps that download then trust it instead of their tools' defaults
  */
 public record BuildContextOptions(
         Installer installer,
@@ -26,7 +30,9 @@ public record BuildContextOptions(
         int uid,
         String condaImage,
         String channelPriority,
-        String channelAlias) {
+        String channelAlias,
+        String pipIndexUrl,
+        boolean caBundle) {
 
     public static final String DEFAULT_UV_VERSION = "0.13.8";
     public static final int DEFAULT_UID = 10001;
@@ -73,6 +79,9 @@ public record BuildContextOptions(
                     "channelAlias must be an http(s) URL, got "
                             + InputRules.printable(channelAlias));
         }
+        if (pipIndexUrl != null) {
+            InputRules.indexUrl("pipIndexUrl", pipIndexUrl);
+        }
     }
 
     /**
@@ -85,36 +94,104 @@ public record BuildContextOptions(
                 DEFAULT_UID,
                 DEFAULT_CONDA_IMAGE,
                 DEFAULT_CHANNEL_PRIORITY,
-                null);
+                null,
+                null,
+                false);
     }
 
     public BuildContextOptions withInstaller(Installer newInstaller) {
         return new BuildContextOptions(
-                newInstaller, uvVersion, uid, condaImage, channelPriority, channelAlias);
+                newInstaller,
+                uvVersion,
+                uid,
+                condaImage,
+                channelPriority,
+                channelAlias,
+                pipIndexUrl,
+                caBundle);
     }
 
     public BuildContextOptions withUvVersion(String newUvVersion) {
         return new BuildContextOptions(
-                installer, newUvVersion, uid, condaImage, channelPriority, channelAlias);
+                installer,
+                newUvVersion,
+                uid,
+                condaImage,
+                channelPriority,
+                channelAlias,
+                pipIndexUrl,
+                caBundle);
     }
 
     public BuildContextOptions withUid(int newUid) {
         return new BuildContextOptions(
-                installer, uvVersion, newUid, condaImage, channelPriority, channelAlias);
+                installer,
+                uvVersion,
+                newUid,
+                condaImage,
+                channelPriority,
+                channelAlias,
+                pipIndexUrl,
+                caBundle);
     }
 
     public BuildContextOptions withCondaImage(String newCondaImage) {
         return new BuildContextOptions(
-                installer, uvVersion, uid, newCondaImage, channelPriority, channelAlias);
+                installer,
+                uvVersion,
+                uid,
+                newCondaImage,
+                channelPriority,
+                channelAlias,
+                pipIndexUrl,
+                caBundle);
     }
 
     public BuildContextOptions withChannelPriority(String newChannelPriority) {
         return new BuildContextOptions(
-                installer, uvVersion, uid, condaImage, newChannelPriority, channelAlias);
+                installer,
+                uvVersion,
+                uid,
+                condaImage,
+                newChannelPriority,
+                channelAlias,
+                pipIndexUrl,
+                caBundle);
     }
 
     public BuildContextOptions withChannelAlias(String newChannelAlias) {
         return new BuildContextOptions(
-                installer, uvVersion, uid, condaImage, channelPriority, newChannelAlias);
+                installer,
+                uvVersion,
+                uid,
+                condaImage,
+                channelPriority,
+                newChannelAlias,
+                pipIndexUrl,
+                caBundle);
+    }
+
+    public BuildContextOptions withPipIndexUrl(String newPipIndexUrl) {
+        return new BuildContextOptions(
+                installer,
+                uvVersion,
+                uid,
+                condaImage,
+                channelPriority,
+                channelAlias,
+                newPipIndexUrl,
+                caBundle);
+    }
+
+    public BuildContextOptions withCaBundle(boolean newCaBundle) {
+        return new BuildContextOptions(
+                installer,
+                uvVersion,
+                uid,
+                condaImage,
+                channelPriority,
+                channelAlias,
+                pipIndexUrl,
+                newCaBundle);
     }
 }

@@ -1,5 +1,6 @@
 package dev.terrarium.buildcontext;
 
+import dev.terrarium.requirements.ChannelUrls;
 import dev.terrarium.requirements.PipIndexRules;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,18 @@ public final class InputRules {
             Pattern.compile("(^|\\s)-", Pattern.UNICODE_CHARACTER_CLASS);
 
     private InputRules() {}
+
+    /** A line of resolved.condaExplicit: a URL of RFC 3986 characters, then its hash. */
+    static final Pattern CONDA_EXPLICIT_LINE =
+            Pattern.compile(
+                    "((?:https://|http://)[A-Za-z0-9._~:/?\\[\\]@!&()*+,;=%-]+)"
+                            + "#(?:sha256:([0-9a-f]{64})|([0-9a-f]{32}))");
+
+    /** A line of resolved.condaLockedPip: a name, a URL of RFC 3986 characters, its sha256. */
+    static final Pattern LOCKED_PIP_LINE =
+            Pattern.compile(
+                    "[a-z0-9]([a-z0-9-]*[a-z0-9])? @ (?:https://|http://)"
+                            + "[A-Za-z0-9._~:/?\\[\\]@!&()*+,;=%-]+ --hash=sha256:[0-9a-f]{64}");
 
     static String specHash(String specHash) {
         if (specHash == null || !SPEC_HASH.matcher(specHash).matches()) {
@@ -104,6 +117,19 @@ public final class InputRules {
         return (c < 0x20 && c != '\t') || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029;
     }
 
+    /** A conda channel: a name, or a URL as the spec's rules accept it ({@link ChannelUrls}). */
+    static void channel(String field, String channel) {
+        nonBlank(field, channel);
+        if (ChannelUrls.isUrl(channel)) {
+            ChannelUrls.refusal(channel)
+                    .ifPresent(
+                            reason -> {
+                                throw new IllegalArgumentException(
+                                        field + ": " + printable(channel) + ": " + reason);
+                            });
+        }
+    }
+
     /** An index URL as the spec's rules accept it ({@link PipIndexRules}), returned. */
     static String indexUrl(String field, String url) {
         PipIndexRules.refusal(url)
@@ -150,6 +176,20 @@ public final class InputRules {
     private static final Pattern HASH = Pattern.compile("(sha256|sha384|sha512):[0-9a-f]{64,128}");
     private static final Pattern REQUIREMENT_NAME =
             Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern URL_LINE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://\\S*");
+
+    /**
+     * What pipHashes keys a canonical requirement by: its name, or the URL of an unnamed direct
+     * reference, which the line starts with.
+     */
+    private static String hashKey(String requirement) {
+        Matcher url = URL_LINE.matcher(requirement);
+        if (url.find()) {
+            return url.group();
+        }
+        Matcher name = REQUIREMENT_NAME.matcher(requirement);
+        return name.find() ? name.group() : null;
+    }
 
     /**
      * The requirement lines with their {@code --hash} options, as hash-checking mode reads them:
@@ -159,8 +199,7 @@ public final class InputRules {
     static List<String> withHashes(List<String> requirements, Map<String, List<String>> hashes) {
         List<String> lines = new ArrayList<>();
         for (String requirement : requirements) {
-            Matcher name = REQUIREMENT_NAME.matcher(requirement);
-            List<String> given = name.find() ? hashes.get(name.group()) : null;
+            List<String> given = hashes.get(hashKey(requirement));
             if (given == null || given.isEmpty()) {
                 throw new IllegalArgumentException(
                         "pipHashes: no hash for " + printable(requirement));

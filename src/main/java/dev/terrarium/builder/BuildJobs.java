@@ -77,8 +77,22 @@ public final class BuildJobs {
             options = options.withChannelPriority(settings.getChannelPriority());
         }
         options = options.withChannelAlias(settings.getChannelAlias());
+        options =
+                options.withPipIndexUrl(settings.getPipIndexUrl())
+                        .withCaBundle(settings.getCaBundle() != null);
         return new BuildContextGenerator(options)
                 .generate(build.getSpec().getResolved(), build.getSpec().getSpecHash());
+    }
+
+    /** The network settings the ImageBuild was made with, checked again as the pod takes them. */
+    static BuildNetwork network(BuildSettings settings) {
+        return new BuildNetwork(
+                settings.getPipIndexUrl(),
+                settings.getCaBundle(),
+                settings.getCaBundleKey(),
+                settings.getHttpProxy(),
+                settings.getHttpsProxy(),
+                settings.getNoProxy());
     }
 
     private static BuilderPod builderPod(
@@ -93,7 +107,8 @@ public final class BuildJobs {
                         .withPushSecret(placement.podPushSecret(build))
                         .withNetrcSecret(placement.netrcSecret(build).orElse(null))
                         .withInsecureRegistry(Boolean.TRUE.equals(settings.getInsecureRegistry()))
-                        .withResources(settings.getResources());
+                        .withResources(settings.getResources())
+                        .withNetwork(network(settings));
         return BuilderPodSpec.forStrategy(settings.getStrategy()).pod(request);
     }
 }

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param netrcSecret a Secret whose {@code netrc} key holds the package indexes' credentials, or
  *     null for none; only the build step mounts it, and buildah hands it to the install step as a
  *     build secret, never as a layer or an argument
+ * @param network the operator's CA bundle and proxies for the pod ({@link BuildNetwork#NONE} for
+ *     none); the mirror reaches the build through its context
  */
 public record BuildRequest(
         String builderImage,
@@ -38,7 +40,8 @@ public record BuildRequest(
         boolean insecureRegistry,
         Map<String, String> buildArgs,
         ResourceRequirements resources,
-        String netrcSecret) {
+        String netrcSecret,
+        BuildNetwork network) {
 
     /** repository (as ImageBuildSpec allows it) : tag. */
     private static final Pattern TARGET =
@@ -69,6 +72,7 @@ public record BuildRequest(
         if (netrcSecret != null) {
             dnsSubdomain("netrcSecret", netrcSecret);
         }
+        network = network == null ? BuildNetwork.NONE : network;
         contextFiles = List.copyOf(contextFiles);
         for (String file : contextFiles) {
             if (!CONFIG_MAP_KEY.matcher(file).matches() || file.equals(".") || file.equals("..")) {
@@ -117,7 +121,8 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 resources,
-                null);
+                null,
+                BuildNetwork.NONE);
     }
 
     /**
@@ -147,7 +152,8 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 resources,
-                netrcSecret);
+                netrcSecret,
+                network);
     }
 
     public BuildRequest withInsecureRegistry(boolean insecure) {
@@ -160,7 +166,8 @@ public record BuildRequest(
                 insecure,
                 buildArgs,
                 resources,
-                netrcSecret);
+                netrcSecret,
+                network);
     }
 
     public BuildRequest withResources(ResourceRequirements newResources) {
@@ -173,7 +180,8 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 newResources,
-                netrcSecret);
+                netrcSecret,
+                network);
     }
 
     public BuildRequest withNetrcSecret(String secret) {
@@ -186,7 +194,22 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 resources,
-                secret);
+                secret,
+                network);
+    }
+
+    public BuildRequest withNetwork(BuildNetwork newNetwork) {
+        return new BuildRequest(
+                builderImage,
+                target,
+                contextConfigMap,
+                contextFiles,
+                pushSecret,
+                insecureRegistry,
+                buildArgs,
+                resources,
+                netrcSecret,
+                newNetwork);
     }
 
     private static void dnsSubdomain(String field, String name) {

@@ -67,6 +67,15 @@ public final class BuildahPodSpec implements BuilderPodSpec {
     static final String AUTH_FILE = AUTH_DIR + "/" + BuilderVolumes.DOCKER_CONFIG_FILE;
     static final String IMAGE_DIR = "/workspace/image";
 
+    /**
+     * Where both steps find the CA bundle ConfigMap: buildah hands it to the build's downloading
+     * steps as a build secret, and it and skopeo trust it themselves for registries (Go reads
+     * SSL_CERT_FILE besides the system's certificate directory).
+     */
+    static final String CA_BUNDLE_DIR = "/workspace/ca-bundle";
+
+    static final String CA_BUNDLE_FILE = CA_BUNDLE_DIR + "/" + BuilderVolumes.CA_BUNDLE_FILE;
+
     /** Where the build step finds the netrc Secret, which it hands to buildah as a build secret. */
     static final String NETRC_DIR = "/workspace/pip-netrc";
 
@@ -96,6 +105,9 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         if (request.netrcSecret() != null) {
             volumes.add(BuilderVolumes.netrcVolume(request.netrcSecret()));
         }
+        if (request.network().caBundle() != null) {
+            volumes.add(BuilderVolumes.caBundleVolume(request.network()));
+        }
         return new BuilderPod(buildStep(request), pushStep(request), volumes);
     }
 
@@ -116,6 +128,13 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                             + "/"
                             + IndexCredentials.NETRC_KEY);
         }
+        if (request.network().caBundle() != null) {
+            args.add(
+                    "--secret=id="
+                            + BuildContextGenerator.CA_BUNDLE_SECRET_ID
+                            + ",src="
+                            + CA_BUNDLE_FILE);
+        }
         args.add("--file=" + BuilderVolumes.CONTEXT_DIR + "/" + BuildContext.DOCKERFILE);
         args.add("--tag=" + request.target());
         request.buildArgs()
@@ -127,14 +146,19 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         args.add(BuilderVolumes.CONTEXT_DIR);
 
         List<EnvVar> env =
-                List.of(
-                        new EnvVar(IMAGE_VARIABLE, request.target(), null),
-                        new EnvVar("HOME", HOME, null));
+                new ArrayList<>(
+                        List.of(
+                                new EnvVar(IMAGE_VARIABLE, request.target(), null),
+                                new EnvVar("HOME", HOME, null)));
+        env.addAll(networkVariables(request));
         List<VolumeMount> mounts = new ArrayList<>(BuilderVolumes.contextMounts(request));
         mounts.add(BuilderVolumes.mount(STORAGE_VOLUME, STORAGE_DIR, false));
         mounts.add(BuilderVolumes.mount(IMAGE_VOLUME, IMAGE_DIR, false));
         if (request.netrcSecret() != null) {
             mounts.add(BuilderVolumes.netrcMount(NETRC_DIR));
+        }
+        if (request.network().caBundle() != null) {
+            mounts.add(BuilderVolumes.caBundleMount(CA_BUNDLE_DIR));
         }
         return BuilderVolumes.container(
                         BuilderPod.BUILD_CONTAINER,
@@ -159,6 +183,11 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         if (request.insecureRegistry()) {
             args.add("--dest-tls-verify=false");
         }
+        if (request.network().caBundle() != null) {
+            mounts.add(BuilderVolumes.caBundleMount(CA_BUNDLE_DIR));
+        }
+        List<EnvVar> env = new ArrayList<>(List.of(new EnvVar("HOME", HOME, null)));
+        env.addAll(networkVariables(request));
         args.add("--digestfile=" + BuilderVolumes.TERMINATION_LOG);
         args.add(LAYOUT);
         args.add("docker://" + request.target());
@@ -166,12 +195,21 @@ public final class BuildahPodSpec implements BuilderPodSpec {
                         BuilderPod.PUSH_CONTAINER,
                         request.builderImage(),
                         request,
-                        List.of(new EnvVar("HOME", HOME, null)),
+                        env,
                         mounts,
                         pushSecurityContext())
                 .withCommand("skopeo")
                 .withArgs(args)
                 .build();
+    }
+
+    /** The proxies, and SSL_CERT_FILE when there is a CA bundle: a step's own trust and way out. */
+    private static List<EnvVar> networkVariables(BuildRequest request) {
+        List<EnvVar> env = new ArrayList<>(BuilderVolumes.proxyVariables(request.network()));
+        if (request.network().caBundle() != null) {
+            env.add(new EnvVar("SSL_CERT_FILE", CA_BUNDLE_FILE, null));
+        }
+        return env;
     }
 
     /**

@@ -29,6 +29,11 @@ final class BuilderVolumes {
     private static final String CONTEXT_DIR_VOLUME = "context-dir";
     private static final String PUSH_SECRET_VOLUME = "push-secret";
     private static final String NETRC_VOLUME = "pip-netrc";
+    private static final String CA_BUNDLE_VOLUME = "ca-bundle";
+
+    /** The file name of the CA bundle where the build pod mounts it. */
+    static final String CA_BUNDLE_FILE = "ca.crt";
+
     private static final String DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
     private BuilderVolumes() {}
@@ -88,6 +93,48 @@ final class BuilderVolumes {
                 .endItem()
                 .endSecret()
                 .build();
+    }
+
+    /**
+     * The CA bundle ConfigMap's key as the file {@value #CA_BUNDLE_FILE}. Not optional: a build
+     * that was told to trust a bundle waits for it rather than run without it.
+     */
+    static Volume caBundleVolume(BuildNetwork network) {
+        return new VolumeBuilder()
+                .withName(CA_BUNDLE_VOLUME)
+                .withNewConfigMap()
+                .withName(network.caBundle())
+                .addNewItem()
+                .withKey(network.caBundleKey())
+                .withPath(CA_BUNDLE_FILE)
+                .endItem()
+                .endConfigMap()
+                .build();
+    }
+
+    static VolumeMount caBundleMount(String directory) {
+        return mount(CA_BUNDLE_VOLUME, directory, true);
+    }
+
+    /**
+     * The proxy variables of a step, upper and lower case, since tools differ in which they read
+     * (curl and Python's urllib prefer lower case, Go upper case). buildah passes them on into the
+     * RUN steps of the build (its --http-proxy, on by default) as process environment only: they
+     * are neither in the image's config nor in its history.
+     */
+    static List<EnvVar> proxyVariables(BuildNetwork network) {
+        List<EnvVar> env = new ArrayList<>();
+        proxyVariable(env, "HTTP_PROXY", network.httpProxy());
+        proxyVariable(env, "HTTPS_PROXY", network.httpsProxy());
+        proxyVariable(env, "NO_PROXY", network.noProxy());
+        return env;
+    }
+
+    private static void proxyVariable(List<EnvVar> env, String name, String value) {
+        if (value != null) {
+            env.add(new EnvVar(name, value, null));
+            env.add(new EnvVar(name.toLowerCase(java.util.Locale.ROOT), value, null));
+        }
     }
 
     static VolumeMount netrcMount(String directory) {

@@ -11,11 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns the Secrets that spec.pipIndexes names into the netrc file of a build: one {@code machine}
- * line per index host, which uv and pip both read when {@code NETRC} names the file. A Secret holds
- * {@code username} and {@code password} (basic auth), or a {@code token}, sent as the password of
- * the login {@value #TOKEN_LOGIN} (or of {@code username} when the Secret has one), as token-based
- * indexes accept it. Pure: the caller reads the Secrets.
+ * Turns the Secrets that spec.pipIndexes and spec.channelCredentials name into the netrc file of a
+ * build: one {@code machine} line per index or channel host, which uv, pip and rattler (the conda
+ * installer) all read when {@code NETRC} names the file. A Secret holds {@code username} and {@code
+ * password} (basic auth), or a {@code token}, sent as the password of the login {@value
+ * #TOKEN_LOGIN} (or of {@code username} when the Secret has one), as token-based indexes accept it.
+ * Pure: the caller reads the Secrets.
  *
  * <p>No message of this class ever holds a value of a Secret: only its name, its keys and the field
  * that names it.

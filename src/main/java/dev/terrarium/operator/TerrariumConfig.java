@@ -95,6 +95,14 @@ public interface TerrariumConfig {
          * it.
          */
         Optional<String> pushSecret();
+
+        /**
+         * A PEM file of CA certificates that the operator trusts beside the JVM's own when it
+         * speaks to registries over HTTPS: a registry behind a private CA. The chart mounts the CA
+         * bundle ConfigMap into the operator pod and sets this to the file; no API access is needed
+         * to read it.
+         */
+        Optional<String> caFile();
     }
 
     interface Builds {
@@ -162,6 +170,36 @@ public interface TerrariumConfig {
          * own build.tolerations come after them.
          */
         Optional<String> tolerations();
+
+        /**
+         * A package index (a PyPI mirror) that builds use instead of the default index when the
+         * Environment names no index URL of its own; the same URL rules as spec.pipIndexes. Not
+         * part of the content hash: a mirror serves the same packages.
+         */
+        Optional<String> pipIndexUrl();
+
+        /**
+         * A ConfigMap in the build namespace whose {@link #caBundleKey()} holds the PEM CA
+         * certificates that builds trust instead of their tools' defaults (a TLS-inspecting proxy,
+         * a mirror behind a private CA). Only with {@link #namespace()}.
+         */
+        Optional<String> caBundle();
+
+        /** The key of {@link #caBundle()} that holds the PEM certificates. */
+        @WithDefault("ca.crt")
+        String caBundleKey();
+
+        /** HTTP_PROXY of build pods, unset for none. */
+        Optional<String> httpProxy();
+
+        /** HTTPS_PROXY of build pods, unset for none. */
+        Optional<String> httpsProxy();
+
+        /**
+         * NO_PROXY of build pods: comma-separated hosts, domains and CIDRs reached directly, such
+         * as the in-cluster registry.
+         */
+        Optional<String> noProxy();
     }
 
     interface Conda {

@@ -6,6 +6,7 @@ import dev.terrarium.operator.TerrariumConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 
@@ -31,7 +32,18 @@ public class RegistryAccess {
 
     public RegistryAccess(
             TerrariumConfig config, KubernetesClient kubernetes, BuildPlacement placement) {
-        this.registry = new RegistryClient(new HashSet<>(config.registry().insecure()));
+        this.registry =
+                config.registry()
+                        .caFile()
+                        .map(
+                                file ->
+                                        new RegistryClient(
+                                                new HashSet<>(config.registry().insecure()),
+                                                TrustedCertificates.sslContext(Path.of(file))))
+                        .orElseGet(
+                                () ->
+                                        new RegistryClient(
+                                                new HashSet<>(config.registry().insecure())));
         this.kubernetes = kubernetes;
         this.placement = placement;
     }

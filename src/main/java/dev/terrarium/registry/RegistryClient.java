@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -115,11 +116,33 @@ public final class RegistryClient {
         this(insecureRegistries, requestTimeout, maxBlobBytes, Clock.systemUTC());
     }
 
+    /**
+     * A client with the default limits that trusts {@code tls}'s certificates over HTTPS instead of
+     * the JVM's default ones ({@link TrustedCertificates}).
+     */
+    public RegistryClient(Set<String> insecureRegistries, SSLContext tls) {
+        this(
+                insecureRegistries,
+                DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_MAX_BLOB_BYTES,
+                Clock.systemUTC(),
+                Objects.requireNonNull(tls, "tls"));
+    }
+
     RegistryClient(
             Set<String> insecureRegistries,
             Duration requestTimeout,
             long maxBlobBytes,
             Clock clock) {
+        this(insecureRegistries, requestTimeout, maxBlobBytes, clock, null);
+    }
+
+    private RegistryClient(
+            Set<String> insecureRegistries,
+            Duration requestTimeout,
+            long maxBlobBytes,
+            Clock clock,
+            SSLContext tls) {
         this.insecureRegistries = new InsecureRegistries(insecureRegistries);
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
@@ -132,12 +155,15 @@ public final class RegistryClient {
         this.tokens = new TokenCache(clock);
         // Redirects are followed by hand: the registry's Authorization header must not travel to
         // blob storage.
-        this.http =
+        HttpClient.Builder builder =
                 HttpClient.newBuilder()
                         .connectTimeout(requestTimeout)
                         .followRedirects(HttpClient.Redirect.NEVER)
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .build();
+                        .version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     /**

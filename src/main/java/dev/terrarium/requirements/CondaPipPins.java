@@ -33,7 +33,7 @@ final class CondaPipPins {
             String name = Pep508Requirement.normalizeName(conda.value().name());
             for (Parsed<Pep508Requirement> requirement : pip) {
                 Pep508Requirement value = requirement.value();
-                if (!value.name().equals(name)
+                if (!name.equals(value.name())
                         || value.marker() != null
                         || value.url() != null
                         || value.specifiers().size() != 1

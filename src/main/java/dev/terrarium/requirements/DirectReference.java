@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
  * Direct references as pip and uv read them: an unnamed URL requirement ({@code
  * git+https://github.com/org/repo@v1.2#egg=name}, a wheel's URL) gets the name a {@code #egg=}
  * fragment or the wheel's file name gives it, so that the rest of Terrarium sees the PEP 508 form
- * {@code name @ url}. pip and uv could also build an unnamed sdist or repository to learn its name;
- * Terrarium needs the name before any build (to merge, pin and hash), so there it asks for one.
- * Also says whether a reference can move while its text stays the same.
+ * {@code name @ url}. A URL that gives no name ({@code git+https://github.com/org/repo.git}, an
+ * archive's URL) stays unnamed: pip and uv learn its name by building it, and a name guessed from
+ * the repository's path would make uv refuse the build when the built metadata says otherwise. Also
+ * says whether a reference can move while its text stays the same.
  */
 final class DirectReference {
 
@@ -24,15 +25,19 @@ final class DirectReference {
     private static final Pattern ARTIFACT_HASH =
             Pattern.compile("[#&](sha256|sha384|sha512)=[0-9a-f]+");
 
+    /** Stands for the name while the parser checks the URL and the marker of an unnamed one. */
+    private static final String PLACEHOLDER = "unnamed";
+
     private DirectReference() {}
 
     /**
-     * The requirement written as {@code name @ url [; marker]} when {@code text} is an unnamed URL
-     * requirement; empty when it is not one (it names a package first).
+     * The requirement {@code text} is when it is a URL requirement written without a name first:
+     * named by its {@code #egg=} fragment or wheel file name, else unnamed ({@link
+     * Pep508Requirement#name()} null); empty when {@code text} names a package first.
      *
-     * @throws SpecSyntaxException when the URL gives no name
+     * @throws SpecSyntaxException when the URL or the marker breaks the rules
      */
-    static Optional<String> named(String text) {
+    static Optional<Pep508Requirement> parse(String text) {
         if (!SCHEME.matcher(text).find()) {
             return Optional.empty();
         }
@@ -41,25 +46,29 @@ final class DirectReference {
         String url = (markerAt < 0 ? text : text.substring(0, markerAt)).strip();
         String marker = markerAt < 0 ? "" : " ; " + text.substring(markerAt + 2).strip();
         Pep508UrlPolicy.check(url, 0);
-        return Optional.of(name(url) + " @ " + url + marker);
+        Optional<String> name = name(url);
+        Pep508Requirement parsed =
+                Pep508Requirement.parse(name.orElse(PLACEHOLDER) + " @ " + url + marker);
+        return Optional.of(
+                name.isPresent()
+                        ? parsed
+                        : Pep508Requirement.unnamed(parsed.url(), parsed.marker()));
     }
 
-    private static String name(String url) {
+    private static Optional<String> name(String url) {
         Matcher egg = EGG.matcher(url);
         if (egg.find()) {
-            return egg.group(1);
+            return Optional.of(egg.group(1));
         }
         String path = url.replaceFirst("[?#].*$", "");
         String file = path.substring(path.lastIndexOf('/') + 1);
         Matcher wheel = WHEEL.matcher(file);
-        if (wheel.matches()) {
-            return wheel.group(1);
-        }
-        throw SpecSyntaxException.deliberate(
-                "a URL without a package name: write it as <name> @ <url>, or end it in "
-                        + "#egg=<name> (pip and uv would build it to learn the name; Terrarium needs "
-                        + "it before building)",
-                1);
+        return wheel.matches() ? Optional.of(wheel.group(1)) : Optional.empty();
+    }
+
+    /** Whether the URL is a git repository's, which hash-checking mode cannot check. */
+    static boolean isVcs(String url) {
+        return url.toLowerCase(Locale.ROOT).startsWith("git+");
     }
 
     /**
@@ -68,7 +77,7 @@ final class DirectReference {
      * archive without a hash fragment.
      */
     static Optional<String> movable(String url) {
-        if (url.toLowerCase(Locale.ROOT).startsWith("git+")) {
+        if (isVcs(url)) {
             return COMMIT.matcher(url).find()
                     ? Optional.empty()
                     : Optional.of(

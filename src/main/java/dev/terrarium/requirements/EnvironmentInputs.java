@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  * @param indexOptions the package-index options written in the file, in its order
  * @param pylockToml a pylock.toml, verbatim, or null when the input is none
  * @param pylockField the field that holds the pylock.toml, or null
+ * @param condaLock what a conda explicit file or conda-lock.yml installs, or null when the input is
+ *     neither
+ * @param condaLockField the field that holds the conda lock, or null
  */
 record EnvironmentInputs(
         List<SourcedText> packages,
@@ -37,11 +40,15 @@ record EnvironmentInputs(
         Map<String, List<String>> pipHashes,
         List<IndexOption> indexOptions,
         String pylockToml,
-        String pylockField) {
+        String pylockField,
+        LockedConda condaLock,
+        String condaLockField) {
 
     static final String FILES_YML = "spec.files.environmentYml";
     static final String FILES_TXT = "spec.files.requirementsTxt";
     static final String FILES_PYLOCK = "spec.files.pylockToml";
+    static final String FILES_EXPLICIT = "spec.files.condaExplicit";
+    static final String FILES_CONDA_LOCK = "spec.files.condaLockYml";
     static final String CONFIG_MAP = "spec.fromConfigMap";
 
     static EnvironmentInputs of(
@@ -78,6 +85,8 @@ record EnvironmentInputs(
                 Map.of(),
                 List.of(),
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -86,14 +95,26 @@ record EnvironmentInputs(
         int given =
                 (files.getEnvironmentYml() == null ? 0 : 1)
                         + (files.getRequirementsTxt() == null ? 0 : 1)
-                        + (files.getPylockToml() == null ? 0 : 1);
+                        + (files.getPylockToml() == null ? 0 : 1)
+                        + (files.getCondaExplicit() == null ? 0 : 1)
+                        + (files.getCondaLockYml() == null ? 0 : 1);
         if (given != 1) {
             violations.add(
                     Violation.of(
                             "spec.files",
-                            "exactly one of environmentYml, requirementsTxt or pylockToml must be "
-                                    + "set"));
+                            "exactly one of environmentYml, requirementsTxt, pylockToml, "
+                                    + "condaExplicit or condaLockYml must be set"));
             return none();
+        }
+        if (files.getCondaExplicit() != null) {
+            return ofCondaLock(
+                    CondaExplicit.read(files.getCondaExplicit(), FILES_EXPLICIT, violations),
+                    FILES_EXPLICIT);
+        }
+        if (files.getCondaLockYml() != null) {
+            return ofCondaLock(
+                    CondaLockYml.read(files.getCondaLockYml(), FILES_CONDA_LOCK, violations),
+                    FILES_CONDA_LOCK);
         }
         if (files.getPylockToml() != null) {
             return ofPylockToml(files.getPylockToml(), FILES_PYLOCK, violations);
@@ -121,6 +142,12 @@ record EnvironmentInputs(
                             "ConfigMap \"" + source.getName() + "\" has no key \"" + key + "\""));
             return none();
         }
+        if (isCondaLockKey(key)) {
+            return ofCondaLock(CondaLockYml.read(content, CONFIG_MAP, violations), CONFIG_MAP);
+        }
+        if (key.endsWith(".lock") || CondaExplicit.isExplicit(content)) {
+            return ofCondaLock(CondaExplicit.read(content, CONFIG_MAP, violations), CONFIG_MAP);
+        }
         if (key.endsWith(".yml") || key.endsWith(".yaml")) {
             return ofEnvironmentYml(content, CONFIG_MAP, violations);
         }
@@ -136,7 +163,8 @@ record EnvironmentInputs(
                         "key \""
                                 + key
                                 + "\" must end in .yml or .yaml (an environment.yml), "
-                                + ".txt (a requirements.txt) or .toml (a pylock.toml)"));
+                                + ".txt (a requirements.txt), .toml (a pylock.toml) or .lock (a "
+                                + "conda explicit file), or be conda-lock.yml"));
         return none();
     }
 
@@ -153,6 +181,8 @@ record EnvironmentInputs(
                 yml.ignoredKeys(),
                 Map.of(),
                 yml.indexOptions(),
+                null,
+                null,
                 null,
                 null);
     }
@@ -189,6 +219,8 @@ record EnvironmentInputs(
                 file.hashes(),
                 file.indexOptions(),
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -201,13 +233,31 @@ record EnvironmentInputs(
         PylockToml.read(text, field, violations);
         return new EnvironmentInputs(
                 List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of(),
-                List.of(), text, field);
+                List.of(), text, field, null, null);
+    }
+
+    /** conda-lock.yml, or a name ending in .conda-lock.yml, as conda-lock names its files. */
+    private static boolean isCondaLockKey(String key) {
+        return key.equals("conda-lock.yml")
+                || key.equals("conda-lock.yaml")
+                || key.endsWith(".conda-lock.yml")
+                || key.endsWith(".conda-lock.yaml");
+    }
+
+    /**
+     * A conda lock: read here, installed by the build as it is; only conda can install it, and
+     * nothing of it is normalised besides its lines, since the build installs its artifacts.
+     */
+    private static EnvironmentInputs ofCondaLock(LockedConda lock, String field) {
+        return new EnvironmentInputs(
+                List.of(), List.of(), List.of(), true, null, List.of(), List.of(), Map.of(),
+                List.of(), null, null, lock, field);
     }
 
     private static EnvironmentInputs none() {
         return new EnvironmentInputs(
                 List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of(),
-                List.of(), null, null);
+                List.of(), null, null, null, null);
     }
 
     private static List<SourcedText> items(String field, List<String> values) {

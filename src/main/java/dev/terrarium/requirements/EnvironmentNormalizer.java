@@ -63,7 +63,10 @@ public final class EnvironmentNormalizer {
                 spec.getManager() != null
                         ? spec.getManager()
                         : inputs.condaOnly() ? Manager.CONDA : Manager.VENV;
-        if (manager == Manager.VENV && inputs.condaOnly()) {
+        LockedConda lock = inputs.condaLock();
+        if (lock != null) {
+            lockRules(spec, manager, inputs.condaLockField(), violations);
+        } else if (manager == Manager.VENV && inputs.condaOnly()) {
             violations.add(
                     Violation.of(
                             "spec.manager",
@@ -89,7 +92,15 @@ public final class EnvironmentNormalizer {
         String python = PythonSelection.explicit(spec, violations);
         ResolvedEnvironment resolved = new ResolvedEnvironment();
         resolved.setManager(manager);
-        if (manager == Manager.CONDA) {
+        if (manager == Manager.CONDA && lock != null) {
+            python = lock.python() != null ? lock.python() : defaults.python();
+            resolved.setChannels(new ArrayList<>());
+            resolved.setPackages(new ArrayList<>());
+            resolved.setCondaExplicit(new ArrayList<>(lock.explicitLines()));
+            if (!lock.pip().isEmpty()) {
+                resolved.setCondaLockedPip(new ArrayList<>(lock.pipLines()));
+            }
+        } else if (manager == Manager.CONDA) {
             packages =
                     PinnedOnce.distinct(
                             packages,
@@ -105,10 +116,11 @@ public final class EnvironmentNormalizer {
         } else if (python == null) {
             python = defaults.python();
         }
+        ChannelUrls.check(spec.getChannelCredentials(), resolved.getChannels(), violations);
         pip =
                 PinnedOnce.distinct(
                         pip,
-                        Pep508Requirement::name,
+                        Pep508Requirement::key,
                         Pep508Requirement::canonical,
                         EnvironmentNormalizer::isBareName,
                         EnvironmentNormalizer::pin,
@@ -137,6 +149,7 @@ public final class EnvironmentNormalizer {
                 inputs.packages().stream().anyMatch(p -> !namesPython(p.text()))
                         || !inputs.pip().isEmpty()
                         || inputs.pylockToml() != null
+                        || lock != null
                         || (spec.getSystem() != null && !spec.getSystem().isEmpty());
         if (!installsSomething && violations.isEmpty()) {
             violations.add(nothingInstalled(inputs));
@@ -147,6 +160,40 @@ public final class EnvironmentNormalizer {
     }
 
     /**
+     * A conda lock is installed as it is, by conda: the spec cannot choose another manager, python
+     * or package index for it.
+     */
+    private static void lockRules(
+            EnvironmentSpec spec, Manager manager, String field, List<Violation> violations) {
+        if (manager != Manager.CONDA) {
+            violations.add(
+                    Violation.of(
+                            "spec.manager",
+                            manager.value()
+                                    + " cannot install "
+                                    + field
+                                    + ": a conda lock is installed by conda; leave manager unset "
+                                    + "or set it to conda"));
+        }
+        if (spec.getPython() != null) {
+            violations.add(
+                    Violation.of(
+                            "spec.python",
+                            "must not be set together with "
+                                    + field
+                                    + ": the lock says which python it installs"));
+        }
+        if (spec.getPipIndexes() != null) {
+            violations.add(
+                    Violation.of(
+                            "spec.pipIndexes",
+                            "must not be set together with "
+                                    + field
+                                    + ": a lock's pip packages are fetched from their own URLs"));
+        }
+    }
+
+    /**
      * What the spec says that its author should know: keys read past, and direct references whose
      * artifact can change while the spec, and so its content hash, stays the same.
      */
@@ -154,7 +201,11 @@ public final class EnvironmentNormalizer {
             EnvironmentInputs inputs, List<Parsed<Pep508Requirement>> pip) {
         List<SpecWarning> warnings = new ArrayList<>(inputs.warnings());
         for (Parsed<Pep508Requirement> requirement : pip) {
-            if (requirement.value().url() != null) {
+            // An archive checked against its --hash cannot change unnoticed.
+            if (requirement.value().url() != null
+                    && inputs.pipHashes()
+                            .getOrDefault(requirement.source().where(), List.of())
+                            .isEmpty()) {
                 DirectReference.movable(requirement.value().url())
                         .ifPresent(
                                 why ->
@@ -168,7 +219,9 @@ public final class EnvironmentNormalizer {
                                                                 + " "
                                                                 + why
                                                                 + ": the image keeps what its first build "
-                                                                + "resolved while the spec stays the same")));
+                                                                + "resolved while the spec stays the same; to take "
+                                                                + "the newest, set a new value of the annotation "
+                                                                + "terrarium.dev/rebuild on the Environment")));
             }
         }
         return warnings;
@@ -232,9 +285,9 @@ public final class EnvironmentNormalizer {
             } else {
                 try {
                     Pep508Requirement requirement =
-                            Pep508Requirement.parse(
-                                    DirectReference.named(entry.text()).orElse(entry.text()));
-                    if (requirement.name().equals(PYTHON)) {
+                            DirectReference.parse(entry.text())
+                                    .orElseGet(() -> Pep508Requirement.parse(entry.text()));
+                    if (PYTHON.equals(requirement.name())) {
                         violations.add(
                                 Violation.of(
                                         entry,
@@ -260,6 +313,21 @@ public final class EnvironmentNormalizer {
     private static List<String> channels(List<SourcedText> entries, List<Violation> violations) {
         LinkedHashSet<String> channels = new LinkedHashSet<>();
         for (SourcedText entry : entries) {
+            if (ChannelUrls.isUrl(entry.text())) {
+                Optional<String> refusal = ChannelUrls.refusal(entry.text().strip());
+                if (refusal.isPresent()) {
+                    violations.add(
+                            Violation.of(
+                                    new SourcedText(
+                                            entry.field(),
+                                            entry.where(),
+                                            PipIndexRules.redacted(entry.text())),
+                                    refusal.get()));
+                } else {
+                    channels.add(ChannelUrls.normalized(entry.text()));
+                }
+                continue;
+            }
             String channel = entry.text().strip().toLowerCase(Locale.ROOT);
             if (channel.length() > MAX_CHANNEL_LENGTH || !CHANNEL.matcher(channel).matches()) {
                 violations.add(
@@ -268,8 +336,7 @@ public final class EnvironmentNormalizer {
                                 "expected a conda channel name such as conda-forge or bioconda "
                                         + "(letters, digits, \".\", \"_\", \"-\", at most "
                                         + MAX_CHANNEL_LENGTH
-                                        + " characters); "
-                                        + "channel URLs are not supported"));
+                                        + " characters) or an https:// channel URL"));
             } else if (!channel.equals(NO_DEFAULTS_CHANNEL)) {
                 channels.add(channel);
             }

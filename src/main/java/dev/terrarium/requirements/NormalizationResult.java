@@ -35,4 +35,12 @@ public record NormalizationResult(
     public boolean isResolved() {
         return environment != null;
     }
+
+    /**
+     * Whether a direct reference of the resolved environment can name other code while its text
+     * stays the same (a {@link SpecWarning#NOT_REPRODUCIBLE} warning says which).
+     */
+    public boolean hasMovingReferences() {
+        return warnings.stream().anyMatch(w -> SpecWarning.NOT_REPRODUCIBLE.equals(w.reason()));
+    }
 }

@@ -19,7 +19,11 @@ import java.util.stream.Collectors;
  * the marker printed by {@link Pep508Marker}: {@code requests[socks]<3,>=2.31; python_version >=
  * "3.10"}.
  *
- * @param name PEP 503 normalised name
+ * <p>A direct reference written without a name ({@code git+https://github.com/org/repo.git}, an
+ * archive's URL) has a null name, as pip and uv learn it only by building the reference; its
+ * canonical form is the URL, then {@code ; marker}, which is the line pip and uv read.
+ *
+ * @param name PEP 503 normalised name, or null for an unnamed direct reference
  * @param extras normalised extras, sorted
  * @param specifiers version specifiers, sorted by their canonical text
  * @param url the URL of a {@code name @ url} requirement, or null
@@ -35,6 +39,22 @@ public record Pep508Requirement(
     public Pep508Requirement {
         extras = List.copyOf(extras);
         specifiers = List.copyOf(specifiers);
+        if (name == null && (url == null || !extras.isEmpty() || !specifiers.isEmpty())) {
+            throw new IllegalArgumentException("only a bare URL requirement may be unnamed");
+        }
+    }
+
+    /** A direct reference whose name is known only from the metadata its build writes. */
+    static Pep508Requirement unnamed(String url, Pep508Marker marker) {
+        return new Pep508Requirement(null, List.of(), List.of(), url, marker);
+    }
+
+    /**
+     * What identifies the requirement's package among the others: its name, or the URL of an
+     * unnamed direct reference, so that two entries of the same URL merge and no name is guessed.
+     */
+    public String key() {
+        return name != null ? name : url;
     }
 
     /**
@@ -78,6 +98,10 @@ public record Pep508Requirement(
 
     /** The canonical spelling; see the class description. */
     public String canonical() {
+        if (name == null) {
+            // pip reads a ";" without a space after it as part of the URL.
+            return marker == null ? url : url + " ; " + marker.canonical();
+        }
         StringBuilder out = new StringBuilder(name);
         if (!extras.isEmpty()) {
             out.append('[').append(String.join(",", extras)).append(']');

@@ -138,6 +138,43 @@ public final class PipIndexRules {
      * @return a reason that reads after the URL it is about
      */
     public static Optional<String> refusal(String url) {
+        return refusal(
+                url,
+                "index URLs",
+                "environment variables are not expanded, and credentials go in "
+                        + "spec.pipIndexes' secretName",
+                "name a Secret in spec.pipIndexes' secretName");
+    }
+
+    /**
+     * Why {@code url} cannot name a package index or channel; empty when it can.
+     *
+     * @param kind what the URL names, for messages: index or channel
+     * @param secretsField the spec field whose secretName gives the URL's credentials
+     * @return a reason that reads after the URL it is about
+     */
+    static Optional<String> refusal(String url, String kind, String secretsField) {
+        return refusal(
+                url,
+                kind + " URLs",
+                "environment variables are not expanded, and credentials go in "
+                        + secretsField
+                        + "' secretName",
+                "name a Secret in " + secretsField + "' secretName");
+    }
+
+    /**
+     * Why {@code url} cannot be fetched by a build, by the rule of index URLs: https, or http to
+     * the loopback only; no credentials, no {@code file:}, only RFC 3986 characters. Lock files'
+     * artifact URLs (conda explicit files, conda-lock.yml) follow the same rule.
+     *
+     * @param what what the URLs are, for the messages ("index URLs")
+     * @param characterAdvice what follows a refused character
+     * @param credentialsAdvice where credentials go instead
+     * @return a reason that reads after the URL it is about
+     */
+    static Optional<String> refusal(
+            String url, String what, String characterAdvice, String credentialsAdvice) {
         if (url == null || url.isEmpty()) {
             return Optional.of("the option needs a URL");
         }
@@ -148,16 +185,19 @@ public final class PipIndexRules {
         if (lower.startsWith("file:")) {
             return Optional.of(
                     "file: URLs are not allowed: a build cannot read the user's files, only "
-                            + "https indexes");
+                            + "https "
+                            + what);
         }
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
             if (!Characters.isAsciiLetterOrDigit(c) && ALLOWED_PUNCTUATION.indexOf(c) < 0) {
                 return Optional.of(
                         Violation.quote(String.valueOf(c))
-                                + " is not allowed in an index URL (environment variables are "
-                                + "not expanded, and credentials go in spec.pipIndexes' "
-                                + "secretName)");
+                                + " is not allowed in "
+                                + what
+                                + " ("
+                                + characterAdvice
+                                + ")");
             }
         }
         int separator = url.indexOf("://");
@@ -174,9 +214,7 @@ public final class PipIndexRules {
         }
         String authority = url.substring(authorityStart, authorityEnd);
         if (authority.indexOf('@') >= 0) {
-            return Optional.of(
-                    "credentials in URLs are not allowed: name a Secret in spec.pipIndexes' "
-                            + "secretName");
+            return Optional.of("credentials in URLs are not allowed: " + credentialsAdvice);
         }
         if (authority.isEmpty()) {
             return Optional.of("the URL has no host");
@@ -188,7 +226,8 @@ public final class PipIndexRules {
             return Optional.empty();
         }
         return Optional.of(
-                "index URLs must start with https:// (http:// only to 127.0.0.1, localhost or "
+                what
+                        + " must start with https:// (http:// only to 127.0.0.1, localhost or "
                         + "[::1]: plain http can be tampered with on the way)");
     }
 

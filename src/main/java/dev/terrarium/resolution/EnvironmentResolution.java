@@ -9,10 +9,12 @@ import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.builder.BuildNetwork;
 import dev.terrarium.naming.Names;
 import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.InsecureRegistries;
+import dev.terrarium.requirements.ChannelUrls;
 import dev.terrarium.requirements.EnvironmentNormalizer;
 import dev.terrarium.requirements.NormalizationDefaults;
 import dev.terrarium.requirements.NormalizationResult;
@@ -40,7 +42,8 @@ import java.util.Set;
  * @param missingReason the condition reason of {@code missingSource}: {@value #SOURCE_NOT_FOUND},
  *     {@value #CREDENTIALS_NOT_FOUND} or {@value #CREDENTIALS_INVALID}; null when nothing is
  *     missing
- * @param indexSecrets the Secrets spec.pipIndexes names, each with its index URL
+ * @param indexSecrets the Secrets spec.pipIndexes and spec.channelCredentials name, each with its
+ *     index or channel URL
  */
 public record EnvironmentResolution(
         ResolvedEnvironment resolved,
@@ -56,12 +59,18 @@ public record EnvironmentResolution(
         List<PipIndexRules.IndexSecret> indexSecrets) {
 
     public static final String REBUILD_ANNOTATION = "terrarium.dev/rebuild";
+
+    /** The most of the rebuild annotation's value an ImageBuild's spec.rebuild holds. */
+    static final int MAX_REBUILD_LENGTH = 128;
+
     public static final String SOURCE_NOT_FOUND = "SourceNotFound";
 
-    /** A Secret that spec.pipIndexes names does not exist (yet). */
+    /** A Secret that spec.pipIndexes or spec.channelCredentials names does not exist (yet). */
     public static final String CREDENTIALS_NOT_FOUND = "CredentialsNotFound";
 
-    /** A Secret that spec.pipIndexes names holds no usable credentials. */
+    /**
+     * A Secret that spec.pipIndexes or spec.channelCredentials names holds no usable credentials.
+     */
     public static final String CREDENTIALS_INVALID = "CredentialsInvalid";
 
     public EnvironmentResolution {
@@ -130,6 +139,21 @@ public record EnvironmentResolution(
                 null, null, null, null, null, null, List.of(), message, List.of());
     }
 
+    /**
+     * The network settings of builds, checked ({@link BuildNetwork}); the operator refuses to start
+     * with a value they refuse.
+     */
+    public static BuildNetwork network(TerrariumConfig config) {
+        TerrariumConfig.Builds builds = config.builds();
+        return new BuildNetwork(
+                builds.pipIndexUrl().orElse(null),
+                builds.caBundle().orElse(null),
+                builds.caBundleKey(),
+                builds.httpProxy().orElse(null),
+                builds.httpsProxy().orElse(null),
+                builds.noProxy().orElse(null));
+    }
+
     public static EnvironmentResolution resolve(
             Environment environment, String configMapContent, TerrariumConfig config) {
         EnvironmentSpec spec = environment.getSpec();
@@ -156,17 +180,40 @@ public record EnvironmentResolution(
                                 : config.builds().defaultTimeout(),
                         violations);
         String repository = repository(spec, config, violations);
+        String rebuild =
+                environment.getMetadata().getAnnotations() == null
+                        ? null
+                        : environment.getMetadata().getAnnotations().get(REBUILD_ANNOTATION);
+        if (rebuild != null && rebuild.length() > MAX_REBUILD_LENGTH) {
+            // The value is copied into the ImageBuild, whose schema holds it to this length.
+            violations.add(
+                    Violation.of(
+                            "metadata.annotations[" + REBUILD_ANNOTATION + "]",
+                            "longer than "
+                                    + MAX_REBUILD_LENGTH
+                                    + " characters ("
+                                    + rebuild.length()
+                                    + "); any short new value, such as a date, builds again"));
+        }
         if (!violations.isEmpty()) {
             return new EnvironmentResolution(
                     null, null, null, null, null, null, violations, null, List.of());
         }
         ResolvedEnvironment resolved = result.environment();
-        List<PipIndexRules.IndexSecret> indexSecrets = PipIndexRules.secrets(spec.getPipIndexes());
+        List<PipIndexRules.IndexSecret> indexSecrets =
+                new ArrayList<>(PipIndexRules.secrets(spec.getPipIndexes()));
         if (!indexSecrets.isEmpty() && resolved.getPipIndexes() != null) {
             // A package from a private index must never be taken by another namespace for an
             // equal spec: the namespace whose Secrets gave access is part of the hash.
             resolved.getPipIndexes()
                     .setCredentialsNamespace(environment.getMetadata().getNamespace());
+        }
+        List<PipIndexRules.IndexSecret> channelSecrets =
+                ChannelUrls.secrets(spec.getChannelCredentials());
+        if (!channelSecrets.isEmpty()) {
+            // As for indexes: a package from a private channel stays in its namespace.
+            resolved.setChannelCredentialsNamespace(environment.getMetadata().getNamespace());
+            indexSecrets.addAll(channelSecrets);
         }
         String builderImage = config.builds().image();
         String uvVersion =
@@ -183,6 +230,15 @@ public record EnvironmentResolution(
         build.setCondaImage(condaImage);
         build.setChannelPriority(channelPriority);
         build.setChannelAlias(channelAlias);
+        BuildNetwork network = network(config);
+        build.setPipIndexUrl(network.pipIndexUrl());
+        if (network.caBundle() != null) {
+            build.setCaBundle(network.caBundle());
+            build.setCaBundleKey(network.caBundleKey());
+        }
+        build.setHttpProxy(network.httpProxy());
+        build.setHttpsProxy(network.httpsProxy());
+        build.setNoProxy(network.noProxy());
         build.setInsecureRegistry(
                 new InsecureRegistries(Set.copyOf(config.registry().insecure()))
                         .includes(ImageReference.parse(repository + ":x").registry()));
@@ -192,12 +248,13 @@ public record EnvironmentResolution(
         build.setResources(options.getResources());
         build.setNodeSelector(nodeSelector(options, config));
         build.setTolerations(tolerations(options, config));
+        resolved.setRebuildOfMovingReferences(
+                rebuildOfMovingReferences(
+                        result.hasMovingReferences(),
+                        environment.getMetadata().getNamespace(),
+                        rebuild));
         String specHash = new SpecHasher().hash(resolved, build);
 
-        String rebuild =
-                environment.getMetadata().getAnnotations() == null
-                        ? null
-                        : environment.getMetadata().getAnnotations().get(REBUILD_ANNOTATION);
         String buildName =
                 Names.imageBuild(
                         environment.getMetadata().getName(),
@@ -215,6 +272,19 @@ public record EnvironmentResolution(
                 result.warnings(),
                 null,
                 indexSecrets);
+    }
+
+    /**
+     * The extra input of the content hash that lets a rebuild take the newest code a moving direct
+     * reference names: the hash covers the reference's text, so without it a spec already built is
+     * never built again. The namespace comes with the annotation's value, so that a rebuild in one
+     * namespace gives it a new image and leaves the image of every other namespace's equal
+     * Environment as it is. Null (the hash as before) without a moving reference or without the
+     * annotation, so existing images stay valid; a rebuild of a spec that cannot move retries a
+     * failed build and nothing else.
+     */
+    static String rebuildOfMovingReferences(boolean moving, String namespace, String rebuild) {
+        return moving && rebuild != null && !rebuild.isEmpty() ? namespace + "/" + rebuild : null;
     }
 
     /**

@@ -2,10 +2,12 @@ package dev.terrarium.resolution;
 
 import dev.terrarium.api.ConfigMapSource;
 import dev.terrarium.api.Environment;
+import dev.terrarium.builder.BuildNetwork;
 import dev.terrarium.credentials.IndexCredentials;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.ImageReference;
+import dev.terrarium.registry.TrustedCertificates;
 import dev.terrarium.requirements.PipIndexRules;
 import dev.terrarium.requirements.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,9 +39,18 @@ public class EnvironmentResolver {
 
     /**
      * The settings, once the builder image is known to be an image reference, as a pod's image must
-     * be.
+     * be, the network settings of builds are known to be usable ({@link BuildNetwork}), and the
+     * registry CA file, when set, holds certificates.
      */
     static TerrariumConfig checked(TerrariumConfig config) {
+        config.registry().caFile().ifPresent(file -> TrustedCertificates.sslContext(Path.of(file)));
+        BuildNetwork network = EnvironmentResolution.network(config);
+        if (network.caBundle() != null && config.builds().namespace().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "terrarium.builds.ca-bundle (TERRARIUM_BUILDS_CA_BUNDLE) needs "
+                            + "terrarium.builds.namespace: the ConfigMap is read from the build "
+                            + "namespace, and without one builds run in every Environment's own");
+        }
         String image = config.builds().image();
         try {
             if (image.chars().anyMatch(Character::isWhitespace)) {
@@ -75,9 +87,10 @@ public class EnvironmentResolver {
     }
 
     /**
-     * The resolution, or, when a Secret that spec.pipIndexes names is missing or holds no usable
-     * credentials, the same resolution waiting for it: no build starts without its credentials.
-     * Read by name, never listed; only the field, the Secret's name and its keys reach the message.
+     * The resolution, or, when a Secret that spec.pipIndexes or spec.channelCredentials names is
+     * missing or holds no usable credentials, the same resolution waiting for it: no build starts
+     * without its credentials. Read by name, never listed; only the field, the Secret's name and
+     * its keys reach the message.
      */
     private EnvironmentResolution withCredentials(
             EnvironmentResolution resolution,
@@ -98,7 +111,8 @@ public class EnvironmentResolver {
                     List.of(
                             Violation.of(
                                     first.field(),
-                                    "index credentials need builds in the operator's build "
+                                    "index and channel credentials need builds in the "
+                                            + "operator's build "
                                             + "namespace (terrarium.builds.namespace), where the "
                                             + "operator keeps them for one build only; this "
                                             + "operator builds beside the Environments")),

@@ -373,13 +373,47 @@ final class HostileInputs {
         env(
                 cases,
                 "channel-file-url",
-                "spec.channels[0]",
+                "spec.channels",
                 "{packages: [numpy], channels: [\"file:///srv/chan\"]}");
         env(
                 cases,
-                "channel-web-url",
+                "channel-plain-http-url",
+                "spec.channels",
+                "{packages: [numpy], channels: " + "[\"http://repo.example/conda\"]}");
+        env(
+                cases,
+                "channel-url-with-password",
+                "spec.channels",
+                "{packages: [numpy], channels: " + "[\"https://u:pw@repo.example/conda\"]}");
+        env(
+                cases,
+                "channel-url-with-dollar",
                 "spec.channels[0]",
-                "{packages: [numpy], channels: " + "[\"https://repo.example/conda\"]}");
+                "{packages: [numpy], channels: " + "[\"https://repo.example/${TOKEN}\"]}");
+        operator(
+                cases,
+                "channel-url-with-token",
+                "spec.channels[0]",
+                "{packages: [numpy], channels: " + "[\"https://repo.example/t/tk-1/conda\"]}");
+        env(
+                cases,
+                "channel-credentials-twice",
+                "spec.channelCredentials",
+                "{packages: [numpy], channels: [\"https://repo.example/conda\"], "
+                        + "channelCredentials: [{url: \"https://repo.example/conda\", secretName: a}, "
+                        + "{url: \"https://repo.example/conda\", secretName: b}]}");
+        env(
+                cases,
+                "channel-credentials-no-secret",
+                "spec.channelCredentials[0].secretName",
+                "{packages: [numpy], channels: [\"https://repo.example/conda\"], "
+                        + "channelCredentials: [{url: \"https://repo.example/conda\"}]}");
+        operator(
+                cases,
+                "channel-credentials-not-a-channel",
+                "spec.channelCredentials[0].url",
+                "{packages: [numpy], channels: [conda-forge], "
+                        + "channelCredentials: [{url: \"https://repo.example/conda\", secretName: a}]}");
         env(
                 cases,
                 "channel-traversal",
@@ -413,8 +447,25 @@ final class HostileInputs {
         env(
                 cases,
                 "pylock-beside-requirements",
-                "exactly one of environmentYml, requirementsTxt or pylockToml",
+                "exactly one of environmentYml, requirementsTxt, pylockToml, condaExplicit or "
+                        + "condaLockYml",
                 "{files: {pylockToml: \"lock-version = '1.0'\", requirementsTxt: requests}}");
+        env(
+                cases,
+                "conda-explicit-with-venv",
+                "files.condaExplicit and files.condaLockYml need manager: conda",
+                "{manager: venv, files: {condaExplicit: \"@EXPLICIT\"}}");
+        env(
+                cases,
+                "conda-lock-with-python",
+                "files.condaExplicit and files.condaLockYml need manager: conda",
+                "{python: \"3.12\", files: {condaLockYml: \"version: 1\"}}");
+        env(
+                cases,
+                "conda-explicit-beside-conda-lock",
+                "exactly one of environmentYml, requirementsTxt, pylockToml, condaExplicit or "
+                        + "condaLockYml",
+                "{files: {condaExplicit: \"@EXPLICIT\", condaLockYml: \"version: 1\"}}");
         env(
                 cases,
                 "pylock-too-long",
@@ -464,9 +515,9 @@ final class HostileInputs {
                 "{files: {environmentYml: \"channels:\\n  - file:///srv/chan\\ndependencies: [numpy]\\n\"}}");
         operator(
                 cases,
-                "yml-channel-web-url",
+                "yml-channel-plain-http-url",
                 "spec.files.environmentYml",
-                "{files: {environmentYml: \"channels:\\n  - https://repo.example/conda\\ndependencies: [numpy]\\n\"}}");
+                "{files: {environmentYml: \"channels:\\n  - http://repo.example/conda\\ndependencies: [numpy]\\n\"}}");
         String[][] tags = {
             {
                 "yml-tag-python-apply",
@@ -564,6 +615,35 @@ final class HostileInputs {
                 "pylock-not-toml",
                 "spec.files.pylockToml line 2",
                 pylockSpec("lock-version = \"1.0\"\ncreated-by = \"x\" \"y\"\n"));
+        String md5 = "#d7c89558ba9fa0495403155b64376d81";
+        String[][] explicit = {
+            {"conda-explicit-http", "http://conda.example.com/main/linux-64/a-1-0.conda" + md5},
+            {"conda-explicit-file-url", "file:///srv/chan/linux-64/a-1-0.conda" + md5},
+            {
+                "conda-explicit-credentials",
+                "https://user:secret@conda.example.com/main/linux-64/a-1-0.conda" + md5
+            },
+            {"conda-explicit-no-hash", "https://conda.example.com/main/linux-64/a-1-0.conda"},
+            {"conda-explicit-osx", "https://conda.example.com/main/osx-64/a-1-0.conda" + md5},
+            {
+                "conda-explicit-shell",
+                "https://conda.example.com/main/linux-64/$(id)-1-0.conda" + md5
+            },
+        };
+        for (String[] row : explicit) {
+            operator(
+                    cases,
+                    row[0],
+                    "spec.files.condaExplicit line 2",
+                    "{files: {condaExplicit: \"@EXPLICIT\\n" + row[1] + "\\n\"}}");
+        }
+        operator(
+                cases,
+                "conda-lock-no-linux-64",
+                "no package for linux-64",
+                "{files: {condaLockYml: \"version: 1\\npackage:\\n- name: a\\n  manager: conda\\n"
+                        + "  platform: osx-64\\n  url: https://conda.example.com/osx-64/a-1-0.conda\\n"
+                        + "  hash: {md5: d7c89558ba9fa0495403155b64376d81}\\n\"}}");
         operator(
                 cases,
                 "python-huge-minor",

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.terrarium.api.BakedEnvVar;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.api.ResolvedPipIndexes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -433,6 +434,33 @@ class BuildContextGeneratorTest {
     }
 
     @Test
+    void aCondaLockIsInstalledAloneByCondaAndEachLineMustBeAUrlWithItsHash() {
+        ResolvedEnvironment withPackages = Fixtures.condaLock();
+        withPackages.setPackages(List.of("numpy"));
+        ResolvedEnvironment venv = Fixtures.condaLock();
+        venv.setManager(Manager.VENV);
+        ResolvedEnvironment noHash = Fixtures.condaLock();
+        noHash.setCondaExplicit(
+                List.of("https://conda.example.com/conda-forge/noarch/greet-1.0-0.conda"));
+        ResolvedEnvironment injected = Fixtures.condaLock();
+        injected.setCondaExplicit(
+                List.of(
+                        "https://conda.example.com/noarch/greet-1.0-0.conda\n#"
+                                + "d7c89558ba9fa0495403155b64376d81"));
+        ResolvedEnvironment pipAlone = Fixtures.condaFull();
+        pipAlone.setCondaLockedPip(Fixtures.condaLock().getCondaLockedPip());
+        ResolvedEnvironment pipWithoutHash = Fixtures.condaLock();
+        pipWithoutHash.setCondaLockedPip(List.of("six @ https://files.example.com/six.whl"));
+
+        for (ResolvedEnvironment environment :
+                List.of(withPackages, venv, noHash, injected, pipAlone, pipWithoutHash)) {
+            assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("conda");
+        }
+    }
+
+    @Test
     void uvBuildsWriteTheExactLockAndPrintItInItsOwnBlockPipBuildsDoNot() {
         String lastRun =
                 Fixtures.lastRun(
@@ -658,7 +686,9 @@ class BuildContextGeneratorTest {
                                         uid,
                                         BuildContextOptions.DEFAULT_CONDA_IMAGE,
                                         "strict",
-                                        null))
+                                        null,
+                                        null,
+                                        false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -679,8 +709,57 @@ class BuildContextGeneratorTest {
                                         10001,
                                         condaImage,
                                         priority,
-                                        alias.isEmpty() ? null : alias))
+                                        alias.isEmpty() ? null : alias,
+                                        null,
+                                        false))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "http://pypi-mirror.example.com/simple/",
+                "https://pypi-mirror.example.com/simple/'x'",
+                "https://user:pw@pypi-mirror.example.com/simple/"
+            })
+    void aMirrorThatSpecPipIndexesWouldRefuseIsRefusedHereToo(String url) {
+        assertThatThrownBy(() -> BuildContextOptions.defaults().withPipIndexUrl(url))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("pipIndexUrl");
+    }
+
+    @Test
+    void thePylockCompileAsksTheIndexesOfTheInstallWithItsCredentials() {
+        String dockerfile =
+                new BuildContextGenerator(BuildContextOptions.defaults())
+                        .generate(Fixtures.venvPrivateIndexes(), Fixtures.HASH)
+                        .files()
+                        .get(BuildContext.DOCKERFILE);
+        String lockStep =
+                List.of(dockerfile.split("\n(?=[A-Z]+ )")).stream()
+                        .filter(step -> step.contains("uv pip compile"))
+                        .findFirst()
+                        .orElseThrow();
+
+        assertThat(lockStep)
+                .contains("--mount=type=secret,id=pip-netrc,target=/run/secrets/pip-netrc")
+                .contains(
+                        "{ grep -E '^--(index-url|extra-index-url|find-links) '"
+                                + " /tmp/terrarium/requirements.txt; cat /opt/terrarium/lock; }"
+                                + " | NETRC=/run/secrets/pip-netrc ")
+                .contains("--format pylock.toml -o /opt/terrarium/pylock.toml -;")
+                .as("no URL of the user's in the Dockerfile: the compile reads them from the file")
+                .doesNotContain("example.com");
+
+        String plain =
+                new BuildContextGenerator(BuildContextOptions.defaults())
+                        .generate(Fixtures.venvWithPip(), Fixtures.HASH)
+                        .files()
+                        .get(BuildContext.DOCKERFILE);
+        assertThat(plain)
+                .contains(
+                        "--format pylock.toml -o /opt/terrarium/pylock.toml - < /opt/terrarium/lock;")
+                .doesNotContain("grep -E", "pip-netrc");
     }
 
     private static JsonNode request(
@@ -702,5 +781,125 @@ class BuildContextGeneratorTest {
     void managerValueNamesTheDescription() {
         assertThat(GENERATOR.generate(Fixtures.condaFull(), Fixtures.HASH).dockerfile())
                 .contains("Terrarium " + Manager.CONDA.value() + " environment");
+    }
+
+    private static final String MIRROR = "https://pypi-mirror.example.com/simple/";
+
+    @Test
+    void withoutNetworkSettingsEveryFileIsWhatItWasBeforeTheyExisted() {
+        BuildContextOptions none =
+                BuildContextOptions.defaults().withPipIndexUrl(null).withCaBundle(false);
+        for (ResolvedEnvironment environment :
+                List.of(
+                        Fixtures.venvWithPip(),
+                        Fixtures.condaFull(),
+                        Fixtures.venvPrivateIndexes(),
+                        Fixtures.venvPylock())) {
+            BuildContext context =
+                    new BuildContextGenerator(none).generate(environment, Fixtures.HASH);
+            assertThat(context.files().values())
+                    .noneMatch(text -> text.contains("ca-bundle") || text.contains("SSL_CERT"));
+        }
+    }
+
+    @Test
+    void theMirrorReplacesTheDefaultIndexButNotAnIndexTheEnvironmentNames() {
+        BuildContextGenerator generator =
+                new BuildContextGenerator(BuildContextOptions.defaults().withPipIndexUrl(MIRROR));
+
+        BuildContext plain = generator.generate(Fixtures.venvWithPip(), Fixtures.HASH);
+        assertThat(plain.files().get(BuildContext.REQUIREMENTS_TXT))
+                .startsWith("--index-url " + MIRROR + "\n");
+        String dockerfile = plain.files().get(BuildContext.DOCKERFILE);
+        assertThat(dockerfile)
+                .as("uv itself comes from the mirror")
+                .contains(
+                        "/bin/pip install --disable-pip-version-check --index-url '"
+                                + MIRROR
+                                + "' uv==")
+                .as(
+                        "and so do the pylock.toml's artifact hashes, from the requirements' first line")
+                .contains(
+                        "{ grep -E '^--(index-url|extra-index-url|find-links) '"
+                                + " /tmp/terrarium/requirements.txt; cat /opt/terrarium/lock; } | ")
+                .doesNotContainPattern("uv pip compile [^\\n]*--index-url");
+        assertThat(
+                        generator
+                                .generate(Fixtures.venvPylock(), Fixtures.HASH)
+                                .files()
+                                .get(BuildContext.DOCKERFILE))
+                .as("a pylock.toml build has no requirements: its compile names the mirror")
+                .containsPattern("uv pip compile [^\\n]*--index-url '" + MIRROR + "'");
+
+        ResolvedEnvironment own = Fixtures.venvPrivateIndexes();
+        BuildContext withOwn = generator.generate(own, Fixtures.HASH);
+        assertThat(withOwn.files().get(BuildContext.REQUIREMENTS_TXT))
+                .doesNotContain(MIRROR)
+                .startsWith("--index-url https://mirror.example.com/simple\n");
+        assertThat(withOwn.files().get(BuildContext.DOCKERFILE))
+                .doesNotContainPattern("uv pip compile [^\\n]*--index-url");
+
+        ResolvedEnvironment extraOnly = Fixtures.venvWithPip();
+        ResolvedPipIndexes extra = new ResolvedPipIndexes();
+        extra.setExtraIndexUrls(List.of("https://private.example.com/simple/"));
+        extraOnly.setPipIndexes(extra);
+        assertThat(
+                        generator
+                                .generate(extraOnly, Fixtures.HASH)
+                                .files()
+                                .get(BuildContext.REQUIREMENTS_TXT))
+                .as("an extra index stays beside the mirror")
+                .startsWith(
+                        "--index-url "
+                                + MIRROR
+                                + "\n--extra-index-url https://private.example.com/simple/\n");
+    }
+
+    @Test
+    void theMirrorIsTheIndexOfTheCondaBuildsPipRequirementsToo() throws Exception {
+        BuildContext context =
+                new BuildContextGenerator(BuildContextOptions.defaults().withPipIndexUrl(MIRROR))
+                        .generate(Fixtures.condaFull(), Fixtures.HASH);
+        JsonNode request =
+                new ObjectMapper().readTree(context.files().get(BuildContext.CONDA_REQUEST));
+        assertThat(request.get("pipIndexes").get(0).asText()).isEqualTo("--index-url " + MIRROR);
+    }
+
+    @Test
+    void theCaBundleIsABuildSecretOfEveryDownloadingStepAndNeverALayerOrAnImageVariable() {
+        for (Installer installer : Installer.values()) {
+            for (ResolvedEnvironment environment :
+                    List.of(Fixtures.venvWithPip(), Fixtures.condaFull(), Fixtures.venvPylock())) {
+                String dockerfile =
+                        new BuildContextGenerator(
+                                        BuildContextOptions.defaults()
+                                                .withInstaller(installer)
+                                                .withCaBundle(true))
+                                .generate(environment, Fixtures.HASH)
+                                .files()
+                                .get(BuildContext.DOCKERFILE);
+                List<String> steps = List.of(dockerfile.split("\n(?=[A-Z]+ )"));
+                for (String step : steps) {
+                    boolean downloads =
+                            step.contains(" install ")
+                                    || step.contains("uv pip compile")
+                                    || step.contains("terrarium-conda");
+                    if (step.startsWith("RUN ") && downloads && !step.contains("apt-get")) {
+                        assertThat(step)
+                                .as(installer + ": " + step)
+                                .contains(
+                                        "--mount=type=secret,id=ca-bundle,target=/run/secrets/ca-bundle")
+                                .contains("SSL_CERT_FILE=/run/secrets/ca-bundle")
+                                .contains("PIP_CERT=/run/secrets/ca-bundle")
+                                .contains("REQUESTS_CA_BUNDLE=/run/secrets/ca-bundle");
+                    }
+                    if (step.startsWith("ENV ")
+                            || step.startsWith("COPY ")
+                            || step.startsWith("ARG ")) {
+                        assertThat(step).doesNotContain("ca-bundle", "SSL_CERT", "PIP_CERT");
+                    }
+                }
+            }
+        }
     }
 }

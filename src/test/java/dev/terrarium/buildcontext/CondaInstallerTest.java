@@ -148,6 +148,63 @@ class CondaInstallerTest {
                 .contains(channel.explicitLine("extra/noarch/greet-3.0-0.conda"));
     }
 
+    @Test
+    void aLockIsInstalledExactlyWithoutASolveAndItsLockIsTheSameRecords(@TempDir Path work)
+            throws Exception {
+        List<String> given =
+                List.of(
+                        channel.url("main/linux-64/python-3.11.2-0_debian.tar.bz2")
+                                + "#sha256:"
+                                + channel.sha256("main/linux-64/python-3.11.2-0_debian.tar.bz2"),
+                        channel.url("main/noarch/greet-1.5-slow_1.tar.bz2")
+                                + "#"
+                                + channel.md5("main/noarch/greet-1.5-slow_1.tar.bz2"),
+                        channel.url("main/noarch/terrarium-hello-1.0-pyh0_0.conda")
+                                + "#sha256:"
+                                + channel.sha256("main/noarch/terrarium-hello-1.0-pyh0_0.conda"));
+
+        Run run = installLock(work, given);
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        ResolvedLock lock =
+                LockExtractor.extract(run.output(), Fixtures.HASH, Manager.CONDA).orElseThrow();
+        assertThat(lock.text().lines().filter(line -> line.startsWith("http")).toList())
+                .as("the given records, each with the hash it was given (md5 stays md5)")
+                .containsExactlyInAnyOrder(
+                        given.get(0).replace("#sha256:", "#"),
+                        given.get(1),
+                        given.get(2).replace("#sha256:", "#"));
+        try (var meta = Files.list(run.prefix(work).resolve("conda-meta"))) {
+            assertThat(
+                            meta.map(path -> path.getFileName().toString())
+                                    .filter(n -> n.endsWith(".json")))
+                    .as(
+                            "no solve: greet 1.5 slow_1 although a solver prefers it, and nothing added")
+                    .containsExactlyInAnyOrder(
+                            "python-3.11.2-0_debian.json",
+                            "greet-1.5-slow_1.json",
+                            "terrarium-hello-1.0-pyh0_0.json");
+        }
+        assertThat(Files.readString(run.prefix(work).resolve("conda-meta/greet-1.5-slow_1.json")))
+                .contains(channel.url("main/noarch/greet-1.5-slow_1.tar.bz2"));
+    }
+
+    @Test
+    void anArtifactWhoseHashDiffersFailsTheInstall(@TempDir Path work) throws Exception {
+        String path = "main/noarch/greet-1.0-0.conda";
+        Run md5 =
+                installLock(work.resolve("md5"), List.of(channel.url(path) + "#" + "0".repeat(32)));
+        Run sha256 =
+                installLock(
+                        work.resolve("sha256"),
+                        List.of(channel.url(path) + "#sha256:" + "0".repeat(64)));
+
+        for (Run run : List.of(md5, sha256)) {
+            assertThat(run.exitCode()).as(run.output()).isEqualTo(3);
+            assertThat(run.output()).contains("hash mismatch").doesNotContain("terrarium-lock");
+        }
+    }
+
     private record Run(int exitCode, String output) {
         Path prefix(Path work) {
             return work.resolve("prefix");
@@ -156,6 +213,41 @@ class CondaInstallerTest {
         Path output(Path work) {
             return work.resolve("out");
         }
+    }
+
+    /** The generator's request for a conda lock of these lines, run as {@link #install} runs. */
+    private static Run installLock(Path work, List<String> explicit) throws Exception {
+        ResolvedEnvironment environment =
+                Fixtures.environment(Manager.CONDA, "3.11", "debian:bookworm-slim");
+        environment.setCondaExplicit(explicit);
+        ObjectNode request =
+                (ObjectNode)
+                        JSON.readTree(
+                                new BuildContextGenerator(BuildContextOptions.defaults())
+                                        .generate(environment, Fixtures.HASH)
+                                        .files()
+                                        .get(BuildContext.CONDA_REQUEST));
+        return run(work, request);
+    }
+
+    private static Run run(Path work, ObjectNode request) throws Exception {
+        Files.createDirectories(work);
+        request.put("prefix", work.resolve("prefix").toString());
+        request.put("output", work.resolve("out").toString());
+        request.put("packageCache", work.resolve("cache").toString());
+        request.remove("uvCache");
+        Path file = work.resolve("conda-request.json");
+        Files.writeString(file, JSON.writeValueAsString(request));
+        Commands.Result result =
+                Commands.run(
+                        List.of(
+                                "python3",
+                                LocalControlPlane.repoDir().resolve(INSTALLER).toString(),
+                                file.toString()),
+                        Map.of(),
+                        work,
+                        Duration.ofMinutes(2));
+        return new Run(result.exitCode(), result.output());
     }
 
     /**

@@ -74,6 +74,36 @@ public final class Fixtures {
     }
 
     /**
+     * venv with direct references as the normaliser resolves them: two unnamed (a git repository
+     * and an archive under a marker), whose names uv learns by building them, and a named one.
+     */
+    public static ResolvedEnvironment venvDirectReferences() {
+        ResolvedEnvironment environment = environment(Manager.VENV, "3.12", "python:3.12-slim");
+        environment.setPip(
+                List.of(
+                        "argh @ git+https://github.com/example/argh.git@v0.31.3#egg=argh",
+                        "git+https://github.com/example/peft.git",
+                        "https://github.com/example/pyxpcm/archive/sof-agu.zip ; python_version >="
+                                + " \"3.10\""));
+        return environment;
+    }
+
+    /** venv in hash-checking mode with an unnamed archive, its hashes keyed by its URL. */
+    public static ResolvedEnvironment venvHashesUnnamed() {
+        ResolvedEnvironment environment = environment(Manager.VENV, "3.12", "python:3.12-slim");
+        String archive = "https://github.com/example/pyxpcm/archive/v1.0.zip";
+        environment.setPip(List.of(archive, "six==1.16.0"));
+        environment.setPipHashes(
+                new java.util.TreeMap<>(
+                        java.util.Map.of(
+                                archive,
+                                List.of("sha256:" + "1".repeat(64)),
+                                "six",
+                                List.of("sha256:" + "2".repeat(64)))));
+        return environment;
+    }
+
+    /**
      * venv whose pip requirements come from a mirror, a CUDA wheel index with credentials and a
      * find-links page.
      */
@@ -93,6 +123,19 @@ public final class Fixtures {
         return environment;
     }
 
+    /**
+     * conda from a private channel URL with credentials besides a named channel, without pip
+     * requirements: the conda step still mounts the netrc, for the channel.
+     */
+    public static ResolvedEnvironment condaPrivateChannel() {
+        ResolvedEnvironment environment =
+                environment(Manager.CONDA, "3.12", "debian:bookworm-slim");
+        environment.setChannels(List.of("https://conda.example.com/team", "conda-forge"));
+        environment.setPackages(List.of("python 3.12.*", "team-tools"));
+        environment.setChannelCredentialsNamespace("tenant-a");
+        return environment;
+    }
+
     public static ResolvedPipIndexes indexes(String credentialsNamespace) {
         ResolvedPipIndexes indexes = new ResolvedPipIndexes();
         indexes.setIndexUrl("https://mirror.example.com/simple");
@@ -105,6 +148,28 @@ public final class Fixtures {
         return indexes;
     }
 
+    /**
+     * conda from a conda-lock.yml: two conda artifacts (one by sha256, one by md5) and one pip
+     * artifact.
+     */
+    public static ResolvedEnvironment condaLock() {
+        ResolvedEnvironment environment =
+                environment(Manager.CONDA, "3.12.4", "debian:bookworm-slim");
+        environment.setCondaExplicit(
+                List.of(
+                        "https://conda.example.com/conda-forge/linux-64/"
+                                + "python-3.12.4-h194c7f8_0_cpython.conda#sha256:"
+                                + "3".repeat(64),
+                        "https://conda.example.com/conda-forge/noarch/greet-1.0-0.tar.bz2#"
+                                + "d7c89558ba9fa0495403155b64376d81"));
+        environment.setCondaLockedPip(
+                List.of(
+                        "six @ https://files.example.com/packages/six-1.16.0-py2.py3-none-any.whl"
+                                + " --hash=sha256:"
+                                + "8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254"));
+        return environment;
+    }
+
     /** venv from a pylock.toml (src/test/resources/pylock/six-and-tomli.pylock.toml). */
     public static ResolvedEnvironment venvPylock() {
         ResolvedEnvironment environment = environment(Manager.VENV, "3.11", "python:3.11-slim");
@@ -113,6 +178,16 @@ public final class Fixtures {
     }
 
     /** A pylock.toml of src/test/resources/pylock. */
+    public static String condaLock(String name) {
+        try {
+            return Files.readString(
+                    Path.of("src", "test", "resources", "conda-locks", name),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static String pylock(String name) {
         try {
             return Files.readString(

@@ -30,6 +30,9 @@ class GoldenFileTest {
 
     static Stream<Arguments> cases() {
         BuildContextOptions defaults = BuildContextOptions.defaults();
+        BuildContextOptions mirrorAndCa =
+                defaults.withPipIndexUrl("https://pypi-mirror.example.com/simple/?a=1&b=2")
+                        .withCaBundle(true);
         return Stream.of(
                 Arguments.of("conda-full", Fixtures.condaFull(), defaults),
                 Arguments.of("venv-minimal", Fixtures.venvMinimal(), defaults),
@@ -39,12 +42,22 @@ class GoldenFileTest {
                         "venv-pip-installer",
                         Fixtures.venvWithPip(),
                         defaults.withInstaller(Installer.PIP)),
+                Arguments.of("venv-direct-references", Fixtures.venvDirectReferences(), defaults),
+                Arguments.of("venv-hashes-unnamed", Fixtures.venvHashesUnnamed(), defaults),
                 Arguments.of("venv-private-indexes", Fixtures.venvPrivateIndexes(), defaults),
                 Arguments.of(
                         "venv-private-indexes-pip",
                         Fixtures.venvPrivateIndexes(),
                         defaults.withInstaller(Installer.PIP)),
-                Arguments.of("conda-private-indexes", Fixtures.condaPrivateIndexes(), defaults));
+                Arguments.of("conda-private-indexes", Fixtures.condaPrivateIndexes(), defaults),
+                Arguments.of("venv-mirror-ca", Fixtures.venvWithPip(), mirrorAndCa),
+                Arguments.of(
+                        "venv-mirror-ca-pip",
+                        Fixtures.venvWithPip(),
+                        mirrorAndCa.withInstaller(Installer.PIP)),
+                Arguments.of("conda-mirror-ca", Fixtures.condaFull(), mirrorAndCa),
+                Arguments.of("conda-lock", Fixtures.condaLock(), defaults),
+                Arguments.of("conda-private-channel", Fixtures.condaPrivateChannel(), defaults));
     }
 
     @ParameterizedTest(name = "{0}")

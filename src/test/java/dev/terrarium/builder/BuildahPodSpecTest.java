@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -132,6 +133,86 @@ class BuildahPodSpecTest {
         BuilderPod without = spec.pod(PodFixtures.request());
         assertThat(PodFixtures.volume(without, "pip-netrc")).isEmpty();
         assertThat(without.build().getArgs()).noneMatch(a -> a.startsWith("--secret"));
+    }
+
+    private static final BuildNetwork NETWORK =
+            new BuildNetwork(
+                    "https://pypi-mirror.example.com/simple/",
+                    "corporate-ca",
+                    "bundle.pem",
+                    "http://proxy.example.com:3128",
+                    "http://proxy.example.com:3129",
+                    "localhost,.svc");
+
+    @Test
+    void theCaBundleIsMountedReadOnlyIntoBothStepsAndHandedToTheBuildAsABuildSecret() {
+        BuilderPod pod = spec.pod(PodFixtures.request().withNetwork(NETWORK));
+
+        assertThat(PodFixtures.volume(pod, "ca-bundle"))
+                .hasValueSatisfying(
+                        v -> {
+                            assertThat(v.getSecret()).isNull();
+                            assertThat(v.getConfigMap().getName()).isEqualTo("corporate-ca");
+                            assertThat(v.getConfigMap().getOptional()).isNull();
+                            assertThat(v.getConfigMap().getItems())
+                                    .singleElement()
+                                    .satisfies(
+                                            item -> {
+                                                assertThat(item.getKey()).isEqualTo("bundle.pem");
+                                                assertThat(item.getPath()).isEqualTo("ca.crt");
+                                            });
+                        });
+        for (Container step : List.of(pod.build(), pod.push())) {
+            assertThat(PodFixtures.mountAt(step, "/workspace/ca-bundle"))
+                    .as(step.getName())
+                    .hasValueSatisfying(m -> assertThat(m.getReadOnly()).isTrue());
+            assertThat(PodFixtures.env(step, "SSL_CERT_FILE"))
+                    .as("buildah and skopeo trust it for registries")
+                    .contains("/workspace/ca-bundle/ca.crt");
+        }
+        assertThat(pod.build().getArgs())
+                .contains("--secret=id=ca-bundle,src=/workspace/ca-bundle/ca.crt")
+                .noneMatch(a -> a.contains("SSL_CERT_FILE") || a.contains("PIP_CERT"));
+        assertThat(pod.push().getArgs()).noneMatch(a -> a.contains("ca-bundle"));
+
+        BuilderPod without = spec.pod(PodFixtures.request());
+        assertThat(PodFixtures.volume(without, "ca-bundle")).isEmpty();
+        for (Container step : List.of(without.build(), without.push())) {
+            assertThat(step.getEnv())
+                    .extracting(EnvVar::getName)
+                    .doesNotContain("SSL_CERT_FILE", "HTTP_PROXY", "http_proxy", "NO_PROXY");
+        }
+    }
+
+    @Test
+    void theProxiesAreEnvironmentOfBothStepsInBothCasesAndNeverBuildArguments() {
+        BuilderPod pod = spec.pod(PodFixtures.request().withNetwork(NETWORK));
+
+        for (Container step : List.of(pod.build(), pod.push())) {
+            assertThat(PodFixtures.env(step, "HTTP_PROXY"))
+                    .contains("http://proxy.example.com:3128");
+            assertThat(PodFixtures.env(step, "http_proxy"))
+                    .contains("http://proxy.example.com:3128");
+            assertThat(PodFixtures.env(step, "HTTPS_PROXY"))
+                    .contains("http://proxy.example.com:3129");
+            assertThat(PodFixtures.env(step, "https_proxy"))
+                    .contains("http://proxy.example.com:3129");
+            assertThat(PodFixtures.env(step, "NO_PROXY")).contains("localhost,.svc");
+            assertThat(PodFixtures.env(step, "no_proxy")).contains("localhost,.svc");
+        }
+        assertThat(pod.build().getArgs())
+                .as("a build argument would be recorded in the image's history")
+                .noneMatch(a -> a.toLowerCase(java.util.Locale.ROOT).contains("proxy"));
+        assertThat(pod.volumes())
+                .as("the mirror reaches the build through its context, not the pod")
+                .noneMatch(v -> v.getName().contains("mirror"));
+
+        BuildNetwork onlyHttps = new BuildNetwork(null, null, null, null, "http://p:1", null);
+        Container build = spec.pod(PodFixtures.request().withNetwork(onlyHttps)).build();
+        assertThat(build.getEnv())
+                .extracting(EnvVar::getName)
+                .contains("HTTPS_PROXY", "https_proxy")
+                .doesNotContain("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy");
     }
 
     @Test

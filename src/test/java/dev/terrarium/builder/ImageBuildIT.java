@@ -388,6 +388,94 @@ class ImageBuildIT {
      * that shares the key): RegistryTrustIT shows that an unsigned one is built again.
      */
     @Test
+    void aRebuildOfAMovingReferenceBuildsAgainInItsNamespaceAndLeavesTheOtherAlone(
+            TestNamespace ns) {
+        String moving = "git+https://github.com/example/moving.git";
+        String probe = uniquePackage();
+        ns.client().resource(venv("tracking", moving, probe)).create();
+        Environment first =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "tracking",
+                        e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                        BUILD);
+        assertThat(first.getStatus().getConditions())
+                .filteredOn(c -> c.getType().equals("Warning"))
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.getReason()).isEqualTo("NotReproducible");
+                            assertThat(c.getMessage())
+                                    .contains(
+                                            "set a new value of the annotation terrarium.dev/rebuild");
+                        });
+
+        try (TemporaryNamespace other =
+                new TemporaryNamespace(ns.plane().adminClient(), "moving")) {
+            other.client()
+                    .resource(venv("tracking", moving, probe))
+                    .inNamespace(other.name())
+                    .create();
+            Environment elsewhere =
+                    awaitEnvironment(
+                            other.client(),
+                            other.name(),
+                            "tracking",
+                            e -> e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                            BUILD);
+            assertThat(elsewhere.getStatus().getSpecHash())
+                    .as("without the annotation, equal specs are one content")
+                    .isEqualTo(first.getStatus().getSpecHash());
+
+            ns.client()
+                    .resources(Environment.class)
+                    .withName("tracking")
+                    .edit(
+                            e -> {
+                                e.getMetadata()
+                                        .setAnnotations(Map.of("terrarium.dev/rebuild", "newest"));
+                                return e;
+                            });
+            Environment rebuilt =
+                    awaitEnvironment(
+                            ns.client(),
+                            ns.name(),
+                            "tracking",
+                            e ->
+                                    !first.getStatus()
+                                                    .getSpecHash()
+                                                    .equals(e.getStatus().getSpecHash())
+                                            && e.getStatus().getPhase() == EnvironmentPhase.Ready,
+                            BUILD);
+            ImageBuild newest =
+                    ns.client()
+                            .resources(ImageBuild.class)
+                            .withName(rebuilt.getStatus().getLatestBuild())
+                            .get();
+            assertThat(newest.getSpec().getResolved().getRebuildOfMovingReferences())
+                    .isEqualTo(ns.name() + "/newest");
+            assertThat(newest.getStatus().getCacheHit())
+                    .as("a new hash is a new tag: the build runs again")
+                    .isNotEqualTo(Boolean.TRUE);
+            assertThat(buildsOf(ns.client(), ns.name(), "tracking")).hasSize(2);
+
+            Environment untouched =
+                    other.client()
+                            .resources(Environment.class)
+                            .inNamespace(other.name())
+                            .withName("tracking")
+                            .get();
+            assertThat(untouched.getStatus().getSpecHash())
+                    .isEqualTo(elsewhere.getStatus().getSpecHash());
+            assertThat(untouched.getStatus().getImage())
+                    .isEqualTo(elsewhere.getStatus().getImage());
+            assertThat(untouched.getStatus().getLatestBuild())
+                    .isEqualTo(elsewhere.getStatus().getLatestBuild());
+        }
+    }
+
+    @Test
     void aSignedImageAlreadyInTheRegistryIsACacheHitInAnotherNamespace(TestNamespace ns) {
         String registry = ns.plane().registry();
         String repository = registry + "/cache-" + UUID.randomUUID().toString().substring(0, 8);

@@ -63,6 +63,50 @@ class IndexCredentialsTest {
     }
 
     @Test
+    void aChannelAndAnIndexShareTheNetrcAndOneHostTakesOneLogin() {
+        String channelField = "spec.channelCredentials[0].secretName";
+        IndexCredentials.Source channel =
+                new IndexCredentials.Source(
+                        channelField,
+                        "https://conda.example.com/team",
+                        "team-channel",
+                        data("username", "bob", "password", SECRET_VALUE));
+        assertThat(
+                        IndexCredentials.netrc(
+                                List.of(
+                                        source(
+                                                "https://private.example.com/simple/",
+                                                "basic",
+                                                data("username", "alice", "password", "pw-a")),
+                                        channel)))
+                .isEqualTo(
+                        "machine private.example.com login alice password pw-a\n"
+                                + "machine conda.example.com login bob password "
+                                + SECRET_VALUE
+                                + "\n");
+        assertThatThrownBy(
+                        () ->
+                                IndexCredentials.netrc(
+                                        List.of(
+                                                source(
+                                                        "https://conda.example.com/simple/",
+                                                        "basic",
+                                                        data(
+                                                                "username",
+                                                                "alice",
+                                                                "password",
+                                                                "pw-a")),
+                                                channel)))
+                .hasMessage(
+                        channelField
+                                + ": Secret team-channel gives other credentials for host "
+                                + "conda.example.com than "
+                                + FIELD
+                                + "; a netrc file holds one login per host")
+                .hasMessageNotContaining(SECRET_VALUE);
+    }
+
+    @Test
     void aSecretWithoutUsableKeysIsRefusedNamingFieldSecretAndKeyNeverTheValue() {
         assertThat(IndexCredentials.problem(FIELD, "empty", data("other", SECRET_VALUE)))
                 .hasValue(

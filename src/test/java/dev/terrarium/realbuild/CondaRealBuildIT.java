@@ -232,6 +232,33 @@ class CondaRealBuildIT {
                 .isNotEmpty();
         assertThat(rebuiltLock).contains("\n# pip six");
 
+        // The explicit.txt, given back as files.condaExplicit (conda create --file): the same
+        // artifacts are installed without a solve, each checked against its sha256.
+        EnvironmentSpec explicit = lockSpec();
+        explicit.getFiles().setCondaExplicit(lockFiles.get("explicit.txt"));
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                Objects.environment("round-trip", explicit), repository, null))
+                .create();
+        Environment fromExplicit = awaitBuilt(ns, "round-trip");
+        assertThat(fromExplicit.getStatus().getPhase())
+                .as(
+                        "the explicit.txt of a conda build builds: %s",
+                        RealBuilds.whyNotReady(ns.client(), fromExplicit))
+                .isEqualTo(EnvironmentPhase.Ready);
+        assertThat(
+                        explicitRecords(
+                                ns.client()
+                                        .configMaps()
+                                        .withName("round-trip-lock")
+                                        .get()
+                                        .getData()
+                                        .get("explicit.txt")))
+                .as("the same conda artifacts, with the same hashes")
+                .isEqualTo(explicitRecords(lockFiles.get("explicit.txt")))
+                .hasSize(5);
+
         Workload hello = workload("hello", "conda");
         hello.getSpec().setMode(WorkloadMode.Job);
         hello.getSpec()
@@ -257,6 +284,110 @@ class CondaRealBuildIT {
                         "the image's python imports the conda and the pip package: %s",
                         done.getStatus().getLogTail())
                 .isEqualTo(WorkloadPhase.Succeeded);
+    }
+
+    @Test
+    void aCondaExplicitFileInstallsExactlyItsArtifactsAndAWrongHashFailsTheBuild(TestNamespace ns) {
+        String greet = "main/noarch/greet-1.5-slow_1.tar.bz2";
+        String hello = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
+        String python = "main/linux-64/python-3.11.2-0_debian.tar.bz2";
+        List<String> records =
+                List.of(
+                        channel.url(python) + "#sha256:" + channel.sha256(python),
+                        channel.url(hello) + "#sha256:" + channel.sha256(hello),
+                        channel.url(greet) + "#" + channel.md5(greet));
+        EnvironmentSpec spec = lockSpec();
+        spec.getFiles()
+                .setCondaExplicit(
+                        "# platform: linux-64\n@EXPLICIT\n" + String.join("\n", records) + "\n");
+        ns.client().resource(Objects.environment("explicit", spec)).create();
+        EnvironmentSpec wrong = lockSpec();
+        wrong.getFiles()
+                .setCondaExplicit(
+                        "@EXPLICIT\n"
+                                + records.get(0)
+                                + "\n"
+                                + channel.url(greet)
+                                + "#"
+                                + "0".repeat(32)
+                                + "\n");
+        ns.client().resource(Objects.environment("wrong-hash", wrong)).create();
+
+        Environment ready = awaitBuilt(ns, "explicit");
+        assertThat(ready.getStatus().getPhase())
+                .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
+                .isEqualTo(EnvironmentPhase.Ready);
+        Map<String, String> lockFiles =
+                ns.client().configMaps().withName("explicit-lock").get().getData();
+        assertThat(explicitRecords(lockFiles.get("lock")))
+                .as("the given artifacts, each with the hash it was given, md5 kept for greet")
+                .containsExactlyInAnyOrder(
+                        channel.explicitLine(python),
+                        channel.explicitLine(hello),
+                        channel.url(greet) + "#" + channel.md5(greet));
+
+        Workload meta = workload("meta", "explicit");
+        meta.getSpec().setMode(WorkloadMode.Job);
+        meta.getSpec()
+                .setCommand(
+                        List.of(
+                                "python",
+                                "-c",
+                                "import os, terrarium_hello; names = sorted(n for n in"
+                                        + " os.listdir('/opt/conda/conda-meta') if"
+                                        + " n.endswith('.json')); assert names =="
+                                        + " ['greet-1.5-slow_1.json', 'python-3.11.2-0_debian.json',"
+                                        + " 'terrarium-hello-1.0-pyh0_0.json'], names"));
+        meta.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
+        meta.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
+        ns.client().resource(meta).create();
+        Workload done =
+                awaitWorkload(
+                        ns.client(),
+                        ns.name(),
+                        "meta",
+                        w ->
+                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
+                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
+                        Duration.ofMinutes(3));
+        assertThat(done.getStatus().getPhase())
+                .as(
+                        "conda-meta holds exactly the listed records, greet's slow build that a"
+                                + " solver would not pick among them: %s",
+                        done.getStatus().getLogTail())
+                .isEqualTo(WorkloadPhase.Succeeded);
+
+        Environment failed = awaitBuilt(ns, "wrong-hash");
+        assertThat(failed.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
+        assertThat(
+                        ns.client()
+                                .resources(ImageBuild.class)
+                                .withName(failed.getStatus().getLatestBuild())
+                                .get()
+                                .getStatus()
+                                .getFailure()
+                                .getLogTail())
+                .contains("hash mismatch", "greet-1.5-slow_1.tar.bz2");
+    }
+
+    /** An Environment spec for a conda lock file, built on the real node. */
+    private static EnvironmentSpec lockSpec() {
+        EnvironmentSpec spec = new EnvironmentSpec();
+        spec.setFiles(new EnvironmentFiles());
+        spec.setBaseImage(baseImage);
+        spec.setBuild(realConda("unused", List.of(), null).getSpec().getBuild());
+        return spec;
+    }
+
+    private static Environment awaitBuilt(TestNamespace ns, String name) {
+        return awaitEnvironment(
+                ns.client(),
+                ns.name(),
+                name,
+                e ->
+                        e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                REAL_BUILD);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.terrarium.requirements;
 import static dev.terrarium.requirements.Specs.DEFAULTS;
 import static dev.terrarium.requirements.Specs.baseImage;
 import static dev.terrarium.requirements.Specs.channels;
+import static dev.terrarium.requirements.Specs.condaExplicit;
+import static dev.terrarium.requirements.Specs.condaLockYml;
 import static dev.terrarium.requirements.Specs.env;
 import static dev.terrarium.requirements.Specs.environmentYml;
 import static dev.terrarium.requirements.Specs.fromConfigMap;
@@ -403,9 +405,9 @@ class EnvironmentNormalizerTest {
                                 + " --no-deps\": only --hash options may follow a requirement (pip's "
                                 + "hash-checking mode), not \"--no-deps\"",
                         "spec.files.requirementsTxt line 2 \"idna>=3\": hash-checking mode needs one version "
-                                + "pinned with == (or ===) and no URL, as pip does",
+                                + "pinned with == (or ===) or an archive's URL, as pip does",
                         "spec.files.requirementsTxt line 3 \"rich==13.*\": hash-checking mode needs one "
-                                + "version pinned with == (or ===) and no URL, as pip does");
+                                + "version pinned with == (or ===) or an archive's URL, as pip does");
         assertThat(
                         refusals(
                                 spec(
@@ -515,6 +517,104 @@ class EnvironmentNormalizerTest {
     }
 
     @Test
+    void aCondaExplicitFileIsACondaEnvironmentOfItsRecordsWithItsPython() {
+        String explicit = Fixtures.condaLock("explicit-sha256.txt");
+
+        ResolvedEnvironment env = resolve(spec(condaExplicit(explicit)));
+
+        assertThat(env.getManager()).isEqualTo(Manager.CONDA);
+        assertThat(env.getPython()).isEqualTo("3.11.2");
+        assertThat(env.getChannels()).isEmpty();
+        assertThat(env.getPackages()).isEmpty();
+        assertThat(env.getCondaExplicit())
+                .hasSize(3)
+                .first()
+                .asString()
+                .startsWith(
+                        "https://conda.example.com/main/linux-64/python-3.11.2-h0_0.conda#sha256:");
+        assertThat(env.getCondaLockedPip()).isNull();
+        assertThat(env.getBaseImage()).isEqualTo(DEFAULTS.condaBaseImage());
+
+        ResolvedEnvironment fromConfigMap =
+                resolve(spec(fromConfigMap("lock", "explicit.txt")), explicit);
+        assertThat(fromConfigMap.getCondaExplicit()).isEqualTo(env.getCondaExplicit());
+        assertThat(resolve(spec(fromConfigMap("lock", "conda-linux-64.lock")), explicit))
+                .usingRecursiveComparison()
+                .isEqualTo(env);
+    }
+
+    @Test
+    void aCondaLockYmlGivesItsLinux64CondaAndPipArtifacts() {
+        String lock = Fixtures.condaLock("conda-lock.yml");
+
+        ResolvedEnvironment env = resolve(spec(condaLockYml(lock)));
+        ResolvedEnvironment fromConfigMap =
+                resolve(spec(fromConfigMap("lock", "conda-lock.yml")), lock);
+
+        assertThat(env.getManager()).isEqualTo(Manager.CONDA);
+        assertThat(env.getPython()).isEqualTo("3.12.4");
+        assertThat(env.getCondaExplicit()).hasSize(1);
+        assertThat(env.getCondaLockedPip())
+                .singleElement()
+                .asString()
+                .startsWith("six @ https://files.example.com/")
+                .endsWith(
+                        " --hash=sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254");
+        assertThat(fromConfigMap).usingRecursiveComparison().isEqualTo(env);
+    }
+
+    @Test
+    void theContentHashCoversTheLocksRecordsNotItsComments() {
+        String explicit = Fixtures.condaLock("explicit-sha256.txt");
+        SpecHasher hasher = new SpecHasher();
+        String hash =
+                hasher.hash(
+                        resolve(spec(condaExplicit(explicit))),
+                        dev.terrarium.api.BuildStrategy.BUILDAH,
+                        "builder");
+
+        String commented = "# exported on Monday\n" + explicit.replace("@EXPLICIT", "@EXPLICIT\n");
+        String otherDigest = explicit.replace("1111111111", "1111111112");
+
+        assertThat(
+                        hasher.hash(
+                                resolve(spec(condaExplicit(commented))),
+                                dev.terrarium.api.BuildStrategy.BUILDAH,
+                                "builder"))
+                .isEqualTo(hash);
+        assertThat(
+                        hasher.hash(
+                                resolve(spec(condaExplicit(otherDigest))),
+                                dev.terrarium.api.BuildStrategy.BUILDAH,
+                                "builder"))
+                .isNotEqualTo(hash);
+    }
+
+    @Test
+    void aCondaLockRefusesVenvAPythonAndPackageIndexes() {
+        String explicit = Fixtures.condaLock("explicit-sha256.txt");
+
+        assertThat(refusals(spec(manager(Manager.VENV), python("3.12"), condaExplicit(explicit))))
+                .containsExactly(
+                        "spec.manager: venv cannot install spec.files.condaExplicit: a conda lock is "
+                                + "installed by conda; leave manager unset or set it to conda",
+                        "spec.python: must not be set together with spec.files.condaExplicit: the "
+                                + "lock says which python it installs");
+        assertThat(
+                        refusals(
+                                spec(fromConfigMap("lock", "explicit.txt")),
+                                "@EXPLICIT\nhttps://x.example.com/linux-64/a-1-0.conda\n"))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "spec.fromConfigMap line 2 \"https://x.example.com/linux-64/a-1-0.conda\": has no hash");
+        assertThat(refusals(spec(fromConfigMap("lock", "conda-linux-64.lock")), "six==1.0\n"))
+                .first()
+                .asString()
+                .startsWith("spec.fromConfigMap line 1 \"six==1.0\": comes before @EXPLICIT");
+    }
+
+    @Test
     void refusesMoreThanOneSource() {
         assertThat(refusals(spec(pip("flask"), requirementsTxt("numpy"))))
                 .containsExactly(
@@ -526,7 +626,8 @@ class EnvironmentNormalizerTest {
                                         requirementsTxt("numpy"),
                                         s -> s.getFiles().setEnvironmentYml("dependencies: []"))))
                 .containsExactly(
-                        "spec.files: exactly one of environmentYml, requirementsTxt or pylockToml must be set");
+                        "spec.files: exactly one of environmentYml, requirementsTxt, pylockToml, "
+                                + "condaExplicit or condaLockYml must be set");
     }
 
     @Test
@@ -597,11 +698,11 @@ class EnvironmentNormalizerTest {
 
     @Test
     void refusesBadChannelsAndBaseImagesAndKeepsAGoodBaseImage() {
-        assertThat(refusals(spec(channels("https://conda.example.com/main"), packages("numpy"))))
+        assertThat(refusals(spec(channels("conda forge"), packages("numpy"))))
                 .containsExactly(
-                        "spec.channels[0] \"https://conda.example.com/main\": expected a conda channel name "
+                        "spec.channels[0] \"conda forge\": expected a conda channel name "
                                 + "such as conda-forge or bioconda (letters, digits, \".\", \"_\", \"-\", at most 128 "
-                                + "characters); channel URLs are not supported");
+                                + "characters) or an https:// channel URL");
         assertThat(refusals(spec(pip("flask"), baseImage("python:3.12 && rm -rf /"))))
                 .containsExactly(
                         "spec.baseImage \"python:3.12 && rm -rf /\": expected an image reference such as "

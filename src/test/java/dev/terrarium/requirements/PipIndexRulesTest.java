@@ -161,7 +161,7 @@ class PipIndexRulesTest {
                                 + "(http:// only to 127.0.0.1, localhost or [::1]: plain http can be "
                                 + "tampered with on the way)",
                         "spec.files.environmentYml pip-repositories[0] \"file://$PYPI_FILE_URL/\": file: URLs "
-                                + "are not allowed: a build cannot read the user's files, only https indexes");
+                                + "are not allowed: a build cannot read the user's files, only https index URLs");
     }
 
     @Test

@@ -92,6 +92,20 @@ final class Specs {
         };
     }
 
+    static Consumer<EnvironmentSpec> condaExplicit(String text) {
+        return spec -> {
+            spec.setFiles(new EnvironmentFiles());
+            spec.getFiles().setCondaExplicit(text);
+        };
+    }
+
+    static Consumer<EnvironmentSpec> condaLockYml(String text) {
+        return spec -> {
+            spec.setFiles(new EnvironmentFiles());
+            spec.getFiles().setCondaLockYml(text);
+        };
+    }
+
     static Consumer<EnvironmentSpec> fromConfigMap(String name, String key) {
         return s -> {
             ConfigMapSource source = new ConfigMapSource();

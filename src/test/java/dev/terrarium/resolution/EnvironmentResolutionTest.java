@@ -38,6 +38,26 @@ class EnvironmentResolutionTest {
     }
 
     static TerrariumConfig config(String builderImage, String tolerations) {
+        return config(builderImage, tolerations, NetworkSettings.NONE, null);
+    }
+
+    /** The network settings of builds, as the operator's configuration gives them (unchecked). */
+    record NetworkSettings(
+            String pipIndexUrl,
+            String caBundle,
+            String caBundleKey,
+            String httpProxy,
+            String httpsProxy,
+            String noProxy) {
+        static final NetworkSettings NONE =
+                new NetworkSettings(null, null, "ca.crt", null, null, null);
+    }
+
+    static TerrariumConfig config(
+            String builderImage,
+            String tolerations,
+            NetworkSettings network,
+            String buildNamespace) {
         return new TerrariumConfig() {
             @Override
             public Registry registry() {
@@ -56,16 +76,17 @@ class EnvironmentResolutionTest {
                     public Optional<String> pushSecret() {
                         return Optional.empty();
                     }
+
+                    @Override
+                    public Optional<String> caFile() {
+                        return Optional.empty();
+                    }
                 };
             }
 
             @Override
             public Builds builds() {
                 return new Builds() {
-                    @Override
-                    public Optional<String> namespace() {
-                        return Optional.empty();
-                    }
 
                     @Override
                     public String serviceAccount() {
@@ -110,6 +131,41 @@ class EnvironmentResolutionTest {
                     @Override
                     public Optional<String> tolerations() {
                         return Optional.ofNullable(tolerations);
+                    }
+
+                    @Override
+                    public Optional<String> pipIndexUrl() {
+                        return Optional.ofNullable(network.pipIndexUrl());
+                    }
+
+                    @Override
+                    public Optional<String> caBundle() {
+                        return Optional.ofNullable(network.caBundle());
+                    }
+
+                    @Override
+                    public String caBundleKey() {
+                        return network.caBundleKey();
+                    }
+
+                    @Override
+                    public Optional<String> httpProxy() {
+                        return Optional.ofNullable(network.httpProxy());
+                    }
+
+                    @Override
+                    public Optional<String> httpsProxy() {
+                        return Optional.ofNullable(network.httpsProxy());
+                    }
+
+                    @Override
+                    public Optional<String> noProxy() {
+                        return Optional.ofNullable(network.noProxy());
+                    }
+
+                    @Override
+                    public Optional<String> namespace() {
+                        return Optional.ofNullable(buildNamespace);
                     }
                 };
             }
@@ -354,6 +410,51 @@ class EnvironmentResolutionTest {
                 .isNotEqualTo(secret.buildName());
     }
 
+    @Test
+    void channelCredentialsPutTheNamespaceInTheHashAndTheSecretBesideTheIndexSecrets() {
+        Environment anonymous = withChannel(environment("private-lib==1.0"), null);
+        Environment withSecret =
+                withIndex(withChannel(environment("private-lib==1.0"), "channel-creds"), "idx");
+        Environment otherNamespace = withChannel(environment("private-lib==1.0"), "channel-creds");
+        otherNamespace.getMetadata().setNamespace("elsewhere");
+
+        EnvironmentResolution open = resolve(anonymous);
+        EnvironmentResolution secret = resolve(withSecret);
+
+        assertThat(open.resolved().getChannelCredentialsNamespace()).isNull();
+        assertThat(secret.resolved().getChannelCredentialsNamespace()).isEqualTo("team");
+        assertThat(secret.indexSecrets())
+                .containsExactly(
+                        new PipIndexRules.IndexSecret(
+                                "spec.pipIndexes.extraIndexUrls[0].secretName",
+                                "https://private.example.com/simple/",
+                                "idx"),
+                        new PipIndexRules.IndexSecret(
+                                "spec.channelCredentials[0].secretName",
+                                "https://conda.example.com/team",
+                                "channel-creds"));
+        assertThat(
+                        resolve(withChannel(environment("private-lib==1.0"), "channel-creds"))
+                                .specHash())
+                .as("a private channel's package is not shared across namespaces")
+                .isNotEqualTo(open.specHash())
+                .isNotEqualTo(resolve(otherNamespace).specHash());
+    }
+
+    private static Environment withChannel(Environment environment, String secretName) {
+        environment.getSpec().setChannels(List.of("https://conda.example.com/team/"));
+        environment.getSpec().setPackages(List.of("team-tools"));
+        if (secretName != null) {
+            environment
+                    .getSpec()
+                    .setChannelCredentials(
+                            List.of(
+                                    new dev.terrarium.api.ChannelCredentials(
+                                            "https://conda.example.com/team", secretName)));
+        }
+        return environment;
+    }
+
     private static Environment withIndex(Environment environment, String secretName) {
         PipIndexes indexes = new PipIndexes();
         indexes.setExtraIndexUrls(
@@ -379,6 +480,77 @@ class EnvironmentResolutionTest {
                 .isNotEqualTo(name)
                 .isNotEqualTo(resolve(roomier).buildName());
         assertThat(resolve(rebuilt).specHash()).isEqualTo(resolve(plain).specHash());
+    }
+
+    @Test
+    void aRebuildValueLongerThanAnImageBuildHoldsIsRefusedNamingTheAnnotation() {
+        Environment rebuilt = environment("requests==2.32.3");
+        rebuilt.getMetadata().setAnnotations(Map.of("terrarium.dev/rebuild", "r".repeat(129)));
+        Environment longest = environment("requests==2.32.3");
+        longest.getMetadata().setAnnotations(Map.of("terrarium.dev/rebuild", "r".repeat(128)));
+
+        EnvironmentResolution refused = resolve(rebuilt);
+        assertThat(refused.valid()).isFalse();
+        assertThat(refused.violations())
+                .singleElement()
+                .satisfies(
+                        v -> {
+                            assertThat(v.field())
+                                    .isEqualTo("metadata.annotations[terrarium.dev/rebuild]");
+                            assertThat(v.message()).contains("longer than 128 characters (129)");
+                        });
+        assertThat(resolve(longest).valid()).isTrue();
+    }
+
+    @Test
+    void aRebuildOfAMovingReferenceIsANewHashForItsNamespaceOnly() {
+        String moving = "git+https://github.com/example/peft.git";
+        Environment plain = environment(moving);
+        Environment rebuilt = environment(moving);
+        rebuilt.getMetadata().setAnnotations(Map.of("terrarium.dev/rebuild", "2"));
+        Environment rebuiltAgain = environment(moving);
+        rebuiltAgain.getMetadata().setAnnotations(Map.of("terrarium.dev/rebuild", "3"));
+        Environment elsewhere = environment(moving);
+        elsewhere.getMetadata().setNamespace("elsewhere");
+        elsewhere.getMetadata().setAnnotations(Map.of("terrarium.dev/rebuild", "2"));
+
+        EnvironmentResolution first = resolve(plain);
+        EnvironmentResolution second = resolve(rebuilt);
+        assertThat(first.resolved().getRebuildOfMovingReferences())
+                .as("no annotation: the hash is the one images were built under")
+                .isNull();
+        assertThat(second.resolved().getRebuildOfMovingReferences()).isEqualTo("team/2");
+        assertThat(second.specHash())
+                .isNotEqualTo(first.specHash())
+                .isNotEqualTo(resolve(rebuiltAgain).specHash())
+                .as("the same annotation in another namespace is that namespace's own build")
+                .isNotEqualTo(resolve(elsewhere).specHash());
+        assertThat(second.buildName()).startsWith("api-").isNotEqualTo(first.buildName());
+        assertThat(second.specHash())
+                .as("the same annotation value is the same build")
+                .isEqualTo(resolve(rebuilt).specHash());
+    }
+
+    @Test
+    void onlyAMovingReferenceWithARebuildValuePutsItInTheHash() {
+        assertThat(EnvironmentResolution.rebuildOfMovingReferences(true, "team", "2"))
+                .isEqualTo("team/2");
+        assertThat(EnvironmentResolution.rebuildOfMovingReferences(true, "team", null)).isNull();
+        assertThat(EnvironmentResolution.rebuildOfMovingReferences(true, "team", "")).isNull();
+        assertThat(EnvironmentResolution.rebuildOfMovingReferences(false, "team", "2")).isNull();
+
+        Environment pinned =
+                environment(
+                        "git+https://github.com/example/peft.git@"
+                                + "0123456789abcdef0123456789abcdef01234567");
+        Environment pinnedRebuilt =
+                environment(
+                        "git+https://github.com/example/peft.git@"
+                                + "0123456789abcdef0123456789abcdef01234567");
+        pinnedRebuilt.getMetadata().setAnnotations(Map.of("terrarium.dev/rebuild", "2"));
+        assertThat(resolve(pinnedRebuilt).specHash())
+                .as("a pinned commit cannot move: a rebuild only retries")
+                .isEqualTo(resolve(pinned).specHash());
     }
 
     @Test
@@ -440,6 +612,120 @@ class EnvironmentResolutionTest {
                     .isThrownBy(() -> EnvironmentResolver.checked(config(invalid)))
                     .withMessageContaining("terrarium.builds.image (TERRARIUM_BUILDS_IMAGE)");
         }
+    }
+
+    private static final NetworkSettings NETWORK =
+            new NetworkSettings(
+                    "https://pypi-mirror.example.com/simple/",
+                    "corporate-ca",
+                    "ca.crt",
+                    "http://proxy.example.com:3128",
+                    "http://proxy.example.com:3128",
+                    "localhost,.svc");
+
+    @Test
+    void theOperatorRefusesToStartWithNetworkSettingsNoBuildCouldUse() {
+        TerrariumConfig usable = config(BUILDER_IMAGE, null, NETWORK, "terrarium-builds");
+        assertThat(EnvironmentResolver.checked(usable)).isSameAs(usable);
+
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () ->
+                                EnvironmentResolver.checked(
+                                        config(
+                                                BUILDER_IMAGE,
+                                                null,
+                                                new NetworkSettings(
+                                                        "http://pypi-mirror.example.com/simple/",
+                                                        null,
+                                                        "ca.crt",
+                                                        null,
+                                                        null,
+                                                        null),
+                                                "terrarium-builds")))
+                .withMessageContaining(
+                        "terrarium.builds.pip-index-url (TERRARIUM_BUILDS_PIP_INDEX_URL)")
+                .withMessageContaining("https://");
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () ->
+                                EnvironmentResolver.checked(
+                                        config(
+                                                BUILDER_IMAGE,
+                                                null,
+                                                new NetworkSettings(
+                                                        null,
+                                                        null,
+                                                        "ca.crt",
+                                                        "proxy:3128",
+                                                        null,
+                                                        null),
+                                                "terrarium-builds")))
+                .withMessageContaining("terrarium.builds.http-proxy (TERRARIUM_BUILDS_HTTP_PROXY)");
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () ->
+                                EnvironmentResolver.checked(
+                                        config(BUILDER_IMAGE, null, NETWORK, null)))
+                .withMessageContaining("terrarium.builds.ca-bundle (TERRARIUM_BUILDS_CA_BUNDLE)")
+                .withMessageContaining("terrarium.builds.namespace");
+    }
+
+    @Test
+    void theNetworkSettingsReachTheImageBuildButNotTheContentHash() {
+        Environment environment = environment("requests==2.32.3");
+        EnvironmentResolution plain = resolve(environment);
+        EnvironmentResolution networked =
+                EnvironmentResolution.resolve(
+                        environment,
+                        null,
+                        config(BUILDER_IMAGE, null, NETWORK, "terrarium-builds"));
+
+        assertThat(networked.specHash())
+                .as("a mirror serves the same packages; a CA or a proxy only changes the way")
+                .isEqualTo(plain.specHash());
+        assertThat(networked.buildName()).isEqualTo(plain.buildName());
+        assertThat(networked.build().getPipIndexUrl())
+                .isEqualTo("https://pypi-mirror.example.com/simple/");
+        assertThat(networked.build().getCaBundle()).isEqualTo("corporate-ca");
+        assertThat(networked.build().getCaBundleKey()).isEqualTo("ca.crt");
+        assertThat(networked.build().getHttpProxy()).isEqualTo("http://proxy.example.com:3128");
+        assertThat(networked.build().getHttpsProxy()).isEqualTo("http://proxy.example.com:3128");
+        assertThat(networked.build().getNoProxy()).isEqualTo("localhost,.svc");
+        assertThat(plain.build().getPipIndexUrl()).isNull();
+        assertThat(plain.build().getCaBundle()).isNull();
+        assertThat(plain.build().getCaBundleKey()).isNull();
+
+        ImageBuild build = new ImageBuild();
+        build.setMetadata(new ObjectMetaBuilder().withName(networked.buildName()).build());
+        ImageBuildSpec spec = new ImageBuildSpec();
+        spec.setEnvironment("api");
+        spec.setSpecHash(networked.specHash());
+        spec.setRepository(networked.repository());
+        spec.setResolved(networked.resolved());
+        spec.setBuild(networked.build());
+        build.setSpec(spec);
+        build.getMetadata().setNamespace("team-a");
+        BuildJobs.Prepared prepared =
+                BuildJobs.prepared(
+                        build,
+                        new BuildPlacement(
+                                "terrarium-builds",
+                                "terrarium-builder",
+                                networked.repository(),
+                                null));
+        assertThat(prepared.context().files().get(BuildContext.REQUIREMENTS_TXT))
+                .startsWith("--index-url https://pypi-mirror.example.com/simple/\n");
+        assertThat(prepared.pod().build().getEnv())
+                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("HTTPS_PROXY"));
+        assertThat(prepared.pod().volumes())
+                .anySatisfy(
+                        v ->
+                                assertThat(
+                                                v.getConfigMap() == null
+                                                        ? null
+                                                        : v.getConfigMap().getName())
+                                        .isEqualTo("corporate-ca"));
     }
 
     @Test

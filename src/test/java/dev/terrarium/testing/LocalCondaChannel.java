@@ -7,15 +7,18 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
@@ -24,7 +27,8 @@ import java.util.concurrent.Executors;
  * py-rattler's index_fs; see that script for what each package is made to show) and served
  * read-only over HTTP on 127.0.0.1 by a static file server, as a channel host serves them. With
  * {@link #alias()} as the channel alias the channels are found by their names, as conda-forge is
- * under the public alias.
+ * under the public alias. {@link #startWithBasicAuth} serves them behind basic auth instead, as a
+ * company's private channel host does, and records every request and its status.
  *
  * <p>Needs python3 with py-rattler (hack/prereqs.sh installs it).
  */
@@ -36,9 +40,15 @@ public final class LocalCondaChannel implements AutoCloseable {
     private final Path root;
     private final HttpServer server;
 
-    private LocalCondaChannel(Path root, HttpServer server) {
+    /** The Authorization header every request must carry; null for open channels. */
+    private final String expectedAuthorization;
+
+    private final List<LocalPackageIndex.Request> requests = new CopyOnWriteArrayList<>();
+
+    private LocalCondaChannel(Path root, HttpServer server, String expectedAuthorization) {
         this.root = root;
         this.server = server;
+        this.expectedAuthorization = expectedAuthorization;
     }
 
     private static LocalCondaChannel shared;
@@ -61,6 +71,22 @@ public final class LocalCondaChannel implements AutoCloseable {
      * Makes the channels under target/conda-channels and serves them on a free port of 127.0.0.1.
      */
     public static LocalCondaChannel start() {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, but every request needs the basic-auth credentials of {@code user} with
+     * {@code password}; others get 401.
+     */
+    public static LocalCondaChannel startWithBasicAuth(String user, String password) {
+        return start(
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(
+                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static LocalCondaChannel start(String expectedAuthorization) {
         Path repo = LocalControlPlane.repoDir();
         Path root =
                 repo.resolve("target/conda-channels")
@@ -89,7 +115,7 @@ public final class LocalCondaChannel implements AutoCloseable {
                                 thread.setDaemon(true);
                                 return thread;
                             }));
-            LocalCondaChannel channel = new LocalCondaChannel(root, server);
+            LocalCondaChannel channel = new LocalCondaChannel(root, server, expectedAuthorization);
             server.createContext("/", channel::serve);
             server.start();
             return channel;
@@ -114,12 +140,36 @@ public final class LocalCondaChannel implements AutoCloseable {
         return alias() + path;
     }
 
+    /** The URL of a channel, as spec.channels takes it: {@code http://127.0.0.1:<port>/main}. */
+    public String channelUrl(String channel) {
+        return alias() + channel;
+    }
+
+    /** Every request served so far, with its status, in order. */
+    public List<LocalPackageIndex.Request> requests() {
+        return List.copyOf(requests);
+    }
+
     /** The sha256 of a package file of the channels, in lower-case hex. */
     public String sha256(String path) {
         try {
             return HexFormat.of()
                     .formatHex(
                             MessageDigest.getInstance("SHA-256")
+                                    .digest(Files.readAllBytes(file(path))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The md5 of a package file of the channels, in lower-case hex. */
+    public String md5(String path) {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("MD5")
                                     .digest(Files.readAllBytes(file(path))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -144,15 +194,27 @@ public final class LocalCondaChannel implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            if (expectedAuthorization != null
+                    && !expectedAuthorization.equals(
+                            exchange.getRequestHeaders().getFirst("Authorization"))) {
+                requests.add(new LocalPackageIndex.Request(path, 401));
+                exchange.getResponseHeaders()
+                        .set("WWW-Authenticate", "Basic realm=\"terrarium-test-channel\"");
+                exchange.sendResponseHeaders(401, -1);
+                return;
+            }
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            Path file = root.resolve(path.substring(1)).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+                requests.add(new LocalPackageIndex.Request(path, 404));
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
+            requests.add(new LocalPackageIndex.Request(path, 200));
             byte[] body = Files.readAllBytes(file);
             exchange.getResponseHeaders().set("Content-Type", contentType(file));
             if (method.equals("HEAD")) {

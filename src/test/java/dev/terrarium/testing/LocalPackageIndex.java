@@ -2,6 +2,8 @@ package dev.terrarium.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -20,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.net.ssl.SSLContext;
 
 /**
  * A private Python package index for a test: a static PEP 503 simple index of one pure-Python
@@ -38,18 +43,28 @@ public final class LocalPackageIndex implements AutoCloseable {
     private final String expectedAuthorization;
     private final String wheelName;
     private final byte[] wheel;
+    private final Map<String, Path> otherWheels;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private LocalPackageIndex(
-            HttpServer server, String project, String version, String user, String password) {
+            HttpServer server,
+            String project,
+            String version,
+            String user,
+            String password,
+            Map<String, Path> otherWheels) {
         this.server = server;
         this.project = project;
         this.version = version;
+        this.otherWheels = Map.copyOf(otherWheels);
         this.expectedAuthorization =
-                "Basic "
-                        + Base64.getEncoder()
-                                .encodeToString(
-                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+                user == null
+                        ? null
+                        : "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                (user + ":" + password)
+                                                        .getBytes(StandardCharsets.UTF_8));
         this.wheelName = module() + "-" + version + "-py3-none-any.whl";
         this.wheel = wheel(module(), project, version);
     }
@@ -60,10 +75,44 @@ public final class LocalPackageIndex implements AutoCloseable {
      */
     public static LocalPackageIndex start(
             String project, String version, String user, String password) {
+        return start(project, version, user, password, Map.of(), null);
+    }
+
+    /**
+     * Starts an index without credentials, as a mirror of the public index is: {@code
+     * project}=={@code version}, and each project of {@code otherWheels} with that one wheel file,
+     * such as a real release downloaded for the test.
+     */
+    public static LocalPackageIndex startOpen(
+            String project, String version, Map<String, Path> otherWheels) {
+        return start(project, version, null, null, otherWheels, null);
+    }
+
+    /**
+     * {@link #startOpen}, over HTTPS with {@code tls}'s certificate: a mirror behind a private CA.
+     */
+    public static LocalPackageIndex startOpenTls(
+            String project, String version, Map<String, Path> otherWheels, SSLContext tls) {
+        return start(project, version, null, null, otherWheels, tls);
+    }
+
+    private static LocalPackageIndex start(
+            String project,
+            String version,
+            String user,
+            String password,
+            Map<String, Path> otherWheels,
+            SSLContext tls) {
         try {
-            HttpServer server =
-                    HttpServer.create(
-                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(address, 16);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 16);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
             server.setExecutor(
                     Executors.newFixedThreadPool(
                             2,
@@ -73,7 +122,7 @@ public final class LocalPackageIndex implements AutoCloseable {
                                 return thread;
                             }));
             LocalPackageIndex index =
-                    new LocalPackageIndex(server, project, version, user, password);
+                    new LocalPackageIndex(server, project, version, user, password, otherWheels);
             server.createContext("/", index::serve);
             server.start();
             return index;
@@ -86,7 +135,10 @@ public final class LocalPackageIndex implements AutoCloseable {
      * The index URL, as pip's --extra-index-url takes it: {@code http://127.0.0.1:<port>/simple/}.
      */
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/simple/";
+        return (server instanceof HttpsServer ? "https" : "http")
+                + "://127.0.0.1:"
+                + server.getAddress().getPort()
+                + "/simple/";
     }
 
     /** The Python module the wheel installs, which imports as {@code VERSION == version}. */
@@ -101,8 +153,9 @@ public final class LocalPackageIndex implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (!expectedAuthorization.equals(
-                    exchange.getRequestHeaders().getFirst("Authorization"))) {
+            if (expectedAuthorization != null
+                    && !expectedAuthorization.equals(
+                            exchange.getRequestHeaders().getFirst("Authorization"))) {
                 requests.add(new Request(path, 401));
                 exchange.getResponseHeaders()
                         .set("WWW-Authenticate", "Basic realm=\"terrarium-test-index\"");
@@ -128,6 +181,24 @@ public final class LocalPackageIndex implements AutoCloseable {
             } else if (path.equals("/files/" + wheelName)) {
                 body = wheel;
                 type = "application/octet-stream";
+            } else if (otherWheels.containsKey(projectOf(path))) {
+                Path file = otherWheels.get(projectOf(path));
+                String name = file.getFileName().toString();
+                if (path.startsWith("/simple/")) {
+                    body =
+                            page(
+                                    "<a href=\"/files/"
+                                            + name
+                                            + "#sha256="
+                                            + sha256Hex(Files.readAllBytes(file))
+                                            + "\">"
+                                            + name
+                                            + "</a>");
+                    type = "text/html";
+                } else {
+                    body = Files.readAllBytes(file);
+                    type = "application/octet-stream";
+                }
             } else {
                 requests.add(new Request(path, 404));
                 exchange.sendResponseHeaders(404, -1);
@@ -145,6 +216,22 @@ public final class LocalPackageIndex implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    /**
+     * The project a path of another wheel is about: {@code /simple/<project>/}, or {@code
+     * /files/<wheel>} whose name starts with the project's.
+     */
+    private String projectOf(String path) {
+        if (path.startsWith("/simple/") && path.endsWith("/")) {
+            return path.substring("/simple/".length(), path.length() - 1);
+        }
+        for (Map.Entry<String, Path> other : otherWheels.entrySet()) {
+            if (path.equals("/files/" + other.getValue().getFileName())) {
+                return other.getKey();
+            }
+        }
+        return "";
     }
 
     private static byte[] page(String links) {

@@ -1,0 +1,202 @@
+package dev.terrarium.realbuild;
+
+import static dev.terrarium.testing.Objects.awaitEnvironment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.terrarium.api.BuildOptions;
+import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.ChannelCredentials;
+import dev.terrarium.api.Condition;
+import dev.terrarium.api.Environment;
+import dev.terrarium.api.EnvironmentPhase;
+import dev.terrarium.api.EnvironmentSpec;
+import dev.terrarium.api.ImageBuild;
+import dev.terrarium.status.Conditions;
+import dev.terrarium.testing.LocalCondaChannel;
+import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.LocalPackageIndex;
+import dev.terrarium.testing.Objects;
+import dev.terrarium.testing.RealBuildNode;
+import dev.terrarium.testing.TerrariumTest;
+import dev.terrarium.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real conda build from a password-protected channel ({@link
+ * LocalCondaChannel#startWithBasicAuth}, on 127.0.0.1 of the node the build pod runs on): the
+ * Environment lists the channel by its URL and names a Secret of its credentials in
+ * spec.channelCredentials; terrarium-conda solves and downloads through the netrc build secret, and
+ * the password is then looked for everywhere it must not be ({@link CredentialSearch}). A wrong
+ * password fails the build with the channel's 401 in the failure's log tail; a missing Secret
+ * starts no build.
+ */
+@TerrariumTest
+class PrivateChannelIT {
+
+    private static final Duration REAL_BUILD = Duration.ofMinutes(10);
+    private static final String USER = "terrarium-channel-reader";
+    private static final String PASSWORD = "pw-" + UUID.randomUUID().toString().replace("-", "");
+    private static final String WRONG_PASSWORD =
+            "wrong-" + UUID.randomUUID().toString().replace("-", "");
+    private static final String HELLO = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
+
+    private static LocalCondaChannel channel;
+
+    /** The base image made by hack/base-image.sh (Python 3.11, which the test python links to). */
+    private static String baseImage;
+
+    @BeforeAll
+    static void startTheChannelAndTheRealBuildNode() {
+        LocalControlPlane plane = LocalControlPlane.get();
+        RealBuildNode.get();
+        baseImage = RealBuilds.baseImage(plane);
+        channel = LocalCondaChannel.startWithBasicAuth(USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void stopTheChannel() {
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private static Environment fromThePrivateChannel(
+            String name, List<String> packages, String secretName, String repository) {
+        EnvironmentSpec spec = new EnvironmentSpec();
+        spec.setPython("3.11");
+        // With a trailing slash: the normalised URL, without it, is what the credentials name.
+        spec.setChannels(List.of(channel.channelUrl(LocalCondaChannel.MAIN) + "/"));
+        spec.setChannelCredentials(
+                List.of(
+                        new ChannelCredentials(
+                                channel.channelUrl(LocalCondaChannel.MAIN), secretName)));
+        spec.setPackages(packages);
+        spec.setBaseImage(baseImage);
+        BuildOptions build = new BuildOptions();
+        build.setStrategy(BuildStrategy.BUILDAH);
+        build.setNodeSelector(RealBuilds.NODE_SELECTOR);
+        build.setTolerations(List.of(RealBuilds.onTheRealNode()));
+        spec.setBuild(build);
+        return Objects.pushingTo(Objects.environment(name, spec), repository, null);
+    }
+
+    private static void credentials(TestNamespace ns, String name, String password) {
+        ns.client()
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .endMetadata()
+                                .withType("Opaque")
+                                .addToData("username", CredentialSearch.encoded(USER))
+                                .addToData("password", CredentialSearch.encoded(password))
+                                .build())
+                .create();
+    }
+
+    private static Environment awaitBuilt(TestNamespace ns, String name) {
+        return awaitEnvironment(
+                ns.client(),
+                ns.name(),
+                name,
+                e ->
+                        e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                REAL_BUILD);
+    }
+
+    private static ImageBuild buildOf(TestNamespace ns, Environment environment) {
+        return ns.client()
+                .resources(ImageBuild.class)
+                .withName(environment.getStatus().getLatestBuild())
+                .get();
+    }
+
+    @Test
+    void aPackageFromAPasswordProtectedChannelIsBuiltAndThePasswordIsNowhere(TestNamespace ns)
+            throws IOException {
+        String repository =
+                ns.plane().registry()
+                        + "/private-channel-"
+                        + UUID.randomUUID().toString().substring(0, 8);
+        List<String> packages = List.of("python 3.11.*", "terrarium-hello", "greet * fast*");
+
+        // No Secret yet: the Environment waits for it, and no build starts.
+        ns.client()
+                .resource(fromThePrivateChannel("waiting", packages, "absent", repository))
+                .create();
+        Environment waiting =
+                awaitEnvironment(
+                        ns.client(),
+                        ns.name(),
+                        "waiting",
+                        e -> e.getStatus().getPhase() == EnvironmentPhase.Pending,
+                        Duration.ofSeconds(60));
+        Condition ready = Conditions.find(waiting.getStatus().getConditions(), Condition.READY);
+        assertThat(ready.getStatus()).isEqualTo(Condition.FALSE);
+        assertThat(ready.getReason()).isEqualTo("CredentialsNotFound");
+        assertThat(ready.getMessage()).contains("spec.channelCredentials[0].secretName", "absent");
+
+        credentials(ns, "channel-credentials", PASSWORD);
+        credentials(ns, "wrong-credentials", WRONG_PASSWORD);
+        ns.client()
+                .resource(
+                        fromThePrivateChannel(
+                                "private", packages, "channel-credentials", repository))
+                .create();
+        // Another spec (so another hash, not a cache hit of the first), with a wrong password.
+        ns.client()
+                .resource(
+                        fromThePrivateChannel(
+                                "wrong",
+                                List.of("python 3.11.*", "greet"),
+                                "wrong-credentials",
+                                repository))
+                .create();
+
+        Environment built = awaitBuilt(ns, "private");
+        assertThat(built.getStatus().getPhase())
+                .as("%s", RealBuilds.whyNotReady(ns.client(), built))
+                .isEqualTo(EnvironmentPhase.Ready);
+        ImageBuild build = buildOf(ns, built);
+        assertThat(build.getSpec().getResolved().getChannels())
+                .containsExactly(channel.channelUrl(LocalCondaChannel.MAIN));
+        assertThat(build.getSpec().getResolved().getChannelCredentialsNamespace())
+                .as("the namespace whose Secret gave access is part of the content hash")
+                .isEqualTo(ns.name());
+        assertThat(build.getSpec().getIndexSecrets())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getSecretName()).isEqualTo("channel-credentials"));
+        assertThat(ns.client().configMaps().withName("private-lock").get().getData().get("lock"))
+                .contains(channel.explicitLine(HELLO));
+        assertThat(channel.requests())
+                .as("the package was downloaded with the credentials")
+                .contains(new LocalPackageIndex.Request("/" + HELLO, 200));
+
+        Environment wrong = awaitBuilt(ns, "wrong");
+        assertThat(wrong.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
+        assertThat(buildOf(ns, wrong).getStatus().getFailure().getLogTail())
+                .as("the channel's refusal, as rattler reports it")
+                .contains("401");
+
+        CredentialSearch.assertNetrcRemoved(ns, List.of(build, buildOf(ns, wrong)));
+        List<String> secrets =
+                List.of(
+                        PASSWORD,
+                        WRONG_PASSWORD,
+                        CredentialSearch.encoded(PASSWORD),
+                        CredentialSearch.encoded(USER + ":" + PASSWORD));
+        CredentialSearch.assertNotInImage(
+                repository + ":" + built.getStatus().getSpecHash(),
+                secrets,
+                "terrarium_hello/__init__.py");
+        CredentialSearch.assertNotInLogOrObjects(ns, build, "terrarium-conda", secrets);
+    }
+}
