@@ -146,7 +146,8 @@ public final class EnvironmentNormalizer {
                 baseImage(spec.getBaseImage(), manager, python, defaults, violations));
 
         boolean installsSomething =
-                inputs.packages().stream().anyMatch(p -> !namesPython(p.text()))
+                // A conda environment of python alone is one (conda create -n py310 python=3.10).
+                !inputs.packages().isEmpty()
                         || !inputs.pip().isEmpty()
                         || inputs.pylockToml() != null
                         || lock != null
@@ -247,8 +248,8 @@ public final class EnvironmentNormalizer {
         }
         return Violation.of(
                 inputs.environmentYml(),
-                "dependencies lists nothing to install besides python: list conda packages or a "
-                        + "pip section");
+                "dependencies lists nothing to install: list python, conda packages or a pip "
+                        + "section");
     }
 
     private static <T> List<Parsed<T>> parseAll(
@@ -446,14 +447,6 @@ public final class EnvironmentNormalizer {
                                     + "pinned by @sha256:<digest>"));
         }
         return explicit;
-    }
-
-    private static boolean namesPython(String text) {
-        try {
-            return CondaMatchSpec.parse(text).name().equals(PYTHON);
-        } catch (SpecSyntaxException e) {
-            return false;
-        }
     }
 
     private static <T> List<String> sorted(List<Parsed<T>> entries, Function<T, String> canonical) {

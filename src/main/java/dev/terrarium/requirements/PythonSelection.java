@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * Chooses the python of an environment and reconciles it with a listed {@code python} conda
- * package: spec.python first, else the one version that package names, else the default; a package
- * that the chosen python cannot satisfy is refused.
+ * package: spec.python first, else the one version that package names, else the default, or, for a
+ * range that the default does not satisfy ({@code python <3.11}, as conda-lock's own examples
+ * write), the newest older minor version that the whole range admits, as conda would pick the
+ * newest python the range admits; a package that the chosen python cannot satisfy is refused.
  */
 final class PythonSelection {
 
@@ -68,7 +70,13 @@ final class PythonSelection {
                                     + defaults.python()));
             return defaults.python();
         }
-        String python = named.orElse(fallback);
+        String python =
+                named.orElseGet(
+                        () ->
+                                explicit != null
+                                        ? explicit
+                                        : PythonVersions.newestBelow(defaults.python(), constraint)
+                                                .orElse(fallback));
         if (!PythonVersions.admits(constraint, python)) {
             violations.add(
                     Violation.of(

@@ -78,6 +78,26 @@ final class PythonVersions {
         return constraint.alternatives().stream().anyMatch(terms -> intersects(releases, terms));
     }
 
+    /**
+     * For a range that no release of {@code python} (an X.Y or X.Y.Z version) satisfies, the newest
+     * X.Y below it whose every release does; empty when {@code python} satisfies it already or no
+     * older python 3 minor version does. Newer versions are not tried: the default is the newest
+     * python the operator vouches for.
+     */
+    static Optional<String> newestBelow(String python, CondaVersionSpec constraint) {
+        if (admits(constraint, python)) {
+            return Optional.empty();
+        }
+        int[] version = components(python);
+        for (int minor = version[1] - 1; minor >= 0; minor--) {
+            String candidate = version[0] + "." + minor;
+            if (implies(candidate, constraint)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** True when every release of {@code python} satisfies the numeric constraint. */
     static boolean implies(String python, CondaVersionSpec constraint) {
         Interval releases = Interval.of(pin(python).singleTerm().orElseThrow());

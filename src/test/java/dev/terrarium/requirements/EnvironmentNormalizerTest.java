@@ -122,6 +122,21 @@ class EnvironmentNormalizerTest {
     }
 
     @Test
+    void aRangeBelowTheDefaultPythonTakesTheNewestMinorVersionItWhollyAdmits() {
+        ResolvedEnvironment below = resolve(spec(packages("python <3.11", "numpy")));
+        assertThat(below.getPython()).isEqualTo("3.10");
+        assertThat(below.getPackages()).containsExactly("numpy", "python 3.10.*");
+        assertThat(resolve(spec(packages("python>=3.8,<3.10.5", "numpy"))).getPython())
+                .as("3.10 is only partly in the range")
+                .isEqualTo("3.9");
+        assertThat(resolve(spec(packages("python>=3.9,!=3.11.*,<3.12", "numpy"))).getPython())
+                .isEqualTo("3.10");
+        assertThat(refusals(spec(python("3.12"), packages("numpy", "python<3.11"))))
+                .as("spec.python still decides")
+                .containsExactly("spec.packages[1] \"python<3.11\": contradicts spec.python 3.12");
+    }
+
+    @Test
     void aPythonPackageNarrowerThanThePythonVersionIsKeptBesideThePin() {
         assertThat(resolve(spec(python("3.12"), packages("python>=3.12.3", "numpy"))).getPackages())
                 .containsExactly("numpy", "python 3.12.*,>=3.12.3");
@@ -637,12 +652,16 @@ class EnvironmentNormalizerTest {
                         + "packages";
         assertThat(refusals(spec())).containsExactly(nothing);
         assertThat(refusals(spec(python("3.12")))).containsExactly(nothing);
-        assertThat(refusals(spec(packages("python=3.12")))).containsExactly(nothing);
         assertThat(refusals(spec(requirementsTxt("# nothing yet\n")))).containsExactly(nothing);
-        assertThat(refusals(spec(environmentYml("dependencies: [python=3.12]"))))
+        assertThat(refusals(spec(environmentYml("dependencies: []"))))
                 .containsExactly(
-                        "spec.files.environmentYml: dependencies lists nothing to install besides python: "
-                                + "list conda packages or a pip section");
+                        "spec.files.environmentYml: dependencies lists nothing to install: list python, "
+                                + "conda packages or a pip section");
+        assertThat(resolve(spec(packages("python=3.11"))).getPackages())
+                .as("a conda environment of python alone, as conda create makes one")
+                .containsExactly("python 3.11.*");
+        assertThat(resolve(spec(environmentYml("dependencies: [python <3.11]"))).getPython())
+                .isEqualTo("3.10");
         assertThat(refusals(spec(environmentYml("name: x\nrequirements: [black]\n"))))
                 .containsExactly(
                         "spec.files.environmentYml: requirements is not read (only dependencies lists what "
