@@ -13,7 +13,7 @@ import java.util.List;
  * file.
  */
 @JsonClassDescription(
-        "What the user asks for: the packages of one environment (conda or venv), or a verbatim environment.yml or requirements.txt, and how and where its image is built and pushed.")
+        "What the user asks for: the packages of one environment (conda or venv), or a verbatim file people already have (environment.yml, requirements.txt, pylock.toml, a conda explicit file or conda-lock.yml), and how and where its image is built and pushed.")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
         value =
