@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -390,12 +391,26 @@ public final class EnvironmentNormalizer {
      * pins nothing.
      */
     private static String pin(Pep508Requirement requirement) {
-        if (requirement.marker() != null
-                || (requirement.specifiers().isEmpty() && requirement.url() == null)) {
+        if (requirement.marker() != null) {
             return null;
         }
-        return requirement.specifierText()
-                + (requirement.url() == null ? "" : " @ " + requirement.url());
+        // Ranges combine, as pip and uv apply every line of a package (home-assistant's
+        // constraints list pyOpenSSL>=24.0.0 and pyOpenSSL==24.2.1); only exact versions and URLs
+        // contradict each other without a solve.
+        String exact =
+                requirement.specifiers().stream()
+                        .filter(
+                                s ->
+                                        s.operator().equals("===")
+                                                || (s.operator().equals("==")
+                                                        && !s.version().endsWith(".*")))
+                        .map(Pep440Specifier::canonical)
+                        .sorted()
+                        .collect(Collectors.joining(","));
+        if (exact.isEmpty() && requirement.url() == null) {
+            return null;
+        }
+        return exact + (requirement.url() == null ? "" : " @ " + requirement.url());
     }
 
     private static List<String> systemPackages(List<String> system, List<Violation> violations) {

@@ -201,10 +201,15 @@ class EnvironmentNormalizerTest {
                 .containsExactly(
                         "spec.packages[2] \"NumPy==1.25\": numpy is pinned twice with different versions, "
                                 + "here and at spec.packages[0] \"numpy==1.26\"; list it once");
-        assertThat(refusals(spec(pip("requests>=2", "requests<3"))))
+        assertThat(refusals(spec(pip("requests==2.31.0", "requests<3", "requests==2.32.3"))))
                 .containsExactly(
-                        "spec.pip[1] \"requests<3\": requests is pinned twice with different versions, here "
-                                + "and at spec.pip[0] \"requests>=2\"; list it once");
+                        "spec.pip[2] \"requests==2.32.3\": requests is pinned twice with different versions, "
+                                + "here and at spec.pip[0] \"requests==2.31.0\"; list it once");
+        assertThat(resolve(spec(pip("requests>=2", "requests<3", "requests==2.32.3"))).getPip())
+                .as("ranges and one exact version combine, as pip applies every line of a package")
+                .containsExactly("requests<3", "requests==2.32.3", "requests>=2");
+        assertThat(resolve(spec(pip("six==1.16.0", "six<2,==1.16.0"))).getPip())
+                .containsExactly("six<2,==1.16.0", "six==1.16.0");
         assertThat(refusals(spec(packages("numpy==1.26"), pip("numpy==1.25"))))
                 .containsExactly(
                         "spec.pip[0] \"numpy==1.25\": numpy is pinned twice with different versions, here "
