@@ -81,10 +81,21 @@ class RealFilesCorpusTest {
     private static List<JsonNode> entries;
 
     @BeforeAll
-    static void loadManifest() throws IOException {
-        JsonNode manifest = new ObjectMapper(new YAMLFactory()).readTree(resource("manifest.yaml"));
-        entries = new ArrayList<>();
-        manifest.get("files").forEach(entries::add);
+    static void loadManifest() {
+        entries = manifestEntries();
+    }
+
+    /** The manifest's entries, one per corpus file, in its order. */
+    static List<JsonNode> manifestEntries() {
+        try {
+            JsonNode manifest =
+                    new ObjectMapper(new YAMLFactory()).readTree(resource("manifest.yaml"));
+            List<JsonNode> files = new ArrayList<>();
+            manifest.get("files").forEach(files::add);
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -304,7 +315,7 @@ class RealFilesCorpusTest {
         return out.toString();
     }
 
-    private static EnvironmentSpec spec(JsonNode entry, String text) {
+    static EnvironmentSpec spec(JsonNode entry, String text) {
         String path = entry.path("path").asText();
         return switch (entry.path("kind").asText()) {
             case "environment.yml" -> Specs.spec(Specs.environmentYml(text));
@@ -318,7 +329,7 @@ class RealFilesCorpusTest {
         };
     }
 
-    private static String text(JsonNode entry) {
+    static String text(JsonNode entry) {
         return new String(resource(entry.path("path").asText()), StandardCharsets.UTF_8);
     }
 
