@@ -23,6 +23,7 @@ import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.LocalCondaChannel;
 import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.LocalPackageIndex;
 import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.OperatorProcess;
 import dev.terrarium.testing.ProjectImages;
@@ -368,6 +369,75 @@ class CondaRealBuildIT {
                                 .getFailure()
                                 .getLogTail())
                 .contains("hash mismatch", "greet-1.5-slow_1.tar.bz2");
+    }
+
+    @Test
+    void aCondaLockInstallsItsCondaAndItsPipArtifactsAsTheyAre(TestNamespace ns) {
+        String python = "main/linux-64/python-3.11.2-0_debian.tar.bz2";
+        String hello = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
+        try (LocalPackageIndex index =
+                LocalPackageIndex.startOpen("terrarium-locked-probe", "1.0", Map.of())) {
+            EnvironmentSpec spec = lockSpec();
+            spec.getFiles()
+                    .setCondaLockYml(
+                            """
+                            version: 1
+                            metadata:
+                              platforms: [linux-64]
+                              sources: [environment.yml]
+                            package:
+                            - {name: python, version: 3.11.2, manager: conda, platform: linux-64, dependencies: {}, url: "%s", hash: {md5: %s, sha256: %s}, category: main, optional: false}
+                            - {name: terrarium-hello, version: "1.0", manager: conda, platform: linux-64, dependencies: {}, url: "%s", hash: {md5: %s, sha256: %s}, category: main, optional: false}
+                            - {name: terrarium-locked-probe, version: "1.0", manager: pip, platform: linux-64, dependencies: {}, url: "%s", hash: {sha256: %s}, category: main, optional: false}
+                            """
+                                    .formatted(
+                                            channel.url(python),
+                                            channel.md5(python),
+                                            channel.sha256(python),
+                                            channel.url(hello),
+                                            channel.md5(hello),
+                                            channel.sha256(hello),
+                                            index.wheelUrl(),
+                                            index.wheelSha256()));
+            ns.client().resource(Objects.environment("conda-lock", spec)).create();
+
+            Environment ready = awaitBuilt(ns, "conda-lock");
+            assertThat(ready.getStatus().getPhase())
+                    .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
+                    .isEqualTo(EnvironmentPhase.Ready);
+            assertThat(index.requests())
+                    .as("the pip artifact came from the URL the lock names")
+                    .contains(
+                            new LocalPackageIndex.Request(
+                                    index.wheelUrl().replaceFirst("^http://[^/]+", ""), 200));
+        }
+
+        Workload probe = workload("locked", "conda-lock");
+        probe.getSpec().setMode(WorkloadMode.Job);
+        probe.getSpec()
+                .setCommand(
+                        List.of(
+                                "python",
+                                "-c",
+                                "import terrarium_hello, terrarium_locked_probe as p;"
+                                        + " assert p.VERSION == '1.0', p.VERSION"));
+        probe.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
+        probe.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
+        ns.client().resource(probe).create();
+        Workload done =
+                awaitWorkload(
+                        ns.client(),
+                        ns.name(),
+                        "locked",
+                        w ->
+                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
+                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
+                        Duration.ofMinutes(3));
+        assertThat(done.getStatus().getPhase())
+                .as(
+                        "the image's python imports the locked conda and pip packages: %s",
+                        done.getStatus().getLogTail())
+                .isEqualTo(WorkloadPhase.Succeeded);
     }
 
     /** An Environment spec for a conda lock file, built on the real node. */

@@ -141,6 +141,16 @@ public final class LocalPackageIndex implements AutoCloseable {
                 + "/simple/";
     }
 
+    /** The URL of the project's wheel, as a lock file names the artifact. */
+    public String wheelUrl() {
+        return url().replace("/simple/", "/files/" + wheelName);
+    }
+
+    /** The sha256 of the project's wheel, in hex. */
+    public String wheelSha256() {
+        return sha256Hex(wheel);
+    }
+
     /** The Python module the wheel installs, which imports as {@code VERSION == version}. */
     public String module() {
         return project.replace('-', '_');
