@@ -260,26 +260,12 @@ class CondaRealBuildIT {
                 .isEqualTo(explicitRecords(lockFiles.get("explicit.txt")))
                 .hasSize(5);
 
-        Workload hello = workload("hello", "conda");
-        hello.getSpec().setMode(WorkloadMode.Job);
-        hello.getSpec()
-                .setCommand(
-                        List.of(
-                                "python",
-                                "-c",
-                                "import six, terrarium_hello; assert terrarium_hello.VERSION == '1.0', terrarium_hello.VERSION"));
-        hello.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        hello.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
-        ns.client().resource(hello).create();
         Workload done =
-                awaitWorkload(
-                        ns.client(),
-                        ns.name(),
+                runOnTheRealNode(
+                        ns,
                         "hello",
-                        w ->
-                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
-                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
-                        Duration.ofMinutes(3));
+                        "conda",
+                        "import six, terrarium_hello; assert terrarium_hello.VERSION == '1.0', terrarium_hello.VERSION");
         assertThat(done.getStatus().getPhase())
                 .as(
                         "the image's python imports the conda and the pip package: %s",
@@ -327,30 +313,16 @@ class CondaRealBuildIT {
                         channel.explicitLine(hello),
                         channel.url(greet) + "#" + channel.md5(greet));
 
-        Workload meta = workload("meta", "explicit");
-        meta.getSpec().setMode(WorkloadMode.Job);
-        meta.getSpec()
-                .setCommand(
-                        List.of(
-                                "python",
-                                "-c",
-                                "import os, terrarium_hello; names = sorted(n for n in"
-                                        + " os.listdir('/opt/conda/conda-meta') if"
-                                        + " n.endswith('.json')); assert names =="
-                                        + " ['greet-1.5-slow_1.json', 'python-3.11.2-0_debian.json',"
-                                        + " 'terrarium-hello-1.0-pyh0_0.json'], names"));
-        meta.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        meta.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
-        ns.client().resource(meta).create();
         Workload done =
-                awaitWorkload(
-                        ns.client(),
-                        ns.name(),
+                runOnTheRealNode(
+                        ns,
                         "meta",
-                        w ->
-                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
-                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
-                        Duration.ofMinutes(3));
+                        "explicit",
+                        "import os, terrarium_hello; names = sorted(n for n in"
+                                + " os.listdir('/opt/conda/conda-meta') if"
+                                + " n.endswith('.json')); assert names =="
+                                + " ['greet-1.5-slow_1.json', 'python-3.11.2-0_debian.json',"
+                                + " 'terrarium-hello-1.0-pyh0_0.json'], names");
         assertThat(done.getStatus().getPhase())
                 .as(
                         "conda-meta holds exactly the listed records, greet's slow build that a"
@@ -412,32 +384,40 @@ class CondaRealBuildIT {
                                     index.wheelUrl().replaceFirst("^http://[^/]+", ""), 200));
         }
 
-        Workload probe = workload("locked", "conda-lock");
-        probe.getSpec().setMode(WorkloadMode.Job);
-        probe.getSpec()
-                .setCommand(
-                        List.of(
-                                "python",
-                                "-c",
-                                "import terrarium_hello, terrarium_locked_probe as p;"
-                                        + " assert p.VERSION == '1.0', p.VERSION"));
-        probe.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
-        probe.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
-        ns.client().resource(probe).create();
         Workload done =
-                awaitWorkload(
-                        ns.client(),
-                        ns.name(),
+                runOnTheRealNode(
+                        ns,
                         "locked",
-                        w ->
-                                w.getStatus().getPhase() == WorkloadPhase.Succeeded
-                                        || w.getStatus().getPhase() == WorkloadPhase.Failed,
-                        Duration.ofMinutes(3));
+                        "conda-lock",
+                        "import terrarium_hello, terrarium_locked_probe as p;"
+                                + " assert p.VERSION == '1.0', p.VERSION");
         assertThat(done.getStatus().getPhase())
                 .as(
                         "the image's python imports the locked conda and pip packages: %s",
                         done.getStatus().getLogTail())
                 .isEqualTo(WorkloadPhase.Succeeded);
+    }
+
+    /**
+     * Runs {@code python -c script} as a Job Workload of {@code environment}'s image on the real
+     * node, and returns it once it has ended.
+     */
+    private static Workload runOnTheRealNode(
+            TestNamespace ns, String name, String environment, String script) {
+        Workload job = workload(name, environment);
+        job.getSpec().setMode(WorkloadMode.Job);
+        job.getSpec().setCommand(List.of("python", "-c", script));
+        job.getSpec().setNodeSelector(Map.of(RealBuildNode.LABEL, "true"));
+        job.getSpec().setTolerations(List.of(RealBuilds.onTheRealNode()));
+        ns.client().resource(job).create();
+        return awaitWorkload(
+                ns.client(),
+                ns.name(),
+                name,
+                w ->
+                        w.getStatus().getPhase() == WorkloadPhase.Succeeded
+                                || w.getStatus().getPhase() == WorkloadPhase.Failed,
+                Duration.ofMinutes(3));
     }
 
     /** An Environment spec for a conda lock file, built on the real node. */
