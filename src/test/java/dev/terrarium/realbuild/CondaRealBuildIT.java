@@ -242,7 +242,7 @@ class CondaRealBuildIT {
                         Objects.pushingTo(
                                 Objects.environment("round-trip", explicit), repository, null))
                 .create();
-        Environment fromExplicit = awaitBuilt(ns, "round-trip");
+        Environment fromExplicit = RealBuilds.awaitBuilt(ns, "round-trip");
         assertThat(fromExplicit.getStatus().getPhase())
                 .as(
                         "the explicit.txt of a conda build builds: %s",
@@ -300,7 +300,7 @@ class CondaRealBuildIT {
                                 + "\n");
         ns.client().resource(Objects.environment("wrong-hash", wrong)).create();
 
-        Environment ready = awaitBuilt(ns, "explicit");
+        Environment ready = RealBuilds.awaitBuilt(ns, "explicit");
         assertThat(ready.getStatus().getPhase())
                 .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
                 .isEqualTo(EnvironmentPhase.Ready);
@@ -330,7 +330,7 @@ class CondaRealBuildIT {
                         done.getStatus().getLogTail())
                 .isEqualTo(WorkloadPhase.Succeeded);
 
-        Environment failed = awaitBuilt(ns, "wrong-hash");
+        Environment failed = RealBuilds.awaitBuilt(ns, "wrong-hash");
         assertThat(failed.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
         assertThat(
                         ns.client()
@@ -373,7 +373,7 @@ class CondaRealBuildIT {
                                             index.wheelSha256()));
             ns.client().resource(Objects.environment("conda-lock", spec)).create();
 
-            Environment ready = awaitBuilt(ns, "conda-lock");
+            Environment ready = RealBuilds.awaitBuilt(ns, "conda-lock");
             assertThat(ready.getStatus().getPhase())
                     .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
                     .isEqualTo(EnvironmentPhase.Ready);
@@ -427,17 +427,6 @@ class CondaRealBuildIT {
         spec.setBaseImage(baseImage);
         spec.setBuild(realConda("unused", List.of(), null).getSpec().getBuild());
         return spec;
-    }
-
-    private static Environment awaitBuilt(TestNamespace ns, String name) {
-        return awaitEnvironment(
-                ns.client(),
-                ns.name(),
-                name,
-                e ->
-                        e.getStatus().getPhase() == EnvironmentPhase.Ready
-                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
-                REAL_BUILD);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.terrarium.registry.RegistryClient;
 import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
@@ -42,6 +43,21 @@ final class CredentialSearch {
     private CredentialSearch() {}
 
     /** Base64 of a value, as a Secret's data holds it. */
+    /** A Secret {@code name} of index or channel credentials, as a tenant writes one. */
+    static void basicAuthSecret(TestNamespace ns, String user, String name, String password) {
+        ns.client()
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .endMetadata()
+                                .withType("Opaque")
+                                .addToData("username", encoded(user))
+                                .addToData("password", encoded(password))
+                                .build())
+                .create();
+    }
+
     static String encoded(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }

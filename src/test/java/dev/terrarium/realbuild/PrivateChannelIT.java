@@ -19,7 +19,6 @@ import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.Test;
 @TerrariumTest
 class PrivateChannelIT {
 
-    private static final Duration REAL_BUILD = Duration.ofMinutes(10);
     private static final String USER = "terrarium-channel-reader";
     private static final String PASSWORD = "pw-" + UUID.randomUUID().toString().replace("-", "");
     private static final String WRONG_PASSWORD =
@@ -87,31 +85,6 @@ class PrivateChannelIT {
         return Objects.pushingTo(Objects.environment(name, spec), repository, null);
     }
 
-    private static void credentials(TestNamespace ns, String name, String password) {
-        ns.client()
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .endMetadata()
-                                .withType("Opaque")
-                                .addToData("username", CredentialSearch.encoded(USER))
-                                .addToData("password", CredentialSearch.encoded(password))
-                                .build())
-                .create();
-    }
-
-    private static Environment awaitBuilt(TestNamespace ns, String name) {
-        return awaitEnvironment(
-                ns.client(),
-                ns.name(),
-                name,
-                e ->
-                        e.getStatus().getPhase() == EnvironmentPhase.Ready
-                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
-                REAL_BUILD);
-    }
-
     private static ImageBuild buildOf(TestNamespace ns, Environment environment) {
         return ns.client()
                 .resources(ImageBuild.class)
@@ -144,8 +117,8 @@ class PrivateChannelIT {
         assertThat(ready.getReason()).isEqualTo("CredentialsNotFound");
         assertThat(ready.getMessage()).contains("spec.channelCredentials[0].secretName", "absent");
 
-        credentials(ns, "channel-credentials", PASSWORD);
-        credentials(ns, "wrong-credentials", WRONG_PASSWORD);
+        CredentialSearch.basicAuthSecret(ns, USER, "channel-credentials", PASSWORD);
+        CredentialSearch.basicAuthSecret(ns, USER, "wrong-credentials", WRONG_PASSWORD);
         ns.client()
                 .resource(
                         fromThePrivateChannel(
@@ -161,7 +134,7 @@ class PrivateChannelIT {
                                 repository))
                 .create();
 
-        Environment built = awaitBuilt(ns, "private");
+        Environment built = RealBuilds.awaitBuilt(ns, "private");
         assertThat(built.getStatus().getPhase())
                 .as("%s", RealBuilds.whyNotReady(ns.client(), built))
                 .isEqualTo(EnvironmentPhase.Ready);
@@ -180,7 +153,7 @@ class PrivateChannelIT {
                 .as("the package was downloaded with the credentials")
                 .contains(new LocalPackageIndex.Request("/" + HELLO, 200));
 
-        Environment wrong = awaitBuilt(ns, "wrong");
+        Environment wrong = RealBuilds.awaitBuilt(ns, "wrong");
         assertThat(wrong.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
         assertThat(buildOf(ns, wrong).getStatus().getFailure().getLogTail())
                 .as("the channel's refusal, as rattler reports it")

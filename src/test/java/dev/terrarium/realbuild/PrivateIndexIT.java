@@ -16,7 +16,6 @@ import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
 @TerrariumTest
 class PrivateIndexIT {
 
-    private static final Duration REAL_BUILD = Duration.ofMinutes(10);
     private static final String PROJECT = "terrarium-private-probe";
     private static final String USER = "terrarium-reader";
     private static final String PASSWORD = "pw-" + UUID.randomUUID().toString().replace("-", "");
@@ -74,31 +72,6 @@ class PrivateIndexIT {
         return Objects.pushingTo(environment, repository, null);
     }
 
-    private static void credentials(TestNamespace ns, String name, String password) {
-        ns.client()
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .endMetadata()
-                                .withType("Opaque")
-                                .addToData("username", encoded(USER))
-                                .addToData("password", encoded(password))
-                                .build())
-                .create();
-    }
-
-    private static Environment awaitBuilt(TestNamespace ns, String name) {
-        return awaitEnvironment(
-                ns.client(),
-                ns.name(),
-                name,
-                e ->
-                        e.getStatus().getPhase() == EnvironmentPhase.Ready
-                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
-                REAL_BUILD);
-    }
-
     @Test
     void aPackageFromAPasswordProtectedIndexIsBuiltAndThePasswordIsNowhere(TestNamespace ns)
             throws IOException {
@@ -124,8 +97,8 @@ class PrivateIndexIT {
         assertThat(ready.getMessage())
                 .contains("spec.pipIndexes.extraIndexUrls[0].secretName", "absent-credentials");
 
-        credentials(ns, "index-credentials", PASSWORD);
-        credentials(ns, "wrong-credentials", WRONG_PASSWORD);
+        CredentialSearch.basicAuthSecret(ns, USER, "index-credentials", PASSWORD);
+        CredentialSearch.basicAuthSecret(ns, USER, "wrong-credentials", WRONG_PASSWORD);
         ns.client()
                 .resource(
                         fromThePrivateIndex(
@@ -138,7 +111,7 @@ class PrivateIndexIT {
                                 "wrong", PROJECT + ">=1.0", "wrong-credentials", repository))
                 .create();
 
-        Environment built = awaitBuilt(ns, "private");
+        Environment built = RealBuilds.awaitBuilt(ns, "private");
         ImageBuild build =
                 ns.client()
                         .resources(ImageBuild.class)
@@ -174,7 +147,7 @@ class PrivateIndexIT {
                         new LocalPackageIndex.Request(
                                 "/files/" + index.module() + "-1.0-py3-none-any.whl", 200));
 
-        Environment wrong = awaitBuilt(ns, "wrong");
+        Environment wrong = RealBuilds.awaitBuilt(ns, "wrong");
         assertThat(wrong.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
         String logTail =
                 ns.client()

@@ -99,17 +99,6 @@ class RealBuildIT {
     }
 
     /** The Environment once its real build finished, Ready or Failed. */
-    private static Environment awaitBuilt(TestNamespace ns, String name) {
-        return awaitEnvironment(
-                ns.client(),
-                ns.name(),
-                name,
-                e ->
-                        e.getStatus().getPhase() == EnvironmentPhase.Ready
-                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
-                REAL_BUILD);
-    }
-
     @Test
     void aVenvEnvironmentIsBuiltPushedLockedCachedAndRun(TestNamespace ns) {
         String[] requirements = {
@@ -129,7 +118,7 @@ class RealBuildIT {
                 .resource(Objects.pushingTo(realVenv("real", requirements), repository, null))
                 .create();
 
-        Environment ready = awaitBuilt(ns, "real");
+        Environment ready = RealBuilds.awaitBuilt(ns, "real");
         System.out.printf(
                 "real build: Environment %s in %d s%n",
                 ready.getStatus().getPhase(), Duration.between(started, Instant.now()).toSeconds());
@@ -213,7 +202,7 @@ class RealBuildIT {
                 .resource(
                         Objects.pushingTo(Objects.environment("frozen", frozen), repository, null))
                 .create();
-        Environment rebuilt = awaitBuilt(ns, "frozen");
+        Environment rebuilt = RealBuilds.awaitBuilt(ns, "frozen");
         assertThat(rebuilt.getStatus().getPhase())
                 .as(
                         "the exported requirements.txt builds: %s",
@@ -400,7 +389,7 @@ class RealBuildIT {
                                 repository,
                                 null))
                 .create();
-        Environment ready = awaitBuilt(ns, "jupyter");
+        Environment ready = RealBuilds.awaitBuilt(ns, "jupyter");
         assertThat(ready.getStatus().getPhase())
                 .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
                 .isEqualTo(EnvironmentPhase.Ready);
@@ -522,14 +511,14 @@ class RealBuildIT {
                                 null))
                 .create();
 
-        Environment hashed = awaitBuilt(ns, "hashed");
+        Environment hashed = RealBuilds.awaitBuilt(ns, "hashed");
         assertThat(hashed.getStatus().getPhase())
                 .as("%s", RealBuilds.whyNotReady(ns.client(), hashed))
                 .isEqualTo(EnvironmentPhase.Ready);
         assertThat(ns.client().configMaps().withName("hashed-lock").get().getData().get("lock"))
                 .contains("six==1.16.0");
 
-        Environment tampered = awaitBuilt(ns, "tampered");
+        Environment tampered = RealBuilds.awaitBuilt(ns, "tampered");
         assertThat(tampered.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
         assertThat(
                         ns.client()
@@ -558,7 +547,7 @@ class RealBuildIT {
                         Objects.pushingTo(
                                 realVenv("exact", "six==1.16.0", "rich==13.9.4"), repository, null))
                 .create();
-        Environment exact = awaitBuilt(ns, "exact");
+        Environment exact = RealBuilds.awaitBuilt(ns, "exact");
         assertThat(exact.getStatus().getPhase())
                 .as("%s", exact.getStatus().getConditions())
                 .isEqualTo(EnvironmentPhase.Ready);
@@ -599,7 +588,7 @@ class RealBuildIT {
                                 null))
                 .create();
 
-        Environment relocked = awaitBuilt(ns, "relocked");
+        Environment relocked = RealBuilds.awaitBuilt(ns, "relocked");
         ImageBuild relockedBuild =
                 ns.client()
                         .resources(ImageBuild.class)
@@ -633,7 +622,7 @@ class RealBuildIT {
                 .as("the same artifacts: names, versions, URLs and hashes")
                 .containsExactlyInAnyOrderElementsOf(locked);
 
-        Environment tampered = awaitBuilt(ns, "pylock-tampered");
+        Environment tampered = RealBuilds.awaitBuilt(ns, "pylock-tampered");
         assertThat(tampered.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
         assertThat(
                         ns.client()

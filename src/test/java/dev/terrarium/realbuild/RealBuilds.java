@@ -3,11 +3,14 @@ package dev.terrarium.realbuild;
 import dev.terrarium.api.BuildFailure;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
+import dev.terrarium.api.EnvironmentPhase;
 import dev.terrarium.api.EnvironmentStatus;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.testing.Commands;
 import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.RealBuildNode;
+import dev.terrarium.testing.TestNamespace;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,7 +25,22 @@ import java.util.Map;
 /** What the real-build tests share: their base image and the way onto the real node. */
 final class RealBuilds {
 
+    /** How long a real build may take on the test node, under the load of a whole test run. */
+    static final Duration REAL_BUILD = Duration.ofMinutes(10);
+
     private RealBuilds() {}
+
+    /** The Environment {@code name} once its build has ended, Ready or Failed. */
+    static Environment awaitBuilt(TestNamespace ns, String name) {
+        return Objects.awaitEnvironment(
+                ns.client(),
+                ns.name(),
+                name,
+                e ->
+                        e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                || e.getStatus().getPhase() == EnvironmentPhase.Failed,
+                REAL_BUILD);
+    }
 
     /**
      * The base image made by hack/base-image.sh (Debian bookworm with Python 3.11, by debootstrap),
