@@ -10,6 +10,10 @@ LABEL org.opencontainers.image.title="terrarium-environment" \
 USER root
 RUN (getent group 10001 >/dev/null || groupadd --gid 10001 terrarium) \
     && (getent passwd 10001 >/dev/null || useradd --no-log-init --uid 10001 --gid 10001 --create-home --home-dir /home/terrarium --shell /bin/sh terrarium)
+COPY system-packages.txt /tmp/terrarium/system-packages.txt
+RUN apt-get update \
+    && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/terrarium/system-packages.txt apt-get install -y --no-install-recommends \
+    && rm -rf /var/lib/apt/lists/*
 RUN python3 -c 'import sys; want = sys.argv[1]; have = "%d.%d.%d" % sys.version_info[:3]; sys.exit(0 if have == want or have.startswith(want + ".") else "the base image has Python " + have + " but the environment asks for " + want)' "$TERRARIUM_PYTHON" \
     && python3 -m venv --without-pip /opt/venv
 RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked \

@@ -22,6 +22,7 @@ import java.util.Map;
     "packages",
     "pip",
     "pipHashes",
+    "pipConstraints",
     "pipIndexes",
     "pylockToml",
     "condaExplicit",
@@ -61,6 +62,12 @@ public class ResolvedEnvironment {
                     + "When set, every requirement has some and the build installs with "
                     + "--require-hashes; absent otherwise.")
     private Map<String, List<String>> pipHashes;
+
+    @JsonPropertyDescription(
+            "Constraints (the -c files of a requirements.txt): canonical PEP 508 requirements, "
+                    + "sorted, that limit the versions pip installs without installing anything "
+                    + "themselves. Absent when there are none (venv only).")
+    private List<String> pipConstraints;
 
     @JsonPropertyDescription(
             "The package indexes the pip requirements come from; absent for the default index.")
@@ -150,6 +157,14 @@ public class ResolvedEnvironment {
 
     public void setPip(List<String> pip) {
         this.pip = pip;
+    }
+
+    public List<String> getPipConstraints() {
+        return pipConstraints;
+    }
+
+    public void setPipConstraints(List<String> pipConstraints) {
+        this.pipConstraints = pipConstraints;
     }
 
     public Map<String, List<String>> getPipHashes() {

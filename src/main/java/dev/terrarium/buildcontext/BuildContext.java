@@ -28,6 +28,9 @@ public record BuildContext(Map<String, String> files, Map<String, String> buildA
 
     public static final String REQUIREMENTS_TXT = "requirements.txt";
 
+    /** The constraints of a requirements.txt's -c files, given to the install as -c. */
+    public static final String CONSTRAINTS_TXT = "constraints.txt";
+
     /** A PEP 751 lock given as input, installed by uv as it is. */
     public static final String PYLOCK_TOML = "pylock.toml";
 

@@ -60,6 +60,9 @@ public final class BuildContextGenerator {
     public static final String PYTHON_ARG = "TERRARIUM_PYTHON";
     public static final String ENV_ARG_PREFIX = "TERRARIUM_ENV_";
 
+    /** The Debian package a venv build adds to clone the git references it installs. */
+    private static final String GIT = "git";
+
     /** Where the image keeps the resolved lock. */
     public static final String LOCK_FILE = "/opt/terrarium/lock";
 
@@ -175,6 +178,7 @@ public final class BuildContextGenerator {
         List<String> channels = listOf(environment.getChannels());
         List<String> packages = listOf(environment.getPackages());
         List<String> pip = listOf(environment.getPip());
+        List<String> constraints = environment.getPipConstraints();
         List<String> system = listOf(environment.getSystem());
         List<BakedEnvVar> env =
                 environment.getEnv() == null ? List.of() : new ArrayList<>(environment.getEnv());
@@ -185,6 +189,13 @@ public final class BuildContextGenerator {
                     "packages are conda match specs; a venv environment cannot install " + "them");
         }
         pip.forEach(requirement -> InputRules.requirementLine("pip", requirement));
+        if (constraints != null) {
+            if (manager != Manager.VENV || pip.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "pipConstraints: constraints limit the pip requirements of a venv");
+            }
+            constraints.forEach(line -> InputRules.requirementLine("pipConstraints", line));
+        }
         Map<String, List<String>> hashes = environment.getPipHashes();
         if (hashes != null && manager != Manager.VENV) {
             throw new IllegalArgumentException(
@@ -250,6 +261,15 @@ public final class BuildContextGenerator {
             buildArgs.put(ENV_ARG_PREFIX + i, valueOf(env.get(i)));
         }
 
+        // uv and pip clone a git reference with the git program, which slim images lack; conda
+        // builds clone in the builder image, which has it.
+        if (manager == Manager.VENV
+                && !system.contains(GIT)
+                && (pip.stream().anyMatch(InputRules::isGitReference)
+                        || (pylock != null && InputRules.PYLOCK_VCS.matcher(pylock).find()))) {
+            system = new ArrayList<>(system);
+            system.add(GIT);
+        }
         Map<String, String> files = new LinkedHashMap<>();
         files.put(
                 BuildContext.DOCKERFILE,
@@ -258,6 +278,7 @@ public final class BuildContextGenerator {
                         specHash,
                         !system.isEmpty(),
                         !pip.isEmpty(),
+                        constraints != null,
                         hashes != null,
                         (netrc && !pip.isEmpty())
                                 || environment.getChannelCredentialsNamespace() != null,
@@ -277,6 +298,9 @@ public final class BuildContextGenerator {
             List<String> requirements = new ArrayList<>(indexLines);
             requirements.addAll(hashes == null ? pip : InputRules.withHashes(pip, hashes));
             files.put(BuildContext.REQUIREMENTS_TXT, lines(requirements));
+            if (constraints != null) {
+                files.put(BuildContext.CONSTRAINTS_TXT, lines(constraints));
+            }
         } else if (pylock != null) {
             files.put(BuildContext.PYLOCK_TOML, pylock);
         }
@@ -291,6 +315,7 @@ public final class BuildContextGenerator {
             String specHash,
             boolean hasSystem,
             boolean hasPip,
+            boolean constrained,
             boolean requireHashes,
             boolean netrc,
             boolean hasPylock,
@@ -362,6 +387,7 @@ public final class BuildContextGenerator {
                     out,
                     specHash,
                     hasPip,
+                    constrained,
                     requireHashes,
                     netrc,
                     hasPylock,
@@ -450,6 +476,7 @@ public final class BuildContextGenerator {
             List<String> out,
             String specHash,
             boolean hasPip,
+            boolean constrained,
             boolean requireHashes,
             boolean netrc,
             boolean hasPylock,
@@ -482,7 +509,10 @@ public final class BuildContextGenerator {
                             + "-r "
                             + COPY_DIR
                             + "/"
-                            + BuildContext.REQUIREMENTS_TXT;
+                            + BuildContext.REQUIREMENTS_TXT
+                            + (constrained
+                                    ? " -c " + COPY_DIR + "/" + BuildContext.CONSTRAINTS_TXT
+                                    : "");
             out.add(
                     "COPY "
                             + BuildContext.REQUIREMENTS_TXT
@@ -490,6 +520,15 @@ public final class BuildContextGenerator {
                             + COPY_DIR
                             + "/"
                             + BuildContext.REQUIREMENTS_TXT);
+            if (constrained) {
+                out.add(
+                        "COPY "
+                                + BuildContext.CONSTRAINTS_TXT
+                                + " "
+                                + COPY_DIR
+                                + "/"
+                                + BuildContext.CONSTRAINTS_TXT);
+            }
             String credentials = netrc ? NETRC_VARIABLE : "";
             if (uv) {
                 out.add(
@@ -774,19 +813,22 @@ public final class BuildContextGenerator {
         return request;
     }
 
-    /** {@code {"url": …, "sha256": …}} or {@code {"url": …, "md5": …}} of an explicit line. */
+    /**
+     * {@code {"url": …, "sha256": …}}, {@code {"url": …, "md5": …}} or {@code {"url": …}} of an
+     * explicit line.
+     */
     private static Map<String, String> explicitEntry(String line) {
         Matcher matcher = line == null ? null : InputRules.CONDA_EXPLICIT_LINE.matcher(line);
         if (matcher == null || !matcher.matches()) {
             throw new IllegalArgumentException(
-                    "condaExplicit: expected url#sha256:<hex> or url#<md5>, got "
+                    "condaExplicit: expected url#sha256:<hex>, url#<md5> or url, got "
                             + InputRules.printable(line));
         }
         Map<String, String> entry = new LinkedHashMap<>();
         entry.put("url", matcher.group(1));
         if (matcher.group(2) != null) {
             entry.put("sha256", matcher.group(2));
-        } else {
+        } else if (matcher.group(3) != null) {
             entry.put("md5", matcher.group(3));
         }
         return entry;

@@ -37,10 +37,16 @@ public final class InputRules {
     private InputRules() {}
 
     /** A line of resolved.condaExplicit: a URL of RFC 3986 characters, then its hash. */
+    /** A pylock.toml package with a vcs source, as a table or an inline table. */
+    static final Pattern PYLOCK_VCS =
+            Pattern.compile("(?m)^\\s*(\\[\\s*packages\\s*\\.\\s*vcs\\s*\\]|vcs\\s*=)");
+
+    private static final Pattern GIT_REFERENCE = Pattern.compile("(^|\\s@\\s*)git\\+");
+
     static final Pattern CONDA_EXPLICIT_LINE =
             Pattern.compile(
                     "((?:https://|http://)[A-Za-z0-9._~:/?\\[\\]@!&()*+,;=%-]+)"
-                            + "#(?:sha256:([0-9a-f]{64})|([0-9a-f]{32}))");
+                            + "(?:#(?:sha256:([0-9a-f]{64})|([0-9a-f]{32})))?");
 
     /** A line of resolved.condaLockedPip: a name, a URL of RFC 3986 characters, its sha256. */
     static final Pattern LOCKED_PIP_LINE =
@@ -215,5 +221,10 @@ public final class InputRules {
             lines.add(line.toString());
         }
         return lines;
+    }
+
+    /** Whether a canonical requirement line installs from a git repository. */
+    static boolean isGitReference(String line) {
+        return GIT_REFERENCE.matcher(line).find();
     }
 }

@@ -5,18 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A conda explicit file, as {@code conda list --explicit [--md5|--sha256]} and conda-lock's {@code
  * --kind explicit} write it: comments, an {@code @EXPLICIT} line, then one package URL per line
- * with its hash as the fragment. The build installs exactly these archives, checking each hash, and
- * solves nothing; so this reader refuses, each naming its line:
+ * with its hash as the fragment. The build installs exactly these archives, checking each hash
+ * given, and solves nothing; so this reader refuses, each naming its line:
  *
  * <ul>
  *   <li>a package line before {@code @EXPLICIT}, or no {@code @EXPLICIT} at all;
- *   <li>a line without a hash, or with one that is not {@code #<md5>} (32 hex digits), {@code
- *       #sha256:<hex>} or {@code #<sha256>} (64 hex digits, as Terrarium's own explicit.txt writes
- *       it);
+ *   <li>a hash that is not {@code #<md5>} (32 hex digits), {@code #sha256:<hex>} or {@code
+ *       #<sha256>} (64 hex digits, as Terrarium's own explicit.txt writes it). A line without a
+ *       hash, as {@code conda list --explicit} writes them without {@code --md5}, is installed as
+ *       conda installs it, with a warning: the build learns the archive's sha256 and the lock
+ *       records it;
  *   <li>a URL that is not https (http only to the loopback) or carries credentials, by the rule of
  *       index URLs;
  *   <li>a file that is not a {@code .conda} or {@code .tar.bz2} of a linux-64 or noarch directory,
@@ -61,6 +64,7 @@ public final class CondaExplicit {
         boolean marker = false;
         List<CondaArtifact> conda = new ArrayList<>();
         List<SourcedText> where = new ArrayList<>();
+        List<Integer> unhashed = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             SourcedText entry =
@@ -99,11 +103,15 @@ public final class CondaExplicit {
                                         + "after the @EXPLICIT line"));
                 continue;
             }
+            int number = i + 1;
             artifact(line, entry, violations)
                     .ifPresent(
                             artifact -> {
                                 conda.add(artifact);
                                 where.add(entry);
+                                if (artifact.digest() == null) {
+                                    unhashed.add(number);
+                                }
                             });
         }
         if (!marker) {
@@ -112,10 +120,30 @@ public final class CondaExplicit {
                             field,
                             "has no @EXPLICIT line: a conda explicit file (conda list --explicit "
                                     + "--sha256) starts its package list with @EXPLICIT"));
-            return new LockedConda(List.of(), List.of(), null);
+            return new LockedConda(List.of(), List.of(), null, List.of());
         }
         String python = LockedConda.checkNames(conda, where, field, before, violations);
-        return new LockedConda(List.copyOf(conda), List.of(), python);
+        return new LockedConda(
+                List.copyOf(conda), List.of(), python, unhashedWarning(field, unhashed));
+    }
+
+    private static List<SpecWarning> unhashedWarning(String field, List<Integer> lines) {
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        String numbers =
+                lines.stream().limit(5).map(String::valueOf).collect(Collectors.joining(", "))
+                        + (lines.size() > 5 ? " and " + (lines.size() - 5) + " more" : "");
+        return List.of(
+                new SpecWarning(
+                        SpecWarning.NOT_HASH_CHECKED,
+                        field
+                                + (lines.size() == 1 ? " line " : " lines ")
+                                + numbers
+                                + " name an archive without a hash (conda list --explicit writes none "
+                                + "without --sha256): the build installs what the URL serves and the "
+                                + "lock records its sha256; give the lock's explicit.txt back to have "
+                                + "every archive checked"));
     }
 
     private static Optional<CondaArtifact> artifact(
@@ -133,14 +161,9 @@ public final class CondaExplicit {
             violations.add(Violation.of(entry, archive.reason()));
             return Optional.empty();
         }
-        if (fragment == null || fragment.isEmpty()) {
-            violations.add(
-                    Violation.of(
-                            entry,
-                            "has no hash: every package line ends in #<md5> or #sha256:<hex> "
-                                    + "(conda list --explicit --sha256 writes them), which the "
-                                    + "installer checks"));
-            return Optional.empty();
+        String[] nameVersion = archive.value();
+        if (fragment == null) {
+            return Optional.of(new CondaArtifact(nameVersion[0], nameVersion[1], url, null, null));
         }
         String lower = fragment.toLowerCase(Locale.ROOT);
         String algorithm;
@@ -166,7 +189,6 @@ public final class CondaExplicit {
                                     + "#sha256:<64 lower-case hex digits>"));
             return Optional.empty();
         }
-        String[] nameVersion = archive.value();
         return Optional.of(
                 new CondaArtifact(nameVersion[0], nameVersion[1], url, algorithm, digest));
     }

@@ -184,11 +184,11 @@ public final class CondaLockYml {
                                 "pip packages need python among the conda packages of "
                                         + LockedConda.PLATFORM));
             }
-            return new LockedConda(List.copyOf(conda), List.copyOf(pip), python);
+            return new LockedConda(List.copyOf(conda), List.copyOf(pip), python, List.of());
         }
 
         private static LockedConda empty() {
-            return new LockedConda(List.of(), List.of(), null);
+            return new LockedConda(List.of(), List.of(), null, List.of());
         }
 
         /** The first line in [from, to) that contains {@code needle}, else -1. */

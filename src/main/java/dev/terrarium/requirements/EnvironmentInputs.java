@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * @param condaLock what a conda explicit file or conda-lock.yml installs, or null when the input is
  *     neither
  * @param condaLockField the field that holds the conda lock, or null
+ * @param fileWarnings a file's entries read other than as written ({@link ProjectLines})
+ * @param pipConstraints the lines of a requirements.txt's {@code -c} files, unparsed
  */
 record EnvironmentInputs(
         List<SourcedText> packages,
@@ -42,7 +44,9 @@ record EnvironmentInputs(
         String pylockToml,
         String pylockField,
         LockedConda condaLock,
-        String condaLockField) {
+        String condaLockField,
+        List<SpecWarning> fileWarnings,
+        List<SourcedText> pipConstraints) {
 
     static final String FILES_YML = "spec.files.environmentYml";
     static final String FILES_TXT = "spec.files.requirementsTxt";
@@ -51,8 +55,14 @@ record EnvironmentInputs(
     static final String FILES_CONDA_LOCK = "spec.files.condaLockYml";
     static final String CONFIG_MAP = "spec.fromConfigMap";
 
+    /**
+     * The entries of the source the spec uses.
+     *
+     * @param configMap the data of the ConfigMap spec.fromConfigMap names; null when there is no
+     *     such ConfigMap (or no fromConfigMap)
+     */
     static EnvironmentInputs of(
-            EnvironmentSpec spec, String configMapContent, List<Violation> violations) {
+            EnvironmentSpec spec, Map<String, String> configMap, List<Violation> violations) {
         boolean fields =
                 !isEmpty(spec.getPackages())
                         || !isEmpty(spec.getPip())
@@ -72,7 +82,7 @@ record EnvironmentInputs(
             return ofFiles(spec, violations);
         }
         if (spec.getFromConfigMap() != null) {
-            return ofConfigMap(spec.getFromConfigMap(), configMapContent, violations);
+            return ofConfigMap(spec.getFromConfigMap(), configMap, violations);
         }
         return new EnvironmentInputs(
                 items("spec.packages", spec.getPackages()),
@@ -87,7 +97,9 @@ record EnvironmentInputs(
                 null,
                 null,
                 null,
-                null);
+                null,
+                List.of(),
+                List.of());
     }
 
     private static EnvironmentInputs ofFiles(EnvironmentSpec spec, List<Violation> violations) {
@@ -129,12 +141,13 @@ record EnvironmentInputs(
             }
             return ofEnvironmentYml(files.getEnvironmentYml(), FILES_YML, violations);
         }
-        return ofRequirementsTxt(files.getRequirementsTxt(), FILES_TXT, violations);
+        return ofRequirementsTxt(files.getRequirementsTxt(), FILES_TXT, null, violations);
     }
 
     private static EnvironmentInputs ofConfigMap(
-            ConfigMapSource source, String content, List<Violation> violations) {
+            ConfigMapSource source, Map<String, String> data, List<Violation> violations) {
         String key = source.getKey() == null ? "" : source.getKey();
+        String content = data == null ? null : data.get(key);
         if (content == null) {
             violations.add(
                     Violation.of(
@@ -152,7 +165,7 @@ record EnvironmentInputs(
             return ofEnvironmentYml(content, CONFIG_MAP, violations);
         }
         if (key.endsWith(".txt")) {
-            return ofRequirementsTxt(content, CONFIG_MAP, violations);
+            return ofRequirementsTxt(content, CONFIG_MAP, data, violations);
         }
         if (key.endsWith(".toml")) {
             return ofPylockToml(content, CONFIG_MAP, violations);
@@ -184,30 +197,35 @@ record EnvironmentInputs(
                 null,
                 null,
                 null,
-                null);
+                null,
+                yml.warnings(),
+                List.of());
     }
 
     /** What was accepted but read past, each a sentence naming the field, for a Warning. */
     List<SpecWarning> warnings() {
-        if (ignoredKeys.isEmpty()) {
-            return List.of();
+        List<SpecWarning> warnings = new ArrayList<>();
+        if (!ignoredKeys.isEmpty()) {
+            warnings.add(
+                    new SpecWarning(
+                            SpecWarning.IGNORED_KEYS,
+                            environmentYml
+                                    + ": "
+                                    + (ignoredKeys.size() == 1 ? "key " : "keys ")
+                                    + ignoredKeys.stream()
+                                            .map(key -> "\"" + key + "\"")
+                                            .collect(Collectors.joining(", "))
+                                    + " not read (as conda reads past keys it does not know); only name, "
+                                    + "channels, dependencies, variables and prefix say what is built"));
         }
-        return List.of(
-                new SpecWarning(
-                        SpecWarning.IGNORED_KEYS,
-                        environmentYml
-                                + ": "
-                                + (ignoredKeys.size() == 1 ? "key " : "keys ")
-                                + ignoredKeys.stream()
-                                        .map(key -> "\"" + key + "\"")
-                                        .collect(Collectors.joining(", "))
-                                + " not read (as conda reads past keys it does not know); only name, "
-                                + "channels, dependencies, variables and prefix say what is built"));
+        warnings.addAll(fileWarnings);
+        return warnings;
     }
 
     private static EnvironmentInputs ofRequirementsTxt(
-            String text, String field, List<Violation> violations) {
-        RequirementsTxt.RequirementsFile file = RequirementsTxt.read(text, field, violations);
+            String text, String field, Map<String, String> configMap, List<Violation> violations) {
+        RequirementsTxt.RequirementsFile file =
+                RequirementsTxt.read(text, field, configMap, violations);
         return new EnvironmentInputs(
                 List.of(),
                 file.requirements(),
@@ -221,19 +239,35 @@ record EnvironmentInputs(
                 null,
                 null,
                 null,
-                null);
+                null,
+                file.warnings(),
+                file.constraints());
     }
 
     /**
-     * A pylock.toml: checked here, installed by the build as it is; nothing of it is normalised,
-     * since uv installs its artifacts and not a resolution of its names.
+     * A pylock.toml: checked here, installed by the build as it is (without the project's own
+     * package); nothing of it is normalised, since uv installs its artifacts and not a resolution
+     * of its names.
      */
     private static EnvironmentInputs ofPylockToml(
             String text, String field, List<Violation> violations) {
-        PylockToml.read(text, field, violations);
+        PylockToml lock = PylockToml.read(text, field, violations);
         return new EnvironmentInputs(
-                List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of(),
-                List.of(), text, field, null, null);
+                List.of(),
+                List.of(),
+                List.of(),
+                false,
+                null,
+                List.of(),
+                List.of(),
+                Map.of(),
+                List.of(),
+                lock.installable(),
+                field,
+                null,
+                null,
+                lock.warnings(),
+                List.of());
     }
 
     /** conda-lock.yml, or a name ending in .conda-lock.yml, as conda-lock names its files. */
@@ -250,14 +284,27 @@ record EnvironmentInputs(
      */
     private static EnvironmentInputs ofCondaLock(LockedConda lock, String field) {
         return new EnvironmentInputs(
-                List.of(), List.of(), List.of(), true, null, List.of(), List.of(), Map.of(),
-                List.of(), null, null, lock, field);
+                List.of(),
+                List.of(),
+                List.of(),
+                true,
+                null,
+                List.of(),
+                List.of(),
+                Map.of(),
+                List.of(),
+                null,
+                null,
+                lock,
+                field,
+                lock.warnings(),
+                List.of());
     }
 
     private static EnvironmentInputs none() {
         return new EnvironmentInputs(
                 List.of(), List.of(), List.of(), false, null, List.of(), List.of(), Map.of(),
-                List.of(), null, null, null, null);
+                List.of(), null, null, null, null, List.of(), List.of());
     }
 
     private static List<SourcedText> items(String field, List<String> values) {

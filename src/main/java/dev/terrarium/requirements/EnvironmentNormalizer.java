@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -46,19 +47,20 @@ public final class EnvironmentNormalizer {
      * Normalises a spec.
      *
      * @param spec the Environment spec
-     * @param configMapContent the text under spec.fromConfigMap's key, fetched by the caller; null
-     *     when there is no such ConfigMap or key (or no fromConfigMap)
+     * @param configMap the data of the ConfigMap spec.fromConfigMap names, fetched by the caller:
+     *     the key it names, and the files a requirements.txt there includes; null when there is no
+     *     such ConfigMap (or no fromConfigMap)
      * @param defaults the operator's defaults
      */
     public NormalizationResult normalize(
-            EnvironmentSpec spec, String configMapContent, NormalizationDefaults defaults) {
+            EnvironmentSpec spec, Map<String, String> configMap, NormalizationDefaults defaults) {
         Objects.requireNonNull(defaults, "defaults");
         if (spec == null) {
             return NormalizationResult.refused(
                     List.of(Violation.of("spec", "the Environment has no spec")));
         }
         List<Violation> violations = new ArrayList<>();
-        EnvironmentInputs inputs = EnvironmentInputs.of(spec, configMapContent, violations);
+        EnvironmentInputs inputs = EnvironmentInputs.of(spec, configMap, violations);
 
         Manager manager =
                 spec.getManager() != null
@@ -138,6 +140,7 @@ public final class EnvironmentNormalizer {
         }
         resolved.setPython(python);
         resolved.setPip(sorted(pip, Pep508Requirement::canonical));
+        resolved.setPipConstraints(constraints(inputs.pipConstraints(), manager, violations));
         resolved.setPylockToml(inputs.pylockToml());
         resolved.setPipIndexes(
                 PipIndexRules.merge(spec.getPipIndexes(), inputs.indexOptions(), violations));
@@ -153,12 +156,21 @@ public final class EnvironmentNormalizer {
                         || inputs.pylockToml() != null
                         || lock != null
                         || (spec.getSystem() != null && !spec.getSystem().isEmpty());
-        if (!installsSomething && violations.isEmpty()) {
-            violations.add(nothingInstalled(inputs));
+        if (!installsSomething && inputs.environmentYml() == null && violations.isEmpty()) {
+            violations.add(
+                    Violation.of(
+                            "spec",
+                            "the environment installs nothing: list conda packages, pip "
+                                    + "requirements or system packages"));
         }
-        return violations.isEmpty()
-                ? NormalizationResult.resolved(resolved, warnings(inputs, pip))
-                : NormalizationResult.refused(violations);
+        if (!violations.isEmpty()) {
+            return NormalizationResult.refused(violations);
+        }
+        List<SpecWarning> warnings = warnings(inputs, pip);
+        if (!installsSomething) {
+            warnings.add(nothingListed(inputs, python));
+        }
+        return NormalizationResult.resolved(resolved, warnings);
     }
 
     /**
@@ -230,27 +242,24 @@ public final class EnvironmentNormalizer {
     }
 
     /**
-     * Says which part of the input installs nothing; for an environment.yml, which of its keys,
-     * since a key read past (conda-lock's or a misspelt one) is the usual cause.
+     * An environment.yml that lists nothing is one conda creates (an empty environment); the image
+     * has the python every Terrarium environment has. Says which key, since a key read past
+     * (conda-lock's or a misspelt one) is the usual cause.
      */
-    private static Violation nothingInstalled(EnvironmentInputs inputs) {
-        if (inputs.environmentYml() == null) {
-            return Violation.of(
-                    "spec",
-                    "the environment installs nothing: list conda packages, pip "
-                            + "requirements or system packages");
-        }
-        if (!inputs.ignoredKeys().isEmpty()) {
-            return Violation.of(
-                    inputs.environmentYml(),
-                    inputs.ignoredKeys().get(0)
-                            + " is not read (only dependencies lists what conda installs), "
-                            + "so the environment installs nothing");
-        }
-        return Violation.of(
-                inputs.environmentYml(),
-                "dependencies lists nothing to install: list python, conda packages or a pip "
-                        + "section");
+    private static SpecWarning nothingListed(EnvironmentInputs inputs, String python) {
+        String cause =
+                inputs.ignoredKeys().isEmpty()
+                        ? "dependencies lists nothing"
+                        : inputs.ignoredKeys().get(0)
+                                + " is not read (only dependencies lists what conda installs)";
+        return new SpecWarning(
+                SpecWarning.NOTHING_LISTED,
+                inputs.environmentYml()
+                        + ": "
+                        + cause
+                        + ", so the image holds python "
+                        + python
+                        + " alone; list conda packages or a pip section under dependencies");
     }
 
     private static <T> List<Parsed<T>> parseAll(
@@ -277,7 +286,9 @@ public final class EnvironmentNormalizer {
             List<SourcedText> entries, List<Violation> violations) {
         List<Parsed<Pep508Requirement>> parsed = new ArrayList<>();
         for (SourcedText entry : entries) {
-            Optional<String> option = PipOptions.refusal(entry.text());
+            Optional<String> option =
+                    PipOptions.refusal(entry.text())
+                            .or(() -> ProjectLines.pathRefusal(entry.text()));
             if (option.isPresent()) {
                 violations.add(Violation.of(entry, option.get()));
             } else if (entry.text().length() > MAX_REQUIREMENT_LENGTH) {
@@ -310,6 +321,59 @@ public final class EnvironmentNormalizer {
             }
         }
         return parsed;
+    }
+
+    /**
+     * The lines of a requirements.txt's {@code -c} files, by pip's rule for constraints: a named
+     * package and its versions (a URL too), without extras; null when there are none, so that
+     * environments without constraints keep the content hash they had.
+     */
+    private static List<String> constraints(
+            List<SourcedText> entries, Manager manager, List<Violation> violations) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        if (manager != Manager.VENV) {
+            violations.add(
+                    Violation.of(
+                            entries.get(0),
+                            "constraints (-c) are read for venv environments; leave manager unset "
+                                    + "or set it to venv"));
+            return null;
+        }
+        List<Parsed<Pep508Requirement>> parsed = new ArrayList<>();
+        for (SourcedText entry : entries) {
+            if (entry.text().length() > MAX_REQUIREMENT_LENGTH) {
+                violations.add(
+                        Violation.of(
+                                entry, "longer than " + MAX_REQUIREMENT_LENGTH + " characters"));
+                continue;
+            }
+            try {
+                if (DirectReference.parse(entry.text()).isPresent()) {
+                    violations.add(
+                            Violation.of(
+                                    entry,
+                                    "a constraint names its package: write name @ url, or name "
+                                            + "and versions"));
+                    continue;
+                }
+                Pep508Requirement constraint = Pep508Requirement.parse(entry.text());
+                if (!constraint.extras().isEmpty()) {
+                    violations.add(
+                            Violation.of(
+                                    entry,
+                                    "a constraint has no extras (pip refuses them): constrain "
+                                            + constraint.name()
+                                            + " itself"));
+                    continue;
+                }
+                parsed.add(new Parsed<>(entry, constraint));
+            } catch (SpecSyntaxException e) {
+                violations.add(Violation.of(entry, e.getMessage()));
+            }
+        }
+        return sorted(parsed, Pep508Requirement::canonical);
     }
 
     private static List<String> channels(List<SourcedText> entries, List<Violation> violations) {

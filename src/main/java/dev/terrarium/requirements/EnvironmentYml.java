@@ -30,6 +30,7 @@ import java.util.Set;
  * @param ignoredKeys top-level keys read past, in the file's order
  * @param indexOptions package-index options of the pip list and conda-lock's {@code
  *     pip-repositories}, in the file's order
+ * @param warnings pip entries read other than as written ({@link ProjectLines})
  */
 public record EnvironmentYml(
         List<SourcedText> channels,
@@ -37,7 +38,8 @@ public record EnvironmentYml(
         List<SourcedText> pip,
         List<FileVariable> variables,
         List<String> ignoredKeys,
-        List<IndexOption> indexOptions) {
+        List<IndexOption> indexOptions,
+        List<SpecWarning> warnings) {
 
     /** One {@code variables:} entry and where it is, for messages. */
     public record FileVariable(String where, String name, String value) {}
@@ -63,10 +65,12 @@ public record EnvironmentYml(
         variables = List.copyOf(variables);
         ignoredKeys = List.copyOf(ignoredKeys);
         indexOptions = List.copyOf(indexOptions);
+        warnings = List.copyOf(warnings);
     }
 
     private static EnvironmentYml empty() {
-        return new EnvironmentYml(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        return new EnvironmentYml(
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /**
@@ -157,9 +161,15 @@ public record EnvironmentYml(
         }
         List<IndexOption> indexOptions = new ArrayList<>();
         List<SourcedText> requirements = new ArrayList<>();
-        for (SourcedText entry : pip) {
-            PipOptions.indexOption(entry)
-                    .ifPresentOrElse(indexOptions::add, () -> requirements.add(entry));
+        List<SpecWarning> warnings = new ArrayList<>();
+        for (SourcedText written : pip) {
+            ProjectLines.read(written, warnings)
+                    .ifPresent(
+                            entry ->
+                                    PipOptions.indexOption(entry)
+                                            .ifPresentOrElse(
+                                                    indexOptions::add,
+                                                    () -> requirements.add(entry)));
         }
         for (SourcedText repository : repositories) {
             indexOptions.add(
@@ -169,7 +179,7 @@ public record EnvironmentYml(
                             repository));
         }
         return new EnvironmentYml(
-                channels, packages, requirements, variables, ignored, indexOptions);
+                channels, packages, requirements, variables, ignored, indexOptions, warnings);
     }
 
     /**

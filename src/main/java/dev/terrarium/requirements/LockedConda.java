@@ -15,8 +15,13 @@ import java.util.regex.Pattern;
  * @param conda the conda artifacts, in the file's order
  * @param pip the pip artifacts, in the file's order
  * @param python the version of the {@code python} record, X.Y or X.Y.Z, or null when there is none
+ * @param warnings what the file says that its author should know (artifacts without a hash)
  */
-public record LockedConda(List<CondaArtifact> conda, List<PipArtifact> pip, String python) {
+public record LockedConda(
+        List<CondaArtifact> conda,
+        List<PipArtifact> pip,
+        String python,
+        List<SpecWarning> warnings) {
 
     /** The platform of the images Terrarium builds; noarch packages install on it too. */
     static final String PLATFORM = "linux-64";
@@ -29,14 +34,20 @@ public record LockedConda(List<CondaArtifact> conda, List<PipArtifact> pip, Stri
      * @param name the package name, from the file name
      * @param version the version, from the file name
      * @param url where it is fetched from
-     * @param algorithm sha256 or md5
-     * @param digest the lower-case hex digest the installer checks
+     * @param algorithm sha256 or md5; null when the file gives no hash
+     * @param digest the lower-case hex digest the installer checks; null when the file gives none
      */
     public record CondaArtifact(
             String name, String version, String url, String algorithm, String digest) {
 
-        /** The line of an {@code @EXPLICIT} file: {@code url#sha256:<hex>} or {@code url#<md5>}. */
+        /**
+         * The line of an {@code @EXPLICIT} file: {@code url#sha256:<hex>}, {@code url#<md5>}, or
+         * the URL alone.
+         */
         public String line() {
+            if (digest == null) {
+                return url;
+            }
             return url + (algorithm.equals("sha256") ? "#sha256:" : "#") + digest;
         }
     }

@@ -5,17 +5,23 @@ import java.util.List;
 /**
  * Terrarium's own rules for the URL of a {@code name @ url} requirement, stricter than PEP 508 on
  * purpose: the URL is fetched by the build and written into generated files, so only https and
- * git-over-https URLs are accepted, made of RFC 3986 characters without quotes, backslashes,
- * backticks, {@code $} or spaces, and without credentials. A {@code file:} URL is refused: it would
- * name a file of the build pod, never one of the user's.
+ * git-over-https URLs are accepted (plain http and git over http only to a loopback host, by the
+ * rule of package index URLs), made of RFC 3986 characters without quotes, backslashes, backticks,
+ * {@code $} or spaces, and without credentials. A {@code file:} URL is refused: it would name a
+ * file of the build pod, never one of the user's.
  */
 final class Pep508UrlPolicy {
 
     /**
-     * Plain http and git+http are refused: what comes back over them can be replaced on the way,
-     * and nothing else in the build would notice.
+     * Plain http and git+http are refused but to a loopback host: what comes back over them can be
+     * replaced on the way, and nothing else in the build would notice.
      */
     static final List<String> SCHEMES = List.of("https", "git+https");
+
+    private static final List<String> LOOPBACK_ONLY_SCHEMES = List.of("http", "git+http");
+    private static final String SCHEME_RULE =
+            "URLs must start with https:// or git+https:// (http:// and git+http:// only to "
+                    + "127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)";
 
     private static final String ALLOWED_PUNCTUATION = "-._~:/?#[]@!&()*+,;=%";
 
@@ -36,11 +42,8 @@ final class Pep508UrlPolicy {
                             + "only web and git URLs",
                     start + 1);
         }
-        if (!SCHEMES.contains(scheme)) {
-            throw SpecSyntaxException.deliberate(
-                    "URLs must start with https:// or git+https:// (plain http can be tampered "
-                            + "with on the way)",
-                    start + 1);
+        if (!SCHEMES.contains(scheme) && !LOOPBACK_ONLY_SCHEMES.contains(scheme)) {
+            throw SpecSyntaxException.deliberate(SCHEME_RULE, start + 1);
         }
         for (int i = 0; i < url.length(); i++) {
             char c = url.charAt(i);
@@ -68,6 +71,10 @@ final class Pep508UrlPolicy {
         }
         if (authority.isEmpty()) {
             throw SpecSyntaxException.deliberate("the URL has no host", start + authorityStart + 1);
+        }
+        if (LOOPBACK_ONLY_SCHEMES.contains(scheme)
+                && !PipIndexRules.LOOPBACK_HOSTS.contains(PipIndexRules.host(authority))) {
+            throw SpecSyntaxException.deliberate(SCHEME_RULE, start + 1);
         }
     }
 

@@ -36,8 +36,9 @@ final class PipOptions {
                     case "-r", "--requirement", "-c", "--constraint" ->
                             "options and includes are not supported; list the requirements themselves";
                     case "-e", "--editable" ->
-                            "options are not supported, editable installs included; list the package as "
-                                    + "name @ url";
+                            "editable installs are read only in files, and only of a URL (installed as "
+                                    + "a regular package): a build cannot read the directories of the "
+                                    + "machine that wrote the file; list the package as name @ url";
                     case "--no-index", "--trusted-host" ->
                             "--no-index and --trusted-host are not supported: packages come from the "
                                     + "default index, the ones --index-url, --extra-index-url and "
@@ -66,6 +67,34 @@ final class PipOptions {
             value = value.substring(1);
         }
         return Optional.of(new IndexOption(kind, value.strip(), entry));
+    }
+
+    /** A file an {@code -r} or {@code -c} line includes, with its path as written. */
+    record Include(String path, boolean constraint) {}
+
+    /**
+     * The file {@code entry} includes ({@code -r base.txt}, {@code --requirement=base.txt}, {@code
+     * -c constraints.txt}); empty when it holds another option or none.
+     */
+    static Optional<Include> include(SourcedText entry) {
+        String trimmed = entry.text().strip();
+        if (!trimmed.startsWith("-")) {
+            return Optional.empty();
+        }
+        String option = optionName(trimmed);
+        boolean constraint;
+        switch (option) {
+            case "-r", "--requirement" -> constraint = false;
+            case "-c", "--constraint" -> constraint = true;
+            default -> {
+                return Optional.empty();
+            }
+        }
+        String value = trimmed.substring(option.length());
+        if (value.startsWith("=")) {
+            value = value.substring(1);
+        }
+        return Optional.of(new Include(value.strip(), constraint));
     }
 
     /**

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  *   <li>a package without a valid name, or with an artifact (wheels, sdist) but no valid version;
  *   <li>a package with no source or more than one (vcs, directory, archive, or sdist and wheels);
  *   <li>{@code directory} sources and {@code path} artifacts: files of the machine that wrote the
- *       lock, which a build cannot read;
+ *       lock, which a build cannot read. The one exception is the project the lock sits beside
+ *       ({@code directory.path = "."}, which {@code pip lock .} writes): its tables are left out of
+ *       the file the build installs, with the warning of {@link ProjectLines};
  *   <li>an artifact URL that is not https (plain http can be replaced on the way, {@code file:}
  *       names a file of the build pod), or that carries credentials, by the same rules as a {@code
  *       name @ url} requirement;
@@ -35,8 +37,12 @@ import java.util.regex.Pattern;
  * {@code upload-time}, {@code size}) are read past, as PEP 751 asks of installers.
  *
  * @param packages the packages, in the file's order
+ * @param installable the file the build installs: the text as it is, without the tables of the
+ *     project's own package
+ * @param warnings the project's package left out, if it was
  */
-public record PylockToml(List<LockedPackage> packages) {
+public record PylockToml(
+        List<LockedPackage> packages, String installable, List<SpecWarning> warnings) {
 
     /**
      * One package of the lock.
@@ -62,6 +68,10 @@ public record PylockToml(List<LockedPackage> packages) {
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
     private static final Pattern PACKAGES_HEADER =
             Pattern.compile("\\s*\\[\\[\\s*packages\\s*\\]\\]\\s*(#.*)?");
+    private static final Pattern TABLE_HEADER = Pattern.compile("\\s*\\[.*");
+    private static final Pattern PACKAGE_SUBTABLE_HEADER =
+            Pattern.compile("\\s*\\[\\[?\\s*packages\\s*\\.\\s*.*");
+    private static final Pattern PROJECT_PATH = Pattern.compile("\\./?");
     private static final Map<String, Integer> HASH_LENGTHS =
             Map.of("sha256", 64, "sha384", 96, "sha512", 128);
     private static final List<String> SOURCES = List.of("vcs", "directory", "archive");
@@ -89,6 +99,10 @@ public record PylockToml(List<LockedPackage> packages) {
         private final List<Violation> violations;
         private final String[] lines;
         private final List<Integer> packageLines = new ArrayList<>();
+        private final List<SpecWarning> warnings = new ArrayList<>();
+
+        /** The 0-based line ranges [from, to) of the project's tables, to leave out. */
+        private final List<int[]> leftOut = new ArrayList<>();
 
         Reader(String text, String field, List<Violation> violations) {
             this.text = text == null ? "" : text;
@@ -112,11 +126,11 @@ public record PylockToml(List<LockedPackage> packages) {
                         Violation.of(
                                 line > 0 ? field + " line " + line : field,
                                 "not TOML: " + e.getOriginalMessage()));
-                return new PylockToml(List.of());
+                return new PylockToml(List.of(), text, List.of());
             }
             if (root == null || !root.isObject()) {
                 violations.add(Violation.of(field, "not TOML: the file is empty"));
-                return new PylockToml(List.of());
+                return new PylockToml(List.of(), text, List.of());
             }
             JsonNode lockVersion = root.get("lock-version");
             if (lockVersion == null || !lockVersion.isTextual()) {
@@ -153,7 +167,7 @@ public record PylockToml(List<LockedPackage> packages) {
                         Violation.of(
                                 field,
                                 "packages lists nothing: the lock must have at least one [[packages]]"));
-                return new PylockToml(List.of());
+                return new PylockToml(List.of(), text, List.of());
             }
             List<LockedPackage> read = new ArrayList<>();
             for (int i = 0; i < packages.size(); i++) {
@@ -162,7 +176,54 @@ public record PylockToml(List<LockedPackage> packages) {
                     read.add(locked);
                 }
             }
-            return new PylockToml(List.copyOf(read));
+            return new PylockToml(List.copyOf(read), installable(), List.copyOf(warnings));
+        }
+
+        /** The text without the lines of {@link #leftOut}. */
+        private String installable() {
+            if (leftOut.isEmpty()) {
+                return text;
+            }
+            List<String> kept = new ArrayList<>();
+            for (int i = 0; i < lines.length; i++) {
+                int line = i;
+                if (leftOut.stream().noneMatch(range -> line >= range[0] && line < range[1])) {
+                    kept.add(lines[i]);
+                }
+            }
+            return String.join("\n", kept);
+        }
+
+        /**
+         * Leaves the project's package out when its tables can be told apart by their headers (a
+         * {@code [[packages]]} header and its {@code packages.} sub-tables); true when it could.
+         */
+        private boolean leaveOutProject(Entry pkg, int index) {
+            if (index >= packageLines.size()) {
+                return false;
+            }
+            int from = packageLines.get(index) - 1;
+            int to = from + 1;
+            while (to < lines.length
+                    && !PACKAGES_HEADER.matcher(lines[to]).matches()
+                    && (!TABLE_HEADER.matcher(lines[to]).matches()
+                            || PACKAGE_SUBTABLE_HEADER.matcher(lines[to]).matches())) {
+                to++;
+            }
+            leftOut.add(new int[] {from, to});
+            warnings.add(
+                    new SpecWarning(
+                            SpecWarning.PROJECT_NOT_INSTALLED,
+                            field
+                                    + " line "
+                                    + pkg.line
+                                    + " "
+                                    + Violation.quote(pkg.name)
+                                    + " is the project the lock sits beside (directory \".\"), which a "
+                                    + "build has no copy of: it is left out of the image, and the rest of "
+                                    + "the lock is installed; install the project where it runs (a "
+                                    + "Workload volume)"));
+            return true;
         }
 
         private LockedPackage lockedPackage(JsonNode node, int index) {
@@ -241,7 +302,12 @@ public record PylockToml(List<LockedPackage> packages) {
                 return null;
             }
             List<Artifact> artifacts = new ArrayList<>();
-            if (node.has("directory")) {
+            if (node.has("directory")
+                    && node.get("directory").path("path").isTextual()
+                    && PROJECT_PATH.matcher(node.get("directory").path("path").asText()).matches()
+                    && leaveOutProject(pkg, index)) {
+                return null;
+            } else if (node.has("directory")) {
                 pkg.fail(
                         null,
                         "directory",

@@ -11,4 +11,8 @@ public record SpecWarning(String reason, String message) {
 
     public static final String IGNORED_KEYS = "IgnoredKeys";
     public static final String NOT_REPRODUCIBLE = "NotReproducible";
+    public static final String NOTHING_LISTED = "NothingListed";
+    public static final String PROJECT_NOT_INSTALLED = "ProjectNotInstalled";
+    public static final String NOT_EDITABLE = "NotEditable";
+    public static final String NOT_HASH_CHECKED = "NotHashChecked";
 }

@@ -154,11 +154,17 @@ public record EnvironmentResolution(
                 builds.noProxy().orElse(null));
     }
 
+    /**
+     * Resolves an Environment: its spec normalised, hashed and checked, with its build settings.
+     *
+     * @param configMap the data of the ConfigMap spec.fromConfigMap names; null when it does not
+     *     exist (or there is no fromConfigMap)
+     */
     public static EnvironmentResolution resolve(
-            Environment environment, String configMapContent, TerrariumConfig config) {
+            Environment environment, Map<String, String> configMap, TerrariumConfig config) {
         EnvironmentSpec spec = environment.getSpec();
         ConfigMapSource source = spec == null ? null : spec.getFromConfigMap();
-        if (source != null && configMapContent == null) {
+        if (source != null && (configMap == null || !configMap.containsKey(source.getKey()))) {
             return sourceMissing(
                     "ConfigMap "
                             + source.getName()
@@ -167,7 +173,7 @@ public record EnvironmentResolution(
                             + " does not exist in this namespace (spec.fromConfigMap).");
         }
         NormalizationResult result =
-                new EnvironmentNormalizer().normalize(spec, configMapContent, defaults(config));
+                new EnvironmentNormalizer().normalize(spec, configMap, defaults(config));
         List<Violation> violations = new ArrayList<>(result.violations());
         BuildOptions options =
                 spec == null || spec.getBuild() == null ? new BuildOptions() : spec.getBuild();

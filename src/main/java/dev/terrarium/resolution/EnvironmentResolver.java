@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Resolves an Environment once per reconcile and shares the result with its dependents and
@@ -77,7 +78,7 @@ public class EnvironmentResolver {
                                     withCredentials(
                                             EnvironmentResolution.resolve(
                                                     environment,
-                                                    sourceText(environment, context),
+                                                    sourceData(environment, context),
                                                     config),
                                             environment,
                                             context);
@@ -152,10 +153,12 @@ public class EnvironmentResolver {
     }
 
     /**
-     * The text of spec.fromConfigMap: from the cache when the ConfigMap is labelled for watching,
-     * else read once. Null when the ConfigMap or the key is missing.
+     * The data of spec.fromConfigMap's ConfigMap (the key it names, and the files a
+     * requirements.txt there includes): from the cache when the ConfigMap is labelled for watching,
+     * else read once. Null when the ConfigMap is missing.
      */
-    private static String sourceText(Environment environment, Context<Environment> context) {
+    private static Map<String, String> sourceData(
+            Environment environment, Context<Environment> context) {
         ConfigMapSource source =
                 environment.getSpec() == null ? null : environment.getSpec().getFromConfigMap();
         if (source == null) {
@@ -181,9 +184,9 @@ public class EnvironmentResolver {
                                                         environment.getMetadata().getNamespace())
                                                 .withName(source.getName())
                                                 .get());
-        if (configMap == null || configMap.getData() == null) {
+        if (configMap == null) {
             return null;
         }
-        return configMap.getData().get(source.getKey());
+        return configMap.getData() == null ? Map.of() : configMap.getData();
     }
 }

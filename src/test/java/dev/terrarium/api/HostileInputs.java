@@ -623,7 +623,10 @@ final class HostileInputs {
                 "conda-explicit-credentials",
                 "https://user:secret@conda.example.com/main/linux-64/a-1-0.conda" + md5
             },
-            {"conda-explicit-no-hash", "https://conda.example.com/main/linux-64/a-1-0.conda"},
+            {
+                "conda-explicit-bad-hash",
+                "https://conda.example.com/main/linux-64/a-1-0.conda#sha256:12"
+            },
             {"conda-explicit-osx", "https://conda.example.com/main/osx-64/a-1-0.conda" + md5},
             {
                 "conda-explicit-shell",

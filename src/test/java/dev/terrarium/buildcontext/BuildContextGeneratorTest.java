@@ -434,14 +434,14 @@ class BuildContextGeneratorTest {
     }
 
     @Test
-    void aCondaLockIsInstalledAloneByCondaAndEachLineMustBeAUrlWithItsHash() {
+    void aCondaLockIsInstalledAloneByCondaAndEachLineMustBeAUrlWithOrWithoutItsHash() {
         ResolvedEnvironment withPackages = Fixtures.condaLock();
         withPackages.setPackages(List.of("numpy"));
         ResolvedEnvironment venv = Fixtures.condaLock();
         venv.setManager(Manager.VENV);
-        ResolvedEnvironment noHash = Fixtures.condaLock();
-        noHash.setCondaExplicit(
-                List.of("https://conda.example.com/conda-forge/noarch/greet-1.0-0.conda"));
+        ResolvedEnvironment notAUrl = Fixtures.condaLock();
+        notAUrl.setCondaExplicit(
+                List.of("greet-1.0-0.conda#" + "d7c89558ba9fa0495403155b64376d81"));
         ResolvedEnvironment injected = Fixtures.condaLock();
         injected.setCondaExplicit(
                 List.of(
@@ -453,7 +453,7 @@ class BuildContextGeneratorTest {
         pipWithoutHash.setCondaLockedPip(List.of("six @ https://files.example.com/six.whl"));
 
         for (ResolvedEnvironment environment :
-                List.of(withPackages, venv, noHash, injected, pipAlone, pipWithoutHash)) {
+                List.of(withPackages, venv, notAUrl, injected, pipAlone, pipWithoutHash)) {
             assertThatThrownBy(() -> GENERATOR.generate(environment, Fixtures.HASH))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("conda");

@@ -103,6 +103,14 @@ public final class Fixtures {
         return environment;
     }
 
+    /** venv whose requirements.txt limits versions with a -c file, as home-assistant's does. */
+    public static ResolvedEnvironment venvConstraints() {
+        ResolvedEnvironment environment = environment(Manager.VENV, "3.12", "python:3.12-slim");
+        environment.setPip(List.of("pytest==8.3.4", "requests"));
+        environment.setPipConstraints(List.of("idna==3.10", "urllib3<3,>=2"));
+        return environment;
+    }
+
     /**
      * venv whose pip requirements come from a mirror, a CUDA wheel index with credentials and a
      * find-links page.
@@ -161,7 +169,8 @@ public final class Fixtures {
                                 + "python-3.12.4-h194c7f8_0_cpython.conda#sha256:"
                                 + "3".repeat(64),
                         "https://conda.example.com/conda-forge/noarch/greet-1.0-0.tar.bz2#"
-                                + "d7c89558ba9fa0495403155b64376d81"));
+                                + "d7c89558ba9fa0495403155b64376d81",
+                        "https://conda.example.com/conda-forge/noarch/tzdata-2024a-h0c530f3_0.conda"));
         environment.setCondaLockedPip(
                 List.of(
                         "six @ https://files.example.com/packages/six-1.16.0-py2.py3-none-any.whl"

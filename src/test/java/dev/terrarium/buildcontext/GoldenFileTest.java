@@ -44,6 +44,11 @@ class GoldenFileTest {
                         defaults.withInstaller(Installer.PIP)),
                 Arguments.of("venv-direct-references", Fixtures.venvDirectReferences(), defaults),
                 Arguments.of("venv-hashes-unnamed", Fixtures.venvHashesUnnamed(), defaults),
+                Arguments.of("venv-constraints", Fixtures.venvConstraints(), defaults),
+                Arguments.of(
+                        "venv-constraints-pip",
+                        Fixtures.venvConstraints(),
+                        defaults.withInstaller(Installer.PIP)),
                 Arguments.of("venv-private-indexes", Fixtures.venvPrivateIndexes(), defaults),
                 Arguments.of(
                         "venv-private-indexes-pip",

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentPhase;
@@ -19,6 +20,7 @@ import dev.terrarium.naming.Names;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
+import dev.terrarium.status.Conditions;
 import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.LocalCondaChannel;
@@ -275,13 +277,14 @@ class CondaRealBuildIT {
 
     @Test
     void aCondaExplicitFileInstallsExactlyItsArtifactsAndAWrongHashFailsTheBuild(TestNamespace ns) {
+        // hello's line has no hash, as conda list --explicit writes them without --sha256.
         String greet = "main/noarch/greet-1.5-slow_1.tar.bz2";
         String hello = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
         String python = "main/linux-64/python-3.11.2-0_debian.tar.bz2";
         List<String> records =
                 List.of(
                         channel.url(python) + "#sha256:" + channel.sha256(python),
-                        channel.url(hello) + "#sha256:" + channel.sha256(hello),
+                        channel.url(hello),
                         channel.url(greet) + "#" + channel.md5(greet));
         EnvironmentSpec spec = lockSpec();
         spec.getFiles()
@@ -304,10 +307,19 @@ class CondaRealBuildIT {
         assertThat(ready.getStatus().getPhase())
                 .as("%s", RealBuilds.whyNotReady(ns.client(), ready))
                 .isEqualTo(EnvironmentPhase.Ready);
+        assertThat(Conditions.find(ready.getStatus().getConditions(), Condition.WARNING))
+                .as("the line without a hash is named on the object")
+                .satisfies(
+                        warning -> {
+                            assertThat(warning.getReason()).isEqualTo("NotHashChecked");
+                            assertThat(warning.getMessage()).contains("line 4");
+                        });
         Map<String, String> lockFiles =
                 ns.client().configMaps().withName("explicit-lock").get().getData();
         assertThat(explicitRecords(lockFiles.get("lock")))
-                .as("the given artifacts, each with the hash it was given, md5 kept for greet")
+                .as(
+                        "the given artifacts, each with the hash it was given, md5 kept for greet,"
+                                + " and the sha256 the build learnt for hello")
                 .containsExactlyInAnyOrder(
                         channel.explicitLine(python),
                         channel.explicitLine(hello),

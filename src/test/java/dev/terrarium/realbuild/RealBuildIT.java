@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentFiles;
 import dev.terrarium.api.EnvironmentPhase;
@@ -23,9 +24,12 @@ import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
 import dev.terrarium.requirements.PylockToml;
 import dev.terrarium.requirements.Violation;
+import dev.terrarium.resolution.EnvironmentResolution;
+import dev.terrarium.status.Conditions;
 import dev.terrarium.testing.BuildNamespace;
 import dev.terrarium.testing.Kubectl;
 import dev.terrarium.testing.LocalControlPlane;
+import dev.terrarium.testing.LocalGitRepository;
 import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.ProjectImages;
 import dev.terrarium.testing.RealBuildNode;
@@ -682,6 +686,66 @@ class RealBuildIT {
         environment.getSpec().setFiles(new EnvironmentFiles());
         environment.getSpec().getFiles().setRequirementsTxt(requirementsTxt + "\n");
         return environment;
+    }
+
+    /**
+     * An unnamed git reference to a branch: the base image has no git, so the build adds it; uv
+     * builds the checkout (its backend from the default index), the lock records the commit the
+     * branch pointed at, and the Environment warns that the reference can move. When the branch
+     * moves, nothing happens until the rebuild annotation takes the newest commit.
+     */
+    @Test
+    void anUnnamedGitReferenceIsBuiltAtItsBranchsCommitAndARebuildTakesTheNewest(TestNamespace ns) {
+        try (LocalGitRepository repository = LocalGitRepository.start("first")) {
+            String first = repository.head();
+            ns.client().resource(realVenv("git", repository.url() + "@main")).create();
+
+            Environment built = RealBuilds.awaitBuilt(ns, "git");
+            assertThat(built.getStatus().getPhase())
+                    .as("%s", RealBuilds.whyNotReady(ns.client(), built))
+                    .isEqualTo(EnvironmentPhase.Ready);
+            assertThat(Conditions.find(built.getStatus().getConditions(), Condition.WARNING))
+                    .extracting(Condition::getReason)
+                    .isEqualTo("NotReproducible");
+            assertThat(ns.client().configMaps().withName("git-lock").get().getData().get("lock"))
+                    .as("the lock names the commit main pointed at: %s", repository)
+                    .contains("terrarium-gitpkg @ " + repository.url() + "@" + first);
+
+            String second = repository.commit("second");
+            ns.client()
+                    .resources(Environment.class)
+                    .withName("git")
+                    .edit(
+                            e -> {
+                                e.getMetadata()
+                                        .setAnnotations(
+                                                Map.of(
+                                                        EnvironmentResolution.REBUILD_ANNOTATION,
+                                                        "take-second"));
+                                return e;
+                            });
+            Environment rebuilt =
+                    awaitEnvironment(
+                            ns.client(),
+                            ns.name(),
+                            "git",
+                            e ->
+                                    !built.getStatus()
+                                                    .getLatestBuild()
+                                                    .equals(e.getStatus().getLatestBuild())
+                                            && (e.getStatus().getPhase() == EnvironmentPhase.Ready
+                                                    || e.getStatus().getPhase()
+                                                            == EnvironmentPhase.Failed),
+                            REAL_BUILD);
+            assertThat(rebuilt.getStatus().getPhase())
+                    .as("%s", RealBuilds.whyNotReady(ns.client(), rebuilt))
+                    .isEqualTo(EnvironmentPhase.Ready);
+            assertThat(rebuilt.getStatus().getImage()).isNotEqualTo(built.getStatus().getImage());
+            assertThat(ns.client().configMaps().withName("git-lock").get().getData().get("lock"))
+                    .as("the rebuild took the newest commit of main: %s", repository)
+                    .contains("terrarium-gitpkg @ " + repository.url() + "@" + second)
+                    .doesNotContain(first);
+        }
     }
 
     @Test

@@ -43,23 +43,28 @@ class CondaExplicitTest {
     }
 
     @Test
-    void aLineWithoutAHashIsRefusedByItsLineNumber() {
+    void aLineWithoutAHashIsInstalledAsCondaInstallsItWithAWarningNamingItsLine() {
         List<Violation> violations = new ArrayList<>();
 
-        CondaExplicit.read(
-                "@EXPLICIT\n" + URL + "a-1-0.conda#" + MD5 + "\n" + URL + "b-1-0.conda\n",
-                FIELD,
-                violations);
+        LockedConda lock =
+                CondaExplicit.read(
+                        "@EXPLICIT\n" + URL + "a-1-0.conda#" + MD5 + "\n" + URL + "b-1-0.conda\n",
+                        FIELD,
+                        violations);
 
-        assertThat(violations)
-                .extracting(Violation::message)
-                .containsExactly(
-                        FIELD
-                                + " line 3 \""
-                                + URL
-                                + "b-1-0.conda\": has no hash: every package line ends in #<md5> "
-                                + "or #sha256:<hex> (conda list --explicit --sha256 writes "
-                                + "them), which the installer checks");
+        assertThat(violations).isEmpty();
+        assertThat(lock.explicitLines())
+                .containsExactly(URL + "a-1-0.conda#" + MD5, URL + "b-1-0.conda");
+        assertThat(lock.warnings())
+                .singleElement()
+                .isEqualTo(
+                        new SpecWarning(
+                                "NotHashChecked",
+                                FIELD
+                                        + " line 3 name an archive without a hash (conda list --explicit "
+                                        + "writes none without --sha256): the build installs what the URL "
+                                        + "serves and the lock records its sha256; give the lock's "
+                                        + "explicit.txt back to have every archive checked"));
     }
 
     @ParameterizedTest

@@ -58,11 +58,16 @@ class DirectReferenceTest {
     }
 
     @Test
-    void aReferenceOverPlainHttpOrToAFileOrWithABadMarkerIsRefused() {
+    void aReferenceOverPlainHttpButToALoopbackHostOrToAFileOrWithABadMarkerIsRefused() {
         assertThatThrownBy(() -> DirectReference.parse("git+http://github.com/o/r#egg=r"))
                 .hasMessageContaining("URLs must start with https:// or git+https://");
-        assertThatThrownBy(() -> DirectReference.parse("http://127.0.0.1:8080/r.zip"))
+        assertThatThrownBy(() -> DirectReference.parse("http://files.example.com/r.zip"))
                 .hasMessageContaining("URLs must start with https:// or git+https://");
+        assertThat(DirectReference.parse("http://127.0.0.1:8080/r.zip"))
+                .as("to a loopback host, as index URLs")
+                .get()
+                .extracting(Pep508Requirement::url)
+                .isEqualTo("http://127.0.0.1:8080/r.zip");
         assertThatThrownBy(() -> DirectReference.parse("file:///etc/passwd"))
                 .hasMessageContaining("file: URLs are not allowed");
         assertThatThrownBy(() -> DirectReference.parse("https://e.org/r.zip; os_name == 'x$'"))

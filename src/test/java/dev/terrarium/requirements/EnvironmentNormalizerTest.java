@@ -34,7 +34,8 @@ class EnvironmentNormalizerTest {
     }
 
     private ResolvedEnvironment resolve(EnvironmentSpec spec, String configMapContent) {
-        NormalizationResult result = normalizer.normalize(spec, configMapContent, DEFAULTS);
+        NormalizationResult result =
+                normalizer.normalize(spec, Specs.configMap(spec, configMapContent), DEFAULTS);
         assertThat(result.violations()).isEmpty();
         assertThat(result.isResolved()).isTrue();
         return result.environment();
@@ -45,7 +46,8 @@ class EnvironmentNormalizerTest {
     }
 
     private List<String> refusals(EnvironmentSpec spec, String configMapContent) {
-        NormalizationResult result = normalizer.normalize(spec, configMapContent, DEFAULTS);
+        NormalizationResult result =
+                normalizer.normalize(spec, Specs.configMap(spec, configMapContent), DEFAULTS);
         assertThat(result.isResolved()).isFalse();
         assertThat(result.environment()).isNull();
         return result.violations().stream().map(Violation::message).toList();
@@ -268,8 +270,10 @@ class EnvironmentNormalizerTest {
                                         requirementsTxt(
                                                 "flask\n\n# base\n-r base.txt\nrequests==2.31.0 --hash=sha256:ab\n"))))
                 .containsExactly(
-                        "spec.files.requirementsTxt line 4 \"-r base.txt\": options and includes are not "
-                                + "supported; list the requirements themselves",
+                        "spec.files.requirementsTxt line 4 \"-r base.txt\": an included file is read from the ConfigMap that "
+                                + "holds this one, under its file name: give the files with spec.fromConfigMap "
+                                + "(kubectl create configmap NAME --from-file=DIR), or list the requirements "
+                                + "themselves",
                         "spec.files.requirementsTxt line 5 \"requests==2.31.0 --hash=sha256:ab\": --hash "
                                 + "\"sha256:ab\" is not a hash pip checks: expected sha256:, sha384: or sha512: and "
                                 + "the lower-case hex digest",
@@ -489,8 +493,65 @@ class EnvironmentNormalizerTest {
                         "spec.fromConfigMap: ConfigMap \"deps\" has no key \"requirements.txt\"");
         assertThat(refusals(spec(fromConfigMap("deps", "requirements.txt")), "-r other.txt\n"))
                 .containsExactly(
-                        "spec.fromConfigMap line 1 \"-r other.txt\": options and includes are not supported; "
-                                + "list the requirements themselves");
+                        "spec.fromConfigMap line 1 \"-r other.txt\": the ConfigMap has no key "
+                                + "\"other.txt\": an included file is read from the ConfigMap that holds this "
+                                + "one, under its file name (kubectl create configmap NAME --from-file=DIR names "
+                                + "each file so)");
+    }
+
+    @Test
+    void aRequirementsTxtInAConfigMapIncludesItsOtherKeysAndConstrainsWithItsCFiles() {
+        EnvironmentSpec spec = spec(fromConfigMap("deps", "requirements_test.txt"));
+        NormalizationResult result =
+                normalizer.normalize(
+                        spec,
+                        java.util.Map.of(
+                                "requirements_test.txt",
+                                "-c homeassistant/package_constraints.txt\n-r pre_commit.txt\npytest==8.3.4\n",
+                                "pre_commit.txt",
+                                "ruff==0.8.0\n",
+                                "package_constraints.txt",
+                                "Requests>=2.32\nidna==3.10 ; python_version >= \"3.9\"\n"),
+                        DEFAULTS);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.environment().getPip()).containsExactly("pytest==8.3.4", "ruff==0.8.0");
+        assertThat(result.environment().getPipConstraints())
+                .containsExactly("idna==3.10; python_version >= \"3.9\"", "requests>=2.32");
+        assertThat(resolve(spec(requirementsTxt("pytest==8.3.4\n"))).getPipConstraints())
+                .as("absent without -c, so the content hash of every other spec stays")
+                .isNull();
+
+        NormalizationResult conda =
+                normalizer.normalize(
+                        spec(fromConfigMap("deps", "r.txt"), manager(Manager.CONDA)),
+                        java.util.Map.of(
+                                "r.txt",
+                                "-c c.txt\nsix\n",
+                                "c.txt",
+                                "requests[socks]<3\nhttps://x.example.com/a.whl\n"),
+                        DEFAULTS);
+        assertThat(conda.violations())
+                .extracting(Violation::message)
+                .containsExactly(
+                        "spec.fromConfigMap key c.txt line 1 \"requests[socks]<3\": constraints (-c) are "
+                                + "read for venv environments; leave manager unset or set it to venv");
+        NormalizationResult venv =
+                normalizer.normalize(
+                        spec(fromConfigMap("deps", "r.txt")),
+                        java.util.Map.of(
+                                "r.txt",
+                                "-c c.txt\nsix\n",
+                                "c.txt",
+                                "requests[socks]<3\nhttps://x.example.com/a.whl\n"),
+                        DEFAULTS);
+        assertThat(venv.violations())
+                .extracting(Violation::message)
+                .containsExactly(
+                        "spec.fromConfigMap key c.txt line 1 \"requests[socks]<3\": a constraint has no "
+                                + "extras (pip refuses them): constrain requests itself",
+                        "spec.fromConfigMap key c.txt line 2 \"https://x.example.com/a.whl\": a constraint "
+                                + "names its package: write name @ url, or name and versions");
     }
 
     @Test
@@ -623,11 +684,12 @@ class EnvironmentNormalizerTest {
         assertThat(
                         refusals(
                                 spec(fromConfigMap("lock", "explicit.txt")),
-                                "@EXPLICIT\nhttps://x.example.com/linux-64/a-1-0.conda\n"))
+                                "@EXPLICIT\nhttps://x.example.com/linux-64/a-1-0.conda#sha256:12\n"))
                 .singleElement()
                 .asString()
                 .startsWith(
-                        "spec.fromConfigMap line 2 \"https://x.example.com/linux-64/a-1-0.conda\": has no hash");
+                        "spec.fromConfigMap line 2 \"https://x.example.com/linux-64/a-1-0.conda#sha256:12\": "
+                                + "the hash \"sha256:12\" is not");
         assertThat(refusals(spec(fromConfigMap("lock", "conda-linux-64.lock")), "six==1.0\n"))
                 .first()
                 .asString()
@@ -651,27 +713,98 @@ class EnvironmentNormalizerTest {
     }
 
     @Test
-    void refusesAnEnvironmentThatInstallsNothing() {
+    void refusesAnEnvironmentThatInstallsNothingAndWarnsOfAnEnvironmentYmlThatListsNothing() {
         String nothing =
                 "spec: the environment installs nothing: list conda packages, pip requirements or system "
                         + "packages";
         assertThat(refusals(spec())).containsExactly(nothing);
         assertThat(refusals(spec(python("3.12")))).containsExactly(nothing);
         assertThat(refusals(spec(requirementsTxt("# nothing yet\n")))).containsExactly(nothing);
-        assertThat(refusals(spec(environmentYml("dependencies: []"))))
-                .containsExactly(
-                        "spec.files.environmentYml: dependencies lists nothing to install: list python, "
-                                + "conda packages or a pip section");
+        NormalizationResult empty =
+                new EnvironmentNormalizer()
+                        .normalize(spec(environmentYml("dependencies: []")), null, DEFAULTS);
+        assertThat(empty.environment().getPackages())
+                .as("conda creates an empty environment; the image has python")
+                .containsExactly("python 3.12.*");
+        assertThat(empty.warnings())
+                .singleElement()
+                .isEqualTo(
+                        new SpecWarning(
+                                "NothingListed",
+                                "spec.files.environmentYml: dependencies lists nothing, so the image "
+                                        + "holds python 3.12 alone; list conda packages or a pip "
+                                        + "section under dependencies"));
         assertThat(resolve(spec(packages("python=3.11"))).getPackages())
                 .as("a conda environment of python alone, as conda create makes one")
                 .containsExactly("python 3.11.*");
         assertThat(resolve(spec(environmentYml("dependencies: [python <3.11]"))).getPython())
                 .isEqualTo("3.10");
-        assertThat(refusals(spec(environmentYml("name: x\nrequirements: [black]\n"))))
+        assertThat(
+                        new EnvironmentNormalizer()
+                                .normalize(
+                                        spec(environmentYml("name: x\nrequirements: [black]\n")),
+                                        null,
+                                        DEFAULTS)
+                                .warnings())
+                .extracting(SpecWarning::reason, SpecWarning::message)
                 .containsExactly(
-                        "spec.files.environmentYml: requirements is not read (only dependencies lists what "
-                                + "conda installs), so the environment installs nothing");
+                        org.assertj.core.groups.Tuple.tuple(
+                                "IgnoredKeys",
+                                "spec.files.environmentYml: key \"requirements\" not read (as conda reads "
+                                        + "past keys it does not know); only name, channels, dependencies, "
+                                        + "variables and prefix say what is built"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "NothingListed",
+                                "spec.files.environmentYml: requirements is not read (only dependencies "
+                                        + "lists what conda installs), so the image holds python 3.12 "
+                                        + "alone; list conda packages or a pip section under dependencies"));
         assertThat(resolve(spec(system("curl"))).getManager()).isEqualTo(Manager.VENV);
+    }
+
+    @Test
+    void aDevelopmentFileBuildsWithoutItsProjectAndWithItsEditableUrlsAsRegularPackages() {
+        NormalizationResult txt =
+                new EnvironmentNormalizer()
+                        .normalize(
+                                spec(requirementsTxt("-e .[socks]\npytest>=8\n")), null, DEFAULTS);
+        assertThat(txt.environment().getPip()).containsExactly("pytest>=8");
+        assertThat(txt.warnings())
+                .extracting(SpecWarning::reason)
+                .containsExactly("ProjectNotInstalled");
+
+        NormalizationResult yml =
+                new EnvironmentNormalizer()
+                        .normalize(
+                                spec(
+                                        environmentYml(
+                                                """
+                                                dependencies:
+                                                  - python=3.10
+                                                  - pip
+                                                  - pip:
+                                                    - -e git+https://github.com/openai/CLIP.git@main#egg=clip
+                                                    - -e .
+                                                """)),
+                                null,
+                                DEFAULTS);
+        assertThat(yml.environment().getPip())
+                .containsExactly("clip @ git+https://github.com/openai/CLIP.git@main#egg=clip");
+        assertThat(yml.warnings())
+                .extracting(SpecWarning::reason)
+                .containsExactly("NotEditable", "ProjectNotInstalled", "NotReproducible");
+
+        assertThat(refusals(spec(pip("-e git+https://github.com/openai/CLIP.git@main#egg=clip"))))
+                .as("spec.pip is written for Terrarium: name @ url")
+                .containsExactly(
+                        "spec.pip[0] \"-e git+https://github.com/openai/CLIP.git@main#egg=clip\": "
+                                + "editable installs are read only in files, and only of a URL (installed "
+                                + "as a regular package): a build cannot read the directories of the "
+                                + "machine that wrote the file; list the package as name @ url");
+        assertThat(refusals(spec(requirementsTxt("-e .\n"))))
+                .as("a file of the project alone installs nothing")
+                .containsExactly(
+                        "spec: the environment installs nothing: list conda packages, pip requirements "
+                                + "or system packages");
     }
 
     @Test

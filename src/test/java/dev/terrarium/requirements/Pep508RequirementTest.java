@@ -121,16 +121,32 @@ class Pep508RequirementTest {
         assertThat(error.deliberate()).isFalse();
     }
 
+    @Test
+    void plainHttpIsAcceptedToALoopbackHostOnly() {
+        assertThat(Pep508Requirement.parse("pkg @ git+http://127.0.0.1:8731/pkg.git@main").url())
+                .isEqualTo("git+http://127.0.0.1:8731/pkg.git@main");
+        assertThat(Pep508Requirement.parse("pkg @ http://localhost/pkg-1.0.tar.gz").url())
+                .isEqualTo("http://localhost/pkg-1.0.tar.gz");
+        assertThat(
+                        catchThrowableOfType(
+                                        () ->
+                                                Pep508Requirement.parse(
+                                                        "pkg @ git+http://127.0.0.1.example.com/pkg.git"),
+                                        SpecSyntaxException.class)
+                                .reason())
+                .startsWith("URLs must start with https:// or git+https://");
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(
             delimiter = '|',
             textBlock =
                     """
-            pip @ ftp://example.com/pip.whl              | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
-            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
-            pip @ ./pip.whl                              | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
-            pip @ http://example.com/pip.whl             | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
-            pip @ git+http://example.com/pip             | URLs must start with https:// or git+https:// (plain http can be tampered with on the way)
+            pip @ ftp://example.com/pip.whl              | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ ./pip.whl                              | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ http://example.com/pip.whl             | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ git+http://example.com/pip             | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
             pkg @ file:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pkg @ FILE:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pkg @ file:etc/passwd                        | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs

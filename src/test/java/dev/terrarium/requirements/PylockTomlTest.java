@@ -146,7 +146,7 @@ class PylockTomlTest {
                 """
                 [[packages]]
                 name = "mine"
-                directory = { path = "." }
+                directory = { path = "../mine" }
                 """;
         String both =
                 """
@@ -184,6 +184,50 @@ class PylockTomlTest {
                                 + " line 14 \"empty\": packages[2] names no artifact to install: PEP 751 packages have wheels, an sdist, an archive or a vcs source",
                         FIELD
                                 + " line 18 \"moving\": packages[3].vcs.commit-id must be the full commit hash (40 or 64 lower-case hex digits), which PEP 751 requires so that the lock cannot move");
+    }
+
+    @Test
+    void theProjectBesideTheLockIsLeftOutOfTheFileTheBuildInstallsWithAWarning() {
+        List<Violation> violations = new ArrayList<>();
+        String project =
+                """
+                [[packages]]
+                name = "archverse-coc"
+
+                [packages.directory]
+                path = "."
+                editable = true
+
+                [[packages.dependencies]]
+                name = "six"
+                """;
+        String text = lock(project + "\n" + wheelPackage("six")) + "\n[tool.pip]\nkept = true\n";
+
+        PylockToml lock = PylockToml.read(text, FIELD, violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(lock.packages())
+                .extracting(PylockToml.LockedPackage::name)
+                .containsExactly("six");
+        assertThat(lock.installable())
+                .doesNotContain("archverse-coc", "[packages.directory]", "editable")
+                .contains("name = \"six\"", "[tool.pip]", "kept = true");
+        assertThat(PylockToml.read(lock.installable(), FIELD, violations).packages())
+                .as("what is left is a lock of the rest")
+                .extracting(PylockToml.LockedPackage::name)
+                .containsExactly("six");
+        assertThat(violations).isEmpty();
+        assertThat(lock.warnings())
+                .singleElement()
+                .satisfies(
+                        w -> {
+                            assertThat(w.reason()).isEqualTo("ProjectNotInstalled");
+                            assertThat(w.message())
+                                    .startsWith(
+                                            FIELD
+                                                    + " line 4 \"archverse-coc\" is the project the lock "
+                                                    + "sits beside");
+                        });
     }
 
     private static String wheelPackage(String name) {

@@ -11,6 +11,7 @@ import dev.terrarium.status.Conditions;
 import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +41,18 @@ class RealFilesCorpusIT {
         for (JsonNode entry : RealFilesCorpusTest.manifestEntries()) {
             String name = name(entry.path("id").asText());
             byName.put(name, entry);
+            Map<String, String> files = RealFilesCorpusTest.configMap(entry);
+            if (files != null) {
+                ns.client()
+                        .resource(
+                                new ConfigMapBuilder()
+                                        .withNewMetadata()
+                                        .withName(RealFilesCorpusTest.configMapName(entry))
+                                        .endMetadata()
+                                        .withData(files)
+                                        .build())
+                        .create();
+            }
             ns.client()
                     .resource(
                             Objects.environment(
@@ -76,7 +89,10 @@ class RealFilesCorpusIT {
             String text = RealFilesCorpusTest.text(entry);
             NormalizationResult expected =
                     new EnvironmentNormalizer()
-                            .normalize(RealFilesCorpusTest.spec(entry, text), text, Specs.DEFAULTS);
+                            .normalize(
+                                    RealFilesCorpusTest.spec(entry, text),
+                                    RealFilesCorpusTest.configMap(entry),
+                                    Specs.DEFAULTS);
             EnvironmentPhase phase = environment.getStatus().getPhase();
             Condition readyCondition =
                     Conditions.find(environment.getStatus().getConditions(), Condition.READY);
@@ -112,7 +128,7 @@ class RealFilesCorpusIT {
         }
         System.out.printf(Locale.ROOT, "%d files applied: %d Ready%n", settled.size(), ready);
         assertThat(problems).as("files whose object does not show what Terrarium read").isEmpty();
-        assertThat(ready).as("Environments built from the corpus").isGreaterThanOrEqualTo(37);
+        assertThat(ready).as("Environments built from the corpus").isGreaterThanOrEqualTo(48);
     }
 
     /** A DNS label of the file's id, unique within the corpus. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -173,7 +174,8 @@ class RealFilesCorpusTest {
             String kind = entry.path("kind").asText();
             String text = text(entry);
             NormalizationResult result =
-                    new EnvironmentNormalizer().normalize(spec(entry, text), text, Specs.DEFAULTS);
+                    new EnvironmentNormalizer()
+                            .normalize(spec(entry, text), configMap(entry), Specs.DEFAULTS);
             List<String> messages = result.violations().stream().map(Violation::message).toList();
             String verdict = result.isResolved() ? "accept" : "refuse";
             accepted += result.isResolved() ? 1 : 0;
@@ -232,7 +234,7 @@ class RealFilesCorpusTest {
                 accepted);
 
         assertThat(problems).as("files accepted wrongly or refused without quoting them").isEmpty();
-        assertThat(accepted).as("files Terrarium accepts").isGreaterThanOrEqualTo(37);
+        assertThat(accepted).as("files Terrarium accepts").isGreaterThanOrEqualTo(48);
         assertThat(acceptedIds)
                 .as(
                         "files whose unnamed direct references pip and uv learn the name of by building")
@@ -317,6 +319,9 @@ class RealFilesCorpusTest {
 
     static EnvironmentSpec spec(JsonNode entry, String text) {
         String path = entry.path("path").asText();
+        if (configMap(entry) != null) {
+            return Specs.spec(Specs.fromConfigMap(configMapName(entry), fileName(entry)));
+        }
         return switch (entry.path("kind").asText()) {
             case "environment.yml" -> Specs.spec(Specs.environmentYml(text));
             case "requirements.txt" -> Specs.spec(Specs.requirementsTxt(text));
@@ -327,6 +332,40 @@ class RealFilesCorpusTest {
                     Specs.spec(
                             Specs.fromConfigMap("lock", path.substring(path.lastIndexOf('/') + 1)));
         };
+    }
+
+    /**
+     * The data of the ConfigMap that holds a requirements.txt that includes others, as {@code
+     * kubectl create configmap --from-file} makes it: each file under its file name; null for the
+     * other files, which are given inline.
+     */
+    static Map<String, String> configMap(JsonNode entry) {
+        if (!entry.path("kind").asText().equals("requirements.txt")
+                || entry.path("includes").isEmpty()) {
+            return null;
+        }
+        Map<String, String> data = new TreeMap<>();
+        data.put(fileName(entry), text(entry));
+        for (JsonNode include : entry.path("includes")) {
+            JsonNode included =
+                    manifestEntries().stream()
+                            .filter(e -> e.path("id").asText().equals(include.asText()))
+                            .findFirst()
+                            .orElseThrow();
+            data.put(fileName(included), text(included));
+        }
+        return data;
+    }
+
+    /** A DNS name for the ConfigMap of {@link #configMap}. */
+    static String configMapName(JsonNode entry) {
+        return "files-"
+                + entry.path("id").asText().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    }
+
+    private static String fileName(JsonNode entry) {
+        String path = entry.path("path").asText();
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     static String text(JsonNode entry) {

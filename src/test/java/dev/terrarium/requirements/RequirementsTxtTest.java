@@ -65,7 +65,7 @@ class RequirementsTxtTest {
                         """
                 requests
                 --trusted-host mirror.example.com
-                -e git+https://github.com/pypa/pip.git#egg=pip
+                -e ./vendored/pip
                 -r base.txt
                 --constraint constraints.txt
                 --pre
@@ -82,14 +82,19 @@ class RequirementsTxtTest {
                                 + "supported: packages come from the default index, the ones --index-url, "
                                 + "--extra-index-url and --find-links name, over https",
                         FIELD
-                                + " line 3 \"-e git+https://github.com/pypa/pip.git#egg=pip\": options are not supported, "
-                                + "editable installs included; list the package as name @ url",
+                                + " line 3 \"-e ./vendored/pip\": editable installs are read only in files, and "
+                                + "only of a URL (installed as a regular package): a build cannot read the "
+                                + "directories of the machine that wrote the file; list the package as name @ url",
                         FIELD
-                                + " line 4 \"-r base.txt\": options and includes are not supported; list the requirements "
+                                + " line 4 \"-r base.txt\": an included file is read from the ConfigMap that "
+                                + "holds this one, under its file name: give the files with spec.fromConfigMap "
+                                + "(kubectl create configmap NAME --from-file=DIR), or list the requirements "
                                 + "themselves",
                         FIELD
-                                + " line 5 \"--constraint constraints.txt\": options and includes are not supported; list the "
-                                + "requirements themselves",
+                                + " line 5 \"--constraint constraints.txt\": an included file is read from the ConfigMap that "
+                                + "holds this one, under its file name: give the files with spec.fromConfigMap "
+                                + "(kubectl create configmap NAME --from-file=DIR), or list the requirements "
+                                + "themselves",
                         FIELD
                                 + " line 6 \"--pre\": options are not supported; list the requirements themselves");
         assertThat(violations).extracting(Violation::field).containsOnly(FIELD);
@@ -144,5 +149,84 @@ class RequirementsTxtTest {
         assertThat(RequirementsTxt.requirements("", FIELD, violations)).isEmpty();
         assertThat(RequirementsTxt.requirements("\n# nothing\n\n", FIELD, violations)).isEmpty();
         assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void includesAreReadFromTheConfigMapUnderTheirFileNames() {
+        List<Violation> violations = new ArrayList<>();
+        String field = "spec.fromConfigMap";
+        RequirementsTxt.RequirementsFile file =
+                RequirementsTxt.read(
+                        """
+                        --extra-index-url https://download.pytorch.org/whl/cu118
+                        -r torch_common.txt
+                        -c homeassistant/package_constraints.txt
+                        torch==2.3.1+cu118
+                        """,
+                        field,
+                        java.util.Map.of(
+                                "torch_common.txt", "numpy\n--requirement=base.txt\n",
+                                "base.txt", "six  # shared\n",
+                                "package_constraints.txt", "numpy<2\n-r more-constraints.txt\n",
+                                "more-constraints.txt", "six==1.16.0\n"),
+                        violations);
+
+        assertThat(violations).isEmpty();
+        assertThat(file.requirements())
+                .extracting(SourcedText::where, SourcedText::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                field + " key torch_common.txt line 1", "numpy"),
+                        org.assertj.core.groups.Tuple.tuple(field + " key base.txt line 1", "six"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                field + " line 4", "torch==2.3.1+cu118"));
+        assertThat(file.constraints())
+                .as("a -r inside a -c file is constraints too")
+                .extracting(SourcedText::text)
+                .containsExactly("numpy<2", "six==1.16.0");
+        assertThat(file.indexOptions()).hasSize(1);
+    }
+
+    @Test
+    void refusesAnIncludeItCannotReadNamingTheLine() {
+        String field = "spec.fromConfigMap";
+        java.util.Map<String, String> data =
+                java.util.Map.of("a.txt", "-r b.txt\n", "b.txt", "-r a.txt\n");
+        List<Violation> violations = new ArrayList<>();
+        RequirementsTxt.read(
+                "-r a.txt\n-r missing.txt\n-r https://example.com/r.txt\n",
+                field,
+                data,
+                violations);
+        RequirementsTxt.read("-r base.txt\n", FIELD, violations);
+        RequirementsTxt.read(
+                "-c c.txt\n",
+                field,
+                java.util.Map.of("c.txt", "six==1 --hash=sha256:" + "0".repeat(64) + "\n"),
+                violations);
+
+        assertThat(violations)
+                .extracting(Violation::message)
+                .containsExactly(
+                        field
+                                + " key b.txt line 1 \"-r a.txt\": includes a.txt, which is already being read "
+                                + "(a.txt includes b.txt): a file cannot include itself",
+                        field
+                                + " line 2 \"-r missing.txt\": the ConfigMap has no key \"missing.txt\": an "
+                                + "included file is read from the ConfigMap that holds this one, under its "
+                                + "file name (kubectl create configmap NAME --from-file=DIR names each file so)",
+                        field
+                                + " line 3 \"-r https://example.com/r.txt\": expected the path of a file, read "
+                                + "from the ConfigMap under its file name; URLs are not fetched",
+                        FIELD
+                                + " line 1 \"-r base.txt\": an included file is read from the ConfigMap that "
+                                + "holds this one, under its file name: give the files with spec.fromConfigMap "
+                                + "(kubectl create configmap NAME --from-file=DIR), or list the requirements "
+                                + "themselves",
+                        field
+                                + " key c.txt line 1 \"six==1 --hash=sha256:"
+                                + "0".repeat(64)
+                                + "\": --hash is read on requirements, not on constraints: put the hashes on "
+                                + "the requirement");
     }
 }

@@ -378,7 +378,8 @@ class SpecHasherTest {
     }
 
     private ResolvedEnvironment resolve(EnvironmentSpec spec, String configMapContent) {
-        NormalizationResult result = normalizer.normalize(spec, configMapContent, DEFAULTS);
+        NormalizationResult result =
+                normalizer.normalize(spec, Specs.configMap(spec, configMapContent), DEFAULTS);
         assertThat(result.violations()).isEmpty();
         return result.environment();
     }

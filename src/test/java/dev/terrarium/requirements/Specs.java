@@ -8,6 +8,7 @@ import dev.terrarium.api.Manager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Builders of Environment specs for tests. */
@@ -113,5 +114,15 @@ final class Specs {
             source.setKey(key);
             s.setFromConfigMap(source);
         };
+    }
+
+    /**
+     * The data of the ConfigMap the spec names, holding {@code content} under its key; null when
+     * the spec names none or there is no content.
+     */
+    static Map<String, String> configMap(EnvironmentSpec spec, String content) {
+        return content == null || spec.getFromConfigMap() == null
+                ? null
+                : Map.of(spec.getFromConfigMap().getKey(), content);
     }
 }

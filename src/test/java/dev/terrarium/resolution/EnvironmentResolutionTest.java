@@ -564,7 +564,10 @@ class EnvironmentResolutionTest {
 
         EnvironmentResolution missing = resolve(fromConfigMap);
         EnvironmentResolution present =
-                EnvironmentResolution.resolve(fromConfigMap, "requests==2.32.3\n", CONFIG);
+                EnvironmentResolution.resolve(
+                        fromConfigMap,
+                        java.util.Map.of("requirements.txt", "requests==2.32.3\n"),
+                        CONFIG);
 
         assertThat(missing.valid()).isFalse();
         assertThat(missing.violations()).isEmpty();
