@@ -44,8 +44,8 @@ host_bundle=/etc/ssl/certs/ca-certificates.crt
 jre_packages=openjdk-17-jre-headless,ca-certificates
 # netavark only because containers-common depends on a network stack (debootstrap cannot pick for a virtual
 # package); chroot isolation runs build steps in the host's network namespace. git because uv clones the git
-# references of a conda environment's pip packages with it.
-builder_packages=buildah,skopeo,uidmap,netavark,ca-certificates,python3,python3-venv,git
+# references of a conda environment's pip packages with it, and openssh-client for git+ssh:// ones.
+builder_packages=buildah,skopeo,uidmap,netavark,ca-certificates,python3,python3-venv,git,openssh-client
 builder_pins="py-rattler==0.28.0 uv==0.13.8"
 builder_overlay="$REPO_DIR/images/builder/rootfs"
 source_url="${IMAGES_SOURCE_URL:-$(git -C "$REPO_DIR" remote get-url origin 2>/dev/null \

@@ -26,10 +26,13 @@ declare -A PACKAGES=(
   [lua5.4]=lua5.4
   # The in-cluster registry's front (push needs a password, pulls do not), run for real in the unit tests.
   [nginx]=nginx-light
+  # The tests serve a git repository over SSH on 127.0.0.1 with their own sshd (git+ssh requirements with a deploy key).
+  [sshd]=openssh-server
 )
 missing=()
 for cmd in "${!PACKAGES[@]}"; do
-  command -v "$cmd" >/dev/null || missing+=("${PACKAGES[$cmd]}")
+  # sshd and setcap live in /usr/sbin, which is not on every user's PATH.
+  command -v "$cmd" >/dev/null || [ -x "/usr/sbin/$cmd" ] || missing+=("${PACKAGES[$cmd]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
@@ -39,7 +42,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian packages start a system-wide registry on :5000 and nginx on :80; the tests run their own on 127.0.0.1.
-for service in docker-registry nginx; do
+services=(docker-registry nginx)
+# Likewise sshd on :22, but only one this run installed: a machine's own sshd may be how its user reaches it.
+if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
+  services+=(ssh)
+fi
+for service in "${services[@]}"; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl stop "$service" || true
   fi

@@ -117,6 +117,19 @@ public class EnvironmentSpec {
                     + "or an environment.yml.")
     private PipIndexes pipIndexes;
 
+    @Size(max = 253)
+    @Pattern(Patterns.OBJECT_NAME)
+    @JsonPropertyDescription(
+            "Name of a Secret in the Environment's namespace with the SSH key that clones the "
+                    + "git+ssh:// references of the pip requirements (of the fields or of a file): "
+                    + "key ssh-privatekey (an unencrypted private key, as a Secret of type "
+                    + "kubernetes.io/ssh-auth holds it) and key known_hosts (the server's host "
+                    + "keys; a build never trusts a host key it is not given). Required when a "
+                    + "requirement is a git+ssh:// URL, ignored otherwise. The build reads them as "
+                    + "build secrets of its install step only; they never reach the image, the "
+                    + "build log or the build context.")
+    private String gitSshSecretName;
+
     @JsonPropertyDescription("The environment as a verbatim file, instead of the fields.")
     private EnvironmentFiles files;
 
@@ -208,6 +221,14 @@ public class EnvironmentSpec {
 
     public void setPipIndexes(PipIndexes pipIndexes) {
         this.pipIndexes = pipIndexes;
+    }
+
+    public String getGitSshSecretName() {
+        return gitSshSecretName;
+    }
+
+    public void setGitSshSecretName(String gitSshSecretName) {
+        this.gitSshSecretName = gitSshSecretName;
     }
 
     public EnvironmentFiles getFiles() {

@@ -47,6 +47,14 @@ public class ImageBuildSpec {
                     + "reads, as a build secret.")
     private List<PipIndex> indexSecrets;
 
+    @Size(max = 253)
+    @Pattern(Patterns.OBJECT_NAME)
+    @JsonPropertyDescription(
+            "The Secret of the ImageBuild's namespace with the SSH key and known hosts that clone "
+                    + "the git+ssh:// references (the Environment's spec.gitSshSecretName); only the "
+                    + "build's install step reads them, as build secrets.")
+    private String gitSshSecretName;
+
     @Size(max = 128)
     @JsonPropertyDescription(
             "Value of the Environment's terrarium.dev/rebuild annotation when this build was made; "
@@ -91,6 +99,14 @@ public class ImageBuildSpec {
 
     public void setIndexSecrets(List<PipIndex> indexSecrets) {
         this.indexSecrets = indexSecrets;
+    }
+
+    public String getGitSshSecretName() {
+        return gitSshSecretName;
+    }
+
+    public void setGitSshSecretName(String gitSshSecretName) {
+        this.gitSshSecretName = gitSshSecretName;
     }
 
     public String getPushSecret() {

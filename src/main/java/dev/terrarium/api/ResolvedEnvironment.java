@@ -30,7 +30,8 @@ import java.util.Map;
     "system",
     "env",
     "rebuildOfMovingReferences",
-    "channelCredentialsNamespace"
+    "channelCredentialsNamespace",
+    "gitSshKeyNamespace"
 })
 public class ResolvedEnvironment {
 
@@ -110,6 +111,12 @@ public class ResolvedEnvironment {
                     + "absent when none has credentials. Part of the content hash, so that a "
                     + "package from a private channel is never reused by another namespace.")
     private String channelCredentialsNamespace;
+
+    @JsonPropertyDescription(
+            "The namespace whose Secret (spec.gitSshSecretName) gives the SSH key of the git+ssh:// "
+                    + "references; absent when there are none. Part of the content hash, so that "
+                    + "code cloned with one namespace's key is never reused by another namespace.")
+    private String gitSshKeyNamespace;
 
     public Manager getManager() {
         return manager;
@@ -237,5 +244,13 @@ public class ResolvedEnvironment {
 
     public void setChannelCredentialsNamespace(String channelCredentialsNamespace) {
         this.channelCredentialsNamespace = channelCredentialsNamespace;
+    }
+
+    public String getGitSshKeyNamespace() {
+        return gitSshKeyNamespace;
+    }
+
+    public void setGitSshKeyNamespace(String gitSshKeyNamespace) {
+        this.gitSshKeyNamespace = gitSshKeyNamespace;
     }
 }

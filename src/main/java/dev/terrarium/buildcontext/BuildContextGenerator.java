@@ -63,6 +63,8 @@ public final class BuildContextGenerator {
     /** The Debian package a venv build adds to clone the git references it installs. */
     private static final String GIT = "git";
 
+    private static final String OPENSSH_CLIENT = "openssh-client";
+
     /** Where the image keeps the resolved lock. */
     public static final String LOCK_FILE = "/opt/terrarium/lock";
 
@@ -115,6 +117,11 @@ public final class BuildContextGenerator {
 
     /** Where a RUN step that mounts the netrc build secret finds it. */
     static final String NETRC_PATH = "/run/secrets/" + NETRC_SECRET_ID;
+
+    /** The ids of the build secrets of the git SSH key and of the known hosts it trusts. */
+    public static final String GIT_SSH_KEY_SECRET_ID = "git-ssh-key";
+
+    public static final String GIT_KNOWN_HOSTS_SECRET_ID = "git-known-hosts";
 
     /**
      * The id of the build secret that holds the operator's CA bundle (terrarium.builds.ca-bundle),
@@ -237,6 +244,7 @@ public final class BuildContextGenerator {
         ResolvedPipIndexes indexes = environment.getPipIndexes();
         List<String> indexLines = withMirror(indexes);
         boolean netrc = indexes != null && indexes.getCredentialsNamespace() != null;
+        boolean gitSsh = environment.getGitSshKeyNamespace() != null;
         for (BakedEnvVar variable : env) {
             if (variable == null) {
                 throw new IllegalArgumentException("env: a variable must not be null");
@@ -261,14 +269,22 @@ public final class BuildContextGenerator {
             buildArgs.put(ENV_ARG_PREFIX + i, valueOf(env.get(i)));
         }
 
-        // uv and pip clone a git reference with the git program, which slim images lack; conda
-        // builds clone in the builder image, which has it.
-        if (manager == Manager.VENV
-                && !system.contains(GIT)
-                && (pip.stream().anyMatch(InputRules::isGitReference)
-                        || (pylock != null && InputRules.PYLOCK_VCS.matcher(pylock).find()))) {
-            system = new ArrayList<>(system);
-            system.add(GIT);
+        // uv and pip clone a git reference with the git program, and over SSH with the ssh
+        // client, which slim images lack; conda builds clone in the builder image, which has both.
+        if (manager == Manager.VENV) {
+            List<String> tools = new ArrayList<>();
+            if (pip.stream().anyMatch(InputRules::isGitReference)
+                    || (pylock != null && InputRules.PYLOCK_VCS.matcher(pylock).find())) {
+                tools.add(GIT);
+            }
+            if (gitSsh) {
+                tools.add(OPENSSH_CLIENT);
+            }
+            tools.removeAll(system);
+            if (!tools.isEmpty()) {
+                system = new ArrayList<>(system);
+                system.addAll(tools);
+            }
         }
         Map<String, String> files = new LinkedHashMap<>();
         files.put(
@@ -280,8 +296,10 @@ public final class BuildContextGenerator {
                         !pip.isEmpty(),
                         constraints != null,
                         hashes != null,
-                        (netrc && !pip.isEmpty())
-                                || environment.getChannelCredentialsNamespace() != null,
+                        new InstallSecrets(
+                                (netrc && !pip.isEmpty())
+                                        || environment.getChannelCredentialsNamespace() != null,
+                                gitSsh),
                         pylock != null,
                         mirrorApplies(indexes),
                         !pip.isEmpty() && !indexLines.isEmpty(),
@@ -317,7 +335,7 @@ public final class BuildContextGenerator {
             boolean hasPip,
             boolean constrained,
             boolean requireHashes,
-            boolean netrc,
+            InstallSecrets secrets,
             boolean hasPylock,
             boolean mirror,
             boolean indexedRequirements,
@@ -381,7 +399,7 @@ public final class BuildContextGenerator {
                                     "rm -rf /var/lib/apt/lists/*")));
         }
         if (manager == Manager.CONDA) {
-            condaInstall(out, specHash, netrc);
+            condaInstall(out, specHash, secrets);
         } else {
             venvInstall(
                     out,
@@ -389,7 +407,7 @@ public final class BuildContextGenerator {
                     hasPip,
                     constrained,
                     requireHashes,
-                    netrc,
+                    secrets,
                     hasPylock,
                     mirror,
                     indexedRequirements);
@@ -411,27 +429,19 @@ public final class BuildContextGenerator {
      * The conda stage and the copy of its result. The package caches are cache mounts, and the
      * conda stage never reaches the image, so nothing needs cleaning.
      */
-    private void condaInstall(List<String> out, String specHash, boolean netrc) {
+    private void condaInstall(List<String> out, String specHash, InstallSecrets secrets) {
         String request = COPY_DIR + "/" + BuildContext.CONDA_REQUEST;
         out.add("FROM ${" + CONDA_IMAGE_ARG + "} AS conda");
         out.add("USER root");
         out.add("COPY " + BuildContext.CONDA_REQUEST + " " + request);
         out.add("COPY --from=base " + BASE_GLIBC + " " + COPY_DIR + "/base-glibc");
-        List<String> mounts = new ArrayList<>();
-        if (netrc) {
-            mounts.add(NETRC_MOUNT);
-        }
+        List<String> mounts = new ArrayList<>(secrets.mounts());
         mounts.add(cacheMount(RATTLER_CACHE));
         mounts.add(cacheMount(UV_CACHE));
         out.add(
                 run(
                         trusting(mounts),
-                        List.of(
-                                (netrc ? NETRC_VARIABLE : "")
-                                        + trust()
-                                        + CONDA_TOOLS
-                                        + " "
-                                        + request)));
+                        List.of(secrets.variables() + trust() + CONDA_TOOLS + " " + request)));
         out.add("FROM base");
         labels(out, Manager.CONDA, specHash);
         out.add("COPY --from=conda " + CONDA_PREFIX + " " + CONDA_PREFIX);
@@ -478,7 +488,7 @@ public final class BuildContextGenerator {
             boolean hasPip,
             boolean constrained,
             boolean requireHashes,
-            boolean netrc,
+            InstallSecrets secrets,
             boolean hasPylock,
             boolean mirror,
             boolean indexedRequirements) {
@@ -529,11 +539,11 @@ public final class BuildContextGenerator {
                                 + "/"
                                 + BuildContext.CONSTRAINTS_TXT);
             }
-            String credentials = netrc ? NETRC_VARIABLE : "";
+            String credentials = secrets.variables();
             if (uv) {
                 out.add(
                         run(
-                                trusting(withNetrc(netrc, cacheMount(UV_CACHE))),
+                                trusting(secrets.with(cacheMount(UV_CACHE))),
                                 List.of(
                                         credentials
                                                 + trust()
@@ -546,7 +556,7 @@ public final class BuildContextGenerator {
             } else {
                 out.add(
                         run(
-                                trusting(withNetrc(netrc, cacheMount(PIP_CACHE))),
+                                trusting(secrets.with(cacheMount(PIP_CACHE))),
                                 List.of(
                                         credentials
                                                 + trust()
@@ -596,7 +606,7 @@ public final class BuildContextGenerator {
                         + LOCK_FILE
                         + " ] && "
                         + pins
-                        + (netrc ? NETRC_VARIABLE : "")
+                        + secrets.variables()
                         + trust()
                         + uvEnvironment()
                         + TOOLS_VENV
@@ -622,7 +632,7 @@ public final class BuildContextGenerator {
         out.add(
                 lockStep(
                         specHash,
-                        trusting(withNetrc(netrc, cacheMount(UV_CACHE))),
+                        trusting(secrets.with(cacheMount(UV_CACHE))),
                         TOOLS_VENV
                                 + "/bin/uv pip freeze --python "
                                 + VENV
@@ -632,12 +642,36 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * The mounts of an install step: the netrc build secret first when the indexes have
-     * credentials. Only the install steps mount it: a build secret is never part of a layer, and no
-     * other step needs it.
+     * The build secrets of an install step: the netrc when the indexes or channels have
+     * credentials, the git SSH key and known hosts when a requirement clones over SSH. Only the
+     * install steps mount them: a build secret is never part of a layer, and no other step needs
+     * it.
      */
-    private static List<String> withNetrc(boolean netrc, String cacheMount) {
-        return netrc ? List.of(NETRC_MOUNT, cacheMount) : List.of(cacheMount);
+    private record InstallSecrets(boolean netrc, boolean gitSsh) {
+
+        List<String> mounts() {
+            List<String> mounts = new ArrayList<>();
+            if (netrc) {
+                mounts.add(NETRC_MOUNT);
+            }
+            if (gitSsh) {
+                mounts.add(GIT_SSH_KEY_MOUNT);
+                mounts.add(GIT_KNOWN_HOSTS_MOUNT);
+            }
+            return mounts;
+        }
+
+        /** The secrets first, then the step's cache. */
+        List<String> with(String cacheMount) {
+            List<String> mounts = mounts();
+            mounts.add(cacheMount);
+            return mounts;
+        }
+
+        /** The variables that point the step's tools at the secrets, for that command only. */
+        String variables() {
+            return (netrc ? NETRC_VARIABLE : "") + (gitSsh ? GIT_SSH_VARIABLE : "");
+        }
     }
 
     /**
@@ -865,6 +899,30 @@ public final class BuildContextGenerator {
 
     private static final String NETRC_MOUNT =
             "--mount=type=secret,id=" + NETRC_SECRET_ID + ",target=" + NETRC_PATH;
+
+    private static final String GIT_SSH_KEY_PATH = "/run/secrets/" + GIT_SSH_KEY_SECRET_ID;
+    private static final String GIT_KNOWN_HOSTS_PATH = "/run/secrets/" + GIT_KNOWN_HOSTS_SECRET_ID;
+
+    private static final String GIT_SSH_KEY_MOUNT =
+            "--mount=type=secret,id=" + GIT_SSH_KEY_SECRET_ID + ",target=" + GIT_SSH_KEY_PATH;
+
+    private static final String GIT_KNOWN_HOSTS_MOUNT =
+            "--mount=type=secret,id="
+                    + GIT_KNOWN_HOSTS_SECRET_ID
+                    + ",target="
+                    + GIT_KNOWN_HOSTS_PATH;
+
+    /**
+     * How git runs ssh for uv and pip: with the key and the known hosts of the build secrets only
+     * (no agent, no other identity), refusing a host whose key is not among them, and never asking
+     * anything, since no one can answer in a build.
+     */
+    private static final String GIT_SSH_VARIABLE =
+            "GIT_SSH_COMMAND='ssh -i "
+                    + GIT_SSH_KEY_PATH
+                    + " -o IdentitiesOnly=yes -o UserKnownHostsFile="
+                    + GIT_KNOWN_HOSTS_PATH
+                    + " -o StrictHostKeyChecking=yes -o BatchMode=yes' ";
 
     /**
      * Where uv and pip find the netrc: both read {@code NETRC}, which is set for the one command

@@ -5,6 +5,9 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.buildcontext.BuildContextGenerator;
 import dev.terrarium.buildcontext.BuildContextOptions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The build context and builder pod of an ImageBuild, from its immutable spec and where builds run
@@ -45,6 +48,54 @@ public final class BuildJobs {
         } catch (IllegalArgumentException e) {
             return new Refused(e.getMessage());
         }
+    }
+
+    /**
+     * Why a build that is told to trust a CA bundle cannot start yet: the ConfigMap the operator
+     * setting names is not in the build's namespace, or lacks the key. Its pod would wait for the
+     * volume without a word until the build timed out, so the build waits in the queue instead,
+     * saying what it waits for. Empty when the build names no bundle or the bundle is there.
+     *
+     * @param found the ConfigMap of that name in {@link BuildPlacement#namespace}, or null
+     */
+    public static Optional<String> caBundleMissing(
+            ImageBuild build, BuildPlacement placement, ConfigMap found) {
+        BuildSettings settings = build.getSpec().getBuild();
+        if (settings == null || settings.getCaBundle() == null) {
+            return Optional.empty();
+        }
+        String key =
+                settings.getCaBundleKey() == null
+                        ? BuildNetwork.DEFAULT_CA_BUNDLE_KEY
+                        : settings.getCaBundleKey();
+        String where =
+                "the ConfigMap "
+                        + settings.getCaBundle()
+                        + " in namespace "
+                        + placement.namespace(build)
+                        + ", which the operator setting terrarium.builds.ca-bundle names";
+        if (found == null) {
+            return Optional.of(
+                    "Waiting for "
+                            + where
+                            + ": builds trust its certificates and do not start without them.");
+        }
+        String pem = found.getData() == null ? null : found.getData().get(key);
+        if (pem == null || pem.isBlank()) {
+            return Optional.of(
+                    "Waiting for the key "
+                            + key
+                            + " of "
+                            + where
+                            + " (terrarium.builds.ca-bundle-key): it has "
+                            + (found.getData() == null || found.getData().isEmpty()
+                                    ? "no keys"
+                                    : "only "
+                                            + String.join(
+                                                    ", ", new TreeSet<>(found.getData().keySet())))
+                            + ".");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -105,7 +156,7 @@ public final class BuildJobs {
                                 placement.contextName(build),
                                 context)
                         .withPushSecret(placement.podPushSecret(build))
-                        .withNetrcSecret(placement.netrcSecret(build).orElse(null))
+                        .withCredentialsSecret(placement.credentialsSecret(build).orElse(null))
                         .withInsecureRegistry(Boolean.TRUE.equals(settings.getInsecureRegistry()))
                         .withResources(settings.getResources())
                         .withNetwork(network(settings));

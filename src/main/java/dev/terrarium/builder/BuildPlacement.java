@@ -66,18 +66,27 @@ public record BuildPlacement(
     }
 
     /**
-     * The name of the build's netrc Secret (the credentials of its package indexes), when its spec
-     * names index Secrets: in the build namespace, or beside the ImageBuild.
+     * The name of the build's credentials Secret (of its package indexes and channels, and its git
+     * SSH key), when its spec names Secrets of credentials: in the build namespace, or beside the
+     * ImageBuild.
      */
-    public Optional<String> netrcSecret(ImageBuild build) {
-        if (build.getSpec().getIndexSecrets() == null
-                || build.getSpec().getIndexSecrets().isEmpty()) {
+    public Optional<String> credentialsSecret(ImageBuild build) {
+        if (!hasCredentials(build)) {
             return Optional.empty();
         }
         String namespace = build.getMetadata().getNamespace();
         String name = build.getMetadata().getName();
         return Optional.of(
-                separate() ? Names.netrcSecret(namespace, name) : Names.netrcSecret(name));
+                separate()
+                        ? Names.credentialsSecret(namespace, name)
+                        : Names.credentialsSecret(name));
+    }
+
+    /** Whether the build's spec names Secrets of credentials for its install step. */
+    public static boolean hasCredentials(ImageBuild build) {
+        return (build.getSpec().getIndexSecrets() != null
+                        && !build.getSpec().getIndexSecrets().isEmpty())
+                || build.getSpec().getGitSshSecretName() != null;
     }
 
     /**

@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  *     certificate
  * @param buildArgs build-argument name to value ({@link BuildContext#buildArgs()})
  * @param resources resources of each step of the build pod, or null
- * @param netrcSecret a Secret whose {@code netrc} key holds the package indexes' credentials, or
- *     null for none; only the build step mounts it, and buildah hands it to the install step as a
- *     build secret, never as a layer or an argument
+ * @param credentialsSecret a Secret whose keys hold the netrc of the package indexes and channels
+ *     and the git SSH key and known hosts, or null for none; only the build step mounts it, and
+ *     buildah hands them to the install step as build secrets, never as a layer or an argument
  * @param network the operator's CA bundle and proxies for the pod ({@link BuildNetwork#NONE} for
  *     none); the mirror reaches the build through its context
  */
@@ -40,7 +40,7 @@ public record BuildRequest(
         boolean insecureRegistry,
         Map<String, String> buildArgs,
         ResourceRequirements resources,
-        String netrcSecret,
+        String credentialsSecret,
         BuildNetwork network) {
 
     /** repository (as ImageBuildSpec allows it) : tag. */
@@ -69,8 +69,8 @@ public record BuildRequest(
         if (pushSecret != null) {
             dnsSubdomain("pushSecret", pushSecret);
         }
-        if (netrcSecret != null) {
-            dnsSubdomain("netrcSecret", netrcSecret);
+        if (credentialsSecret != null) {
+            dnsSubdomain("credentialsSecret", credentialsSecret);
         }
         network = network == null ? BuildNetwork.NONE : network;
         contextFiles = List.copyOf(contextFiles);
@@ -152,7 +152,7 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 resources,
-                netrcSecret,
+                credentialsSecret,
                 network);
     }
 
@@ -166,7 +166,7 @@ public record BuildRequest(
                 insecure,
                 buildArgs,
                 resources,
-                netrcSecret,
+                credentialsSecret,
                 network);
     }
 
@@ -180,11 +180,11 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 newResources,
-                netrcSecret,
+                credentialsSecret,
                 network);
     }
 
-    public BuildRequest withNetrcSecret(String secret) {
+    public BuildRequest withCredentialsSecret(String secret) {
         return new BuildRequest(
                 builderImage,
                 target,
@@ -208,7 +208,7 @@ public record BuildRequest(
                 insecureRegistry,
                 buildArgs,
                 resources,
-                netrcSecret,
+                credentialsSecret,
                 newNetwork);
     }
 

@@ -3,6 +3,7 @@ package dev.terrarium.builder;
 import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.buildcontext.BuildContextGenerator;
+import dev.terrarium.credentials.GitSshKey;
 import dev.terrarium.credentials.IndexCredentials;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -76,8 +77,11 @@ public final class BuildahPodSpec implements BuilderPodSpec {
 
     static final String CA_BUNDLE_FILE = CA_BUNDLE_DIR + "/" + BuilderVolumes.CA_BUNDLE_FILE;
 
-    /** Where the build step finds the netrc Secret, which it hands to buildah as a build secret. */
-    static final String NETRC_DIR = "/workspace/pip-netrc";
+    /**
+     * Where the build step finds the credentials Secret, whose files it hands to buildah as build
+     * secrets.
+     */
+    static final String CREDENTIALS_DIR = "/workspace/credentials";
 
     /**
      * The built image as the build step leaves it: an OCI layout, whose blobs the push step sends
@@ -102,8 +106,8 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         if (request.pushSecret() != null) {
             volumes.add(BuilderVolumes.pushSecretVolume(request.pushSecret()));
         }
-        if (request.netrcSecret() != null) {
-            volumes.add(BuilderVolumes.netrcVolume(request.netrcSecret()));
+        if (request.credentialsSecret() != null) {
+            volumes.add(BuilderVolumes.credentialsVolume(request.credentialsSecret()));
         }
         if (request.network().caBundle() != null) {
             volumes.add(BuilderVolumes.caBundleVolume(request.network()));
@@ -111,22 +115,34 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         return new BuilderPod(buildStep(request), pushStep(request), volumes);
     }
 
+    /**
+     * How buildah builds: vfs and chroot isolation (see above), and no {@code --layers}: the layer
+     * store is the pod's emptyDir, so no later build could reuse a layer, and with vfs each layer
+     * would cost a full copy of the root filesystem. The image is its base image's layers and one
+     * layer of the build's.
+     */
+    public static final List<String> BUILD_FLAGS =
+            List.of("--storage-driver=vfs", "--isolation=chroot");
+
+    /**
+     * A file of the credentials Secret as a build secret, which only the RUN steps that mount it
+     * see.
+     */
+    private static void secret(List<String> args, String id, String file) {
+        args.add("--secret=id=" + id + ",src=" + CREDENTIALS_DIR + "/" + file);
+    }
+
     private static Container buildStep(BuildRequest request) {
-        List<String> args =
-                new ArrayList<>(List.of("--storage-driver=vfs", "--isolation=chroot", "--layers"));
+        List<String> args = new ArrayList<>(BUILD_FLAGS);
         if (request.insecureRegistry()) {
             // The base image usually comes from the same registry (a mirror, in an air-gapped
             // cluster).
             args.add("--tls-verify=false");
         }
-        if (request.netrcSecret() != null) {
-            args.add(
-                    "--secret=id="
-                            + BuildContextGenerator.NETRC_SECRET_ID
-                            + ",src="
-                            + NETRC_DIR
-                            + "/"
-                            + IndexCredentials.NETRC_KEY);
+        if (request.credentialsSecret() != null) {
+            secret(args, BuildContextGenerator.NETRC_SECRET_ID, IndexCredentials.NETRC_KEY);
+            secret(args, BuildContextGenerator.GIT_SSH_KEY_SECRET_ID, GitSshKey.PRIVATE_KEY);
+            secret(args, BuildContextGenerator.GIT_KNOWN_HOSTS_SECRET_ID, GitSshKey.KNOWN_HOSTS);
         }
         if (request.network().caBundle() != null) {
             args.add(
@@ -154,8 +170,8 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         List<VolumeMount> mounts = new ArrayList<>(BuilderVolumes.contextMounts(request));
         mounts.add(BuilderVolumes.mount(STORAGE_VOLUME, STORAGE_DIR, false));
         mounts.add(BuilderVolumes.mount(IMAGE_VOLUME, IMAGE_DIR, false));
-        if (request.netrcSecret() != null) {
-            mounts.add(BuilderVolumes.netrcMount(NETRC_DIR));
+        if (request.credentialsSecret() != null) {
+            mounts.add(BuilderVolumes.credentialsMount(CREDENTIALS_DIR));
         }
         if (request.network().caBundle() != null) {
             mounts.add(BuilderVolumes.caBundleMount(CA_BUNDLE_DIR));

@@ -1,8 +1,10 @@
 package dev.terrarium.builder;
 
+import dev.terrarium.credentials.GitSshKey;
 import dev.terrarium.credentials.IndexCredentials;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -28,7 +30,7 @@ final class BuilderVolumes {
     private static final String CONTEXT_VOLUME = "context";
     private static final String CONTEXT_DIR_VOLUME = "context-dir";
     private static final String PUSH_SECRET_VOLUME = "push-secret";
-    private static final String NETRC_VOLUME = "pip-netrc";
+    private static final String CREDENTIALS_VOLUME = "build-credentials";
     private static final String CA_BUNDLE_VOLUME = "ca-bundle";
 
     /** The file name of the CA bundle where the build pod mounts it. */
@@ -81,16 +83,20 @@ final class BuilderVolumes {
                 .build();
     }
 
-    /** The netrc Secret's {@code netrc} key as the file {@code netrc}. */
-    static Volume netrcVolume(String secretName) {
+    /** The files of the build's credentials, one per key, each named as its key. */
+    static final List<String> CREDENTIAL_FILES =
+            List.of(IndexCredentials.NETRC_KEY, GitSshKey.PRIVATE_KEY, GitSshKey.KNOWN_HOSTS);
+
+    /** The credentials Secret's keys {@link #CREDENTIAL_FILES} as files of the same names. */
+    static Volume credentialsVolume(String secretName) {
         return new VolumeBuilder()
-                .withName(NETRC_VOLUME)
+                .withName(CREDENTIALS_VOLUME)
                 .withNewSecret()
                 .withSecretName(secretName)
-                .addNewItem()
-                .withKey(IndexCredentials.NETRC_KEY)
-                .withPath(IndexCredentials.NETRC_KEY)
-                .endItem()
+                .withItems(
+                        CREDENTIAL_FILES.stream()
+                                .map(key -> new KeyToPath(key, null, key))
+                                .toList())
                 .endSecret()
                 .build();
     }
@@ -137,8 +143,8 @@ final class BuilderVolumes {
         }
     }
 
-    static VolumeMount netrcMount(String directory) {
-        return mount(NETRC_VOLUME, directory, true);
+    static VolumeMount credentialsMount(String directory) {
+        return mount(CREDENTIALS_VOLUME, directory, true);
     }
 
     static VolumeMount pushSecretMount(String directory) {

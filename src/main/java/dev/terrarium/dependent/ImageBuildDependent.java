@@ -46,6 +46,9 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
                             .map(secret -> new PipIndex(secret.url(), secret.secretName()))
                             .toList());
         }
+        if (resolution.resolved().getGitSshKeyNamespace() != null) {
+            spec.setGitSshSecretName(environment.getSpec().getGitSshSecretName());
+        }
         spec.setResolved(resolution.resolved());
         spec.setBuild(resolution.build());
         ImageBuild build = new ImageBuild();

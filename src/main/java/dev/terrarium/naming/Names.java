@@ -55,17 +55,19 @@ public final class Names {
     }
 
     /**
-     * The netrc Secret of an ImageBuild's package-index credentials in the build namespace, for its
-     * build's run; see {@link #buildJob}.
+     * The Secret of an ImageBuild's credentials (package indexes, channels, git over SSH) in the
+     * build namespace, for its build's run; see {@link #buildJob}.
      */
-    public static String netrcSecret(String tenantNamespace, String imageBuild) {
-        return inBuildNamespace(tenantNamespace, imageBuild, "-netrc");
+    public static String credentialsSecret(String tenantNamespace, String imageBuild) {
+        return inBuildNamespace(tenantNamespace, imageBuild, CREDENTIALS);
     }
 
-    /** The netrc Secret of an ImageBuild built beside it (single-team mode). */
-    public static String netrcSecret(String imageBuild) {
-        return truncate(imageBuild, MAX_LABEL - "-netrc".length()) + "-netrc";
+    /** The credentials Secret of an ImageBuild built beside it (single-team mode). */
+    public static String credentialsSecret(String imageBuild) {
+        return truncate(imageBuild, MAX_LABEL - CREDENTIALS.length()) + CREDENTIALS;
     }
+
+    private static final String CREDENTIALS = "-credentials";
 
     /**
      * {@code <namespace>-<imagebuild>} shortened, then a digest of the pair: names alone would

@@ -11,8 +11,8 @@ import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.builder.BuilderPod;
 import dev.terrarium.buildlogs.BuildLogStore;
 import dev.terrarium.dependent.BuildContextConfigMapDependent;
+import dev.terrarium.dependent.BuildCredentialsSecretDependent;
 import dev.terrarium.dependent.BuildJobDependent;
-import dev.terrarium.dependent.BuildNetrcSecretDependent;
 import dev.terrarium.dependent.BuildPushSecretDependent;
 import dev.terrarium.kube.ContainerStates;
 import dev.terrarium.kube.JobEvents;
@@ -111,10 +111,10 @@ import org.jboss.logging.Logger;
                     activationCondition = BuildsApart.class,
                     reconcilePrecondition = PushSecretCopyWanted.class),
             @Dependent(
-                    name = ImageBuildReconciler.NETRC,
-                    type = BuildNetrcSecretDependent.class,
+                    name = ImageBuildReconciler.CREDENTIALS,
+                    type = BuildCredentialsSecretDependent.class,
                     activationCondition = BuildsApart.class,
-                    reconcilePrecondition = NetrcSecretWanted.class),
+                    reconcilePrecondition = CredentialsSecretWanted.class),
             @Dependent(
                     name = "context",
                     type = BuildContextConfigMapDependent.class,
@@ -133,7 +133,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     /** The workflow's names of its two Secret dependents. */
     static final String PUSH_SECRET = "push-secret";
 
-    static final String NETRC = "netrc";
+    static final String CREDENTIALS = "credentials";
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     /**
@@ -397,6 +397,15 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                             context)
                     .rescheduleAfter(QUEUE_RECHECK);
         }
+        Optional<String> caBundleMissing = caBundleMissing(build, context);
+        if (caBundleMissing.isPresent()) {
+            return record(
+                            build,
+                            ImageBuildStatusBuilder.queued(
+                                    build, null, "CABundleMissing", caBundleMissing.get(), now),
+                            context)
+                    .rescheduleAfter(QUEUE_RECHECK);
+        }
         if (BuildJobs.prepare(build, placement) instanceof BuildJobs.Refused refused) {
             return finish(
                     build,
@@ -444,9 +453,8 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
                             .orElse(outcome);
         }
         if (outcome instanceof BuildOutcome.Succeeded succeeded) {
-            // The lock step prints the lock; a builder that reused that step from its layer cache
-            // prints nothing,
-            // and then the lock is read from the pushed image, where the step wrote it.
+            // The lock step prints the lock; when the pod's log is gone (its node was lost), the
+            // lock is read from the pushed image, where the step wrote it.
             Optional<String> log =
                     wholeLog(pods, succeeded.podName(), BuilderPod.BUILD_CONTAINER, context);
             LockStatus lock =
@@ -623,7 +631,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
         // The status write is filtered as our own: one more round lets the workflow see the end
         // and delete the copy of the push secret.
         return placement.pushSecretCopy(build).isPresent()
-                        || placement.netrcSecret(build).isPresent()
+                        || placement.credentialsSecret(build).isPresent()
                 ? recorded.reschedule()
                 : recorded;
     }
@@ -635,7 +643,7 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private boolean secretsLeft(ImageBuild build, Context<ImageBuild> context) {
         Set<String> names = new HashSet<>();
         placement.pushSecretCopy(build).ifPresent(names::add);
-        placement.netrcSecret(build).ifPresent(names::add);
+        placement.credentialsSecret(build).ifPresent(names::add);
         return !names.isEmpty()
                 && context.getSecondaryResources(Secret.class).stream()
                         .anyMatch(secret -> names.contains(secret.getMetadata().getName()));
@@ -686,6 +694,28 @@ public class ImageBuildReconciler implements Reconciler<ImageBuild> {
     private static List<ImageBuild> latestBuilds(Context<ImageBuild> context) {
         var cache = context.getPrimaryCache();
         return cache.list().map(b -> cache.get(ResourceID.fromResource(b)).orElse(b)).toList();
+    }
+
+    /**
+     * Whether the CA bundle the build trusts is missing; read only for a build about to start, so
+     * an operator at rest reads nothing.
+     */
+    private Optional<String> caBundleMissing(ImageBuild build, Context<ImageBuild> context) {
+        String name =
+                build.getSpec().getBuild() == null
+                        ? null
+                        : build.getSpec().getBuild().getCaBundle();
+        if (name == null) {
+            return Optional.empty();
+        }
+        return BuildJobs.caBundleMissing(
+                build,
+                placement,
+                context.getClient()
+                        .configMaps()
+                        .inNamespace(placement.namespace(build))
+                        .withName(name)
+                        .get());
     }
 
     private void wakeWaitingBuilds(ImageBuild build, Context<ImageBuild> context) {

@@ -95,7 +95,7 @@ public final class ChannelUrls {
 
     /**
      * Checks spec.channelCredentials against the environment's channels: each entry names a channel
-     * URL of spec.channels or of the environment.yml, once, with a Secret.
+     * URL of spec.channels, of the environment.yml or of a lock's artifacts, once, with a Secret.
      *
      * @param channels the environment's channels, normalised
      */
@@ -148,7 +148,8 @@ public final class ChannelUrls {
                                         + ".url "
                                         + Violation.quote(url)
                                         + ": not a channel of the environment; list it in "
-                                        + "spec.channels (or the environment.yml's channels)"));
+                                        + "spec.channels (or the environment.yml's channels); "
+                                        + "for a lock, the channel of its artifact URLs"));
             }
             seen.add(channel);
         }

@@ -119,7 +119,12 @@ public final class EnvironmentNormalizer {
         } else if (python == null) {
             python = defaults.python();
         }
-        ChannelUrls.check(spec.getChannelCredentials(), resolved.getChannels(), violations);
+        // A lock names no channels to solve from, but its artifacts come from channels, which
+        // may be private.
+        ChannelUrls.check(
+                spec.getChannelCredentials(),
+                manager == Manager.CONDA && lock != null ? lock.channels() : resolved.getChannels(),
+                violations);
         pip =
                 PinnedOnce.distinct(
                         pip,

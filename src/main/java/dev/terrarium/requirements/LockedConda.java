@@ -78,6 +78,20 @@ public record LockedConda(
         return conda.stream().map(CondaArtifact::line).toList();
     }
 
+    /**
+     * The channels the conda artifacts come from, normalised, each once: an artifact's URL without
+     * its subdir and file name ({@code <channel>/linux-64/<file>}), which is what
+     * spec.channelCredentials names for a lock's private channel.
+     */
+    public List<String> channels() {
+        return conda.stream()
+                .map(CondaArtifact::url)
+                .map(url -> url.substring(0, url.lastIndexOf('/', url.lastIndexOf('/') - 1)))
+                .map(ChannelUrls::normalized)
+                .distinct()
+                .toList();
+    }
+
     /** The requirements-file lines of the pip artifacts. */
     public List<String> pipLines() {
         return pip.stream().map(PipArtifact::line).toList();

@@ -2,6 +2,7 @@ package dev.terrarium.requirements;
 
 import dev.terrarium.api.ResolvedEnvironment;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The outcome of normalising an Environment spec: either the resolved environment or every
@@ -42,5 +43,15 @@ public record NormalizationResult(
      */
     public boolean hasMovingReferences() {
         return warnings.stream().anyMatch(w -> SpecWarning.NOT_REPRODUCIBLE.equals(w.reason()));
+    }
+
+    /**
+     * The first pip requirement of the resolved environment that clones a git repository over SSH,
+     * which the build can do only with the key of spec.gitSshSecretName; empty when none does.
+     */
+    public Optional<String> gitSshReference() {
+        return environment == null
+                ? Optional.empty()
+                : environment.getPip().stream().filter(Pep508UrlPolicy::isGitSsh).findFirst();
     }
 }

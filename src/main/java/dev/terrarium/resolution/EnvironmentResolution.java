@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -201,11 +202,30 @@ public record EnvironmentResolution(
                                     + rebuild.length()
                                     + "); any short new value, such as a date, builds again"));
         }
+        String gitSshSecret = spec == null ? null : spec.getGitSshSecretName();
+        Optional<String> gitSsh = result.gitSshReference();
+        if (gitSsh.isPresent() && gitSshSecret == null) {
+            // The line is canonical: printable ASCII, no quotes.
+            violations.add(
+                    Violation.of(
+                            "spec.gitSshSecretName",
+                            "is not set, and the pip requirement \""
+                                    + gitSsh.get()
+                                    + "\" clones over SSH: name a Secret of this namespace with "
+                                    + "the keys ssh-privatekey and known_hosts"));
+        }
         if (!violations.isEmpty()) {
             return new EnvironmentResolution(
                     null, null, null, null, null, null, violations, null, List.of());
         }
         ResolvedEnvironment resolved = result.environment();
+        if (gitSsh.isPresent()) {
+            // Code cloned with one namespace's key must never be taken by another namespace for
+            // an equal spec, as for private indexes.
+            resolved.setGitSshKeyNamespace(environment.getMetadata().getNamespace());
+        } else {
+            gitSshSecret = null;
+        }
         List<PipIndexRules.IndexSecret> indexSecrets =
                 new ArrayList<>(PipIndexRules.secrets(spec.getPipIndexes()));
         if (!indexSecrets.isEmpty() && resolved.getPipIndexes() != null) {
@@ -265,7 +285,7 @@ public record EnvironmentResolution(
                 Names.imageBuild(
                         environment.getMetadata().getName(),
                         specHash,
-                        variant(spec.getOutput(), options, rebuild, indexSecrets));
+                        variant(spec.getOutput(), options, rebuild, indexSecrets, gitSshSecret));
         return new EnvironmentResolution(
                 resolved,
                 specHash,
@@ -303,12 +323,16 @@ public record EnvironmentResolution(
             EnvironmentOutput output,
             BuildOptions options,
             String rebuild,
-            List<PipIndexRules.IndexSecret> indexSecrets) {
+            List<PipIndexRules.IndexSecret> indexSecrets,
+            String gitSshSecret) {
         Map<String, Object> variant = new LinkedHashMap<>();
         if (!indexSecrets.isEmpty()) {
             variant.put(
                     "indexSecrets",
                     indexSecrets.stream().map(s -> s.url() + " " + s.secretName()).toList());
+        }
+        if (gitSshSecret != null) {
+            variant.put("gitSshSecret", gitSshSecret);
         }
         if (output != null && output.getImage() != null) {
             variant.put("image", output.getImage());

@@ -3,6 +3,7 @@ package dev.terrarium.resolution;
 import dev.terrarium.api.ConfigMapSource;
 import dev.terrarium.api.Environment;
 import dev.terrarium.builder.BuildNetwork;
+import dev.terrarium.credentials.GitSshKey;
 import dev.terrarium.credentials.IndexCredentials;
 import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.TerrariumConfig;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Resolves an Environment once per reconcile and shares the result with its dependents and
@@ -31,6 +33,7 @@ import java.util.Map;
 public class EnvironmentResolver {
 
     private static final String KEY = EnvironmentResolution.class.getName();
+    private static final String GIT_SSH_FIELD = "spec.gitSshSecretName";
 
     private final TerrariumConfig config;
 
@@ -88,20 +91,30 @@ public class EnvironmentResolver {
     }
 
     /**
-     * The resolution, or, when a Secret that spec.pipIndexes or spec.channelCredentials names is
-     * missing or holds no usable credentials, the same resolution waiting for it: no build starts
-     * without its credentials. Read by name, never listed; only the field, the Secret's name and
-     * its keys reach the message.
+     * The resolution, or, when a Secret that spec.pipIndexes, spec.channelCredentials or
+     * spec.gitSshSecretName names is missing or holds no usable credentials, the same resolution
+     * waiting for it: no build starts without its credentials. Read by name, never listed; only the
+     * field, the Secret's name and its keys reach the message.
      */
     private EnvironmentResolution withCredentials(
             EnvironmentResolution resolution,
             Environment environment,
             Context<Environment> context) {
-        if (!resolution.valid() || resolution.indexSecrets().isEmpty()) {
+        if (!resolution.valid()) {
+            return resolution;
+        }
+        String gitSshSecret =
+                resolution.resolved().getGitSshKeyNamespace() == null
+                        ? null
+                        : environment.getSpec().getGitSshSecretName();
+        if (resolution.indexSecrets().isEmpty() && gitSshSecret == null) {
             return resolution;
         }
         if (config.builds().namespace().isEmpty()) {
-            PipIndexRules.IndexSecret first = resolution.indexSecrets().get(0);
+            String field =
+                    resolution.indexSecrets().isEmpty()
+                            ? GIT_SSH_FIELD
+                            : resolution.indexSecrets().get(0).field();
             return new EnvironmentResolution(
                     null,
                     null,
@@ -111,8 +124,8 @@ public class EnvironmentResolver {
                     null,
                     List.of(
                             Violation.of(
-                                    first.field(),
-                                    "index and channel credentials need builds in the "
+                                    field,
+                                    "index, channel and git credentials need builds in the "
                                             + "operator's build "
                                             + "namespace (terrarium.builds.namespace), where the "
                                             + "operator keeps them for one build only; this "
@@ -121,6 +134,29 @@ public class EnvironmentResolver {
                     List.of());
         }
         String namespace = environment.getMetadata().getNamespace();
+        if (gitSshSecret != null) {
+            Secret secret =
+                    context.getClient()
+                            .secrets()
+                            .inNamespace(namespace)
+                            .withName(gitSshSecret)
+                            .get();
+            if (secret == null) {
+                return resolution.waitingFor(
+                        EnvironmentResolution.CREDENTIALS_NOT_FOUND,
+                        GIT_SSH_FIELD
+                                + ": Secret "
+                                + gitSshSecret
+                                + " with the SSH key of the git+ssh:// references does not exist "
+                                + "in this namespace.");
+            }
+            Optional<String> problem =
+                    GitSshKey.problem(GIT_SSH_FIELD, gitSshSecret, secret.getData());
+            if (problem.isPresent()) {
+                return resolution.waitingFor(
+                        EnvironmentResolution.CREDENTIALS_INVALID, problem.get() + ".");
+            }
+        }
         List<IndexCredentials.Source> sources = new ArrayList<>();
         for (PipIndexRules.IndexSecret wanted : resolution.indexSecrets()) {
             Secret secret =

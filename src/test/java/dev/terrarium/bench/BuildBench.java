@@ -10,6 +10,7 @@ import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.buildcontext.BuildContextGenerator;
 import dev.terrarium.buildcontext.BuildContextOptions;
 import dev.terrarium.buildcontext.Installer;
+import dev.terrarium.builder.BuildahPodSpec;
 import dev.terrarium.registry.Credentials;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.RegistryClient;
@@ -35,8 +36,10 @@ import org.junit.jupiter.api.Test;
  * make bench-build: one real venv build with the generated Dockerfile and this machine's buildah
  * (the buildah strategy's flags), timed cold (empty layer store and cache mounts), as a rebuild of
  * a changed spec with the cache mounts warm, as a cache hit (the registry HEAD that replaces a
- * build), with the image size; and the same cold build with pip instead of uv. Prints figures;
- * asserts only that the builds worked.
+ * build), with the image size; the same cold build with pip instead of uv; and, as the baseline,
+ * the same cold build with {@code --layers}, which the strategy gave up (one committed layer per
+ * instruction, each a copy of the root filesystem with vfs, for a cache no later build pod sees).
+ * Prints figures; asserts only that the builds worked.
  *
  * <p>The conda row does the same for a conda build from the test channels ({@link
  * LocalCondaChannel}). Its conda stage runs in the project's builder image, made by hack/images.sh
@@ -72,11 +75,42 @@ class BuildBench {
         Files.createDirectories(work);
         try (TestRegistry registry = TestRegistry.start()) {
             String base = baseImage(repo, registry.hostPort());
-            Run cold = build(work.resolve("uv"), registry, base, PACKAGES, Installer.UV, "cold");
+            Run cold =
+                    build(
+                            work.resolve("uv"),
+                            registry,
+                            base,
+                            PACKAGES,
+                            Installer.UV,
+                            "cold",
+                            false);
             Run rebuild =
-                    build(work.resolve("uv"), registry, base, CHANGED, Installer.UV, "rebuild");
+                    build(
+                            work.resolve("uv"),
+                            registry,
+                            base,
+                            CHANGED,
+                            Installer.UV,
+                            "rebuild",
+                            false);
             Run pip =
-                    build(work.resolve("pip"), registry, base, PACKAGES, Installer.PIP, "pip-cold");
+                    build(
+                            work.resolve("pip"),
+                            registry,
+                            base,
+                            PACKAGES,
+                            Installer.PIP,
+                            "pip-cold",
+                            false);
+            Run layered =
+                    build(
+                            work.resolve("uv-layers"),
+                            registry,
+                            base,
+                            PACKAGES,
+                            Installer.UV,
+                            "layers-cold",
+                            true);
 
             RegistryClient client = new RegistryClient(Set.of("127.0.0.1"));
             ImageReference target = ImageReference.parse(registry.hostPort() + "/bench/venv:cold");
@@ -99,8 +133,9 @@ class BuildBench {
                                     + base,
                             "buildah "
                                     + buildahVersion()
-                                    + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
-                                    + "a local registry",
+                                    + " "
+                                    + String.join(" ", BuildahPodSpec.BUILD_FLAGS)
+                                    + ", pushing to a local registry",
                             "",
                             String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
                             row("cold build, uv (empty layer store and cache mounts)", cold.took()),
@@ -109,11 +144,9 @@ class BuildBench {
                                     rebuild.took()),
                             row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
                             row("cold build, pip instead of uv", pip.took()),
-                            String.format(
-                                    Locale.ROOT,
-                                    "  %-52s %8.2f",
-                                    "pip / uv, cold",
-                                    seconds(pip.took()) / seconds(cold.took())),
+                            row("baseline: cold build, uv, with --layers", layered.took()),
+                            ratio("with --layers / without, cold", layered, cold),
+                            ratio("pip / uv, cold", pip, cold),
                             String.format(
                                     Locale.ROOT,
                                     "  %-52s %8.1f MiB",
@@ -143,8 +176,19 @@ class BuildBench {
                     List.of("python 3.11.*", "terrarium-hello", "greet * fast*", "extra-tool");
             List<String> changed =
                     List.of("python 3.11.*", "terrarium-hello", "greet 1.5 slow*", "extra-tool");
-            Run cold = condaBuild(work, registry, base, builder, channel, specs, "cold");
-            Run rebuild = condaBuild(work, registry, base, builder, channel, changed, "rebuild");
+            Run cold = condaBuild(work, registry, base, builder, channel, specs, "cold", false);
+            Run rebuild =
+                    condaBuild(work, registry, base, builder, channel, changed, "rebuild", false);
+            Run layered =
+                    condaBuild(
+                            work.resolve("layers"),
+                            registry,
+                            base,
+                            builder,
+                            channel,
+                            specs,
+                            "layers-cold",
+                            true);
 
             ImageReference target = ImageReference.parse(registry.hostPort() + "/bench/conda:cold");
             Instant headStart = Instant.now();
@@ -171,12 +215,15 @@ class BuildBench {
                                     + builder,
                             "buildah "
                                     + buildahVersion()
-                                    + " --storage-driver=vfs --isolation=chroot --layers, pushing to "
-                                    + "a local registry",
+                                    + " "
+                                    + String.join(" ", BuildahPodSpec.BUILD_FLAGS)
+                                    + ", pushing to a local registry",
                             "",
                             String.format(Locale.ROOT, "  %-52s %8s", "", "seconds"),
                             row("cold build (empty layer store and cache mounts)", cold.took()),
                             row("rebuild of a changed spec (cache mounts warm)", rebuild.took()),
+                            row("baseline: cold build with --layers", layered.took()),
+                            ratio("with --layers / without, cold", layered, cold),
                             row("cache hit: registry HEAD of repo:<hash>, no build", cacheHit),
                             String.format(
                                     Locale.ROOT,
@@ -196,7 +243,8 @@ class BuildBench {
             String builder,
             LocalCondaChannel channel,
             List<String> specs,
-            String tag)
+            String tag,
+            boolean layers)
             throws IOException {
         ResolvedEnvironment environment = new ResolvedEnvironment();
         environment.setManager(Manager.CONDA);
@@ -210,8 +258,9 @@ class BuildBench {
                         .withChannelAlias(channel.alias());
         BuildContext context =
                 new BuildContextGenerator(options)
-                        .generate(environment, (tag.equals("cold") ? "c" : "d").repeat(64));
-        return buildahBuild(store, context, registry.hostPort() + "/bench/conda:" + tag, tag);
+                        .generate(environment, (tag.equals("rebuild") ? "d" : "c").repeat(64));
+        return buildahBuild(
+                store, context, registry.hostPort() + "/bench/conda:" + tag, tag, layers);
     }
 
     private record Run(Duration took) {}
@@ -222,7 +271,8 @@ class BuildBench {
             String base,
             List<String> pip,
             Installer installer,
-            String tag)
+            String tag,
+            boolean layers)
             throws IOException {
         ResolvedEnvironment environment = new ResolvedEnvironment();
         environment.setManager(Manager.VENV);
@@ -232,10 +282,12 @@ class BuildBench {
         BuildContext context =
                 new BuildContextGenerator(BuildContextOptions.defaults().withInstaller(installer))
                         .generate(environment, "b".repeat(64));
-        return buildahBuild(store, context, registry.hostPort() + "/bench/venv:" + tag, tag);
+        return buildahBuild(
+                store, context, registry.hostPort() + "/bench/venv:" + tag, tag, layers);
     }
 
-    private static Run buildahBuild(Path store, BuildContext context, String reference, String tag)
+    private static Run buildahBuild(
+            Path store, BuildContext context, String reference, String tag, boolean layers)
             throws IOException {
         Path dir = Files.createDirectories(store.resolve("context-" + tag));
         for (var file : context.files().entrySet()) {
@@ -249,11 +301,13 @@ class BuildBench {
                         "--runroot=" + store.resolve("runroot"),
                         "--storage-driver=vfs");
         List<String> command = new ArrayList<>(buildah);
+        command.add("build");
+        command.addAll(BuildahPodSpec.BUILD_FLAGS);
+        if (layers) {
+            command.add("--layers");
+        }
         command.addAll(
                 List.of(
-                        "build",
-                        "--isolation=chroot",
-                        "--layers",
                         "--tls-verify=false",
                         "--file=" + dir.resolve("Dockerfile"),
                         "--tag=" + reference));
@@ -271,6 +325,14 @@ class BuildBench {
         Commands.run(command, env, dir, Duration.ofMinutes(30)).requireSuccess(command);
         Commands.run(push, env, dir, Duration.ofMinutes(5)).requireSuccess(push);
         return new Run(Duration.between(start, Instant.now()));
+    }
+
+    private static String ratio(String label, Run numerator, Run denominator) {
+        return String.format(
+                Locale.ROOT,
+                "  %-52s %8.2f",
+                label,
+                seconds(numerator.took()) / seconds(denominator.took()));
     }
 
     private static String baseImage(Path repo, String registry) {

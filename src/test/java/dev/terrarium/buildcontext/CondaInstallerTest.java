@@ -205,6 +205,45 @@ class CondaInstallerTest {
         }
     }
 
+    @Test
+    void aLockFromAPrivateChannelIsDownloadedWithTheNetrcAndAnUnhashedLineToo(@TempDir Path work)
+            throws Exception {
+        String password = "pw-" + java.util.UUID.randomUUID();
+        try (LocalCondaChannel secured =
+                LocalCondaChannel.startWithBasicAuth("lock-reader", password)) {
+            String python = "main/linux-64/python-3.11.2-0_debian.tar.bz2";
+            String hello = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
+            // hello's line has no hash: terrarium-conda downloads it itself to learn its sha256.
+            List<String> given =
+                    List.of(
+                            secured.url(python) + "#sha256:" + secured.sha256(python),
+                            secured.url(hello));
+            Path netrc = work.resolve("credentials.netrc");
+            Files.writeString(
+                    netrc,
+                    "machine "
+                            + java.net.URI.create(secured.url(python)).getHost()
+                            + " login lock-reader password "
+                            + password
+                            + "\n");
+
+            Run anonymous = installLock(work.resolve("anonymous"), given, Map.of());
+            assertThat(anonymous.exitCode()).as(anonymous.output()).isNotZero();
+            assertThat(anonymous.output()).contains("401");
+
+            Run run = installLock(work.resolve("netrc"), given, Map.of("NETRC", netrc.toString()));
+            assertThat(run.exitCode()).as(run.output()).isZero();
+            ResolvedLock lock =
+                    LockExtractor.extract(run.output(), Fixtures.HASH, Manager.CONDA).orElseThrow();
+            assertThat(lock.text().lines().filter(line -> line.startsWith("http")).toList())
+                    .as("the unhashed line is recorded with the sha256 of what was installed")
+                    .containsExactlyInAnyOrder(
+                            secured.url(python) + "#" + secured.sha256(python),
+                            secured.url(hello) + "#" + secured.sha256(hello));
+            assertThat(run.output()).doesNotContain(password);
+        }
+    }
+
     private record Run(int exitCode, String output) {
         Path prefix(Path work) {
             return work.resolve("prefix");
@@ -217,6 +256,11 @@ class CondaInstallerTest {
 
     /** The generator's request for a conda lock of these lines, run as {@link #install} runs. */
     private static Run installLock(Path work, List<String> explicit) throws Exception {
+        return installLock(work, explicit, Map.of());
+    }
+
+    private static Run installLock(Path work, List<String> explicit, Map<String, String> env)
+            throws Exception {
         ResolvedEnvironment environment =
                 Fixtures.environment(Manager.CONDA, "3.11", "debian:bookworm-slim");
         environment.setCondaExplicit(explicit);
@@ -227,10 +271,11 @@ class CondaInstallerTest {
                                         .generate(environment, Fixtures.HASH)
                                         .files()
                                         .get(BuildContext.CONDA_REQUEST));
-        return run(work, request);
+        return run(work, request, env);
     }
 
-    private static Run run(Path work, ObjectNode request) throws Exception {
+    private static Run run(Path work, ObjectNode request, Map<String, String> env)
+            throws Exception {
         Files.createDirectories(work);
         request.put("prefix", work.resolve("prefix").toString());
         request.put("output", work.resolve("out").toString());
@@ -244,7 +289,7 @@ class CondaInstallerTest {
                                 "python3",
                                 LocalControlPlane.repoDir().resolve(INSTALLER).toString(),
                                 file.toString()),
-                        Map.of(),
+                        env,
                         work,
                         Duration.ofMinutes(2));
         return new Run(result.exitCode(), result.output());

@@ -122,6 +122,31 @@ public final class Fixtures {
         return environment;
     }
 
+    /**
+     * venv with a requirement cloned over SSH beside one from a private index: the install mounts
+     * the netrc and the SSH key and known hosts.
+     */
+    public static ResolvedEnvironment venvGitSsh() {
+        ResolvedEnvironment environment = venvPrivateIndexes();
+        environment.setPip(
+                List.of(
+                        "private-lib==1.0",
+                        "team-tools @ git+ssh://git@git.example.com/team/tools.git@v1.2"));
+        environment.setGitSshKeyNamespace("tenant-a");
+        return environment;
+    }
+
+    /** conda whose pip list clones over SSH, in the builder image. */
+    public static ResolvedEnvironment condaGitSsh() {
+        ResolvedEnvironment environment = condaFull();
+        environment.setSystem(List.of());
+        environment.setEnv(List.of());
+        environment.setPip(
+                List.of("team-tools @ git+ssh://git@git.example.com/team/tools.git@v1.2"));
+        environment.setGitSshKeyNamespace("tenant-a");
+        return environment;
+    }
+
     /** conda with pip requirements from the same indexes. */
     public static ResolvedEnvironment condaPrivateIndexes() {
         ResolvedEnvironment environment = condaFull();

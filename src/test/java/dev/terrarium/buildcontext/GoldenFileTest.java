@@ -50,6 +50,8 @@ class GoldenFileTest {
                         Fixtures.venvConstraints(),
                         defaults.withInstaller(Installer.PIP)),
                 Arguments.of("venv-private-indexes", Fixtures.venvPrivateIndexes(), defaults),
+                Arguments.of("venv-git-ssh", Fixtures.venvGitSsh(), defaults),
+                Arguments.of("conda-git-ssh", Fixtures.condaGitSsh(), defaults),
                 Arguments.of(
                         "venv-private-indexes-pip",
                         Fixtures.venvPrivateIndexes(),

@@ -7,7 +7,11 @@ import dev.terrarium.api.BuildStrategy;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.buildcontext.Fixtures;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,5 +58,35 @@ class BuildJobsTest {
     void aDeadlineWithinADayIsPrepared(long timeoutSeconds) {
         assertThat(BuildJobs.prepare(build(timeoutSeconds), BuildPlacement.tenantNamespaces()))
                 .isInstanceOf(BuildJobs.Prepared.class);
+    }
+
+    @Test
+    void aBuildThatTrustsACaBundleWaitsUntilItsConfigMapAndKeyAreThere() {
+        ImageBuild build = build(600L);
+        BuildPlacement placement = BuildPlacement.tenantNamespaces();
+        assertThat(BuildJobs.caBundleMissing(build, placement, null))
+                .as("a build that names no bundle waits for none")
+                .isEmpty();
+
+        build.getSpec().getBuild().setCaBundle("corp-ca");
+        assertThat(BuildJobs.caBundleMissing(build, placement, null))
+                .hasValue(
+                        "Waiting for the ConfigMap corp-ca in namespace team, which the operator "
+                                + "setting terrarium.builds.ca-bundle names: builds trust its "
+                                + "certificates and do not start without them.");
+        ConfigMap other =
+                new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("corp-ca")
+                        .endMetadata()
+                        .withData(Map.of("bundle.pem", "-----BEGIN CERTIFICATE-----"))
+                        .build();
+        assertThat(BuildJobs.caBundleMissing(build, placement, other))
+                .hasValue(
+                        "Waiting for the key ca.crt of the ConfigMap corp-ca in namespace team, which "
+                                + "the operator setting terrarium.builds.ca-bundle names "
+                                + "(terrarium.builds.ca-bundle-key): it has only bundle.pem.");
+        build.getSpec().getBuild().setCaBundleKey("bundle.pem");
+        assertThat(BuildJobs.caBundleMissing(build, placement, other)).isEmpty();
     }
 }

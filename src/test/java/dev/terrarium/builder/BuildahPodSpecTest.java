@@ -31,7 +31,6 @@ class BuildahPodSpecTest {
                 .containsExactly(
                         "--storage-driver=vfs",
                         "--isolation=chroot",
-                        "--layers",
                         "--file=/workspace/context/Dockerfile",
                         "--tag=" + PodFixtures.TARGET,
                         "--build-arg",
@@ -104,34 +103,40 @@ class BuildahPodSpecTest {
     }
 
     @Test
-    void theNetrcSecretReachesOnlyTheBuildStepAndOnlyAsABuildSecret() {
+    void theCredentialsSecretReachesOnlyTheBuildStepAndOnlyAsBuildSecrets() {
         BuilderPod pod =
                 spec.pod(
-                        PodFixtures.request().withPushSecret("push").withNetrcSecret("ns-b-netrc"));
+                        PodFixtures.request()
+                                .withPushSecret("push")
+                                .withCredentialsSecret("ns-b-credentials"));
 
-        assertThat(PodFixtures.volume(pod, "pip-netrc"))
+        assertThat(PodFixtures.volume(pod, "build-credentials"))
                 .hasValueSatisfying(
                         v -> {
-                            assertThat(v.getSecret().getSecretName()).isEqualTo("ns-b-netrc");
+                            assertThat(v.getSecret().getSecretName()).isEqualTo("ns-b-credentials");
                             assertThat(v.getSecret().getItems())
-                                    .singleElement()
-                                    .satisfies(
-                                            item -> {
-                                                assertThat(item.getKey()).isEqualTo("netrc");
-                                                assertThat(item.getPath()).isEqualTo("netrc");
-                                            });
+                                    .extracting(item -> item.getKey() + ">" + item.getPath())
+                                    .containsExactly(
+                                            "netrc>netrc",
+                                            "ssh-privatekey>ssh-privatekey",
+                                            "known_hosts>known_hosts");
                         });
-        assertThat(PodFixtures.mountAt(pod.build(), "/workspace/pip-netrc"))
+        assertThat(PodFixtures.mountAt(pod.build(), "/workspace/credentials"))
                 .hasValueSatisfying(m -> assertThat(m.getReadOnly()).isTrue());
         assertThat(pod.build().getArgs())
-                .contains("--secret=id=pip-netrc,src=/workspace/pip-netrc/netrc");
+                .contains(
+                        "--secret=id=pip-netrc,src=/workspace/credentials/netrc",
+                        "--secret=id=git-ssh-key,src=/workspace/credentials/ssh-privatekey",
+                        "--secret=id=git-known-hosts,src=/workspace/credentials/known_hosts");
         assertThat(pod.push().getVolumeMounts())
                 .extracting(VolumeMount::getName)
-                .doesNotContain("pip-netrc");
-        assertThat(pod.build().getEnv()).noneMatch(e -> e.getName().contains("NETRC"));
+                .doesNotContain("build-credentials");
+        assertThat(pod.build().getEnv())
+                .noneMatch(e -> e.getName().contains("NETRC") || e.getName().contains("SSH"));
 
         BuilderPod without = spec.pod(PodFixtures.request());
-        assertThat(PodFixtures.volume(without, "pip-netrc")).isEmpty();
+        assertThat(PodFixtures.volume(without, "build-credentials")).isEmpty();
+        assertThat(without.build().getArgs()).noneMatch(arg -> arg.startsWith("--secret=id=pip"));
         assertThat(without.build().getArgs()).noneMatch(a -> a.startsWith("--secret"));
     }
 

@@ -3,9 +3,6 @@ package dev.terrarium.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,14 +13,7 @@ class IndexCredentialsTest {
     private static final String SECRET_VALUE = "s3cr3t-Pa55";
 
     private static Map<String, String> data(String... keysAndValues) {
-        Map<String, String> data = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            data.put(
-                    keysAndValues[i],
-                    Base64.getEncoder()
-                            .encodeToString(keysAndValues[i + 1].getBytes(StandardCharsets.UTF_8)));
-        }
-        return data;
+        return SecretData.of(keysAndValues);
     }
 
     private static IndexCredentials.Source source(

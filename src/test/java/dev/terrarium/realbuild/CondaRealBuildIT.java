@@ -200,6 +200,9 @@ class CondaRealBuildIT {
 
         // The exported environment.yml, given back verbatim (conda env create -f): its pinned
         // records and its pip section are solved and installed for real again, to the same lock.
+        // Beside it, the explicit.txt given back as files.condaExplicit (conda create --file): the
+        // same artifacts are installed without a solve, each checked against its sha256. Both
+        // build at once, as two specs of one namespace may.
         EnvironmentSpec exported = new EnvironmentSpec();
         exported.setFiles(new EnvironmentFiles());
         exported.getFiles().setEnvironmentYml(lockFiles.get("environment.yml"));
@@ -209,6 +212,13 @@ class CondaRealBuildIT {
                 .resource(
                         Objects.pushingTo(
                                 Objects.environment("exported", exported), repository, null))
+                .create();
+        EnvironmentSpec explicit = lockSpec();
+        explicit.getFiles().setCondaExplicit(lockFiles.get("explicit.txt"));
+        ns.client()
+                .resource(
+                        Objects.pushingTo(
+                                Objects.environment("round-trip", explicit), repository, null))
                 .create();
         Environment rebuilt =
                 awaitEnvironment(
@@ -235,15 +245,6 @@ class CondaRealBuildIT {
                 .isNotEmpty();
         assertThat(rebuiltLock).contains("\n# pip six");
 
-        // The explicit.txt, given back as files.condaExplicit (conda create --file): the same
-        // artifacts are installed without a solve, each checked against its sha256.
-        EnvironmentSpec explicit = lockSpec();
-        explicit.getFiles().setCondaExplicit(lockFiles.get("explicit.txt"));
-        ns.client()
-                .resource(
-                        Objects.pushingTo(
-                                Objects.environment("round-trip", explicit), repository, null))
-                .create();
         Environment fromExplicit = RealBuilds.awaitBuilt(ns, "round-trip");
         assertThat(fromExplicit.getStatus().getPhase())
                 .as(

@@ -152,11 +152,11 @@ final class CredentialSearch {
         }
     }
 
-    /** The netrc Secret of each finished build is removed from the build namespace. */
-    static void assertNetrcRemoved(TestNamespace ns, List<ImageBuild> finished) {
+    /** The credentials Secret of each finished build is removed from the build namespace. */
+    static void assertCredentialsRemoved(TestNamespace ns, List<ImageBuild> finished) {
         KubernetesClient admin = ns.plane().adminClient();
         for (ImageBuild build : finished) {
-            String netrc = Names.netrcSecret(ns.name(), build.getMetadata().getName());
+            String copy = Names.credentialsSecret(ns.name(), build.getMetadata().getName());
             Awaitility.await()
                     .atMost(Duration.ofSeconds(60))
                     .untilAsserted(
@@ -164,9 +164,10 @@ final class CredentialSearch {
                                     assertThat(
                                                     admin.secrets()
                                                             .inNamespace(BuildNamespace.NAME)
-                                                            .withName(netrc)
+                                                            .withName(copy)
                                                             .get())
-                                            .as("the netrc Secret of a finished build is removed")
+                                            .as(
+                                                    "the credentials Secret of a finished build is removed")
                                             .isNull());
         }
     }

@@ -159,7 +159,7 @@ class PrivateChannelIT {
                 .as("the channel's refusal, as rattler reports it")
                 .contains("401");
 
-        CredentialSearch.assertNetrcRemoved(ns, List.of(build, buildOf(ns, wrong)));
+        CredentialSearch.assertCredentialsRemoved(ns, List.of(build, buildOf(ns, wrong)));
         List<String> secrets =
                 List.of(
                         PASSWORD,

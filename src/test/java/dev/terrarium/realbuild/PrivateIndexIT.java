@@ -159,7 +159,7 @@ class PrivateIndexIT {
                         .getLogTail();
         assertThat(logTail).as("the index's refusal, as uv reports it").contains("401");
 
-        CredentialSearch.assertNetrcRemoved(ns, List.of(build, buildOf(ns, wrong)));
+        CredentialSearch.assertCredentialsRemoved(ns, List.of(build, buildOf(ns, wrong)));
         List<String> secrets = List.of(PASSWORD, WRONG_PASSWORD, encoded(PASSWORD));
         CredentialSearch.assertNotInImage(
                 repository + ":" + built.getStatus().getSpecHash(),

@@ -153,6 +153,36 @@ class ChannelUrlsTest {
     }
 
     @Test
+    void credentialsForTheChannelOfALocksArtifactsAreAccepted() {
+        String explicit =
+                """
+                @EXPLICIT
+                https://conda.example.com/team/linux-64/team-tools-1.4-0.conda#%s
+                https://conda.example.com/team/noarch/team-data-2.0-0.conda#%s
+                """
+                        .formatted("a".repeat(64), "b".repeat(64));
+        assertThat(
+                        normalize(
+                                        spec(
+                                                Specs.condaExplicit(explicit),
+                                                credentials(
+                                                        "https://CONDA.example.com/team/",
+                                                        "team-creds")))
+                                .violations())
+                .isEmpty();
+        assertThat(
+                        refusals(
+                                spec(
+                                        Specs.condaExplicit(explicit),
+                                        credentials("https://conda.example.com/other", "x"))))
+                .containsExactly(
+                        "spec.channelCredentials[0].url \"https://conda.example.com/other\": not a "
+                                + "channel of the environment; list it in spec.channels (or the "
+                                + "environment.yml's channels); for a lock, the channel of its "
+                                + "artifact URLs");
+    }
+
+    @Test
     void refusesCredentialsForAnythingButAChannelUrlOfTheEnvironment() {
         assertThat(
                         refusals(
@@ -167,7 +197,8 @@ class ChannelUrlsTest {
                 .containsExactly(
                         "spec.channelCredentials[0].url \"https://conda.example.com/other\": not a "
                                 + "channel of the environment; list it in spec.channels (or the "
-                                + "environment.yml's channels)",
+                                + "environment.yml's channels); for a lock, the channel of its artifact "
+                                + "URLs",
                         "spec.channelCredentials[2].url \"https://conda.example.com/team/\": the "
                                 + "channel has credentials in an earlier entry",
                         "spec.channelCredentials[3].url \"http://conda.example.com/team\": channel "
@@ -178,6 +209,7 @@ class ChannelUrlsTest {
                 .containsExactly(
                         "spec.channelCredentials[0].url \"https://conda.example.com/team\": not a "
                                 + "channel of the environment; list it in spec.channels (or the "
-                                + "environment.yml's channels)");
+                                + "environment.yml's channels); for a lock, the channel of its artifact "
+                                + "URLs");
     }
 }

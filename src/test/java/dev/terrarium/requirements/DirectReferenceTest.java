@@ -60,9 +60,9 @@ class DirectReferenceTest {
     @Test
     void aReferenceOverPlainHttpButToALoopbackHostOrToAFileOrWithABadMarkerIsRefused() {
         assertThatThrownBy(() -> DirectReference.parse("git+http://github.com/o/r#egg=r"))
-                .hasMessageContaining("URLs must start with https:// or git+https://");
+                .hasMessageContaining("URLs must start with https://, git+https:// or git+ssh://");
         assertThatThrownBy(() -> DirectReference.parse("http://files.example.com/r.zip"))
-                .hasMessageContaining("URLs must start with https:// or git+https://");
+                .hasMessageContaining("URLs must start with https://, git+https:// or git+ssh://");
         assertThat(DirectReference.parse("http://127.0.0.1:8080/r.zip"))
                 .as("to a loopback host, as index URLs")
                 .get()

@@ -55,6 +55,8 @@ class Pep508RequirementTest {
             pip @ https://example.com/pip.whl                 -> pip @ https://example.com/pip.whl
             Pip[Extra]@https://example.com/pip.whl  ;os_name=="nt"   -> pip[extra] @ https://example.com/pip.whl ; os_name == "nt"
             pip @ git+https://github.com/pypa/pip.git@v23.0   -> pip @ git+https://github.com/pypa/pip.git@v23.0
+            pip @ git+ssh://git@github.com/pypa/pip.git@v23.0 -> pip @ git+ssh://git@github.com/pypa/pip.git@v23.0
+            pip @ git+ssh://github.com:2222/pypa/pip.git      -> pip @ git+ssh://github.com:2222/pypa/pip.git
             requests[socks]>=2.31,<3; python_version >= "3.8" -> requests[socks]<3,>=2.31; python_version >= "3.8"
             """)
     void printsTheCanonicalForm(String text, String canonical) {
@@ -134,7 +136,7 @@ class Pep508RequirementTest {
                                                         "pkg @ git+http://127.0.0.1.example.com/pkg.git"),
                                         SpecSyntaxException.class)
                                 .reason())
-                .startsWith("URLs must start with https:// or git+https://");
+                .startsWith("URLs must start with https://, git+https:// or git+ssh://");
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -142,11 +144,12 @@ class Pep508RequirementTest {
             delimiter = '|',
             textBlock =
                     """
-            pip @ ftp://example.com/pip.whl              | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
-            pip @ git+ssh://git@github.com/pypa/pip      | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
-            pip @ ./pip.whl                              | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
-            pip @ http://example.com/pip.whl             | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
-            pip @ git+http://example.com/pip             | URLs must start with https:// or git+https:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ ftp://example.com/pip.whl              | URLs must start with https://, git+https:// or git+ssh:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ git+ssh://git:pw@github.com/pypa/pip   | credentials in URLs are not allowed
+            pip @ git+ssh://a@b@github.com/pypa/pip      | credentials in URLs are not allowed
+            pip @ ./pip.whl                              | URLs must start with https://, git+https:// or git+ssh:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ http://example.com/pip.whl             | URLs must start with https://, git+https:// or git+ssh:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
+            pip @ git+http://example.com/pip             | URLs must start with https://, git+https:// or git+ssh:// (http:// and git+http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
             pkg @ file:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pkg @ FILE:///etc/passwd                     | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs
             pkg @ file:etc/passwd                        | file: URLs are not allowed: a build cannot read the user's files, only web and git URLs

@@ -441,6 +441,46 @@ class EnvironmentResolutionTest {
                 .isNotEqualTo(resolve(otherNamespace).specHash());
     }
 
+    @Test
+    void aGitSshReferenceNeedsItsKeyWhichPutsTheNamespaceInTheHashAndTheSecretInTheBuildName() {
+        String ssh = "team-tools @ git+ssh://git@git.example.com/team/tools.git@v1.2";
+        EnvironmentResolution keyless = resolve(environment(ssh));
+        assertThat(keyless.valid()).isFalse();
+        assertThat(keyless.violationMessage())
+                .isEqualTo(
+                        "spec.gitSshSecretName: is not set, and the pip requirement \""
+                                + ssh
+                                + "\" clones over SSH: name a Secret of this namespace with the "
+                                + "keys ssh-privatekey and known_hosts");
+
+        Environment keyed = environment(ssh);
+        keyed.getSpec().setGitSshSecretName("deploy-key");
+        Environment otherKey = environment(ssh);
+        otherKey.getSpec().setGitSshSecretName("other-key");
+        Environment otherNamespace = environment(ssh);
+        otherNamespace.getSpec().setGitSshSecretName("deploy-key");
+        otherNamespace.getMetadata().setNamespace("elsewhere");
+        EnvironmentResolution resolution = resolve(keyed);
+        assertThat(resolution.valid()).isTrue();
+        assertThat(resolution.resolved().getGitSshKeyNamespace()).isEqualTo("team");
+        assertThat(resolution.specHash())
+                .as("code cloned with one namespace's key is not shared across namespaces")
+                .isNotEqualTo(resolve(otherNamespace).specHash())
+                .as("the Secret's name is not content")
+                .isEqualTo(resolve(otherKey).specHash());
+        assertThat(resolve(otherKey).buildName())
+                .as("another Secret is another ImageBuild")
+                .isNotEqualTo(resolution.buildName());
+
+        Environment unused = environment("requests==2.32.3");
+        unused.getSpec().setGitSshSecretName("deploy-key");
+        assertThat(resolve(unused).resolved().getGitSshKeyNamespace())
+                .as("a key without a git+ssh reference changes nothing")
+                .isNull();
+        assertThat(resolve(unused).buildName())
+                .isEqualTo(resolve(environment("requests==2.32.3")).buildName());
+    }
+
     private static Environment withChannel(Environment environment, String secretName) {
         environment.getSpec().setChannels(List.of("https://conda.example.com/team/"));
         environment.getSpec().setPackages(List.of("team-tools"));
