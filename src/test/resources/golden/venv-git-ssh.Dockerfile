@@ -20,6 +20,7 @@ RUN --mount=type=cache,target=/root/.cache/pip,sharing=locked \
     python3 -m venv /opt/terrarium/tools \
     && /opt/terrarium/tools/bin/pip install --disable-pip-version-check uv==0.13.8
 COPY requirements.txt /tmp/terrarium/requirements.txt
+COPY ssh-logins.txt /tmp/terrarium/ssh-logins.txt
 RUN --mount=type=secret,id=pip-netrc,target=/run/secrets/pip-netrc \
     --mount=type=secret,id=git-ssh-key,target=/run/secrets/git-ssh-key \
     --mount=type=secret,id=git-known-hosts,target=/run/secrets/git-known-hosts \
@@ -30,7 +31,7 @@ RUN --mount=type=secret,id=pip-netrc,target=/run/secrets/pip-netrc \
     --mount=type=secret,id=git-known-hosts,target=/run/secrets/git-known-hosts \
     --mount=type=cache,target=/root/.cache/uv,sharing=locked \
     mkdir -p /opt/terrarium \
-    && /opt/terrarium/tools/bin/uv pip freeze --python /opt/venv/bin/python > /opt/terrarium/lock \
+    && /opt/terrarium/tools/bin/uv pip freeze --python /opt/venv/bin/python > /opt/terrarium/lock && python3 -c 'import functools, sys; pairs = [line.split() for line in open(sys.argv[1]) if line.strip()]; text = functools.reduce(lambda text, pair: text.replace(pair[0], pair[1]), pairs, open(sys.argv[2]).read()); open(sys.argv[2], "w").write(text)' /tmp/terrarium/ssh-logins.txt /opt/terrarium/lock \
     && h=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 n=0 \
     && printf 'terrarium-%s %s begin\n' lock "$h" \
     && while IFS= read -r line || [ -n "$line" ]; do printf 'terrarium-%s %s | %s\n' lock "$h" "$line"; n=$((n + 1)); done < /opt/terrarium/lock \

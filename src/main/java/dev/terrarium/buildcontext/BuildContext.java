@@ -36,6 +36,12 @@ public record BuildContext(Map<String, String> files, Map<String, String> buildA
 
     public static final String SYSTEM_PACKAGES_TXT = "system-packages.txt";
 
+    /**
+     * The git+ssh URLs of the requirements as uv's freeze writes them (without their login) and as
+     * the spec names them, a pair per line, for the lock step to put the logins back.
+     */
+    public static final String SSH_LOGINS_TXT = "ssh-logins.txt";
+
     public BuildContext {
         files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
         buildArgs = Collections.unmodifiableMap(new LinkedHashMap<>(buildArgs));

@@ -319,6 +319,14 @@ public final class BuildContextGenerator {
             if (constraints != null) {
                 files.put(BuildContext.CONSTRAINTS_TXT, lines(constraints));
             }
+            if (gitSsh) {
+                files.put(
+                        BuildContext.SSH_LOGINS_TXT,
+                        lines(
+                                InputRules.sshLogins(pip).entrySet().stream()
+                                        .map(login -> login.getKey() + " " + login.getValue())
+                                        .toList()));
+            }
         } else if (pylock != null) {
             files.put(BuildContext.PYLOCK_TOML, pylock);
         }
@@ -530,6 +538,15 @@ public final class BuildContextGenerator {
                             + COPY_DIR
                             + "/"
                             + BuildContext.REQUIREMENTS_TXT);
+            if (secrets.gitSsh()) {
+                out.add(
+                        "COPY "
+                                + BuildContext.SSH_LOGINS_TXT
+                                + " "
+                                + COPY_DIR
+                                + "/"
+                                + BuildContext.SSH_LOGINS_TXT);
+            }
             if (constrained) {
                 out.add(
                         "COPY "
@@ -585,7 +602,10 @@ public final class BuildContextGenerator {
                     lockStep(
                             specHash,
                             List.of(),
-                            VENV + "/bin/pip freeze --disable-pip-version-check > " + LOCK_FILE,
+                            VENV
+                                    + "/bin/pip freeze --disable-pip-version-check > "
+                                    + LOCK_FILE
+                                    + secrets.restoringSshLogins(),
                             List.of()));
             return;
         }
@@ -637,7 +657,8 @@ public final class BuildContextGenerator {
                                 + "/bin/uv pip freeze --python "
                                 + VENV
                                 + "/bin/python > "
-                                + LOCK_FILE,
+                                + LOCK_FILE
+                                + secrets.restoringSshLogins(),
                         List.of(compile, printPylock)));
     }
 
@@ -666,6 +687,26 @@ public final class BuildContextGenerator {
             List<String> mounts = mounts();
             mounts.add(cacheMount);
             return mounts;
+        }
+
+        /**
+         * What follows the freeze of a lock step when requirements clone over SSH: uv's freeze
+         * writes their URLs without the login ({@code git@}), so the lock could not clone them
+         * again; the logins come back from {@link BuildContext#SSH_LOGINS_TXT} by plain text
+         * replacement, in a program of fixed text that reads the pairs from that file.
+         */
+        String restoringSshLogins() {
+            return gitSsh
+                    ? " && python3 -c 'import functools, sys; pairs = [line.split() for line in"
+                            + " open(sys.argv[1]) if line.strip()]; text = functools.reduce(lambda"
+                            + " text, pair: text.replace(pair[0], pair[1]), pairs,"
+                            + " open(sys.argv[2]).read()); open(sys.argv[2], \"w\").write(text)' "
+                            + COPY_DIR
+                            + "/"
+                            + BuildContext.SSH_LOGINS_TXT
+                            + " "
+                            + LOCK_FILE
+                    : "";
         }
 
         /** The variables that point the step's tools at the secrets, for that command only. */
@@ -812,6 +853,10 @@ public final class BuildContextGenerator {
         request.put("specs", specs);
         if (!pip.isEmpty()) {
             request.put("pip", pip);
+            Map<String, String> logins = InputRules.sshLogins(pip);
+            if (!logins.isEmpty()) {
+                request.put("sshLogins", logins);
+            }
             List<String> indexLines = withMirror(indexes);
             if (!indexLines.isEmpty()) {
                 request.put("pipIndexes", indexLines);

@@ -3,6 +3,7 @@ package dev.terrarium.buildcontext;
 import dev.terrarium.requirements.ChannelUrls;
 import dev.terrarium.requirements.PipIndexRules;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -221,6 +222,31 @@ public final class InputRules {
             lines.add(line.toString());
         }
         return lines;
+    }
+
+    /**
+     * A git+ssh URL that names its login: the login, then host, port and path up to the revision.
+     */
+    private static final Pattern SSH_LOGIN =
+            Pattern.compile("git\\+ssh://([A-Za-z0-9._-]+)@([^\\s@#;]+)");
+
+    /**
+     * What puts back the logins of the git+ssh URLs of canonical requirement lines into a lock that
+     * uv's freeze wrote without them: for each URL that names a login, the URL as the freeze writes
+     * it, up to and with the {@code @} of its commit, and the same with the login. Ending at that
+     * {@code @} keeps one repository from matching another whose path begins with its own.
+     */
+    static Map<String, String> sshLogins(List<String> lines) {
+        Map<String, String> logins = new LinkedHashMap<>();
+        for (String line : lines) {
+            Matcher url = SSH_LOGIN.matcher(line);
+            while (url.find()) {
+                logins.put(
+                        "git+ssh://" + url.group(2) + "@",
+                        "git+ssh://" + url.group(1) + "@" + url.group(2) + "@");
+            }
+        }
+        return logins;
     }
 
     /** Whether a canonical requirement line installs from a git repository. */

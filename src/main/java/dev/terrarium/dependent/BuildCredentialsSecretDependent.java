@@ -69,21 +69,7 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
             PipIndex index = secrets.get(i);
             String field = "spec.indexSecrets[" + i + "].secretName";
             Secret secret =
-                    context.getClient()
-                            .secrets()
-                            .inNamespace(namespace)
-                            .withName(index.getSecretName())
-                            .get();
-            if (secret == null) {
-                throw new IllegalStateException(
-                        field
-                                + ": the Secret "
-                                + index.getSecretName()
-                                + " is not found in namespace "
-                                + namespace
-                                + "; the build needs it for "
-                                + index.getUrl());
-            }
+                    tenantSecret(context, namespace, index.getSecretName(), field, index.getUrl());
             sources.add(
                     new IndexCredentials.Source(
                             field, index.getUrl(), index.getSecretName(), secret.getData()));
@@ -96,16 +82,7 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
         if (gitSsh != null) {
             String field = "spec.gitSshSecretName";
             Secret secret =
-                    context.getClient().secrets().inNamespace(namespace).withName(gitSsh).get();
-            if (secret == null) {
-                throw new IllegalStateException(
-                        field
-                                + ": the Secret "
-                                + gitSsh
-                                + " is not found in namespace "
-                                + namespace
-                                + "; the build needs it for its git+ssh:// references");
-            }
+                    tenantSecret(context, namespace, gitSsh, field, "its git+ssh:// references");
             GitSshKey.problem(field, gitSsh, secret.getData())
                     .ifPresent(
                             message -> {
@@ -115,6 +92,30 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
             data.put(GitSshKey.KNOWN_HOSTS, secret.getData().get(GitSshKey.KNOWN_HOSTS));
         }
         return desired(build, placement, data);
+    }
+
+    /**
+     * A Secret of the build's own namespace that its spec names, read by name; a missing one fails
+     * the reconcile with the field and the Secret's name, never a value.
+     */
+    private static Secret tenantSecret(
+            Context<ImageBuild> context,
+            String namespace,
+            String name,
+            String field,
+            String neededFor) {
+        Secret secret = context.getClient().secrets().inNamespace(namespace).withName(name).get();
+        if (secret == null) {
+            throw new IllegalStateException(
+                    field
+                            + ": the Secret "
+                            + name
+                            + " is not found in namespace "
+                            + namespace
+                            + "; the build needs it for "
+                            + neededFor);
+        }
+        return secret;
     }
 
     private static String encoded(String text) {

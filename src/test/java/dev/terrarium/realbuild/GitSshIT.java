@@ -114,14 +114,10 @@ class GitSshIT {
                     .isEqualTo(ns.name());
             assertThat(ns.client().configMaps().withName("ssh-lock").get().getData().get("lock"))
                     .as(
-                            "the lock names the commit cloned over SSH, without the login, as uv's "
-                                    + "freeze writes it: %s",
+                            "the lock names the commit cloned over SSH, with the login the spec "
+                                    + "gave, which uv's freeze leaves out: %s",
                             git)
-                    .contains(
-                            "terrarium-gitpkg @ "
-                                    + git.sshUrl().replaceFirst("://[^@/]+@", "://")
-                                    + "@"
-                                    + commit);
+                    .contains("terrarium-gitpkg @ " + git.sshUrl() + "@" + commit);
 
             Environment stranger = RealBuilds.awaitBuilt(ns, "stranger");
             assertThat(stranger.getStatus().getPhase()).isEqualTo(EnvironmentPhase.Failed);
