@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.awaitility.Awaitility;
@@ -42,22 +43,31 @@ final class CredentialSearch {
 
     private CredentialSearch() {}
 
-    /** Base64 of a value, as a Secret's data holds it. */
     /** A Secret {@code name} of index or channel credentials, as a tenant writes one. */
     static void basicAuthSecret(TestNamespace ns, String user, String name, String password) {
-        ns.client()
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .endMetadata()
-                                .withType("Opaque")
-                                .addToData("username", encoded(user))
-                                .addToData("password", encoded(password))
-                                .build())
-                .create();
+        create(ns, name, "Opaque", Map.of("username", user, "password", password));
     }
 
+    /**
+     * A Secret {@code name} of a git SSH key and the host keys it trusts, as a tenant writes one.
+     */
+    static void sshKeySecret(TestNamespace ns, String name, String key, String knownHosts) {
+        create(
+                ns,
+                name,
+                "kubernetes.io/ssh-auth",
+                Map.of("ssh-privatekey", key, "known_hosts", knownHosts));
+    }
+
+    private static void create(
+            TestNamespace ns, String name, String type, Map<String, String> values) {
+        SecretBuilder secret =
+                new SecretBuilder().withNewMetadata().withName(name).endMetadata().withType(type);
+        values.forEach((key, value) -> secret.addToData(key, encoded(value)));
+        ns.client().resource(secret.build()).create();
+    }
+
+    /** Base64 of a value, as a Secret's data holds it. */
     static String encoded(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -14,7 +14,6 @@ import dev.terrarium.testing.Objects;
 import dev.terrarium.testing.RealBuildNode;
 import dev.terrarium.testing.TerrariumTest;
 import dev.terrarium.testing.TestNamespace;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,20 +51,6 @@ class GitSshIT {
         return Objects.pushingTo(environment, repository, null);
     }
 
-    private static void sshSecret(TestNamespace ns, String name, String key, String knownHosts) {
-        ns.client()
-                .resource(
-                        new SecretBuilder()
-                                .withNewMetadata()
-                                .withName(name)
-                                .endMetadata()
-                                .withType("kubernetes.io/ssh-auth")
-                                .addToStringData("ssh-privatekey", key)
-                                .addToStringData("known_hosts", knownHosts)
-                                .build())
-                .create();
-    }
-
     @Test
     void aPackageClonedOverSshWithADeployKeyIsBuiltAndTheKeyIsNowhere(TestNamespace ns)
             throws IOException {
@@ -87,11 +72,12 @@ class GitSshIT {
             assertThat(ready.getReason()).isEqualTo("CredentialsNotFound");
             assertThat(ready.getMessage()).contains("spec.gitSshSecretName", "absent-key");
 
-            sshSecret(ns, "deploy-key", git.sshPrivateKey(), git.sshKnownHosts());
+            CredentialSearch.sshKeySecret(
+                    ns, "deploy-key", git.sshPrivateKey(), git.sshKnownHosts());
             String otherHost =
                     git.sshKnownHosts().replaceFirst(" ssh-ed25519 .*", " ")
                             + "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
-            sshSecret(ns, "wrong-host", git.sshPrivateKey(), otherHost);
+            CredentialSearch.sshKeySecret(ns, "wrong-host", git.sshPrivateKey(), otherHost);
             ns.client().resource(overSsh("ssh", pinned, "deploy-key", repository)).create();
             // Another spec (so another hash), whose known_hosts does not know the server.
             ns.client()
