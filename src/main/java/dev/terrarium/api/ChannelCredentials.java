@@ -36,18 +36,31 @@ public class ChannelCredentials {
     @Pattern(Patterns.OBJECT_NAME)
     @JsonPropertyDescription(
             "Name of a Secret in the Environment's namespace with the channel's credentials: keys "
-                    + "username and password (basic auth), or token alone (sent as the password "
-                    + "of the login __token__, or of username when given). The build reads them "
-                    + "as a netrc build secret during its install step only; they never reach the "
-                    + "image, the build log or the build context. netrc gives one login per host: "
-                    + "every channel and index of that host is sent the same credentials.")
+                    + "username and password (basic auth), or token alone (with scheme Basic, "
+                    + "sent as the password of the login __token__, or of username when given). "
+                    + "The build's conda step reads them as a build secret only; they never reach "
+                    + "the image, the build log, the lock or the build context. Credentials are "
+                    + "given per host: every channel of that host is sent the same ones.")
     private String secretName;
+
+    @JsonPropertyDescription(
+            "How the channel host takes the credentials: Basic (the default; HTTP basic auth), "
+                    + "Bearer (the Secret's token in an Authorization: Bearer header, as "
+                    + "prefix.dev takes it) or CondaToken (the Secret's token in the URL path, "
+                    + "/t/<token>/, as anaconda.org and quetz take it). Bearer and CondaToken "
+                    + "need the key token.")
+    private ChannelAuthScheme scheme;
 
     public ChannelCredentials() {}
 
     public ChannelCredentials(String url, String secretName) {
         this.url = url;
         this.secretName = secretName;
+    }
+
+    public ChannelCredentials(String url, String secretName, ChannelAuthScheme scheme) {
+        this(url, secretName);
+        this.scheme = scheme;
     }
 
     public String getUrl() {
@@ -64,5 +77,13 @@ public class ChannelCredentials {
 
     public void setSecretName(String secretName) {
         this.secretName = secretName;
+    }
+
+    public ChannelAuthScheme getScheme() {
+        return scheme;
+    }
+
+    public void setScheme(ChannelAuthScheme scheme) {
+        this.scheme = scheme;
     }
 }

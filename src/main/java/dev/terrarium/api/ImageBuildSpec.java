@@ -40,12 +40,20 @@ public class ImageBuildSpec {
 
     @Size(max = 31)
     @JsonPropertyDescription(
-            "The package indexes and conda channels that have credentials, each with the Secret "
-                    + "of the ImageBuild's namespace that holds them (from the Environment's "
-                    + "spec.pipIndexes and spec.channelCredentials). The "
-                    + "operator turns them into a netrc file that only the build's install step "
-                    + "reads, as a build secret.")
+            "The package indexes that have credentials, each with the Secret of the "
+                    + "ImageBuild's namespace that holds them (from the Environment's "
+                    + "spec.pipIndexes). The operator turns them into a netrc file that only the "
+                    + "build's install step reads, as a build secret.")
     private List<PipIndex> indexSecrets;
+
+    @Size(max = ChannelCredentials.MAX_ENTRIES)
+    @JsonPropertyDescription(
+            "The conda channels that have credentials, each with the Secret of the ImageBuild's "
+                    + "namespace that holds them and its scheme (from the Environment's "
+                    + "spec.channelCredentials). The operator turns them into the authentication "
+                    + "file of the conda installer, which only the build's conda step reads, as a "
+                    + "build secret.")
+    private List<ChannelCredentials> channelSecrets;
 
     @Size(max = 253)
     @Pattern(Patterns.OBJECT_NAME)
@@ -99,6 +107,14 @@ public class ImageBuildSpec {
 
     public void setIndexSecrets(List<PipIndex> indexSecrets) {
         this.indexSecrets = indexSecrets;
+    }
+
+    public List<ChannelCredentials> getChannelSecrets() {
+        return channelSecrets;
+    }
+
+    public void setChannelSecrets(List<ChannelCredentials> channelSecrets) {
+        this.channelSecrets = channelSecrets;
     }
 
     public String getGitSshSecretName() {

@@ -118,6 +118,15 @@ public final class BuildContextGenerator {
     /** Where a RUN step that mounts the netrc build secret finds it. */
     static final String NETRC_PATH = "/run/secrets/" + NETRC_SECRET_ID;
 
+    /**
+     * The id of the build secret that holds the conda installer's authentication file of the
+     * channels' credentials.
+     */
+    public static final String CONDA_AUTH_SECRET_ID = "conda-auth";
+
+    /** Where the conda step finds the channels' authentication file. */
+    static final String CONDA_AUTH_PATH = "/run/secrets/" + CONDA_AUTH_SECRET_ID;
+
     /** The ids of the build secrets of the git SSH key and of the known hosts it trusts. */
     public static final String GIT_SSH_KEY_SECRET_ID = "git-ssh-key";
 
@@ -245,6 +254,8 @@ public final class BuildContextGenerator {
         List<String> indexLines = withMirror(indexes);
         boolean netrc = indexes != null && indexes.getCredentialsNamespace() != null;
         boolean gitSsh = environment.getGitSshKeyNamespace() != null;
+        boolean condaAuth =
+                manager == Manager.CONDA && environment.getChannelCredentialsNamespace() != null;
         for (BakedEnvVar variable : env) {
             if (variable == null) {
                 throw new IllegalArgumentException("env: a variable must not be null");
@@ -296,22 +307,20 @@ public final class BuildContextGenerator {
                         !pip.isEmpty(),
                         constraints != null,
                         hashes != null,
-                        new InstallSecrets(
-                                (netrc && !pip.isEmpty())
-                                        || environment.getChannelCredentialsNamespace() != null,
-                                gitSsh),
+                        new InstallSecrets(netrc && !pip.isEmpty(), condaAuth, gitSsh),
                         pylock != null,
                         mirrorApplies(indexes),
                         !pip.isEmpty() && !indexLines.isEmpty(),
                         env));
         if (manager == Manager.CONDA) {
-            files.put(
-                    BuildContext.CONDA_REQUEST,
-                    CondaRequest.write(
-                            explicit != null
-                                    ? lockRequest(specHash, explicit, lockedPip)
-                                    : condaRequest(
-                                            specHash, python, channels, packages, pip, indexes)));
+            Map<String, Object> request =
+                    explicit != null
+                            ? lockRequest(specHash, explicit, lockedPip)
+                            : condaRequest(specHash, python, channels, packages, pip, indexes);
+            if (condaAuth) {
+                request.put("authFile", CONDA_AUTH_PATH);
+            }
+            files.put(BuildContext.CONDA_REQUEST, CondaRequest.write(request));
         } else if (!pip.isEmpty()) {
             List<String> requirements = new ArrayList<>(indexLines);
             requirements.addAll(hashes == null ? pip : InputRules.withHashes(pip, hashes));
@@ -663,17 +672,20 @@ public final class BuildContextGenerator {
     }
 
     /**
-     * The build secrets of an install step: the netrc when the indexes or channels have
-     * credentials, the git SSH key and known hosts when a requirement clones over SSH. Only the
-     * install steps mount them: a build secret is never part of a layer, and no other step needs
-     * it.
+     * The build secrets of an install step: the netrc when the indexes have credentials, the conda
+     * installer's authentication file when the channels have, the git SSH key and known hosts when
+     * a requirement clones over SSH. Only the install steps mount them: a build secret is never
+     * part of a layer, and no other step needs it.
      */
-    private record InstallSecrets(boolean netrc, boolean gitSsh) {
+    private record InstallSecrets(boolean netrc, boolean condaAuth, boolean gitSsh) {
 
         List<String> mounts() {
             List<String> mounts = new ArrayList<>();
             if (netrc) {
                 mounts.add(NETRC_MOUNT);
+            }
+            if (condaAuth) {
+                mounts.add(CONDA_AUTH_MOUNT);
             }
             if (gitSsh) {
                 mounts.add(GIT_SSH_KEY_MOUNT);
@@ -944,6 +956,9 @@ public final class BuildContextGenerator {
 
     private static final String NETRC_MOUNT =
             "--mount=type=secret,id=" + NETRC_SECRET_ID + ",target=" + NETRC_PATH;
+
+    private static final String CONDA_AUTH_MOUNT =
+            "--mount=type=secret,id=" + CONDA_AUTH_SECRET_ID + ",target=" + CONDA_AUTH_PATH;
 
     private static final String GIT_SSH_KEY_PATH = "/run/secrets/" + GIT_SSH_KEY_SECRET_ID;
     private static final String GIT_KNOWN_HOSTS_PATH = "/run/secrets/" + GIT_KNOWN_HOSTS_SECRET_ID;

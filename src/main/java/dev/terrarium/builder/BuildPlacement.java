@@ -86,6 +86,8 @@ public record BuildPlacement(
     public static boolean hasCredentials(ImageBuild build) {
         return (build.getSpec().getIndexSecrets() != null
                         && !build.getSpec().getIndexSecrets().isEmpty())
+                || (build.getSpec().getChannelSecrets() != null
+                        && !build.getSpec().getChannelSecrets().isEmpty())
                 || build.getSpec().getGitSshSecretName() != null;
     }
 

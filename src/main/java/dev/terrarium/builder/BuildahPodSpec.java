@@ -141,6 +141,10 @@ public final class BuildahPodSpec implements BuilderPodSpec {
         }
         if (request.credentialsSecret() != null) {
             secret(args, BuildContextGenerator.NETRC_SECRET_ID, IndexCredentials.NETRC_KEY);
+            secret(
+                    args,
+                    BuildContextGenerator.CONDA_AUTH_SECRET_ID,
+                    IndexCredentials.CONDA_AUTH_KEY);
             secret(args, BuildContextGenerator.GIT_SSH_KEY_SECRET_ID, GitSshKey.PRIVATE_KEY);
             secret(args, BuildContextGenerator.GIT_KNOWN_HOSTS_SECRET_ID, GitSshKey.KNOWN_HOSTS);
         }

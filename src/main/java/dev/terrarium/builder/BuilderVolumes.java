@@ -85,7 +85,11 @@ final class BuilderVolumes {
 
     /** The files of the build's credentials, one per key, each named as its key. */
     static final List<String> CREDENTIAL_FILES =
-            List.of(IndexCredentials.NETRC_KEY, GitSshKey.PRIVATE_KEY, GitSshKey.KNOWN_HOSTS);
+            List.of(
+                    IndexCredentials.NETRC_KEY,
+                    IndexCredentials.CONDA_AUTH_KEY,
+                    GitSshKey.PRIVATE_KEY,
+                    GitSshKey.KNOWN_HOSTS);
 
     /** The credentials Secret's keys {@link #CREDENTIAL_FILES} as files of the same names. */
     static Volume credentialsVolume(String secretName) {

@@ -1,5 +1,7 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.api.ChannelAuthScheme;
+import dev.terrarium.api.ChannelCredentials;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.PipIndex;
 import dev.terrarium.builder.BuildPlacement;
@@ -21,12 +23,13 @@ import java.util.Map;
 
 /**
  * The credentials of an ImageBuild's install step, as a Secret where its build runs, for as long as
- * the build runs: the netrc file of its package indexes and channels ({@link IndexCredentials}) and
- * its git SSH key and known hosts ({@link GitSshKey}), made from the Secrets its spec names in its
- * own namespace, mounted only in the build step and handed to buildah as build secrets. The three
- * keys are always there, empty when the spec names no such credentials, so that the build step
- * hands buildah the same secrets for every build. Its informer watches only the operator's build
- * Secrets, so the operator never lists tenants' Secrets.
+ * the build runs: the netrc file of its package indexes and the conda installer's authentication
+ * file of its channels ({@link IndexCredentials}), and its git SSH key and known hosts ({@link
+ * GitSshKey}), made from the Secrets its spec names in its own namespace, mounted only in the build
+ * step and handed to buildah as build secrets. The four keys are always there, empty when the spec
+ * names no such credentials, so that the build step hands buildah the same secrets for every build.
+ * Its informer watches only the operator's build Secrets, so the operator never lists tenants'
+ * Secrets.
  */
 @KubernetesDependent(
         useSSA = BooleanWithUndefined.TRUE,
@@ -74,8 +77,32 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
                     new IndexCredentials.Source(
                             field, index.getUrl(), index.getSecretName(), secret.getData()));
         }
+        List<IndexCredentials.Source> channelSources = new ArrayList<>();
+        List<ChannelCredentials> channels =
+                build.getSpec().getChannelSecrets() == null
+                        ? List.of()
+                        : build.getSpec().getChannelSecrets();
+        for (int i = 0; i < channels.size(); i++) {
+            ChannelCredentials channel = channels.get(i);
+            String field = "spec.channelSecrets[" + i + "].secretName";
+            Secret secret =
+                    tenantSecret(
+                            context, namespace, channel.getSecretName(), field, channel.getUrl());
+            channelSources.add(
+                    new IndexCredentials.Source(
+                            field,
+                            channel.getUrl(),
+                            channel.getSecretName(),
+                            secret.getData(),
+                            channel.getScheme() == null
+                                    ? ChannelAuthScheme.Basic
+                                    : channel.getScheme()));
+        }
         Map<String, String> data = new LinkedHashMap<>();
         data.put(IndexCredentials.NETRC_KEY, encoded(IndexCredentials.netrc(sources)));
+        data.put(
+                IndexCredentials.CONDA_AUTH_KEY,
+                encoded(IndexCredentials.condaAuthFile(channelSources)));
         data.put(GitSshKey.PRIVATE_KEY, "");
         data.put(GitSshKey.KNOWN_HOSTS, "");
         String gitSsh = build.getSpec().getGitSshSecretName();

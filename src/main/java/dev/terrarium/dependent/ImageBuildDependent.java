@@ -1,10 +1,12 @@
 package dev.terrarium.dependent;
 
+import dev.terrarium.api.ChannelCredentials;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.api.PipIndex;
 import dev.terrarium.naming.Labels;
+import dev.terrarium.requirements.PipIndexRules;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.resolution.EnvironmentResolver;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -13,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.List;
 
 /**
  * The ImageBuild of an Environment's current spec: created once and never updated (its spec is an
@@ -40,11 +43,26 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
                         ? null
                         : environment.getSpec().getOutput().getPushSecret());
         spec.setRebuild(resolution.rebuild());
-        if (!resolution.indexSecrets().isEmpty()) {
-            spec.setIndexSecrets(
-                    resolution.indexSecrets().stream()
-                            .map(secret -> new PipIndex(secret.url(), secret.secretName()))
-                            .toList());
+        List<PipIndex> indexSecrets =
+                resolution.indexSecrets().stream()
+                        .filter(secret -> !secret.channel())
+                        .map(secret -> new PipIndex(secret.url(), secret.secretName()))
+                        .toList();
+        if (!indexSecrets.isEmpty()) {
+            spec.setIndexSecrets(indexSecrets);
+        }
+        List<ChannelCredentials> channelSecrets =
+                resolution.indexSecrets().stream()
+                        .filter(PipIndexRules.IndexSecret::channel)
+                        .map(
+                                secret ->
+                                        new ChannelCredentials(
+                                                secret.url(),
+                                                secret.secretName(),
+                                                secret.channelScheme()))
+                        .toList();
+        if (!channelSecrets.isEmpty()) {
+            spec.setChannelSecrets(channelSecrets);
         }
         if (resolution.resolved().getGitSshKeyNamespace() != null) {
             spec.setGitSshSecretName(environment.getSpec().getGitSshSecretName());

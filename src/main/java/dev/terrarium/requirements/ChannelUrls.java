@@ -1,5 +1,6 @@
 package dev.terrarium.requirements;
 
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.ChannelCredentials;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,10 @@ public final class ChannelUrls {
                         new PipIndexRules.IndexSecret(
                                 CREDENTIALS + "[" + i + "].secretName",
                                 normalized(entry.getUrl()),
-                                entry.getSecretName()));
+                                entry.getSecretName(),
+                                entry.getScheme() == null
+                                        ? ChannelAuthScheme.Basic
+                                        : entry.getScheme()));
             }
         }
         return secrets;

@@ -3,6 +3,7 @@ package dev.terrarium.resolution;
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildSettings;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.ConfigMapSource;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
@@ -314,6 +315,19 @@ public record EnvironmentResolution(
     }
 
     /**
+     * An index or channel Secret as the build name's variant takes it. A channel's scheme is there
+     * when it is not the default, so that the name of a build with basic auth stays as it was
+     * before schemes existed, and a build that failed with the wrong scheme is retried with the
+     * right one.
+     */
+    private static String variantOf(PipIndexRules.IndexSecret secret) {
+        String variant = secret.url() + " " + secret.secretName();
+        return secret.channel() && secret.channelScheme() != ChannelAuthScheme.Basic
+                ? variant + " " + secret.channelScheme()
+                : variant;
+    }
+
+    /**
      * What distinguishes builds of the same content: where the image goes and with which secret (an
      * ImageBuild's spec is immutable, so a new target needs a new ImageBuild), pod settings the
      * user gave (a build that ran out of memory is retried with more) and the rebuild annotation.
@@ -329,7 +343,7 @@ public record EnvironmentResolution(
         if (!indexSecrets.isEmpty()) {
             variant.put(
                     "indexSecrets",
-                    indexSecrets.stream().map(s -> s.url() + " " + s.secretName()).toList());
+                    indexSecrets.stream().map(EnvironmentResolution::variantOf).toList());
         }
         if (gitSshSecret != null) {
             variant.put("gitSshSecret", gitSshSecret);

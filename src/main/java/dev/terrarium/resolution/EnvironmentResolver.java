@@ -177,10 +177,16 @@ public class EnvironmentResolver {
             }
             sources.add(
                     new IndexCredentials.Source(
-                            wanted.field(), wanted.url(), wanted.secretName(), secret.getData()));
+                            wanted.field(),
+                            wanted.url(),
+                            wanted.secretName(),
+                            secret.getData(),
+                            wanted.channelScheme()));
         }
         try {
-            IndexCredentials.netrc(sources);
+            IndexCredentials.netrc(sources.stream().filter(s -> s.scheme() == null).toList());
+            IndexCredentials.condaAuthFile(
+                    sources.stream().filter(s -> s.scheme() != null).toList());
         } catch (IllegalArgumentException e) {
             return resolution.waitingFor(
                     EnvironmentResolution.CREDENTIALS_INVALID, e.getMessage() + ".");

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.Manager;
 import dev.terrarium.api.ResolvedEnvironment;
+import dev.terrarium.credentials.IndexCredentials;
+import dev.terrarium.credentials.SecretData;
 import dev.terrarium.locks.LockExtractor;
 import dev.terrarium.locks.ResolvedLock;
 import dev.terrarium.testing.Commands;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * terrarium-conda, the installer of conda builds, run on this machine's python3 and py-rattler
@@ -205,12 +210,65 @@ class CondaInstallerTest {
         }
     }
 
-    @Test
-    void aLockFromAPrivateChannelIsDownloadedWithTheNetrcAndAnUnhashedLineToo(@TempDir Path work)
-            throws Exception {
-        String password = "pw-" + java.util.UUID.randomUUID();
+    /** How a private channel of the tests takes its credentials, and how a build gives them. */
+    enum Access {
+        BASIC,
+        BEARER,
+        CONDA_TOKEN,
+        /** Builds made before channel schemes existed gave channels in the netrc. */
+        NETRC
+    }
+
+    @ParameterizedTest
+    @EnumSource(Access.class)
+    void aPrivateChannelIsSolvedAndItsLockInstalledWithItsCredentialsAnUnhashedLineToo(
+            Access access, @TempDir Path work) throws Exception {
+        String secret = "tok-" + java.util.UUID.randomUUID();
         try (LocalCondaChannel secured =
-                LocalCondaChannel.startWithBasicAuth("lock-reader", password)) {
+                switch (access) {
+                    case BASIC, NETRC -> LocalCondaChannel.startWithBasicAuth("reader", secret);
+                    case BEARER -> LocalCondaChannel.startWithBearerToken(secret);
+                    case CONDA_TOKEN -> LocalCondaChannel.startWithCondaToken(secret);
+                }) {
+            String channelUrl = secured.channelUrl(LocalCondaChannel.MAIN);
+            Map<String, String> env = new java.util.HashMap<>();
+            String authFile = null;
+            if (access == Access.NETRC) {
+                Path netrc = work.resolve("credentials.netrc");
+                Files.writeString(
+                        netrc,
+                        "machine "
+                                + java.net.URI.create(channelUrl).getHost()
+                                + " login reader password "
+                                + secret
+                                + "\n");
+                env.put("NETRC", netrc.toString());
+            } else {
+                // The file the operator writes into the build's credentials Secret.
+                Path file = work.resolve("conda-auth.json");
+                Files.writeString(
+                        file,
+                        IndexCredentials.condaAuthFile(
+                                List.of(
+                                        new IndexCredentials.Source(
+                                                "spec.channelSecrets[0].secretName",
+                                                channelUrl,
+                                                "channel-creds",
+                                                access == Access.BASIC
+                                                        ? SecretData.of(
+                                                                "username",
+                                                                "reader",
+                                                                "password",
+                                                                secret)
+                                                        : SecretData.of("token", secret),
+                                                switch (access) {
+                                                    case BEARER -> ChannelAuthScheme.Bearer;
+                                                    case CONDA_TOKEN ->
+                                                            ChannelAuthScheme.CondaToken;
+                                                    default -> ChannelAuthScheme.Basic;
+                                                }))));
+                authFile = file.toString();
+            }
             String python = "main/linux-64/python-3.11.2-0_debian.tar.bz2";
             String hello = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
             // hello's line has no hash: terrarium-conda downloads it itself to learn its sha256.
@@ -218,30 +276,46 @@ class CondaInstallerTest {
                     List.of(
                             secured.url(python) + "#sha256:" + secured.sha256(python),
                             secured.url(hello));
-            Path netrc = work.resolve("credentials.netrc");
-            Files.writeString(
-                    netrc,
-                    "machine "
-                            + java.net.URI.create(secured.url(python)).getHost()
-                            + " login lock-reader password "
-                            + password
-                            + "\n");
 
-            Run anonymous = installLock(work.resolve("anonymous"), given, Map.of());
+            Run anonymous = installLock(work.resolve("anonymous"), given, null, Map.of());
             assertThat(anonymous.exitCode()).as(anonymous.output()).isNotZero();
             assertThat(anonymous.output()).contains("401");
 
-            Run run = installLock(work.resolve("netrc"), given, Map.of("NETRC", netrc.toString()));
-            assertThat(run.exitCode()).as(run.output()).isZero();
-            ResolvedLock lock =
-                    LockExtractor.extract(run.output(), Fixtures.HASH, Manager.CONDA).orElseThrow();
-            assertThat(lock.text().lines().filter(line -> line.startsWith("http")).toList())
+            Run locked = installLock(work.resolve("lock"), given, authFile, env);
+            assertThat(locked.exitCode()).as(locked.output()).isZero();
+            assertThat(lockRecords(locked))
                     .as("the unhashed line is recorded with the sha256 of what was installed")
                     .containsExactlyInAnyOrder(
                             secured.url(python) + "#" + secured.sha256(python),
                             secured.url(hello) + "#" + secured.sha256(hello));
-            assertThat(run.output()).doesNotContain(password);
+
+            Run solved =
+                    solveFrom(
+                            work.resolve("solve"),
+                            channelUrl,
+                            List.of("python 3.11.*", "greet 1.0"),
+                            authFile,
+                            env);
+            assertThat(solved.exitCode()).as(solved.output()).isZero();
+            assertThat(lockRecords(solved))
+                    .as("the lock names the channel as the spec does, without a token")
+                    .contains(secured.explicitLine("main/noarch/greet-1.0-0.conda"));
+            for (Run run : List.of(anonymous, locked, solved)) {
+                assertThat(run.output()).doesNotContain(secret);
+            }
+            assertThat(secured.requests())
+                    .as("every request with the credentials was served")
+                    .anySatisfy(r -> assertThat(r.status()).isEqualTo(200));
         }
+    }
+
+    private static List<String> lockRecords(Run run) {
+        return LockExtractor.extract(run.output(), Fixtures.HASH, Manager.CONDA)
+                .orElseThrow()
+                .text()
+                .lines()
+                .filter(line -> line.startsWith("http"))
+                .toList();
     }
 
     private record Run(int exitCode, String output) {
@@ -256,22 +330,64 @@ class CondaInstallerTest {
 
     /** The generator's request for a conda lock of these lines, run as {@link #install} runs. */
     private static Run installLock(Path work, List<String> explicit) throws Exception {
-        return installLock(work, explicit, Map.of());
+        return installLock(work, explicit, null, Map.of());
     }
 
-    private static Run installLock(Path work, List<String> explicit, Map<String, String> env)
+    /**
+     * As {@link #installLock(Path, List)}; with an authentication file, the lock's channel has
+     * credentials, and the request names the file where the build would mount it.
+     */
+    private static Run installLock(
+            Path work, List<String> explicit, String authFile, Map<String, String> env)
             throws Exception {
         ResolvedEnvironment environment =
                 Fixtures.environment(Manager.CONDA, "3.11", "debian:bookworm-slim");
         environment.setCondaExplicit(explicit);
+        return run(work, request(environment, BuildContextOptions.defaults(), authFile), env);
+    }
+
+    /** The generator's request for specs from one channel given by URL, run with this python. */
+    private static Run solveFrom(
+            Path work,
+            String channelUrl,
+            List<String> packages,
+            String authFile,
+            Map<String, String> env)
+            throws Exception {
+        ResolvedEnvironment environment =
+                Fixtures.environment(Manager.CONDA, "3.11", "debian:bookworm-slim");
+        environment.setChannels(List.of(channelUrl));
+        environment.setPackages(packages);
+        ObjectNode request = request(environment, BuildContextOptions.defaults(), authFile);
+        Files.createDirectories(work);
+        Path glibc = work.resolve("base-glibc");
+        Files.writeString(glibc, "glibc 2.36\n");
+        ((ObjectNode) request.get("virtualPackages")).put("glibcFile", glibc.toString());
+        return run(work, request, env);
+    }
+
+    /**
+     * The request the generator writes; with an authentication file, for channels with credentials,
+     * naming that file instead of the build secret's mount.
+     */
+    private static ObjectNode request(
+            ResolvedEnvironment environment, BuildContextOptions options, String authFile)
+            throws Exception {
+        if (authFile != null) {
+            environment.setChannelCredentialsNamespace("team");
+        }
         ObjectNode request =
                 (ObjectNode)
                         JSON.readTree(
-                                new BuildContextGenerator(BuildContextOptions.defaults())
+                                new BuildContextGenerator(options)
                                         .generate(environment, Fixtures.HASH)
                                         .files()
                                         .get(BuildContext.CONDA_REQUEST));
-        return run(work, request, env);
+        if (authFile != null) {
+            assertThat(request.get("authFile").asText()).isEqualTo("/run/secrets/conda-auth");
+            request.put("authFile", authFile);
+        }
+        return request;
     }
 
     private static Run run(Path work, ObjectNode request, Map<String, String> env)

@@ -118,6 +118,7 @@ class BuildahPodSpecTest {
                                     .extracting(item -> item.getKey() + ">" + item.getPath())
                                     .containsExactly(
                                             "netrc>netrc",
+                                            "conda-auth.json>conda-auth.json",
                                             "ssh-privatekey>ssh-privatekey",
                                             "known_hosts>known_hosts");
                         });
@@ -126,6 +127,7 @@ class BuildahPodSpecTest {
         assertThat(pod.build().getArgs())
                 .contains(
                         "--secret=id=pip-netrc,src=/workspace/credentials/netrc",
+                        "--secret=id=conda-auth,src=/workspace/credentials/conda-auth.json",
                         "--secret=id=git-ssh-key,src=/workspace/credentials/ssh-privatekey",
                         "--secret=id=git-known-hosts,src=/workspace/credentials/known_hosts");
         assertThat(pod.push().getVolumeMounts())

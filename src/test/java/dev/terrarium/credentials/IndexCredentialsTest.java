@@ -3,6 +3,8 @@ package dev.terrarium.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.terrarium.api.ChannelAuthScheme;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,13 @@ class IndexCredentialsTest {
 
     private static Map<String, String> data(String... keysAndValues) {
         return SecretData.of(keysAndValues);
+    }
+
+    private static final String CHANNEL_FIELD = "spec.channelCredentials[0].secretName";
+
+    private static IndexCredentials.Source channel(
+            String url, ChannelAuthScheme scheme, Map<String, String> data) {
+        return new IndexCredentials.Source(CHANNEL_FIELD, url, "channel-creds", data, scheme);
     }
 
     private static IndexCredentials.Source source(
@@ -53,47 +62,127 @@ class IndexCredentialsTest {
     }
 
     @Test
-    void aChannelAndAnIndexShareTheNetrcAndOneHostTakesOneLogin() {
-        String channelField = "spec.channelCredentials[0].secretName";
-        IndexCredentials.Source channel =
-                new IndexCredentials.Source(
-                        channelField,
-                        "https://conda.example.com/team",
-                        "team-channel",
-                        data("username", "bob", "password", SECRET_VALUE));
-        assertThat(
-                        IndexCredentials.netrc(
-                                List.of(
-                                        source(
-                                                "https://private.example.com/simple/",
-                                                "basic",
-                                                data("username", "alice", "password", "pw-a")),
-                                        channel)))
+    void channelsBecomeTheCondaInstallersAuthFileOneEntryPerHostInTheirScheme() throws Exception {
+        String json =
+                IndexCredentials.condaAuthFile(
+                        List.of(
+                                channel(
+                                        "https://conda.example.com:8443/team",
+                                        ChannelAuthScheme.Basic,
+                                        data("username", "bob", "password", SECRET_VALUE)),
+                                channel(
+                                        "https://artifacts.example.com/conda/team",
+                                        ChannelAuthScheme.Basic,
+                                        data("token", "tok-basic")),
+                                channel(
+                                        "https://Repo.Prefix.example/team",
+                                        ChannelAuthScheme.Bearer,
+                                        data("token", "tok-bearer")),
+                                channel(
+                                        "https://conda.anaconda.example/team",
+                                        ChannelAuthScheme.CondaToken,
+                                        data("token", "tok-conda", "username", "ignored")),
+                                channel(
+                                        "https://conda.example.com/other",
+                                        ChannelAuthScheme.Basic,
+                                        data("username", "bob", "password", SECRET_VALUE))));
+
+        assertThat(new ObjectMapper().readTree(json))
                 .isEqualTo(
-                        "machine private.example.com login alice password pw-a\n"
-                                + "machine conda.example.com login bob password "
-                                + SECRET_VALUE
-                                + "\n");
+                        new ObjectMapper()
+                                .readTree(
+                                        ("{'conda.example.com': {'BasicHTTP': {'username': 'bob',"
+                                                        + " 'password': '"
+                                                        + SECRET_VALUE
+                                                        + "'}},"
+                                                        + " 'artifacts.example.com': {'BasicHTTP':"
+                                                        + " {'username': '__token__', 'password':"
+                                                        + " 'tok-basic'}},"
+                                                        + " 'repo.prefix.example': {'BearerToken':"
+                                                        + " 'tok-bearer'},"
+                                                        + " 'conda.anaconda.example':"
+                                                        + " {'CondaToken': 'tok-conda'}}")
+                                                .replace('\'', '"')));
+        assertThat(IndexCredentials.condaAuthFile(List.of())).isEqualTo("{}");
+    }
+
+    @Test
+    void oneChannelHostTakesOneSchemeAndOneCredential() {
         assertThatThrownBy(
                         () ->
-                                IndexCredentials.netrc(
+                                IndexCredentials.condaAuthFile(
                                         List.of(
-                                                source(
-                                                        "https://conda.example.com/simple/",
-                                                        "basic",
-                                                        data(
-                                                                "username",
-                                                                "alice",
-                                                                "password",
-                                                                "pw-a")),
-                                                channel)))
+                                                channel(
+                                                        "https://conda.example.com/one",
+                                                        ChannelAuthScheme.Bearer,
+                                                        data("token", SECRET_VALUE)),
+                                                channel(
+                                                        "https://conda.example.com/two",
+                                                        ChannelAuthScheme.CondaToken,
+                                                        data("token", SECRET_VALUE)))))
                 .hasMessage(
-                        channelField
-                                + ": Secret team-channel gives other credentials for host "
+                        CHANNEL_FIELD
+                                + ": Secret channel-creds gives other credentials for host "
                                 + "conda.example.com than "
-                                + FIELD
-                                + "; a netrc file holds one login per host")
+                                + CHANNEL_FIELD
+                                + "; the conda installer takes one set of credentials per host")
                 .hasMessageNotContaining(SECRET_VALUE);
+    }
+
+    @Test
+    void tokenSchemesNeedATokenAndACondaTokenThatFitsAPath() {
+        assertThat(
+                        IndexCredentials.problem(
+                                CHANNEL_FIELD,
+                                "basic-only",
+                                data("username", "a", "password", SECRET_VALUE),
+                                ChannelAuthScheme.Bearer))
+                .hasValue(
+                        CHANNEL_FIELD
+                                + ": Secret basic-only has no key token, which the scheme Bearer "
+                                + "sends");
+        assertThat(
+                        IndexCredentials.problem(
+                                CHANNEL_FIELD,
+                                "blank",
+                                data("token", ""),
+                                ChannelAuthScheme.CondaToken))
+                .hasValue(CHANNEL_FIELD + ": Secret blank has an empty token");
+        for (String bad : List.of("a/b", "a?b", "a%2Fb", "a#b")) {
+            assertThat(
+                            IndexCredentials.problem(
+                                    CHANNEL_FIELD,
+                                    "odd",
+                                    data("token", bad),
+                                    ChannelAuthScheme.CondaToken))
+                    .hasValueSatisfying(
+                            message ->
+                                    assertThat(message)
+                                            .contains("may hold only letters, digits")
+                                            .doesNotContain(bad));
+            assertThat(
+                            IndexCredentials.problem(
+                                    CHANNEL_FIELD,
+                                    "odd",
+                                    data("token", bad),
+                                    ChannelAuthScheme.Bearer))
+                    .as("a bearer token goes in a header, where %s is fine", bad)
+                    .isEmpty();
+        }
+        assertThat(
+                        IndexCredentials.problem(
+                                CHANNEL_FIELD,
+                                "spaced",
+                                data("token", "two words"),
+                                ChannelAuthScheme.Bearer))
+                .hasValueSatisfying(message -> assertThat(message).doesNotContain("two words"));
+        assertThat(
+                        IndexCredentials.problem(
+                                CHANNEL_FIELD,
+                                "ok",
+                                data("token", "Ab-1.2_3~"),
+                                ChannelAuthScheme.CondaToken))
+                .isEmpty();
     }
 
     @Test

@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A Secret's data as the API server returns it: each value base64-encoded. */
-final class SecretData {
+public final class SecretData {
 
     private SecretData() {}
 
     /** The data of key, value, key, value... */
-    static Map<String, String> of(String... keysAndValues) {
+    public static Map<String, String> of(String... keysAndValues) {
         Map<String, String> data = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             data.put(

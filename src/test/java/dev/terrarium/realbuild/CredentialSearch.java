@@ -51,6 +51,11 @@ final class CredentialSearch {
     /**
      * A Secret {@code name} of a git SSH key and the host keys it trusts, as a tenant writes one.
      */
+    /** A Secret of a token alone, as token schemes and token-based indexes take it. */
+    static void tokenSecret(TestNamespace ns, String name, String token) {
+        create(ns, name, "Opaque", Map.of("token", token));
+    }
+
     static void sshKeySecret(TestNamespace ns, String name, String key, String knownHosts) {
         create(
                 ns,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.ChannelCredentials;
 import dev.terrarium.api.Condition;
 import dev.terrarium.api.Environment;
@@ -28,45 +29,57 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real conda build from a password-protected channel ({@link
- * LocalCondaChannel#startWithBasicAuth}, on 127.0.0.1 of the node the build pod runs on): the
+ * Real conda builds from private channels on 127.0.0.1 of the node the build pod runs on: the
  * Environment lists the channel by its URL and names a Secret of its credentials in
- * spec.channelCredentials; terrarium-conda solves and downloads through the netrc build secret, and
- * the password is then looked for everywhere it must not be ({@link CredentialSearch}). A wrong
- * password fails the build with the channel's 401 in the failure's log tail; a missing Secret
- * starts no build.
+ * spec.channelCredentials. The channel that builds takes a token in its path, as anaconda.org's
+ * private channels do ({@link LocalCondaChannel#startWithCondaToken}, scheme CondaToken);
+ * terrarium-conda solves and downloads through the authentication file the operator writes from the
+ * Secret (a build secret), and the token is then looked for everywhere it must not be ({@link
+ * CredentialSearch}). A wrong password for a channel behind basic auth fails the build with the
+ * channel's 401 in the failure's log tail; a missing Secret starts no build.
  */
 @TerrariumTest
 class PrivateChannelIT {
 
     private static final String USER = "terrarium-channel-reader";
-    private static final String PASSWORD = "pw-" + UUID.randomUUID().toString().replace("-", "");
+    private static final String TOKEN = "tk-" + UUID.randomUUID().toString().replace("-", "");
     private static final String WRONG_PASSWORD =
             "wrong-" + UUID.randomUUID().toString().replace("-", "");
     private static final String HELLO = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
 
-    private static LocalCondaChannel channel;
+    private static LocalCondaChannel tokenChannel;
+    private static LocalCondaChannel basicChannel;
 
     /** The base image made by hack/base-image.sh (Python 3.11, which the test python links to). */
     private static String baseImage;
 
     @BeforeAll
-    static void startTheChannelAndTheRealBuildNode() {
+    static void startTheChannelsAndTheRealBuildNode() {
         LocalControlPlane plane = LocalControlPlane.get();
         RealBuildNode.get();
         baseImage = RealBuilds.baseImage(plane);
-        channel = LocalCondaChannel.startWithBasicAuth(USER, PASSWORD);
+        tokenChannel = LocalCondaChannel.startWithCondaToken(TOKEN);
+        basicChannel =
+                LocalCondaChannel.startWithBasicAuth(
+                        USER, "pw-" + UUID.randomUUID().toString().replace("-", ""));
     }
 
     @AfterAll
-    static void stopTheChannel() {
-        if (channel != null) {
-            channel.close();
+    static void stopTheChannels() {
+        for (LocalCondaChannel channel : new LocalCondaChannel[] {tokenChannel, basicChannel}) {
+            if (channel != null) {
+                channel.close();
+            }
         }
     }
 
-    private static Environment fromThePrivateChannel(
-            String name, List<String> packages, String secretName, String repository) {
+    private static Environment fromAPrivateChannel(
+            String name,
+            LocalCondaChannel channel,
+            ChannelAuthScheme scheme,
+            List<String> packages,
+            String secretName,
+            String repository) {
         EnvironmentSpec spec = new EnvironmentSpec();
         spec.setPython("3.11");
         // With a trailing slash: the normalised URL, without it, is what the credentials name.
@@ -74,7 +87,7 @@ class PrivateChannelIT {
         spec.setChannelCredentials(
                 List.of(
                         new ChannelCredentials(
-                                channel.channelUrl(LocalCondaChannel.MAIN), secretName)));
+                                channel.channelUrl(LocalCondaChannel.MAIN), secretName, scheme)));
         spec.setPackages(packages);
         spec.setBaseImage(baseImage);
         BuildOptions build = new BuildOptions();
@@ -93,7 +106,7 @@ class PrivateChannelIT {
     }
 
     @Test
-    void aPackageFromAPasswordProtectedChannelIsBuiltAndThePasswordIsNowhere(TestNamespace ns)
+    void aPackageFromATokenProtectedChannelIsBuiltAndTheTokenIsNowhere(TestNamespace ns)
             throws IOException {
         String repository =
                 ns.plane().registry()
@@ -103,7 +116,14 @@ class PrivateChannelIT {
 
         // No Secret yet: the Environment waits for it, and no build starts.
         ns.client()
-                .resource(fromThePrivateChannel("waiting", packages, "absent", repository))
+                .resource(
+                        fromAPrivateChannel(
+                                "waiting",
+                                tokenChannel,
+                                ChannelAuthScheme.CondaToken,
+                                packages,
+                                "absent",
+                                repository))
                 .create();
         Environment waiting =
                 awaitEnvironment(
@@ -117,18 +137,25 @@ class PrivateChannelIT {
         assertThat(ready.getReason()).isEqualTo("CredentialsNotFound");
         assertThat(ready.getMessage()).contains("spec.channelCredentials[0].secretName", "absent");
 
-        CredentialSearch.basicAuthSecret(ns, USER, "channel-credentials", PASSWORD);
+        CredentialSearch.tokenSecret(ns, "channel-token", TOKEN);
         CredentialSearch.basicAuthSecret(ns, USER, "wrong-credentials", WRONG_PASSWORD);
         ns.client()
                 .resource(
-                        fromThePrivateChannel(
-                                "private", packages, "channel-credentials", repository))
+                        fromAPrivateChannel(
+                                "private",
+                                tokenChannel,
+                                ChannelAuthScheme.CondaToken,
+                                packages,
+                                "channel-token",
+                                repository))
                 .create();
         // Another spec (so another hash, not a cache hit of the first), with a wrong password.
         ns.client()
                 .resource(
-                        fromThePrivateChannel(
+                        fromAPrivateChannel(
                                 "wrong",
+                                basicChannel,
+                                ChannelAuthScheme.Basic,
                                 List.of("python 3.11.*", "greet"),
                                 "wrong-credentials",
                                 repository))
@@ -140,17 +167,23 @@ class PrivateChannelIT {
                 .isEqualTo(EnvironmentPhase.Ready);
         ImageBuild build = buildOf(ns, built);
         assertThat(build.getSpec().getResolved().getChannels())
-                .containsExactly(channel.channelUrl(LocalCondaChannel.MAIN));
+                .containsExactly(tokenChannel.channelUrl(LocalCondaChannel.MAIN));
         assertThat(build.getSpec().getResolved().getChannelCredentialsNamespace())
                 .as("the namespace whose Secret gave access is part of the content hash")
                 .isEqualTo(ns.name());
-        assertThat(build.getSpec().getIndexSecrets())
+        assertThat(build.getSpec().getChannelSecrets())
                 .singleElement()
-                .satisfies(s -> assertThat(s.getSecretName()).isEqualTo("channel-credentials"));
+                .satisfies(
+                        s -> {
+                            assertThat(s.getSecretName()).isEqualTo("channel-token");
+                            assertThat(s.getScheme()).isEqualTo(ChannelAuthScheme.CondaToken);
+                        });
+        assertThat(build.getSpec().getIndexSecrets()).isNull();
         assertThat(ns.client().configMaps().withName("private-lock").get().getData().get("lock"))
-                .contains(channel.explicitLine(HELLO));
-        assertThat(channel.requests())
-                .as("the package was downloaded with the credentials")
+                .as("the lock names the channel as the spec does, without the token")
+                .contains(tokenChannel.explicitLine(HELLO));
+        assertThat(tokenChannel.requests())
+                .as("the package was downloaded with the token in its path")
                 .contains(new LocalPackageIndex.Request("/" + HELLO, 200));
 
         Environment wrong = RealBuilds.awaitBuilt(ns, "wrong");
@@ -162,10 +195,10 @@ class PrivateChannelIT {
         CredentialSearch.assertCredentialsRemoved(ns, List.of(build, buildOf(ns, wrong)));
         List<String> secrets =
                 List.of(
-                        PASSWORD,
+                        TOKEN,
                         WRONG_PASSWORD,
-                        CredentialSearch.encoded(PASSWORD),
-                        CredentialSearch.encoded(USER + ":" + PASSWORD));
+                        CredentialSearch.encoded(TOKEN),
+                        CredentialSearch.encoded(USER + ":" + WRONG_PASSWORD));
         CredentialSearch.assertNotInImage(
                 repository + ":" + built.getStatus().getSpecHash(),
                 secrets,

@@ -9,6 +9,7 @@ import static dev.terrarium.requirements.Specs.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.ChannelCredentials;
 import dev.terrarium.api.EnvironmentSpec;
 import dev.terrarium.api.ResolvedEnvironment;
@@ -132,7 +133,8 @@ class ChannelUrlsTest {
                         new PipIndexRules.IndexSecret(
                                 "spec.channelCredentials[0].secretName",
                                 "https://conda.example.com/team",
-                                "team-creds"));
+                                "team-creds",
+                                ChannelAuthScheme.Basic));
     }
 
     @Test

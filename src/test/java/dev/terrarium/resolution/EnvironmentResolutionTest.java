@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrarium.api.BuildOptions;
 import dev.terrarium.api.BuildStrategy;
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.Environment;
 import dev.terrarium.api.EnvironmentOutput;
 import dev.terrarium.api.EnvironmentSpec;
@@ -432,13 +433,37 @@ class EnvironmentResolutionTest {
                         new PipIndexRules.IndexSecret(
                                 "spec.channelCredentials[0].secretName",
                                 "https://conda.example.com/team",
-                                "channel-creds"));
+                                "channel-creds",
+                                ChannelAuthScheme.Basic));
         assertThat(
                         resolve(withChannel(environment("private-lib==1.0"), "channel-creds"))
                                 .specHash())
                 .as("a private channel's package is not shared across namespaces")
                 .isNotEqualTo(open.specHash())
                 .isNotEqualTo(resolve(otherNamespace).specHash());
+    }
+
+    @Test
+    void aTokenSchemeIsAnotherBuildOfTheSameContentAndBasicKeepsTheNameItHad() {
+        EnvironmentResolution unset = resolve(withChannel(environment("private-lib==1.0"), "c"));
+        Environment basic = withChannel(environment("private-lib==1.0"), "c");
+        basic.getSpec().getChannelCredentials().get(0).setScheme(ChannelAuthScheme.Basic);
+        Environment token = withChannel(environment("private-lib==1.0"), "c");
+        token.getSpec().getChannelCredentials().get(0).setScheme(ChannelAuthScheme.CondaToken);
+
+        assertThat(resolve(basic).buildName()).isEqualTo(unset.buildName());
+        assertThat(resolve(token).specHash()).isEqualTo(unset.specHash());
+        assertThat(resolve(token).buildName())
+                .as("an ImageBuild's spec is immutable: a build with the wrong scheme is retried")
+                .isNotEqualTo(unset.buildName());
+        assertThat(resolve(token).indexSecrets())
+                .singleElement()
+                .satisfies(
+                        secret -> {
+                            assertThat(secret.channel()).isTrue();
+                            assertThat(secret.channelScheme())
+                                    .isEqualTo(ChannelAuthScheme.CondaToken);
+                        });
     }
 
     @Test

@@ -27,8 +27,9 @@ import java.util.concurrent.Executors;
  * py-rattler's index_fs; see that script for what each package is made to show) and served
  * read-only over HTTP on 127.0.0.1 by a static file server, as a channel host serves them. With
  * {@link #alias()} as the channel alias the channels are found by their names, as conda-forge is
- * under the public alias. {@link #startWithBasicAuth} serves them behind basic auth instead, as a
- * company's private channel host does, and records every request and its status.
+ * under the public alias. {@link #startWithBasicAuth}, {@link #startWithBearerToken} and {@link
+ * #startWithCondaToken} serve them behind credentials instead, as private channel hosts do, and
+ * record every request and its status.
  *
  * <p>Needs python3 with py-rattler (hack/prereqs.sh installs it).
  */
@@ -43,12 +44,17 @@ public final class LocalCondaChannel implements AutoCloseable {
     /** The Authorization header every request must carry; null for open channels. */
     private final String expectedAuthorization;
 
+    /** The token every request's path must start with, as {@code /t/<token>/}; null for none. */
+    private final String pathToken;
+
     private final List<LocalPackageIndex.Request> requests = new CopyOnWriteArrayList<>();
 
-    private LocalCondaChannel(Path root, HttpServer server, String expectedAuthorization) {
+    private LocalCondaChannel(
+            Path root, HttpServer server, String expectedAuthorization, String pathToken) {
         this.root = root;
         this.server = server;
         this.expectedAuthorization = expectedAuthorization;
+        this.pathToken = pathToken;
     }
 
     private static LocalCondaChannel shared;
@@ -83,10 +89,32 @@ public final class LocalCondaChannel implements AutoCloseable {
                 "Basic "
                         + Base64.getEncoder()
                                 .encodeToString(
-                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+                                        (user + ":" + password).getBytes(StandardCharsets.UTF_8)),
+                null);
+    }
+
+    /**
+     * As {@link #start()}, but every request needs {@code Authorization: Bearer <token>}, as
+     * prefix.dev's private channels do; others get 401.
+     */
+    public static LocalCondaChannel startWithBearerToken(String token) {
+        return start("Bearer " + token, null);
+    }
+
+    /**
+     * As {@link #start()}, but every request's path must start with {@code /t/<token>/}, as
+     * anaconda.org's and quetz's private channels take a token; others get 401. The channels' URLs
+     * ({@link #channelUrl}, {@link #url}) are without the token, as a spec names them.
+     */
+    public static LocalCondaChannel startWithCondaToken(String token) {
+        return start(null, token);
     }
 
     private static LocalCondaChannel start(String expectedAuthorization) {
+        return start(expectedAuthorization, null);
+    }
+
+    private static LocalCondaChannel start(String expectedAuthorization, String pathToken) {
         Path repo = LocalControlPlane.repoDir();
         Path root =
                 repo.resolve("target/conda-channels")
@@ -115,7 +143,8 @@ public final class LocalCondaChannel implements AutoCloseable {
                                 thread.setDaemon(true);
                                 return thread;
                             }));
-            LocalCondaChannel channel = new LocalCondaChannel(root, server, expectedAuthorization);
+            LocalCondaChannel channel =
+                    new LocalCondaChannel(root, server, expectedAuthorization, pathToken);
             server.createContext("/", channel::serve);
             server.start();
             return channel;
@@ -195,9 +224,14 @@ public final class LocalCondaChannel implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
-            if (expectedAuthorization != null
-                    && !expectedAuthorization.equals(
-                            exchange.getRequestHeaders().getFirst("Authorization"))) {
+            boolean tokenInPath = pathToken != null && path.startsWith("/t/" + pathToken + "/");
+            if (tokenInPath) {
+                path = path.substring(("/t/" + pathToken).length());
+            }
+            if ((pathToken != null && !tokenInPath)
+                    || (expectedAuthorization != null
+                            && !expectedAuthorization.equals(
+                                    exchange.getRequestHeaders().getFirst("Authorization")))) {
                 requests.add(new LocalPackageIndex.Request(path, 401));
                 exchange.getResponseHeaders()
                         .set("WWW-Authenticate", "Basic realm=\"terrarium-test-channel\"");
