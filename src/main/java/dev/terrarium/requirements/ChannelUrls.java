@@ -57,16 +57,7 @@ public final class ChannelUrls {
         if (url.indexOf('?') >= 0 || url.indexOf('#') >= 0) {
             return Optional.of("a channel URL names a directory: no query (?) or fragment (#)");
         }
-        String path = url.substring(url.indexOf("://") + 3);
-        int slash = path.indexOf('/');
-        if (slash >= 0 && path.substring(slash).startsWith("/t/")) {
-            return Optional.of(
-                    "a token in the URL (/t/<token>/) would show in the status and the lock: "
-                            + "name a Secret with the token in "
-                            + CREDENTIALS
-                            + "' secretName");
-        }
-        return Optional.empty();
+        return PipIndexRules.tokenRefusal(url);
     }
 
     /**

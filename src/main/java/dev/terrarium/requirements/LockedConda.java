@@ -102,10 +102,11 @@ public record LockedConda(
      */
     static Optional<String> urlRefusal(String url) {
         return PipIndexRules.refusal(
-                url,
-                "package URLs",
-                "environment variables are not expanded",
-                "a lock names public or mirrored artifacts");
+                        url,
+                        "package URLs",
+                        "environment variables are not expanded",
+                        "a lock names public or mirrored artifacts")
+                .or(() -> PipIndexRules.tokenRefusal(url));
     }
 
     /**

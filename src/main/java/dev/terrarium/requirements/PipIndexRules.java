@@ -34,6 +34,10 @@ public final class PipIndexRules {
     private static final Pattern USERINFO =
             Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s]*@");
 
+    /** A token as the first segments of a URL's path, {@code /t/<token>}, after the host. */
+    private static final Pattern TOKEN_PATH =
+            Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+/t/)[^/?#\\s]+");
+
     /**
      * A Secret the spec names for a package index or a conda channel, and where.
      *
@@ -248,12 +252,28 @@ public final class PipIndexRules {
     }
 
     /**
-     * {@code text} with the user information of every URL in it replaced by {@code ***}: a refusal
-     * quotes what it refuses, and a password written into a URL must not reach the Environment's
-     * status.
+     * {@code text} with the user information of every URL in it, and a token that starts its path
+     * ({@code /t/<token>}), replaced by {@code ***}: a refusal quotes what it refuses, and a
+     * password or token written into a URL must not reach the Environment's status.
      */
     static String redacted(String text) {
-        return USERINFO.matcher(text).replaceAll("$1***@");
+        return TOKEN_PATH.matcher(USERINFO.matcher(text).replaceAll("$1***@")).replaceAll("$1***");
+    }
+
+    /**
+     * Why a URL's path cannot start with a token, as anaconda.org and quetz take it ({@code
+     * https://host/t/<token>/…}); empty when it does not. A token there would reach the status, the
+     * ImageBuild and the lock.
+     */
+    static Optional<String> tokenRefusal(String url) {
+        if (!TOKEN_PATH.matcher(url).find()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "a token in the URL (/t/<token>/) would show in the status and the lock: write the "
+                        + "URL without it and name a Secret with the token in "
+                        + ChannelUrls.CREDENTIALS
+                        + ", scheme CondaToken");
     }
 
     /** The host of an authority without user information: what precedes the port. */

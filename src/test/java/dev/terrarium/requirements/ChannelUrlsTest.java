@@ -104,7 +104,7 @@ class ChannelUrlsTest {
                     """
                     http://conda.example.com/team       | channel URLs must start with https:// (http:// only to 127.0.0.1, localhost or [::1]: plain http can be tampered with on the way)
                     https://bob:hunter2@conda.example.com/team | credentials in URLs are not allowed: name a Secret in spec.channelCredentials' secretName
-                    https://conda.example.com/t/tk-123/team | a token in the URL (/t/<token>/) would show in the status and the lock: name a Secret with the token in spec.channelCredentials' secretName
+                    https://conda.example.com/t/tk-123/team | a token in the URL (/t/<token>/) would show in the status and the lock: write the URL without it and name a Secret with the token in spec.channelCredentials, scheme CondaToken
                     https://conda.example.com/team?x=1  | a channel URL names a directory: no query (?) or fragment (#)
                     file:///srv/channel                 | file: URLs are not allowed: a build cannot read the user's files, only https channel URLs
                     https://conda.example.com/${TOKEN}  | "$" is not allowed in channel URLs (environment variables are not expanded, and credentials go in spec.channelCredentials' secretName)
@@ -112,7 +112,10 @@ class ChannelUrlsTest {
     void refusesChannelUrlsOutsideThePolicy(String url, String reason) {
         List<String> refusals = refusals(spec(channels(url), packages("a")));
         assertThat(refusals).hasSize(1);
-        assertThat(refusals.get(0)).endsWith(": " + reason).doesNotContain("hunter2");
+        assertThat(refusals.get(0))
+                .endsWith(": " + reason)
+                .doesNotContain("hunter2")
+                .doesNotContain("tk-123");
     }
 
     @Test

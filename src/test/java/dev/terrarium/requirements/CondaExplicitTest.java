@@ -78,6 +78,11 @@ class CondaExplicitTest {
                 "https://user:secret@conda.example.com/main/linux-64/a-1-0.conda#"
                         + MD5
                         + "|credentials in URLs are not allowed",
+                "https://conda.example.com/t/secret-tk/main/linux-64/a-1-0.conda#"
+                        + MD5
+                        + "|\"https://conda.example.com/t/***/main/linux-64/a-1-0.conda#"
+                        + MD5
+                        + "\": a token in the URL (/t/<token>/)",
                 "https://conda.example.com/main/linux-64/a-1-0.whl#" + MD5 + "|.conda or .tar.bz2",
                 "https://conda.example.com/main/osx-64/a-1-0.conda#" + MD5 + "|\"osx-64\"",
                 "https://conda.example.com/main/linux-64/a-1-0.conda#ABC|is not #<md5>",
