@@ -12,10 +12,11 @@ FROM ${TERRARIUM_CONDA_IMAGE} AS conda
 USER root
 COPY conda-request.json /tmp/terrarium/conda-request.json
 COPY --from=base /opt/terrarium/base-glibc /tmp/terrarium/base-glibc
-RUN --mount=type=secret,id=conda-auth,target=/run/secrets/conda-auth \
+RUN --mount=type=secret,id=pip-netrc,target=/run/secrets/pip-netrc \
+    --mount=type=secret,id=conda-auth,target=/run/secrets/conda-auth \
     --mount=type=cache,target=/root/.cache/rattler,sharing=locked \
     --mount=type=cache,target=/root/.cache/uv,sharing=locked \
-    /opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda /tmp/terrarium/conda-request.json
+    NETRC=/run/secrets/pip-netrc /opt/terrarium/tools/bin/python /opt/terrarium/bin/terrarium-conda /tmp/terrarium/conda-request.json
 FROM base
 ARG TERRARIUM_PYTHON
 LABEL org.opencontainers.image.title="terrarium-environment" \

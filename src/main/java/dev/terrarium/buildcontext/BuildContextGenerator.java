@@ -307,7 +307,12 @@ public final class BuildContextGenerator {
                         !pip.isEmpty(),
                         constraints != null,
                         hashes != null,
-                        new InstallSecrets(netrc && !pip.isEmpty(), condaAuth, gitSsh),
+                        // The conda step mounts the netrc whenever channels have credentials:
+                        // an ImageBuild made before channel schemes existed lists its channels
+                        // with the indexes, so their credentials are in the netrc, which rattler
+                        // reads for a host its authentication file does not name.
+                        new InstallSecrets(
+                                (netrc && !pip.isEmpty()) || condaAuth, condaAuth, gitSsh),
                         pylock != null,
                         mirrorApplies(indexes),
                         !pip.isEmpty() && !indexLines.isEmpty(),

@@ -192,7 +192,10 @@ public interface TerrariumConfig {
         /** HTTP_PROXY of build pods, unset for none. */
         Optional<String> httpProxy();
 
-        /** HTTPS_PROXY of build pods, unset for none. */
+        /**
+         * HTTPS_PROXY of build pods, unset for none. The operator's registry client goes through
+         * {@link #httpProxy()}, this and {@link #noProxy()} too.
+         */
         Optional<String> httpsProxy();
 
         /**

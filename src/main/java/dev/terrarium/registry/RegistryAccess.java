@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The registry as ImageBuilds see it: their target repository, with the credentials of their push
- * secret. An Environment's tags go through its current build, into the same repository with the
- * same credentials.
+ * secret, reached through the builds' proxy settings ({@link ProxyRoutes}) as the builds reach it.
+ * An Environment's tags go through its current build, into the same repository with the same
+ * credentials.
  */
 @ApplicationScoped
 public class RegistryAccess {
@@ -32,18 +33,19 @@ public class RegistryAccess {
 
     public RegistryAccess(
             TerrariumConfig config, KubernetesClient kubernetes, BuildPlacement placement) {
+        ProxyRoutes proxies =
+                new ProxyRoutes(
+                        config.builds().httpProxy().orElse(null),
+                        config.builds().httpsProxy().orElse(null),
+                        config.builds().noProxy().orElse(null));
         this.registry =
-                config.registry()
-                        .caFile()
-                        .map(
-                                file ->
-                                        new RegistryClient(
-                                                new HashSet<>(config.registry().insecure()),
-                                                TrustedCertificates.sslContext(Path.of(file))))
-                        .orElseGet(
-                                () ->
-                                        new RegistryClient(
-                                                new HashSet<>(config.registry().insecure())));
+                new RegistryClient(
+                        new HashSet<>(config.registry().insecure()),
+                        config.registry()
+                                .caFile()
+                                .map(file -> TrustedCertificates.sslContext(Path.of(file)))
+                                .orElse(null),
+                        proxies.proxied() ? proxies : null);
         this.kubernetes = kubernetes;
         this.placement = placement;
     }

@@ -3,6 +3,7 @@ package dev.terrarium.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -121,12 +122,21 @@ public final class RegistryClient {
      * the JVM's default ones ({@link TrustedCertificates}).
      */
     public RegistryClient(Set<String> insecureRegistries, SSLContext tls) {
+        this(insecureRegistries, Objects.requireNonNull(tls, "tls"), null);
+    }
+
+    /**
+     * A client with the default limits that trusts {@code tls}'s certificates (the JVM's default
+     * ones when null) and goes through the proxies {@code proxies} chooses (direct when null).
+     */
+    public RegistryClient(Set<String> insecureRegistries, SSLContext tls, ProxySelector proxies) {
         this(
                 insecureRegistries,
                 DEFAULT_REQUEST_TIMEOUT,
                 DEFAULT_MAX_BLOB_BYTES,
                 Clock.systemUTC(),
-                Objects.requireNonNull(tls, "tls"));
+                tls,
+                proxies);
     }
 
     RegistryClient(
@@ -134,7 +144,7 @@ public final class RegistryClient {
             Duration requestTimeout,
             long maxBlobBytes,
             Clock clock) {
-        this(insecureRegistries, requestTimeout, maxBlobBytes, clock, null);
+        this(insecureRegistries, requestTimeout, maxBlobBytes, clock, null, null);
     }
 
     private RegistryClient(
@@ -142,7 +152,8 @@ public final class RegistryClient {
             Duration requestTimeout,
             long maxBlobBytes,
             Clock clock,
-            SSLContext tls) {
+            SSLContext tls,
+            ProxySelector proxies) {
         this.insecureRegistries = new InsecureRegistries(insecureRegistries);
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("request timeout must be positive");
@@ -162,6 +173,9 @@ public final class RegistryClient {
                         .version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
             builder.sslContext(tls);
+        }
+        if (proxies != null) {
+            builder.proxy(proxies);
         }
         this.http = builder.build();
     }

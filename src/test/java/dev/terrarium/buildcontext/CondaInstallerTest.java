@@ -215,7 +215,10 @@ class CondaInstallerTest {
         BASIC,
         BEARER,
         CONDA_TOKEN,
-        /** Builds made before channel schemes existed gave channels in the netrc. */
+        /**
+         * An ImageBuild made before channel schemes existed lists its channels with the package
+         * indexes: the operator writes them into the netrc, and an empty authentication file.
+         */
         NETRC
     }
 
@@ -232,7 +235,30 @@ class CondaInstallerTest {
                 }) {
             String channelUrl = secured.channelUrl(LocalCondaChannel.MAIN);
             Map<String, String> env = new java.util.HashMap<>();
-            String authFile = null;
+            List<IndexCredentials.Source> channels =
+                    access == Access.NETRC
+                            ? List.of()
+                            : List.of(
+                                    new IndexCredentials.Source(
+                                            "spec.channelSecrets[0].secretName",
+                                            channelUrl,
+                                            "channel-creds",
+                                            access == Access.BASIC
+                                                    ? SecretData.of(
+                                                            "username",
+                                                            "reader",
+                                                            "password",
+                                                            secret)
+                                                    : SecretData.of("token", secret),
+                                            switch (access) {
+                                                case BEARER -> ChannelAuthScheme.Bearer;
+                                                case CONDA_TOKEN -> ChannelAuthScheme.CondaToken;
+                                                default -> ChannelAuthScheme.Basic;
+                                            }));
+            // The file the operator writes into the build's credentials Secret.
+            Path file = work.resolve("conda-auth.json");
+            Files.writeString(file, IndexCredentials.condaAuthFile(channels));
+            String authFile = file.toString();
             if (access == Access.NETRC) {
                 Path netrc = work.resolve("credentials.netrc");
                 Files.writeString(
@@ -243,31 +269,6 @@ class CondaInstallerTest {
                                 + secret
                                 + "\n");
                 env.put("NETRC", netrc.toString());
-            } else {
-                // The file the operator writes into the build's credentials Secret.
-                Path file = work.resolve("conda-auth.json");
-                Files.writeString(
-                        file,
-                        IndexCredentials.condaAuthFile(
-                                List.of(
-                                        new IndexCredentials.Source(
-                                                "spec.channelSecrets[0].secretName",
-                                                channelUrl,
-                                                "channel-creds",
-                                                access == Access.BASIC
-                                                        ? SecretData.of(
-                                                                "username",
-                                                                "reader",
-                                                                "password",
-                                                                secret)
-                                                        : SecretData.of("token", secret),
-                                                switch (access) {
-                                                    case BEARER -> ChannelAuthScheme.Bearer;
-                                                    case CONDA_TOKEN ->
-                                                            ChannelAuthScheme.CondaToken;
-                                                    default -> ChannelAuthScheme.Basic;
-                                                }))));
-                authFile = file.toString();
             }
             String python = "main/linux-64/python-3.11.2-0_debian.tar.bz2";
             String hello = "main/noarch/terrarium-hello-1.0-pyh0_0.conda";
