@@ -74,7 +74,7 @@ public final class IndexCredentials {
         }
 
         boolean tokenOnly() {
-            return scheme == ChannelAuthScheme.Bearer || scheme == ChannelAuthScheme.CondaToken;
+            return IndexCredentials.tokenOnly(scheme);
         }
     }
 
@@ -89,6 +89,11 @@ public final class IndexCredentials {
         return problem(field, secretName, data, null);
     }
 
+    /** Whether the scheme sends the Secret's token alone, not as a basic-auth password. */
+    private static boolean tokenOnly(ChannelAuthScheme scheme) {
+        return scheme == ChannelAuthScheme.Bearer || scheme == ChannelAuthScheme.CondaToken;
+    }
+
     /**
      * Why a Secret's data cannot give credentials of the scheme (null: basic auth, as an index
      * takes it); empty when it can. The message names the field, the Secret and the key, never a
@@ -98,7 +103,7 @@ public final class IndexCredentials {
             String field, String secretName, Map<String, String> data, ChannelAuthScheme scheme) {
         Map<String, String> values = decoded(data);
         String what = field + ": Secret " + secretName;
-        if (scheme == ChannelAuthScheme.Bearer || scheme == ChannelAuthScheme.CondaToken) {
+        if (tokenOnly(scheme)) {
             if (!values.containsKey(TOKEN)) {
                 return Optional.of(
                         what + " has no key token, which the scheme " + scheme + " sends");

@@ -62,20 +62,22 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
 
     @Override
     protected Secret desired(ImageBuild build, Context<ImageBuild> context) {
+        String namespace = build.getMetadata().getNamespace();
         List<IndexCredentials.Source> sources = new ArrayList<>();
         List<PipIndex> secrets =
                 build.getSpec().getIndexSecrets() == null
                         ? List.of()
                         : build.getSpec().getIndexSecrets();
-        String namespace = build.getMetadata().getNamespace();
         for (int i = 0; i < secrets.size(); i++) {
             PipIndex index = secrets.get(i);
-            String field = "spec.indexSecrets[" + i + "].secretName";
-            Secret secret =
-                    tenantSecret(context, namespace, index.getSecretName(), field, index.getUrl());
             sources.add(
-                    new IndexCredentials.Source(
-                            field, index.getUrl(), index.getSecretName(), secret.getData()));
+                    source(
+                            context,
+                            namespace,
+                            "spec.indexSecrets[" + i + "].secretName",
+                            index.getUrl(),
+                            index.getSecretName(),
+                            null));
         }
         List<IndexCredentials.Source> channelSources = new ArrayList<>();
         List<ChannelCredentials> channels =
@@ -84,16 +86,13 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
                         : build.getSpec().getChannelSecrets();
         for (int i = 0; i < channels.size(); i++) {
             ChannelCredentials channel = channels.get(i);
-            String field = "spec.channelSecrets[" + i + "].secretName";
-            Secret secret =
-                    tenantSecret(
-                            context, namespace, channel.getSecretName(), field, channel.getUrl());
             channelSources.add(
-                    new IndexCredentials.Source(
-                            field,
+                    source(
+                            context,
+                            namespace,
+                            "spec.channelSecrets[" + i + "].secretName",
                             channel.getUrl(),
                             channel.getSecretName(),
-                            secret.getData(),
                             channel.getScheme() == null
                                     ? ChannelAuthScheme.Basic
                                     : channel.getScheme()));
@@ -119,6 +118,18 @@ public class BuildCredentialsSecretDependent extends BuildNamespaceDependent<Sec
             data.put(GitSshKey.KNOWN_HOSTS, secret.getData().get(GitSshKey.KNOWN_HOSTS));
         }
         return desired(build, placement, data);
+    }
+
+    /** The credentials a tenant Secret gives one index (scheme null) or channel. */
+    private static IndexCredentials.Source source(
+            Context<ImageBuild> context,
+            String namespace,
+            String field,
+            String url,
+            String secretName,
+            ChannelAuthScheme scheme) {
+        Secret secret = tenantSecret(context, namespace, secretName, field, url);
+        return new IndexCredentials.Source(field, url, secretName, secret.getData(), scheme);
     }
 
     /**
