@@ -27,10 +27,19 @@ if [ -n "$digest" ]; then
   exit 0
 fi
 
+# Nothing stays behind but the cached tarball and the pushed image: every test run pushes to a new registry, and
+# what each left in /tmp or in the machine's container storage would add up until the disk is full.
+root="" container="" image=""
+cleanup() {
+  [ -z "$root" ] || rm -rf "$root"
+  [ -z "$container" ] || buildah --storage-driver vfs rm "$container" >/dev/null 2>&1 || true
+  [ -z "$image" ] || buildah --storage-driver vfs rmi "$image" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
 if [ ! -f "$cache" ]; then
   log "debootstrap $suite ($packages) into the cache"
   root="$(mktemp -d)"
-  trap 'rm -rf "$root"' EXIT
   debootstrap --variant=minbase --include="$packages" "$suite" "$root" >&2
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   mkdir -p "$(dirname "$cache")"
@@ -40,7 +49,6 @@ fi
 
 log "importing $cache and pushing $reference"
 container="$(buildah --storage-driver vfs from scratch)"
-trap 'buildah --storage-driver vfs rm "$container" >/dev/null 2>&1 || true' EXIT
 buildah --storage-driver vfs add "$container" "$cache" / >/dev/null
 buildah --storage-driver vfs copy "$container" "$host_bundle" /etc/ssl/certs/ca-certificates.crt >/dev/null
 buildah --storage-driver vfs config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -48,9 +56,9 @@ buildah --storage-driver vfs config --env PATH=/usr/local/sbin:/usr/local/bin:/u
   --env PIP_CERT=/etc/ssl/certs/ca-certificates.crt --env REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \
   --cmd /usr/bin/python3 \
   --label org.opencontainers.image.description="Debian $suite minbase with python3 and python3-venv" "$container"
-buildah --storage-driver vfs commit --quiet "$container" "terrarium/base/python:$tag" >/dev/null
+image="$(buildah --storage-driver vfs commit --quiet --rm "$container" "terrarium/base/python:$tag")"
+container=""
 digestfile="$(mktemp)"
-buildah --storage-driver vfs push --tls-verify=false --digestfile "$digestfile" \
-  "terrarium/base/python:$tag" "docker://$reference" >&2
+buildah --storage-driver vfs push --tls-verify=false --digestfile "$digestfile" "$image" "docker://$reference" >&2
 echo "$reference@$(cat "$digestfile")"
 rm -f "$digestfile"

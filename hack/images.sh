@@ -309,7 +309,9 @@ EOF
 }
 
 # The operator image: the Quarkus build of a copy of the sources, with Jib pushing the fast-jar on the JRE image.
-# Jib runs `java ... -jar quarkus-run.jar` in /home/jboss as the base image's user, 185.
+# Jib runs `java ... -jar quarkus-run.jar` in /home/jboss as the base image's user, 185. Jib's layer caches go with
+# the copy: its defaults (the user's cache and /tmp) keep every layer of every build, for good, and each build has
+# new ones (a new base image in each test run's registry, a new jar).
 operator_recipe() {
   local repository="$1" tag="$2" base="$3" src
   new_scratch operator-src
@@ -321,6 +323,8 @@ operator_recipe() {
     -Dquarkus.container-image.name="${repository##*/}" -Dquarkus.container-image.tag="$tag" \
     -Dquarkus.container-image.insecure="$insecure" \
     -Dquarkus.jib.base-jvm-image="$base" -Dquarkus.jib.user=185 \
+    -Dquarkus.jib.base-image-layers-cache="$src/target/jib-base-layers" \
+    -Dquarkus.jib.application-layers-cache="$src/target/jib-application-layers" \
     "-Dquarkus.container-image.labels.\"org.opencontainers.image.title\"=terrarium-operator" \
     "-Dquarkus.container-image.labels.\"org.opencontainers.image.description\"=The Terrarium operator (Quarkus, JVM)" \
     "-Dquarkus.container-image.labels.\"org.opencontainers.image.source\"=$source_url" \

@@ -70,8 +70,7 @@ class BuildBench {
     void aRealVenvBuild() throws IOException {
         Path repo = LocalControlPlane.repoDir();
         Path work = repo.resolve("target/bench/build-work");
-        List<String> clean = List.of("rm", "-rf", work.toString());
-        Commands.run(clean, Map.of(), repo, Duration.ofMinutes(2)).requireSuccess(clean);
+        remove(work);
         Files.createDirectories(work);
         try (TestRegistry registry = TestRegistry.start()) {
             String base = baseImage(repo, registry.hostPort());
@@ -155,6 +154,8 @@ class BuildBench {
             System.out.println("\n" + report + "\n");
             Files.writeString(repo.resolve("target/bench/build.txt"), report + "\n");
             assertThat(digest).startsWith("sha256:");
+        } finally {
+            remove(work);
         }
     }
 
@@ -162,8 +163,7 @@ class BuildBench {
     void aRealCondaBuild() throws IOException {
         Path repo = LocalControlPlane.repoDir();
         Path work = repo.resolve("target/bench/conda-work");
-        List<String> clean = List.of("rm", "-rf", work.toString());
-        Commands.run(clean, Map.of(), repo, Duration.ofMinutes(2)).requireSuccess(clean);
+        remove(work);
         Files.createDirectories(work);
         try (TestRegistry registry = TestRegistry.start();
                 LocalCondaChannel channel = LocalCondaChannel.start()) {
@@ -233,6 +233,8 @@ class BuildBench {
             System.out.println("\n" + report + "\n");
             Files.writeString(repo.resolve("target/bench/build-conda.txt"), report + "\n");
             assertThat(digest).startsWith("sha256:");
+        } finally {
+            remove(work);
         }
     }
 
@@ -261,6 +263,16 @@ class BuildBench {
                         .generate(environment, (tag.equals("rebuild") ? "d" : "c").repeat(64));
         return buildahBuild(
                 store, context, registry.hostPort() + "/bench/conda:" + tag, tag, layers);
+    }
+
+    /**
+     * The layer stores of the builds hold a full copy of the root filesystem per instruction (vfs):
+     * gigabytes that no later run reuses.
+     */
+    private static void remove(Path work) {
+        List<String> clean = List.of("rm", "-rf", work.toString());
+        Commands.run(clean, Map.of(), LocalControlPlane.repoDir(), Duration.ofMinutes(2))
+                .requireSuccess(clean);
     }
 
     private record Run(Duration took) {}

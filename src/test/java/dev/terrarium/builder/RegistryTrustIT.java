@@ -258,10 +258,24 @@ class RegistryTrustIT {
 
     private Commands.Result cosignVerify(String publicKeyPem, String image, String... extra)
             throws IOException {
-        Path publicKey = Files.writeString(Files.createTempFile("cosign", ".pub"), publicKeyPem);
-        Path trustedRoot =
-                Files.writeString(
-                        Files.createTempFile("trusted-root", ".json"), EMPTY_TRUSTED_ROOT);
+        Path dir = Files.createTempDirectory("cosign-verify");
+        try {
+            Path publicKey = Files.writeString(dir.resolve("cosign.pub"), publicKeyPem);
+            Path trustedRoot =
+                    Files.writeString(dir.resolve("trusted-root.json"), EMPTY_TRUSTED_ROOT);
+            return cosignVerify(publicKey, trustedRoot, image, extra);
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private Commands.Result cosignVerify(
+            Path publicKey, Path trustedRoot, String image, String... extra) {
         List<String> command =
                 new ArrayList<>(
                         List.of(

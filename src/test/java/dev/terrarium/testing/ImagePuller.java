@@ -13,21 +13,27 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The image puller of the test node, what containerd does for a kubelet: resolves an image
@@ -40,8 +46,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Registries on 127.0.0.1 and localhost are spoken to over plain HTTP, as containerd does for
  * localhost; others over HTTPS. Resolved tags are remembered for this node's lifetime (pull policy
- * IfNotPresent and Never), unpacked roots for good, under the cache directory, since a digest names
- * its content.
+ * IfNotPresent and Never), unpacked roots under the cache directory, shared by the test runs of
+ * this machine since a digest names its content, until the image garbage collection deletes them
+ * (see {@link ImageGarbageCollection}): each image records its size and, in the modification time
+ * of a file, when a node last used it.
  */
 final class ImagePuller {
 
@@ -84,6 +92,8 @@ final class ImagePuller {
                     "application/vnd.oci.image.layer.v1.tar+gzip",
                     "application/vnd.docker.image.rootfs.diff.tar.gzip");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SIZE = "bytes";
+    private static final String LAST_USED = "last-used";
     private static final HttpClient HTTP =
             HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
@@ -95,10 +105,13 @@ final class ImagePuller {
     private final NodeRuntime runtime;
     private final Map<String, String> resolvedTags = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, Integer> inUse = new HashMap<>();
+    private final ImageGarbageCollection.Policy policy;
 
-    ImagePuller(Path cache, NodeRuntime runtime) {
+    ImagePuller(Path cache, NodeRuntime runtime, ImageGarbageCollection.Policy policy) {
         this.cache = cache;
         this.runtime = runtime;
+        this.policy = policy;
     }
 
     /**
@@ -109,11 +122,11 @@ final class ImagePuller {
             throws PullException {
         Reference ref = Reference.parse(reference);
         String known = ref.digest != null ? ref.digest : resolvedTags.get(reference);
-        if (!"Always".equals(pullPolicy) && known != null && Files.isDirectory(rootfs(known))) {
+        if (!"Always".equals(pullPolicy) && known != null && retainIfPresent(known)) {
             System.out.printf(
                     "test node: image %s is present (pull policy %s)%n",
                     named(reference, known), pullPolicy);
-            return cached(reference, ref, known);
+            return retained(reference, ref, known);
         }
         if ("Never".equals(pullPolicy)) {
             throw new PullException(
@@ -131,8 +144,13 @@ final class ImagePuller {
             }
             String how = "already unpacked";
             synchronized (locks.computeIfAbsent(manifest.digest, d -> new Object())) {
-                if (!Files.isDirectory(rootfs(manifest.digest))) {
+                if (!retainIfPresent(manifest.digest)) {
+                    collectGarbage();
                     how = unpack(session, manifest);
+                    if (!retainIfPresent(manifest.digest)) {
+                        throw new PullException(
+                                "image " + manifest.digest + " was deleted as it was unpacked");
+                    }
                 }
             }
             System.out.printf(
@@ -141,7 +159,7 @@ final class ImagePuller {
                     (System.nanoTime() - start) / 1_000_000,
                     how);
             resolvedTags.put(reference, manifest.digest);
-            return cached(reference, ref, manifest.digest);
+            return retained(reference, ref, manifest.digest);
         } catch (IOException e) {
             throw new PullException(
                     "failed to pull and unpack image \""
@@ -165,6 +183,156 @@ final class ImagePuller {
 
     private Path rootfs(String digest) {
         return imageDir(digest).resolve("rootfs");
+    }
+
+    /**
+     * Counts one more container of the image, which then is in use until {@link #release}, if the
+     * image is unpacked; atomic with the garbage collection's choice of what to delete.
+     */
+    private synchronized boolean retainIfPresent(String digest) {
+        if (!Files.isDirectory(rootfs(digest))) {
+            return false;
+        }
+        inUse.merge(digest, 1, Integer::sum);
+        markUsed(digest);
+        return true;
+    }
+
+    /** A container of the image has ended: the image may be collected once unused long enough. */
+    void release(Image image) {
+        release(image.digest());
+    }
+
+    private synchronized void release(String digest) {
+        inUse.computeIfPresent(digest, (d, count) -> count == 1 ? null : count - 1);
+        markUsed(digest);
+    }
+
+    /**
+     * Renews the last use of the images this node's containers run, so that another test run's
+     * collection, which knows only the time, keeps them.
+     */
+    synchronized void markInUse() {
+        inUse.keySet().forEach(this::markUsed);
+    }
+
+    private void markUsed(String digest) {
+        try {
+            Files.writeString(imageDir(digest).resolve(LAST_USED), Instant.now().toString());
+        } catch (IOException e) {
+            // Only the protection from another test run's collection is lost; a running container
+            // keeps its root, which this node's collection never takes.
+            System.out.printf("test node: cannot mark the use of %s: %s%n", digest, e);
+        }
+    }
+
+    /**
+     * Deletes what {@link ImageGarbageCollection} chooses, and what a test run that ended midway
+     * left half made. The choice and the renaming out of the cache happen under this puller's lock,
+     * so that no container of this node is given an image being deleted; the deleting does not hold
+     * it.
+     */
+    void collectGarbage() {
+        long start = System.nanoTime();
+        List<Path> doomed = new ArrayList<>();
+        long freed = 0;
+        long kept;
+        long free;
+        try {
+            Files.createDirectories(cache);
+            synchronized (this) {
+                List<ImageGarbageCollection.CachedImage> images = new ArrayList<>();
+                Instant stale = Instant.now().minus(policy.minAge());
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(cache)) {
+                    for (Path entry : entries) {
+                        String name = entry.getFileName().toString();
+                        if (name.startsWith(".")) {
+                            if (Files.getLastModifiedTime(entry).toInstant().isBefore(stale)) {
+                                doomed.add(entry);
+                            }
+                        } else if (Files.isDirectory(entry.resolve("rootfs"))) {
+                            images.add(cachedImage(entry));
+                        }
+                    }
+                }
+                free = Files.getFileStore(cache).getUsableSpace();
+                List<ImageGarbageCollection.CachedImage> victims =
+                        ImageGarbageCollection.victims(
+                                images, inUse.keySet(), free, Instant.now(), policy);
+                for (ImageGarbageCollection.CachedImage victim : victims) {
+                    Path trash = cache.resolve(".trash-" + UUID.randomUUID());
+                    Files.move(imageDir(victim.digest()), trash, StandardCopyOption.ATOMIC_MOVE);
+                    doomed.add(trash);
+                    freed += victim.bytes();
+                }
+                kept = images.stream().mapToLong(ImageGarbageCollection.CachedImage::bytes).sum();
+                kept -= freed;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot collect the images of " + cache, e);
+        }
+        for (Path entry : doomed) {
+            try {
+                NodeRuntime.removeTree(entry);
+            } catch (UncheckedIOException e) {
+                // Another test run's collection is deleting the same leftover.
+                System.out.printf("test node: cannot delete %s: %s%n", entry, e.getCause());
+            }
+        }
+        if (!doomed.isEmpty()) {
+            System.out.printf(
+                    "test node: image garbage collection deleted %d entries, %d MB, in %d ms;"
+                            + " %d MB of images kept, %d MB were free%n",
+                    doomed.size(),
+                    freed / 1_000_000,
+                    (System.nanoTime() - start) / 1_000_000,
+                    kept / 1_000_000,
+                    free / 1_000_000);
+        }
+    }
+
+    private ImageGarbageCollection.CachedImage cachedImage(Path dir) throws IOException {
+        Path lastUsed = dir.resolve(LAST_USED);
+        // Read first: recording a size below changes the directory's time.
+        Instant used =
+                Files.getLastModifiedTime(Files.exists(lastUsed) ? lastUsed : dir).toInstant();
+        Path sizeFile = dir.resolve(SIZE);
+        long bytes;
+        if (Files.isRegularFile(sizeFile)) {
+            bytes = Long.parseLong(Files.readString(sizeFile).strip());
+        } else {
+            // Unpacked before images recorded their size.
+            bytes = treeSize(dir.resolve("rootfs"));
+            Files.writeString(sizeFile, Long.toString(bytes));
+            Files.writeString(lastUsed, used.toString());
+            Files.setLastModifiedTime(lastUsed, FileTime.from(used));
+        }
+        return new ImageGarbageCollection.CachedImage(
+                dir.getFileName().toString().replaceFirst("-", ":"), bytes, used);
+    }
+
+    private static long treeSize(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(
+                            file -> {
+                                try {
+                                    return Files.size(file);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            })
+                    .sum();
+        }
+    }
+
+    private Image retained(String reference, Reference ref, String digest) throws PullException {
+        try {
+            return cached(reference, ref, digest);
+        } catch (PullException | RuntimeException e) {
+            release(digest);
+            throw e;
+        }
     }
 
     private Image cached(String reference, Reference ref, String digest) throws PullException {
@@ -227,6 +395,9 @@ final class ImagePuller {
             for (Path layer : layers) {
                 Files.delete(layer);
             }
+            Files.writeString(
+                    staging.resolve(SIZE), Long.toString(treeSize(staging.resolve("rootfs"))));
+            Files.writeString(staging.resolve(LAST_USED), Instant.now().toString());
             Files.createDirectories(cache);
             try {
                 Files.move(staging, imageDir(manifest.digest), StandardCopyOption.ATOMIC_MOVE);

@@ -342,6 +342,15 @@ final class PodWorker {
         if (image == null) {
             return null;
         }
+        try {
+            return run(container, init, image);
+        } finally {
+            node.puller().release(image);
+        }
+    }
+
+    private Integer run(Container container, boolean init, ImagePuller.Image image)
+            throws InterruptedException {
         Path containerDir = dir.resolve("containers").resolve(container.getName());
         NodeRuntime.Running process = null;
         while (process == null) {

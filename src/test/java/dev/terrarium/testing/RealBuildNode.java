@@ -86,11 +86,13 @@ public final class RealBuildNode implements AutoCloseable {
         this.client = client;
         this.workDir = workDir;
         this.runtime = runtime;
-        this.puller = new ImagePuller(imageCache, runtime);
+        this.puller = new ImagePuller(imageCache, runtime, ImageGarbageCollection.Policy.DEFAULT);
+        puller.collectGarbage();
         URI api = URI.create(client.getMasterUrl().toString());
         this.context = new ContainerSetup.NodeContext(api.getHost(), api.getPort(), CAPACITY);
         register();
         scheduler.scheduleAtFixedRate(this::renew, 0, 10, TimeUnit.SECONDS);
+        scheduler.scheduleAtFixedRate(puller::markInUse, 1, 1, TimeUnit.MINUTES);
         informer =
                 client.pods()
                         .inAnyNamespace()
