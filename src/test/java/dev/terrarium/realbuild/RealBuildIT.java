@@ -1,5 +1,6 @@
 package dev.terrarium.realbuild;
 
+import static dev.terrarium.testing.Objects.annotate;
 import static dev.terrarium.testing.Objects.awaitEnvironment;
 import static dev.terrarium.testing.Objects.awaitWorkload;
 import static dev.terrarium.testing.Objects.workload;
@@ -712,18 +713,10 @@ class RealBuildIT {
                     .contains("terrarium-gitpkg @ " + repository.url() + "@" + first);
 
             String second = repository.commit("second");
-            ns.client()
-                    .resources(Environment.class)
-                    .withName("git")
-                    .edit(
-                            e -> {
-                                e.getMetadata()
-                                        .setAnnotations(
-                                                Map.of(
-                                                        EnvironmentResolution.REBUILD_ANNOTATION,
-                                                        "take-second"));
-                                return e;
-                            });
+            annotate(
+                    ns.client(),
+                    "git",
+                    Map.of(EnvironmentResolution.REBUILD_ANNOTATION, "take-second"));
             Environment rebuilt =
                     awaitEnvironment(
                             ns.client(),

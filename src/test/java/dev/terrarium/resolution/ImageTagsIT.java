@@ -1,5 +1,6 @@
 package dev.terrarium.resolution;
 
+import static dev.terrarium.testing.Objects.annotate;
 import static dev.terrarium.testing.Objects.awaitEnvironment;
 import static dev.terrarium.testing.Objects.onNode;
 import static dev.terrarium.testing.Objects.pushingTo;
@@ -93,15 +94,7 @@ class ImageTagsIT {
                     ImageReference.parse(repository + "@" + image),
                     failed.getStatus().getSpecHash(),
                     credentials);
-            ns.client()
-                    .resources(Environment.class)
-                    .withName("app")
-                    .edit(
-                            e -> {
-                                e.getMetadata()
-                                        .setAnnotations(Map.of("terrarium.dev/rebuild", "1"));
-                                return e;
-                            });
+            annotate(ns.client(), "app", Map.of("terrarium.dev/rebuild", "1"));
             Environment ready =
                     awaitEnvironment(
                             ns.client(),
@@ -131,21 +124,26 @@ class ImageTagsIT {
                                     + ").");
 
             // Another round (an unrelated annotation) finds every tag in place: no move, no write.
+            // It starts once the rounds that made the Environment Ready have written their
+            // status.
+            String[] settled = {""};
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(
+                            () -> {
+                                String now =
+                                        ns.client()
+                                                .resources(Environment.class)
+                                                .withName("app")
+                                                .get()
+                                                .getMetadata()
+                                                .getResourceVersion();
+                                boolean unchanged = now.equals(settled[0]);
+                                settled[0] = now;
+                                return unchanged;
+                            });
             String statusVersion =
-                    ns.client()
-                            .resources(Environment.class)
-                            .withName("app")
-                            .edit(
-                                    e -> {
-                                        e.getMetadata()
-                                                .setAnnotations(
-                                                        Map.of(
-                                                                "terrarium.dev/rebuild",
-                                                                "1",
-                                                                "example.com/touched",
-                                                                "yes"));
-                                        return e;
-                                    })
+                    annotate(ns.client(), "app", Map.of("example.com/touched", "yes"))
                             .getMetadata()
                             .getResourceVersion();
             await().during(Duration.ofSeconds(5))

@@ -12,6 +12,8 @@ import dev.terrarium.api.WorkloadSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -138,5 +140,21 @@ public final class Objects {
                                         .withName(name)
                                         .get(),
                         w -> w != null && w.getStatus() != null && condition.test(w));
+    }
+
+    /**
+     * Sets annotations on an Environment as {@code kubectl annotate --overwrite} does: a merge
+     * patch without a resourceVersion, which the operator's own writes to the object (its status,
+     * its finalizer) never make conflict, as a read-modify-write edit would.
+     *
+     * @return the Environment as the patch left it
+     */
+    public static Environment annotate(
+            KubernetesClient client, String name, Map<String, String> annotations) {
+        Environment patch = new Environment();
+        patch.setMetadata(new ObjectMetaBuilder().withAnnotations(annotations).build());
+        return client.resources(Environment.class)
+                .withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     }
 }
