@@ -6,7 +6,6 @@ import dev.terrarium.api.ImageBuild;
 import dev.terrarium.api.ImageBuildSpec;
 import dev.terrarium.api.PipIndex;
 import dev.terrarium.naming.Labels;
-import dev.terrarium.requirements.PipIndexRules;
 import dev.terrarium.resolution.EnvironmentResolution;
 import dev.terrarium.resolution.EnvironmentResolver;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -45,21 +44,17 @@ public class ImageBuildDependent extends KubernetesDependentResource<ImageBuild,
         spec.setRebuild(resolution.rebuild());
         List<PipIndex> indexSecrets =
                 resolution.indexSecrets().stream()
-                        .filter(secret -> !secret.channel())
                         .map(secret -> new PipIndex(secret.url(), secret.secretName()))
                         .toList();
         if (!indexSecrets.isEmpty()) {
             spec.setIndexSecrets(indexSecrets);
         }
         List<ChannelCredentials> channelSecrets =
-                resolution.indexSecrets().stream()
-                        .filter(PipIndexRules.IndexSecret::channel)
+                resolution.channelSecrets().stream()
                         .map(
                                 secret ->
                                         new ChannelCredentials(
-                                                secret.url(),
-                                                secret.secretName(),
-                                                secret.channelScheme()))
+                                                secret.url(), secret.secretName(), secret.scheme()))
                         .toList();
         if (!channelSecrets.isEmpty()) {
             spec.setChannelSecrets(channelSecrets);

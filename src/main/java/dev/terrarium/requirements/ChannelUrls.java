@@ -19,6 +19,13 @@ public final class ChannelUrls {
 
     static final String CREDENTIALS = "spec.channelCredentials";
 
+    /**
+     * A Secret spec.channelCredentials names for a conda channel, where, and how the channel takes
+     * it.
+     */
+    public record ChannelSecret(
+            String field, String url, String secretName, ChannelAuthScheme scheme) {}
+
     private ChannelUrls() {}
 
     /** Whether a channel entry is a URL rather than a name. */
@@ -64,8 +71,8 @@ public final class ChannelUrls {
      * Every Secret spec.channelCredentials names, with its normalised channel URL, in the spec's
      * order; entries whose URL is refused are left out ({@link #check} reports them).
      */
-    public static List<PipIndexRules.IndexSecret> secrets(List<ChannelCredentials> entries) {
-        List<PipIndexRules.IndexSecret> secrets = new ArrayList<>();
+    public static List<ChannelSecret> secrets(List<ChannelCredentials> entries) {
+        List<ChannelSecret> secrets = new ArrayList<>();
         if (entries == null) {
             return secrets;
         }
@@ -76,7 +83,7 @@ public final class ChannelUrls {
                     && entry.getUrl() != null
                     && refusal(entry.getUrl()).isEmpty()) {
                 secrets.add(
-                        new PipIndexRules.IndexSecret(
+                        new ChannelSecret(
                                 CREDENTIALS + "[" + i + "].secretName",
                                 normalized(entry.getUrl()),
                                 entry.getSecretName(),

@@ -1,6 +1,5 @@
 package dev.terrarium.requirements;
 
-import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.PipIndex;
 import dev.terrarium.api.PipIndexes;
 import dev.terrarium.api.ResolvedPipIndexes;
@@ -38,23 +37,8 @@ public final class PipIndexRules {
     private static final Pattern TOKEN_PATH =
             Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s]+/t/)[^/?#\\s]+");
 
-    /**
-     * A Secret the spec names for a package index or a conda channel, and where.
-     *
-     * @param channelScheme how a conda channel takes the credentials; null for a package index
-     */
-    public record IndexSecret(
-            String field, String url, String secretName, ChannelAuthScheme channelScheme) {
-
-        /** A package index's Secret. */
-        public IndexSecret(String field, String url, String secretName) {
-            this(field, url, secretName, null);
-        }
-
-        public boolean channel() {
-            return channelScheme != null;
-        }
-    }
+    /** A Secret spec.pipIndexes names for a package index, and where. */
+    public record IndexSecret(String field, String url, String secretName) {}
 
     private PipIndexRules() {}
 

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * What an Environment's spec means once validated and normalised: the resolved environment, its
@@ -44,8 +45,8 @@ import java.util.Set;
  * @param missingReason the condition reason of {@code missingSource}: {@value #SOURCE_NOT_FOUND},
  *     {@value #CREDENTIALS_NOT_FOUND} or {@value #CREDENTIALS_INVALID}; null when nothing is
  *     missing
- * @param indexSecrets the Secrets spec.pipIndexes and spec.channelCredentials name, each with its
- *     index or channel URL
+ * @param indexSecrets the Secrets spec.pipIndexes names, each with its index URL
+ * @param channelSecrets the Secrets spec.channelCredentials names, each with its channel URL
  */
 public record EnvironmentResolution(
         ResolvedEnvironment resolved,
@@ -58,7 +59,8 @@ public record EnvironmentResolution(
         String missingSource,
         List<SpecWarning> warnings,
         String missingReason,
-        List<PipIndexRules.IndexSecret> indexSecrets) {
+        List<PipIndexRules.IndexSecret> indexSecrets,
+        List<ChannelUrls.ChannelSecret> channelSecrets) {
 
     public static final String REBUILD_ANNOTATION = "terrarium.dev/rebuild";
 
@@ -77,6 +79,7 @@ public record EnvironmentResolution(
 
     public EnvironmentResolution {
         indexSecrets = indexSecrets == null ? List.of() : List.copyOf(indexSecrets);
+        channelSecrets = channelSecrets == null ? List.of() : List.copyOf(channelSecrets);
         if (missingSource != null && missingReason == null) {
             missingReason = SOURCE_NOT_FOUND;
         }
@@ -104,6 +107,7 @@ public record EnvironmentResolution(
                 missingSource,
                 warnings,
                 null,
+                List.of(),
                 List.of());
     }
 
@@ -123,7 +127,16 @@ public record EnvironmentResolution(
                 message,
                 List.of(),
                 reason,
-                indexSecrets);
+                indexSecrets,
+                channelSecrets);
+    }
+
+    /** The field of the first Secret of credentials the spec names; empty when it names none. */
+    public Optional<String> firstCredentialsField() {
+        return Stream.concat(
+                        indexSecrets.stream().map(PipIndexRules.IndexSecret::field),
+                        channelSecrets.stream().map(ChannelUrls.ChannelSecret::field))
+                .findFirst();
     }
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -227,20 +240,18 @@ public record EnvironmentResolution(
         } else {
             gitSshSecret = null;
         }
-        List<PipIndexRules.IndexSecret> indexSecrets =
-                new ArrayList<>(PipIndexRules.secrets(spec.getPipIndexes()));
+        List<PipIndexRules.IndexSecret> indexSecrets = PipIndexRules.secrets(spec.getPipIndexes());
         if (!indexSecrets.isEmpty() && resolved.getPipIndexes() != null) {
             // A package from a private index must never be taken by another namespace for an
             // equal spec: the namespace whose Secrets gave access is part of the hash.
             resolved.getPipIndexes()
                     .setCredentialsNamespace(environment.getMetadata().getNamespace());
         }
-        List<PipIndexRules.IndexSecret> channelSecrets =
+        List<ChannelUrls.ChannelSecret> channelSecrets =
                 ChannelUrls.secrets(spec.getChannelCredentials());
         if (!channelSecrets.isEmpty()) {
             // As for indexes: a package from a private channel stays in its namespace.
             resolved.setChannelCredentialsNamespace(environment.getMetadata().getNamespace());
-            indexSecrets.addAll(channelSecrets);
         }
         String builderImage = config.builds().image();
         String uvVersion =
@@ -286,7 +297,13 @@ public record EnvironmentResolution(
                 Names.imageBuild(
                         environment.getMetadata().getName(),
                         specHash,
-                        variant(spec.getOutput(), options, rebuild, indexSecrets, gitSshSecret));
+                        variant(
+                                spec.getOutput(),
+                                options,
+                                rebuild,
+                                indexSecrets,
+                                channelSecrets,
+                                gitSshSecret));
         return new EnvironmentResolution(
                 resolved,
                 specHash,
@@ -298,7 +315,8 @@ public record EnvironmentResolution(
                 null,
                 result.warnings(),
                 null,
-                indexSecrets);
+                indexSecrets,
+                channelSecrets);
     }
 
     /**
@@ -315,15 +333,14 @@ public record EnvironmentResolution(
     }
 
     /**
-     * An index or channel Secret as the build name's variant takes it. A channel's scheme is there
-     * when it is not the default, so that the name of a build with basic auth stays as it was
-     * before schemes existed, and a build that failed with the wrong scheme is retried with the
-     * right one.
+     * A channel Secret as the build name's variant takes it. Its scheme is there when it is not the
+     * default, so that the name of a build with basic auth stays as it was before schemes existed,
+     * and a build that failed with the wrong scheme is retried with the right one.
      */
-    private static String variantOf(PipIndexRules.IndexSecret secret) {
+    private static String variantOf(ChannelUrls.ChannelSecret secret) {
         String variant = secret.url() + " " + secret.secretName();
-        return secret.channel() && secret.channelScheme() != ChannelAuthScheme.Basic
-                ? variant + " " + secret.channelScheme()
+        return secret.scheme() != ChannelAuthScheme.Basic
+                ? variant + " " + secret.scheme()
                 : variant;
     }
 
@@ -338,12 +355,23 @@ public record EnvironmentResolution(
             BuildOptions options,
             String rebuild,
             List<PipIndexRules.IndexSecret> indexSecrets,
+            List<ChannelUrls.ChannelSecret> channelSecrets,
             String gitSshSecret) {
         Map<String, Object> variant = new LinkedHashMap<>();
-        if (!indexSecrets.isEmpty()) {
+        if (!indexSecrets.isEmpty() || !channelSecrets.isEmpty()) {
+            // One list, indexes first, as before channels had Secrets: existing builds keep their
+            // names.
             variant.put(
                     "indexSecrets",
-                    indexSecrets.stream().map(EnvironmentResolution::variantOf).toList());
+                    Stream.concat(
+                                    indexSecrets.stream()
+                                            .map(
+                                                    secret ->
+                                                            secret.url()
+                                                                    + " "
+                                                                    + secret.secretName()),
+                                    channelSecrets.stream().map(EnvironmentResolution::variantOf))
+                            .toList());
         }
         if (gitSshSecret != null) {
             variant.put("gitSshSecret", gitSshSecret);

@@ -1,5 +1,6 @@
 package dev.terrarium.resolution;
 
+import dev.terrarium.api.ChannelAuthScheme;
 import dev.terrarium.api.ConfigMapSource;
 import dev.terrarium.api.Environment;
 import dev.terrarium.builder.BuildNetwork;
@@ -9,6 +10,7 @@ import dev.terrarium.naming.Labels;
 import dev.terrarium.operator.TerrariumConfig;
 import dev.terrarium.registry.ImageReference;
 import dev.terrarium.registry.TrustedCertificates;
+import dev.terrarium.requirements.ChannelUrls;
 import dev.terrarium.requirements.PipIndexRules;
 import dev.terrarium.requirements.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Resolves an Environment once per reconcile and shares the result with its dependents and
@@ -107,14 +110,12 @@ public class EnvironmentResolver {
                 resolution.resolved().getGitSshKeyNamespace() == null
                         ? null
                         : environment.getSpec().getGitSshSecretName();
-        if (resolution.indexSecrets().isEmpty() && gitSshSecret == null) {
+        Optional<String> credentialsField = resolution.firstCredentialsField();
+        if (credentialsField.isEmpty() && gitSshSecret == null) {
             return resolution;
         }
         if (config.builds().namespace().isEmpty()) {
-            String field =
-                    resolution.indexSecrets().isEmpty()
-                            ? GIT_SSH_FIELD
-                            : resolution.indexSecrets().get(0).field();
+            String field = credentialsField.orElse(GIT_SSH_FIELD);
             return new EnvironmentResolution(
                     null,
                     null,
@@ -157,41 +158,64 @@ public class EnvironmentResolver {
                         EnvironmentResolution.CREDENTIALS_INVALID, problem.get() + ".");
             }
         }
-        List<IndexCredentials.Source> sources = new ArrayList<>();
-        for (PipIndexRules.IndexSecret wanted : resolution.indexSecrets()) {
-            Secret secret =
-                    context.getClient()
-                            .secrets()
-                            .inNamespace(namespace)
-                            .withName(wanted.secretName())
-                            .get();
-            if (secret == null) {
-                return resolution.waitingFor(
-                        EnvironmentResolution.CREDENTIALS_NOT_FOUND,
-                        wanted.field()
-                                + ": Secret "
-                                + wanted.secretName()
-                                + " with the credentials of "
-                                + wanted.url()
-                                + " does not exist in this namespace.");
-            }
-            sources.add(
-                    new IndexCredentials.Source(
-                            wanted.field(),
-                            wanted.url(),
-                            wanted.secretName(),
-                            secret.getData(),
-                            wanted.channelScheme()));
+        List<IndexCredentials.Source> indexSources = new ArrayList<>();
+        for (PipIndexRules.IndexSecret index : resolution.indexSecrets()) {
+            indexSources.add(
+                    source(
+                            context,
+                            namespace,
+                            index.field(),
+                            index.url(),
+                            index.secretName(),
+                            null));
+        }
+        List<IndexCredentials.Source> channelSources = new ArrayList<>();
+        for (ChannelUrls.ChannelSecret channel : resolution.channelSecrets()) {
+            channelSources.add(
+                    source(
+                            context,
+                            namespace,
+                            channel.field(),
+                            channel.url(),
+                            channel.secretName(),
+                            channel.scheme()));
+        }
+        Optional<IndexCredentials.Source> missing =
+                Stream.concat(indexSources.stream(), channelSources.stream())
+                        .filter(source -> source.data() == null)
+                        .findFirst();
+        if (missing.isPresent()) {
+            return resolution.waitingFor(
+                    EnvironmentResolution.CREDENTIALS_NOT_FOUND,
+                    missing.get().field()
+                            + ": Secret "
+                            + missing.get().secretName()
+                            + " with the credentials of "
+                            + missing.get().url()
+                            + " does not exist in this namespace.");
         }
         try {
-            IndexCredentials.netrc(sources.stream().filter(s -> s.scheme() == null).toList());
-            IndexCredentials.condaAuthFile(
-                    sources.stream().filter(s -> s.scheme() != null).toList());
+            IndexCredentials.netrc(indexSources);
+            IndexCredentials.condaAuthFile(channelSources);
         } catch (IllegalArgumentException e) {
             return resolution.waitingFor(
                     EnvironmentResolution.CREDENTIALS_INVALID, e.getMessage() + ".");
         }
         return resolution;
+    }
+
+    /** A Secret the spec names, read; its data null when it does not exist. */
+    private static IndexCredentials.Source source(
+            Context<Environment> context,
+            String namespace,
+            String field,
+            String url,
+            String secretName,
+            ChannelAuthScheme scheme) {
+        Secret secret =
+                context.getClient().secrets().inNamespace(namespace).withName(secretName).get();
+        return new IndexCredentials.Source(
+                field, url, secretName, secret == null ? null : secret.getData(), scheme);
     }
 
     /**

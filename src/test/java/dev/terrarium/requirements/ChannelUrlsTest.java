@@ -133,7 +133,7 @@ class ChannelUrlsTest {
                                         new ChannelCredentials(
                                                 "https://CONDA.example.com/team/", "team-creds"))))
                 .containsExactly(
-                        new PipIndexRules.IndexSecret(
+                        new ChannelUrls.ChannelSecret(
                                 "spec.channelCredentials[0].secretName",
                                 "https://conda.example.com/team",
                                 "team-creds",

@@ -18,6 +18,7 @@ import dev.terrarium.buildcontext.BuildContext;
 import dev.terrarium.builder.BuildJobs;
 import dev.terrarium.builder.BuildPlacement;
 import dev.terrarium.operator.TerrariumConfig;
+import dev.terrarium.requirements.ChannelUrls;
 import dev.terrarium.requirements.PipIndexRules;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -31,6 +32,13 @@ import org.junit.jupiter.api.Test;
 class EnvironmentResolutionTest {
 
     static final String BUILDER_IMAGE = "127.0.0.1:5001/terrarium/builder:0.1.0";
+
+    /**
+     * What an Environment with an index Secret and a channel Secret was named when one list held
+     * both: an upgrade must not rebuild what was built.
+     */
+    private static final String BUILD_NAME_OF_INDEX_AND_CHANNEL = "api-966d6a6c00-f3d94";
+
     static final TerrariumConfig CONFIG = config(BUILDER_IMAGE);
 
     /** The operator's settings with the given builder image. */
@@ -429,12 +437,19 @@ class EnvironmentResolutionTest {
                         new PipIndexRules.IndexSecret(
                                 "spec.pipIndexes.extraIndexUrls[0].secretName",
                                 "https://private.example.com/simple/",
-                                "idx"),
-                        new PipIndexRules.IndexSecret(
+                                "idx"));
+        assertThat(secret.channelSecrets())
+                .containsExactly(
+                        new ChannelUrls.ChannelSecret(
                                 "spec.channelCredentials[0].secretName",
                                 "https://conda.example.com/team",
                                 "channel-creds",
                                 ChannelAuthScheme.Basic));
+        assertThat(secret.firstCredentialsField())
+                .contains("spec.pipIndexes.extraIndexUrls[0].secretName");
+        assertThat(secret.buildName())
+                .as("the name an index and a channel with Secrets gave before they were kept apart")
+                .isEqualTo(BUILD_NAME_OF_INDEX_AND_CHANNEL);
         assertThat(
                         resolve(withChannel(environment("private-lib==1.0"), "channel-creds"))
                                 .specHash())
@@ -456,14 +471,11 @@ class EnvironmentResolutionTest {
         assertThat(resolve(token).buildName())
                 .as("an ImageBuild's spec is immutable: a build with the wrong scheme is retried")
                 .isNotEqualTo(unset.buildName());
-        assertThat(resolve(token).indexSecrets())
+        assertThat(resolve(token).indexSecrets()).isEmpty();
+        assertThat(resolve(token).channelSecrets())
                 .singleElement()
-                .satisfies(
-                        secret -> {
-                            assertThat(secret.channel()).isTrue();
-                            assertThat(secret.channelScheme())
-                                    .isEqualTo(ChannelAuthScheme.CondaToken);
-                        });
+                .extracting(ChannelUrls.ChannelSecret::scheme)
+                .isEqualTo(ChannelAuthScheme.CondaToken);
     }
 
     @Test
