@@ -25,10 +25,11 @@ final class ImageGarbageCollection {
      */
     record Policy(long maxCacheBytes, long minFreeBytes, Duration minAge) {
         /**
-         * A test run unpacks about 3 GB: the builder images, the base image and the images its real
-         * builds push. Twice that stays cached between runs; the rest of the disk is for the
-         * builds' own layer stores. Ten minutes is ten times the interval at which a node renews
-         * the last use of the images its containers run.
+         * A test run unpacks about 2 GB of new images (the builder, the base image, the images its
+         * real builds push: 0.2 to 0.5 GB each), so 6 GiB holds what about three runs used, and
+         * what the next run reuses is still there; the rest of the disk is for the builds' own
+         * layer stores. Ten minutes is ten times the interval at which a node renews the last use
+         * of the images its containers run.
          */
         static final Policy DEFAULT =
                 new Policy(
